@@ -1,0 +1,153 @@
+/**
+ * `atmos-nx`: look at what the stack engine makes of a workspace.
+ *
+ *   atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false]
+ *   atmos-nx describe stacks [--stack S] [--components a,b] [--format yaml|json]
+ *   atmos-nx describe config [--format yaml|json]
+ *   atmos-nx list stacks | list components [--stack S]
+ *   atmos-nx validate stacks
+ *
+ * User mistakes print one clear message (file:line:col, what is wrong, what to do) and exit 1.
+ */
+import { parseArgs } from 'node:util';
+import { loadAtmosConfig } from '../config/load';
+import { AtmosUserError, isUserError } from '../errors/user-error';
+import { describeInstance, describeStacks } from '../stacks/describe';
+import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
+import { formatOutput, type OutputFormat } from './output';
+
+const USAGE = `usage:
+  atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false]
+  atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false]
+  atmos-nx describe config [--format yaml|json]
+  atmos-nx list stacks
+  atmos-nx list components [--stack <stack>]
+  atmos-nx validate stacks`;
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+  env: process.env,
+};
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    return run(argv, io);
+  } catch (error) {
+    if (isUserError(error)) {
+      io.stderr(`error: ${error.format(io.cwd)}\n`);
+      return 1;
+    }
+    io.stderr(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
+    return 2;
+  }
+}
+
+function run(argv: string[], io: CliIo): number {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.help || positionals.length === 0) {
+    io.stdout(USAGE + '\n');
+    return values.help ? 0 : 1;
+  }
+  const format = values.format;
+  if (format !== 'yaml' && format !== 'json') throw usage(`--format must be yaml or json, not "${format}"`);
+  const processTemplates = booleanFlag(values['process-templates'], '--process-templates');
+  const load = () => resolveStacks(loadAtmosConfig({ cwd: io.cwd, env: io.env }), { processTemplates, env: io.env });
+  const [command, subject, ...rest] = positionals;
+
+  switch (`${command} ${subject ?? ''}`.trim()) {
+    case 'describe component': {
+      const component = rest[0];
+      if (!component || !values.stack) throw usage('describe component needs a component and -s <stack>');
+      const resolved = load();
+      io.stdout(formatOutput(describeInstance(findInstance(resolved, component, values.stack), resolved.describeContext), format));
+      return 0;
+    }
+    case 'describe stacks': {
+      const resolved = load();
+      const wanted = values.components?.split(',').map((c) => c.trim()).filter(Boolean);
+      const instances = resolved.instances.filter((i) => (!values.stack || i.stack === values.stack) && (!wanted || wanted.includes(i.component)));
+      if (values.stack && instances.length === 0 && !resolved.instances.some((i) => i.stack === values.stack)) throw stackNotFound(values.stack, resolved);
+      io.stdout(formatOutput(describeStacks(instances, resolved.describeContext), format));
+      return 0;
+    }
+    case 'describe config': {
+      const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
+      const { raw, ...normalised } = config;
+      io.stdout(formatOutput({ ...normalised, raw }, format));
+      return 0;
+    }
+    case 'list stacks': {
+      const stacks = [...new Set(load().instances.map((i) => i.stack))].sort();
+      io.stdout(stacks.map((s) => s + '\n').join(''));
+      return 0;
+    }
+    case 'list components': {
+      const resolved = load();
+      const names = [...new Set(resolved.instances.filter((i) => !values.stack || i.stack === values.stack).map((i) => i.component))].sort();
+      io.stdout(names.map((s) => s + '\n').join(''));
+      return 0;
+    }
+    case 'validate stacks': {
+      const resolved = load();
+      io.stdout(`✓ ${resolved.stackFiles.length} stack manifests, ${resolved.instances.length} component instances: all valid\n`);
+      return 0;
+    }
+    default:
+      throw usage(`unknown command "${positionals.join(' ')}"`);
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        stack: { type: 'string', short: 's' },
+        components: { type: 'string' },
+        format: { type: 'string', short: 'f', default: 'yaml' },
+        'process-templates': { type: 'string' },
+        'process-functions': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
+}
+
+function findInstance(resolved: ResolvedStacks, component: string, stack: string) {
+  const instance = resolved.instances.find((i) => i.component === component && i.stack === stack);
+  if (instance) return instance;
+  if (!resolved.instances.some((i) => i.stack === stack)) throw stackNotFound(stack, resolved);
+  const known = resolved.instances.filter((i) => i.stack === stack).map((i) => i.component).sort();
+  throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${component}' is not defined in stack '${stack}'`, undefined,
+    `components in '${stack}': ${known.join(', ')}`);
+}
+
+function stackNotFound(stack: string, resolved: ResolvedStacks): AtmosUserError {
+  const stacks = [...new Set(resolved.instances.map((i) => i.stack))].sort();
+  return new AtmosUserError('STACK_NOT_FOUND', `stack '${stack}' does not exist`, undefined,
+    `run \`atmos-nx list stacks\`; known stacks: ${stacks.slice(0, 20).join(', ')}${stacks.length > 20 ? ', ...' : ''}`);
+}
+
+function booleanFlag(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw usage(`${name} must be true or false`);
+}
+
+function usage(message: string): AtmosUserError {
+  return new AtmosUserError('USAGE', message, undefined, USAGE.replace(/\n/g, '\n  '));
+}

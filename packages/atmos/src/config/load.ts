@@ -1,0 +1,189 @@
+/**
+ * Finds and normalises atmos.yaml.
+ *
+ * Where: `ATMOS_CLI_CONFIG_PATH` (a folder holding atmos.yaml, or the file itself) wins;
+ * otherwise the nearest `atmos.yaml` (or `.atmos.yaml`) from the working directory upwards.
+ * `base_path` is relative to the folder of atmos.yaml, so commands behave the same from any
+ * folder of the workspace; `ATMOS_BASE_PATH` overrides it (relative to the working directory).
+ * Without any atmos.yaml, Atmos's built-in defaults apply with the working directory as base.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { AtmosUserError } from '../errors/user-error';
+import { LIST_MERGE_STRATEGIES, type ListMergeStrategy } from '../stacks/merge';
+import { parseYaml } from '../stacks/parse';
+import { isPlainMap, type PlainMap } from '../stacks/values';
+import type { AtmosConfig, StoreConfig } from './types';
+
+export const CONFIG_FILE_NAMES = ['atmos.yaml', '.atmos.yaml'];
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** An explicit atmos.yaml (or its folder); takes precedence over discovery. */
+  configPath?: string;
+}
+
+export function loadAtmosConfig(options: LoadConfigOptions = {}): AtmosConfig {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? process.env;
+  const configFile = findConfigFile(cwd, options.configPath ?? env.ATMOS_CLI_CONFIG_PATH);
+  const raw = configFile ? readConfigFile(configFile) : {};
+  return normaliseConfig(raw, {
+    configDir: configFile ? dirname(configFile) : cwd,
+    configFile,
+    cwd,
+    env,
+  });
+}
+
+export function findConfigFile(cwd: string, explicitPath?: string): string | undefined {
+  if (explicitPath) {
+    const path = resolve(cwd, explicitPath);
+    if (existsSync(path) && statSync(path).isFile()) return path;
+    for (const name of CONFIG_FILE_NAMES) {
+      if (existsSync(join(path, name))) return join(path, name);
+    }
+    throw new AtmosUserError('CONFIG_INVALID', `ATMOS_CLI_CONFIG_PATH points to ${path}, which holds no atmos.yaml`, undefined,
+      'set ATMOS_CLI_CONFIG_PATH to the folder that contains atmos.yaml, or unset it');
+  }
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function readConfigFile(file: string): PlainMap {
+  const value = parseYaml(readFileSync(file, 'utf8'), { file });
+  if (value === null || value === undefined) return {};
+  if (!isPlainMap(value)) throw new AtmosUserError('CONFIG_INVALID', 'atmos.yaml must be a YAML map', { file, line: 1 });
+  return value;
+}
+
+interface NormaliseContext {
+  configDir: string;
+  configFile?: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+/** Atmos's defaults, applied key by key where atmos.yaml is silent. */
+export function normaliseConfig(raw: PlainMap, context: NormaliseContext): AtmosConfig {
+  const { env, configFile } = context;
+  const check = new ConfigReader(raw, configFile);
+  const basePathSetting = env.ATMOS_BASE_PATH ?? check.string(['base_path']) ?? '';
+  const basePath = env.ATMOS_BASE_PATH ? resolve(context.cwd, basePathSetting) : resolve(context.configDir, basePathSetting);
+  const under = (path: string) => (isAbsolute(path) ? path : resolve(basePath, path));
+
+  const listMergeStrategy = check.string(['settings', 'list_merge_strategy']) ?? 'replace';
+  if (!LIST_MERGE_STRATEGIES.includes(listMergeStrategy as ListMergeStrategy)) {
+    throw check.error(`settings.list_merge_strategy must be one of ${LIST_MERGE_STRATEGIES.join(', ')}, not "${listMergeStrategy}"`);
+  }
+  const delimiters = check.stringList(['templates', 'settings', 'delimiters']) ?? ['{{', '}}'];
+  if (delimiters.length !== 2) throw check.error('templates.settings.delimiters must list exactly two strings, e.g. ["{{", "}}"]');
+
+  return {
+    configFile,
+    basePath,
+    stacks: {
+      basePath: under(env.ATMOS_STACKS_BASE_PATH ?? check.string(['stacks', 'base_path']) ?? 'stacks'),
+      includedPaths: splitEnvList(env.ATMOS_STACKS_INCLUDED_PATHS) ?? check.stringList(['stacks', 'included_paths']) ?? ['orgs/**/*'],
+      excludedPaths: splitEnvList(env.ATMOS_STACKS_EXCLUDED_PATHS) ?? check.stringList(['stacks', 'excluded_paths']) ?? ['**/_defaults.yaml'],
+      namePattern: emptyToUndefined(env.ATMOS_STACKS_NAME_PATTERN ?? check.string(['stacks', 'name_pattern'])),
+      nameTemplate: emptyToUndefined(env.ATMOS_STACKS_NAME_TEMPLATE ?? check.string(['stacks', 'name_template'])),
+    },
+    components: {
+      terraform: {
+        basePath: under(env.ATMOS_COMPONENTS_TERRAFORM_BASE_PATH ?? check.string(['components', 'terraform', 'base_path']) ?? 'components/terraform'),
+        command: env.ATMOS_COMPONENTS_TERRAFORM_COMMAND ?? check.string(['components', 'terraform', 'command']) ?? 'terraform',
+        autoGenerateBackendFile: check.boolean(['components', 'terraform', 'auto_generate_backend_file']) ?? true,
+        workspacesEnabled: check.boolean(['components', 'terraform', 'workspaces_enabled']) ?? true,
+        applyAutoApprove: check.boolean(['components', 'terraform', 'apply_auto_approve']) ?? false,
+        deployRunInit: check.boolean(['components', 'terraform', 'deploy_run_init']) ?? true,
+        initRunReconfigure: check.boolean(['components', 'terraform', 'init_run_reconfigure']) ?? true,
+      },
+    },
+    settings: { listMergeStrategy: listMergeStrategy as ListMergeStrategy },
+    templates: {
+      enabled: check.boolean(['templates', 'settings', 'enabled']) ?? true,
+      evaluations: check.number(['templates', 'settings', 'evaluations']) ?? 1,
+      delimiters: [delimiters[0], delimiters[1]],
+    },
+    workflows: { basePath: under(check.string(['workflows', 'base_path']) ?? 'stacks/workflows') },
+    stores: check.stores(),
+    functions: { execEnabled: check.boolean(['settings', 'functions', 'exec']) ?? false },
+    raw,
+  };
+}
+
+function splitEnvList(value: string | undefined): string[] | undefined {
+  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Typed reads of atmos.yaml keys with errors that name the key and the file. */
+class ConfigReader {
+  constructor(
+    private readonly raw: PlainMap,
+    private readonly file: string | undefined,
+  ) {}
+
+  private get(path: string[]): unknown {
+    let value: unknown = this.raw;
+    for (const key of path) {
+      if (!isPlainMap(value)) return undefined;
+      value = value[key];
+    }
+    return value;
+  }
+
+  string(path: string[]): string | undefined {
+    const value = this.get(path);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw this.error(`${path.join('.')} must be a string`);
+    return value;
+  }
+
+  boolean(path: string[]): boolean | undefined {
+    const value = this.get(path);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'boolean') throw this.error(`${path.join('.')} must be true or false`);
+    return value;
+  }
+
+  number(path: string[]): number | undefined {
+    const value = this.get(path);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw this.error(`${path.join('.')} must be a whole number`);
+    return value;
+  }
+
+  stringList(path: string[]): string[] | undefined {
+    const value = this.get(path);
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw this.error(`${path.join('.')} must be a list of strings`);
+    return value as string[];
+  }
+
+  stores(): Record<string, StoreConfig> {
+    const value = this.get(['stores']);
+    if (value === undefined || value === null) return {};
+    if (!isPlainMap(value)) throw this.error('stores must be a map of store names to { type, options }');
+    const stores: Record<string, StoreConfig> = {};
+    for (const [name, store] of Object.entries(value)) {
+      if (!isPlainMap(store) || typeof store.type !== 'string') throw this.error(`stores.${name} needs a "type" (e.g. aws-ssm-parameter-store)`);
+      stores[name] = { type: store.type, options: isPlainMap(store.options) ? store.options : {} };
+    }
+    return stores;
+  }
+
+  error(message: string): AtmosUserError {
+    return new AtmosUserError('CONFIG_INVALID', message, this.file ? { file: this.file } : undefined, 'fix atmos.yaml');
+  }
+}

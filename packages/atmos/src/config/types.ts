@@ -1,0 +1,48 @@
+/** atmos.yaml, normalised: every path absolute, every default filled in. */
+import type { ListMergeStrategy } from '../stacks/merge';
+
+export interface StoreConfig {
+  type: string;
+  options: Record<string, unknown>;
+}
+
+export interface AtmosConfig {
+  /** The atmos.yaml that was read, if any (Atmos works with defaults without one). */
+  configFile?: string;
+  /** Absolute base path every other path is relative to. */
+  basePath: string;
+  stacks: {
+    basePath: string;
+    includedPaths: string[];
+    excludedPaths: string[];
+    namePattern?: string;
+    nameTemplate?: string;
+  };
+  components: {
+    terraform: {
+      basePath: string;
+      command: string;
+      autoGenerateBackendFile: boolean;
+      workspacesEnabled: boolean;
+      applyAutoApprove: boolean;
+      deployRunInit: boolean;
+      initRunReconfigure: boolean;
+    };
+  };
+  settings: {
+    listMergeStrategy: ListMergeStrategy;
+  };
+  templates: {
+    enabled: boolean;
+    evaluations: number;
+    delimiters: [string, string];
+  };
+  workflows: { basePath: string };
+  stores: Record<string, StoreConfig>;
+  functions: {
+    /** `!exec` runs commands; off unless atmos.yaml turns it on (a deliberate deviation from Atmos). */
+    execEnabled: boolean;
+  };
+  /** The file as written, for `describe config`. */
+  raw: Record<string, unknown>;
+}

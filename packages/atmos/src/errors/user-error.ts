@@ -1,0 +1,65 @@
+/**
+ * Errors a user can cause (bad YAML, a missing import, a cycle, a template mistake) are
+ * `AtmosUserError`s: they carry the file and position and say what to do. The CLI and the
+ * Nx plugin print them in one line without a stack trace; anything else is a bug and keeps
+ * its stack.
+ */
+export interface SourceLocation {
+  /** Absolute path of the file the problem is in. */
+  file: string;
+  /** 1-based line, when known. */
+  line?: number;
+  /** 1-based column, when known. */
+  column?: number;
+}
+
+export type UserErrorCode =
+  | 'CONFIG_INVALID'
+  | 'YAML_SYNTAX'
+  | 'YAML_ALIAS_LIMIT'
+  | 'IMPORT_NOT_FOUND'
+  | 'IMPORT_CYCLE'
+  | 'IMPORT_ESCAPES_REPO'
+  | 'IMPORT_INVALID'
+  | 'TEMPLATE_ERROR'
+  | 'UNKNOWN_BASE_COMPONENT'
+  | 'INHERITANCE_CYCLE'
+  | 'CONFLICTING_COMPONENT'
+  | 'STACK_NAME'
+  | 'COMPONENT_NOT_FOUND'
+  | 'STACK_NOT_FOUND'
+  | 'FUNCTION_ERROR'
+  | 'INVALID_MANIFEST'
+  | 'USAGE';
+
+export class AtmosUserError extends Error {
+  override readonly name = 'AtmosUserError';
+
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+    readonly location?: SourceLocation,
+    /** What the user should do about it. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+
+  /** One line (plus an optional hint line) for humans: `file:line:col: message`. */
+  format(relativeTo?: string): string {
+    const where = this.location ? `${formatLocation(this.location, relativeTo)}: ` : '';
+    const hint = this.hint ? `\n  hint: ${this.hint}` : '';
+    return `${where}${this.message}${hint}`;
+  }
+}
+
+export function formatLocation(location: SourceLocation, relativeTo?: string): string {
+  let file = location.file;
+  if (relativeTo && file.startsWith(relativeTo + '/')) file = file.slice(relativeTo.length + 1);
+  if (location.line === undefined) return file;
+  return location.column === undefined ? `${file}:${location.line}` : `${file}:${location.line}:${location.column}`;
+}
+
+export function isUserError(error: unknown): error is AtmosUserError {
+  return error instanceof AtmosUserError;
+}

@@ -1,0 +1,72 @@
+/**
+ * Backend and remote-state backend sections, with the defaults Atmos adds, and the files the
+ * run phase writes: `backend.tf.json` and the varfile.
+ */
+import { deepMerge, type ListMergeStrategy } from './merge';
+import { asMap, isPlainMap, type PlainMap } from './values';
+
+export interface BackendLayers {
+  /** `backend_type` from terraform:, base components and the component, in that order (later wins). */
+  types: unknown[];
+  /** `backend` sections in the same order. */
+  sections: unknown[];
+  remoteStateTypes: unknown[];
+  remoteStateSections: unknown[];
+  /** The Atmos component the defaults are named after (base component name when inherited via metadata.component). */
+  keyName: string;
+  strategy: ListMergeStrategy;
+}
+
+export interface ResolvedBackend {
+  backendType: string;
+  backend: PlainMap;
+  remoteStateBackendType: string;
+  remoteStateBackend: PlainMap;
+}
+
+export function resolveBackend(layers: BackendLayers): ResolvedBackend {
+  const backendType = lastString(layers.types) ?? '';
+  const backend = withBackendDefaults(backendType, deepMerge(layers.sections.map((s) => asMap(s)[backendType]), layers.strategy), layers.keyName);
+  const remoteStateBackendType = lastString(layers.remoteStateTypes) ?? backendType;
+  const remoteStateBackend = deepMerge(
+    [remoteStateBackendType === backendType ? backend : {}, ...layers.remoteStateSections.map((s) => asMap(s)[remoteStateBackendType])],
+    layers.strategy,
+  );
+  return { backendType, backend, remoteStateBackendType, remoteStateBackend };
+}
+
+function lastString(values: unknown[]): string | undefined {
+  for (let i = values.length - 1; i >= 0; i--) {
+    const value = values[i];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** Keys Atmos fills in so that every component gets its own state location. */
+function withBackendDefaults(type: string, backend: PlainMap, keyName: string): PlainMap {
+  const name = keyName.split('/').join('-');
+  if (type === 's3' && !nonEmptyString(backend.workspace_key_prefix)) return { ...backend, workspace_key_prefix: name };
+  if (type === 'gcs' && !nonEmptyString(backend.prefix)) return { ...backend, prefix: name };
+  if (type === 'azurerm' && !nonEmptyString(backend.key)) return { ...backend, key: `${name}.terraform.tfstate` };
+  return backend;
+}
+
+function nonEmptyString(value: unknown): boolean {
+  return typeof value === 'string' && value !== '';
+}
+
+/** The content of backend.tf.json for an instance. */
+export function backendFileContent(backendType: string, backend: PlainMap): PlainMap {
+  return { terraform: { backend: { [backendType]: isPlainMap(backend) ? backend : {} } } };
+}
+
+/** `<stack>-<component>.terraform.tfvars.json`, the varfile name Atmos uses. */
+export function varfileName(stack: string, atmosComponent: string): string {
+  return `${stack.split('/').join('-')}-${atmosComponent.split('/').join('-')}.terraform.tfvars.json`;
+}
+
+/** `<stack>-<component>.planfile`, the plan file name Atmos uses. */
+export function planfileName(stack: string, atmosComponent: string): string {
+  return `${stack.split('/').join('-')}-${atmosComponent.split('/').join('-')}.planfile`;
+}

@@ -1,0 +1,82 @@
+/**
+ * The component section as Atmos shows it (`atmos describe component`, `describe stacks`) and as
+ * Go templates see it after merging.
+ */
+import { relative } from 'node:path';
+import type { ComponentInstance, ComponentSections } from './types';
+import { asMap, type PlainMap } from './values';
+
+export interface DescribeContext {
+  /** Absolute workspace root, to print paths relative to it. */
+  basePath: string;
+  /** Absolute stacks base path. */
+  stacksBasePath: string;
+  nameOf(file: string): string;
+}
+
+type SectionIdentity = Pick<ComponentInstance, 'component' | 'stack' | 'terraformComponent' | 'componentPath' | 'manifestName' | 'workspace' | 'inheritance' | 'imports' | 'deps' | 'depsAll'>;
+
+export function componentSection(instance: SectionIdentity, sections: ComponentSections, context: DescribeContext): PlainMap {
+  return {
+    atmos_component: instance.component,
+    atmos_manifest: instance.manifestName,
+    atmos_stack: instance.stack,
+    atmos_stack_file: instance.manifestName,
+    backend: sections.backend,
+    backend_type: sections.backendType,
+    command: sections.command,
+    component: instance.terraformComponent,
+    component_info: {
+      component_path: relative(context.basePath, instance.componentPath),
+      component_type: 'terraform',
+    },
+    deps: instance.deps,
+    deps_all: instance.depsAll,
+    env: sections.env,
+    hooks: sections.hooks,
+    imports: [...new Set(instance.imports.map((file) => context.nameOf(file)))].sort(),
+    inheritance: instance.inheritance,
+    metadata: sections.metadata,
+    overrides: sections.overrides,
+    providers: sections.providers,
+    remote_state_backend: sections.remoteStateBackend,
+    remote_state_backend_type: sections.remoteStateBackendType,
+    settings: sections.settings,
+    stack: instance.stack,
+    vars: sections.vars,
+    workspace: instance.workspace,
+  };
+}
+
+/** Reads the sections back from a (template-rendered) component section. */
+export function sectionsFrom(section: PlainMap, previous: ComponentSections): ComponentSections {
+  return {
+    vars: asMap(section.vars),
+    settings: asMap(section.settings),
+    env: asMap(section.env),
+    providers: asMap(section.providers),
+    hooks: asMap(section.hooks),
+    overrides: asMap(section.overrides),
+    metadata: asMap(section.metadata),
+    backendType: typeof section.backend_type === 'string' ? section.backend_type : previous.backendType,
+    backend: asMap(section.backend),
+    remoteStateBackendType: typeof section.remote_state_backend_type === 'string' ? section.remote_state_backend_type : previous.remoteStateBackendType,
+    remoteStateBackend: asMap(section.remote_state_backend),
+    command: typeof section.command === 'string' ? section.command : previous.command,
+  };
+}
+
+export function describeInstance(instance: ComponentInstance, context: DescribeContext): PlainMap {
+  return componentSection(instance, instance.sections, context);
+}
+
+/** `describe stacks` shape: stack -> components -> terraform -> component -> section. */
+export function describeStacks(instances: ComponentInstance[], context: DescribeContext): PlainMap {
+  const stacks: Record<string, { components: { terraform: PlainMap } }> = {};
+  const sorted = [...instances].sort((a, b) => a.stack.localeCompare(b.stack) || a.component.localeCompare(b.component));
+  for (const instance of sorted) {
+    const stack = (stacks[instance.stack] ??= { components: { terraform: {} } });
+    stack.components.terraform[instance.component] = describeInstance(instance, context);
+  }
+  return stacks;
+}

@@ -1,0 +1,192 @@
+/**
+ * The static stack engine: atmos.yaml -> top-level manifests -> import closures -> merged
+ * stacks -> component instances (named, with workspace, backend and Go templates rendered).
+ * Pure: reads files, never runs terraform or touches the network.
+ */
+import { relative } from 'node:path';
+import type { AtmosConfig } from '../config/types';
+import { AtmosUserError, type SourceLocation } from '../errors/user-error';
+import type { TemplateFunction } from '../templates';
+import { instanceDeps, summariseLayers } from './deps';
+import { componentSection, sectionsFrom, type DescribeContext } from './describe';
+import { discoverStackFiles, manifestName } from './discover';
+import { buildInstances, type RawInstance } from './instances';
+import { ManifestReader } from './manifests';
+import { stackName, terraformWorkspace } from './naming';
+import { processStackFile, type StackFile } from './stack-file';
+import { SectionTemplateError, renderSectionTemplates } from './templating';
+import type { ComponentInstance } from './types';
+import { deepEqual } from './values';
+
+export interface ResolveOptions {
+  /** Render Go templates over component sections (default: atmos.yaml templates.settings.enabled). */
+  processTemplates?: boolean;
+  env?: Record<string, string | undefined>;
+  /** Functions available to templates over component sections (e.g. `atmos` at run time). */
+  templateFunctions?: Record<string, TemplateFunction>;
+  /** Only these top-level manifests (absolute paths); default: all discovered. */
+  stackFiles?: string[];
+}
+
+export interface ResolvedStacks {
+  config: AtmosConfig;
+  instances: ComponentInstance[];
+  /** Top-level manifests, absolute. */
+  stackFiles: string[];
+  /** Every manifest read (top-level and imported), absolute. */
+  manifestsRead: string[];
+  describeContext: DescribeContext;
+}
+
+export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {}): ResolvedStacks {
+  const env = options.env ?? process.env;
+  const reader = new ManifestReader({ delimiters: config.templates.delimiters, env });
+  const stackFiles = options.stackFiles ?? discoverStackFiles(config);
+  const nameOf = (file: string) => manifestName(config, file);
+  const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath, nameOf };
+  const processTemplates = options.processTemplates ?? config.templates.enabled;
+
+  const instances = new InstanceRegistry(config.basePath);
+  for (const file of stackFiles) {
+    const stackFile = processStackFile(file, reader, {
+      stacksBasePath: config.stacks.basePath,
+      rootPath: config.basePath,
+      listMergeStrategy: config.settings.listMergeStrategy,
+    });
+    const summaries = summariseLayers(stackFile.layers, file, nameOf);
+    const raws = buildInstances(stackFile, {
+      terraformBasePath: config.components.terraform.basePath,
+      defaultCommand: config.components.terraform.command,
+      listMergeStrategy: config.settings.listMergeStrategy,
+    });
+    for (const raw of raws) {
+      const instance = finishInstance(raw, stackFile, { config, env, processTemplates, options, describeContext, reader, deps: instanceDeps(summaries, raw.contributingComponents) });
+      instances.add(instance);
+    }
+  }
+  return { config, instances: instances.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext };
+}
+
+interface FinishContext {
+  config: AtmosConfig;
+  env: Record<string, string | undefined>;
+  processTemplates: boolean;
+  options: ResolveOptions;
+  describeContext: DescribeContext;
+  reader: ManifestReader;
+  deps: { deps: string[]; depsAll: string[] };
+}
+
+function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishContext): ComponentInstance {
+  const { config, describeContext } = context;
+  const manifest = describeContext.nameOf(stackFile.file);
+  const identity = {
+    component: raw.component,
+    stack: '',
+    terraformComponent: raw.terraformComponent,
+    componentPath: raw.componentPath,
+    manifestName: manifest,
+    workspace: '',
+    inheritance: raw.inheritance,
+    imports: stackFile.imports,
+    deps: context.deps.deps,
+    depsAll: context.deps.depsAll,
+  };
+  const explicitName = typeof stackFile.merged.name === 'string' && stackFile.merged.name !== '' ? stackFile.merged.name : undefined;
+  identity.stack = stackName({
+    manifestName: manifest,
+    manifestFile: stackFile.file,
+    explicitName,
+    nameTemplate: config.stacks.nameTemplate,
+    namePattern: config.stacks.namePattern,
+    componentSection: componentSection(identity, raw.sections, describeContext),
+    delimiters: config.templates.delimiters,
+  });
+  identity.workspace = terraformWorkspace({
+    workspacesEnabled: config.components.terraform.workspacesEnabled,
+    stack: identity.stack,
+    atmosComponent: raw.component,
+    metadata: raw.sections.metadata,
+    componentSection: componentSection(identity, raw.sections, describeContext),
+    manifestFile: stackFile.file,
+    delimiters: config.templates.delimiters,
+  });
+
+  let sections = raw.sections;
+  if (context.processTemplates) {
+    try {
+      const rendered = renderSectionTemplates(componentSection(identity, sections, describeContext), {
+        delimiters: config.templates.delimiters,
+        evaluations: config.templates.evaluations,
+        env: context.env,
+        functions: context.options.templateFunctions,
+      });
+      sections = sectionsFrom(rendered, sections);
+    } catch (error) {
+      if (error instanceof SectionTemplateError) {
+        throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${identity.stack}': ${error.cause.message}`,
+          locateText(error.template, stackFile, context.reader),
+          'fix the template; values under vars, settings, env, ... are available as .vars, .settings, .env, and .atmos_component, .atmos_stack, .workspace');
+      }
+      throw error;
+    }
+  }
+  const metadata = sections.metadata;
+  return {
+    ...identity,
+    manifestFile: stackFile.file,
+    abstract: metadata.type === 'abstract',
+    enabled: metadata.enabled !== false,
+    locked: metadata.locked === true,
+    sections,
+    importPatterns: stackFile.importPatterns,
+  };
+}
+
+/** Finds which manifest of the stack wrote a piece of text (templates lose their position when merged). */
+function locateText(text: string, stackFile: StackFile, reader: ManifestReader): SourceLocation {
+  for (const layer of [...stackFile.layers].reverse()) {
+    const source = reader.text(layer.file);
+    const index = source.indexOf(text);
+    if (index >= 0) {
+      const before = source.slice(0, index);
+      const line = before.split('\n').length;
+      return { file: layer.file, line, column: index - before.lastIndexOf('\n') };
+    }
+  }
+  return { file: stackFile.file };
+}
+
+/**
+ * Collects instances; one component in one stack may be defined by several top-level manifests
+ * only if they agree (Atmos's rule), otherwise it is an error naming both manifests.
+ */
+class InstanceRegistry {
+  private readonly byKey = new Map<string, ComponentInstance>();
+
+  constructor(private readonly basePath: string) {}
+
+  add(instance: ComponentInstance): void {
+    const key = `${instance.stack}\0${instance.component}`;
+    const existing = this.byKey.get(key);
+    if (!existing) {
+      this.byKey.set(key, instance);
+      return;
+    }
+    if (sameConfiguration(existing, instance)) return;
+    throw new AtmosUserError('CONFLICTING_COMPONENT',
+      `component '${instance.component}' in stack '${instance.stack}' is defined with different configuration in ` +
+        `${relative(this.basePath, existing.manifestFile)} and ${relative(this.basePath, instance.manifestFile)}`,
+      { file: instance.manifestFile },
+      'a component may be defined by several top-level manifests of one stack only if their configuration is identical; ' +
+        'remove one definition or move the shared part to a catalog file both import');
+  }
+
+  all(): ComponentInstance[] {
+    return [...this.byKey.values()];
+  }
+}
+
+function sameConfiguration(a: ComponentInstance, b: ComponentInstance): boolean {
+  return a.terraformComponent === b.terraformComponent && a.workspace === b.workspace && deepEqual(a.sections, b.sections);
+}

@@ -1,0 +1,109 @@
+/**
+ * Import entries -> manifest files. An entry is a string or an object
+ * `{ path, context, skip_templates_processing, ignore_missing_template_values, skip_if_missing }`.
+ * `./x` and `../x` are relative to the importing file, anything else to the stacks base path.
+ * Without a manifest extension Atmos tries `.yaml`, `.yml`, `.yaml.tmpl`, `.yml.tmpl` in that
+ * order; globs (`catalog/*`, `mixins/**`) match every file of the first extension that matches.
+ */
+import fg from 'fast-glob';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { AtmosUserError, type SourceLocation } from '../errors/user-error';
+import { MANIFEST_EXTENSIONS, isManifestFile } from './discover';
+import { isPlainMap, locationOf, type PlainMap } from './values';
+
+export interface ImportSpec {
+  /** The path as written. */
+  path: string;
+  context?: PlainMap;
+  skipTemplatesProcessing: boolean;
+  ignoreMissingTemplateValues: boolean;
+  skipIfMissing: boolean;
+  location?: SourceLocation;
+}
+
+export interface ResolvedImport {
+  spec: ImportSpec;
+  files: string[];
+  /** Absolute glob patterns this import reads (inputs for change detection: a glob stays a glob). */
+  patterns: string[];
+}
+
+export interface ImportResolution {
+  stacksBasePath: string;
+  /** Nothing may be imported from outside this folder (the repository / base path). */
+  rootPath: string;
+}
+
+/** Reads the `import:` section of a manifest into specs, validating its shape. */
+export function readImportSpecs(manifest: PlainMap, file: string): ImportSpec[] {
+  const section = manifest.import;
+  if (section === undefined || section === null) return [];
+  const entries = Array.isArray(section) ? section : [section];
+  const location = locationOf(section) ?? { file };
+  return entries.map((entry, index) => toSpec(entry, index, location));
+}
+
+function toSpec(entry: unknown, index: number, sectionLocation: SourceLocation): ImportSpec {
+  const location = locationOf(entry) ?? sectionLocation;
+  if (typeof entry === 'string') {
+    return { path: entry, skipTemplatesProcessing: false, ignoreMissingTemplateValues: false, skipIfMissing: false, location };
+  }
+  if (isPlainMap(entry) && typeof entry.path === 'string' && entry.path !== '') {
+    if (entry.context !== undefined && entry.context !== null && !isPlainMap(entry.context)) {
+      throw new AtmosUserError('IMPORT_INVALID', `import #${index + 1} ("${entry.path}"): context must be a map`, location);
+    }
+    return {
+      path: entry.path,
+      context: isPlainMap(entry.context) ? entry.context : undefined,
+      skipTemplatesProcessing: entry.skip_templates_processing === true,
+      ignoreMissingTemplateValues: entry.ignore_missing_template_values === true,
+      skipIfMissing: entry.skip_if_missing === true,
+      location,
+    };
+  }
+  throw new AtmosUserError('IMPORT_INVALID', `import #${index + 1} must be a path string or a map with a "path" key`, location,
+    'write `- catalog/vpc` or `- path: catalog/vpc` with optional context, skip_if_missing, ...');
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+export function resolveImport(spec: ImportSpec, importingFile: string, options: ImportResolution): ResolvedImport {
+  const relativeToFile = spec.path.startsWith('./') || spec.path.startsWith('../');
+  const base = relativeToFile ? dirname(importingFile) : options.stacksBasePath;
+  const target = isAbsolute(spec.path) ? spec.path : resolve(base, spec.path);
+  assertInside(target, spec, importingFile, options);
+
+  const candidates = isManifestFile(target) ? [target] : MANIFEST_EXTENSIONS.map((ext) => target + ext);
+  const isGlob = GLOB_CHARS.test(spec.path);
+  for (const candidate of candidates) {
+    const files = isGlob ? globFiles(candidate) : fileIfExists(candidate);
+    if (files.length > 0) {
+      for (const file of files) assertInside(file, spec, importingFile, options);
+      return { spec, files, patterns: [candidate] };
+    }
+  }
+  if (spec.skipIfMissing) return { spec, files: [], patterns: candidates };
+  throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, spec.location ?? { file: importingFile },
+    `looked for ${candidates.map((c) => relative(options.stacksBasePath, c)).join(', ')} under ${relative(options.rootPath, options.stacksBasePath) || '.'}; ` +
+      'fix the path, or set `skip_if_missing: true` on the import if it is optional');
+}
+
+function globFiles(pattern: string): string[] {
+  // fast-glob wants a literal folder (cwd) and a relative pattern: split at the first glob segment.
+  const segments = pattern.split('/');
+  const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
+  const cwd = segments.slice(0, firstGlob).join('/') || '/';
+  return fg.sync(segments.slice(firstGlob).join('/'), { cwd, onlyFiles: true, absolute: true, dot: false }).sort();
+}
+
+function fileIfExists(path: string): string[] {
+  return existsSync(path) && statSync(path).isFile() ? [path] : [];
+}
+
+function assertInside(path: string, spec: ImportSpec, importingFile: string, options: ImportResolution): void {
+  const rel = relative(options.rootPath, path);
+  if (rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))) return;
+  throw new AtmosUserError('IMPORT_ESCAPES_REPO', `import "${spec.path}" resolves to ${path}, outside the repository ${options.rootPath}`,
+    spec.location ?? { file: importingFile }, 'imports may only read manifests inside the repository; copy the file into stacks/ instead');
+}

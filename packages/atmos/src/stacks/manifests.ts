@@ -1,0 +1,83 @@
+/**
+ * Reads manifests once per run: the file text, and the parsed value per template context.
+ * A manifest is rendered as a Go template before parsing when it is a `.tmpl` file or is
+ * imported with a `context` (unless the import sets `skip_templates_processing`).
+ */
+import { readFileSync } from 'node:fs';
+import { AtmosUserError } from '../errors/user-error';
+import { TemplateError, hasTemplate, renderTemplate } from '../templates';
+import { isTemplateManifest } from './discover';
+import { parseManifest } from './parse';
+import type { PlainMap } from './values';
+
+export interface ManifestRequest {
+  file: string;
+  context?: PlainMap;
+  skipTemplatesProcessing?: boolean;
+  ignoreMissingTemplateValues?: boolean;
+}
+
+export interface ManifestReaderOptions {
+  delimiters: [string, string];
+  env?: Record<string, string | undefined>;
+}
+
+export class ManifestReader {
+  private readonly texts = new Map<string, string>();
+  private readonly parsed = new Map<string, PlainMap>();
+
+  constructor(private readonly options: ManifestReaderOptions) {}
+
+  text(file: string): string {
+    let text = this.texts.get(file);
+    if (text === undefined) {
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new AtmosUserError('IMPORT_NOT_FOUND', `cannot read manifest: ${(error as Error).message}`, { file });
+      }
+      this.texts.set(file, text);
+    }
+    return text;
+  }
+
+  /** Every file read so far (the import closure of what was loaded), for cache keys and inputs. */
+  filesRead(): string[] {
+    return [...this.texts.keys()];
+  }
+
+  load(request: ManifestRequest): PlainMap {
+    const rendersTemplate = !request.skipTemplatesProcessing && (isTemplateManifest(request.file) || hasContext(request.context));
+    const key = rendersTemplate ? `${request.file}\0${JSON.stringify(request.context ?? {})}\0${request.ignoreMissingTemplateValues === true}` : request.file;
+    let manifest = this.parsed.get(key);
+    if (manifest === undefined) {
+      const text = this.text(request.file);
+      const source = rendersTemplate && hasTemplate(text, this.options.delimiters) ? this.render(text, request) : text;
+      manifest = parseManifest(source, { file: request.file });
+      this.parsed.set(key, manifest);
+    }
+    return manifest;
+  }
+
+  private render(text: string, request: ManifestRequest): string {
+    try {
+      return renderTemplate(text, request.context ?? {}, {
+        fileName: request.file,
+        missingKey: request.ignoreMissingTemplateValues ? 'default' : 'error',
+        delimiters: this.options.delimiters,
+        env: this.options.env,
+      });
+    } catch (error) {
+      if (error instanceof TemplateError) {
+        throw new AtmosUserError('TEMPLATE_ERROR', error.message, { file: request.file, line: error.line, column: error.column },
+          request.context ? 'check the import context passed to this manifest, or set `ignore_missing_template_values: true` on the import'
+            : 'fix the template, or escape literal braces as {{`{{`}}');
+      }
+      throw error;
+    }
+  }
+}
+
+function hasContext(context: PlainMap | undefined): boolean {
+  return context !== undefined && Object.keys(context).length > 0;
+}

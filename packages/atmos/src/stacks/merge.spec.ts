@@ -1,0 +1,56 @@
+import { deepMerge } from './merge';
+import { parseManifest } from './parse';
+
+const parse = (text: string) => parseManifest(text, { file: '/virtual.yaml' });
+
+describe('deepMerge (Atmos rules)', () => {
+  it('merges maps recursively, later layers win', () => {
+    expect(deepMerge([{ a: { x: 1, y: 1 }, b: 1 }, { a: { y: 2, z: 3 } }])).toEqual({ a: { x: 1, y: 2, z: 3 }, b: 1 });
+  });
+
+  it('replaces on scalar, list, null and type changes', () => {
+    expect(deepMerge([{ a: { x: 1 } }, { a: 'now a string' }])).toEqual({ a: 'now a string' });
+    expect(deepMerge([{ a: 'x' }, { a: { y: 1 } }])).toEqual({ a: { y: 1 } });
+    expect(deepMerge([{ a: 1 }, { a: null }])).toEqual({ a: null });
+    expect(deepMerge([{ a: [1, 2] }, { a: 'x' }])).toEqual({ a: 'x' });
+    expect(deepMerge([{ a: 'x' }, { a: '' }])).toEqual({ a: '' });
+  });
+
+  it('lists: replace (default), append, merge', () => {
+    const layers = [{ l: [{ n: 1, a: 'a' }, { n: 2 }, 'keep'] }, { l: [{ n: 10 }, 'scalar'] }];
+    expect(deepMerge(layers)).toEqual({ l: [{ n: 10 }, 'scalar'] });
+    expect(deepMerge(layers, 'append')).toEqual({ l: [{ n: 1, a: 'a' }, { n: 2 }, 'keep', { n: 10 }, 'scalar'] });
+    expect(deepMerge(layers, 'merge')).toEqual({ l: [{ n: 10, a: 'a' }, 'scalar', 'keep'] });
+    expect(deepMerge([{ l: [1] }, { l: [2, 3] }], 'merge')).toEqual({ l: [2, 3] });
+  });
+
+  it('!append appends whatever the strategy; alone it is a plain list', () => {
+    const base = parse('tags: [a, b]');
+    const over = parse('tags: !append [c]');
+    expect(deepMerge([base, over])).toEqual({ tags: ['a', 'b', 'c'] });
+    expect(deepMerge([over])).toEqual({ tags: ['c'] });
+    expect(deepMerge([{ tags: 'scalar' }, over])).toEqual({ tags: ['c'] });
+  });
+
+  it('!unset removes an inherited key, nested too', () => {
+    const base = parse('vars: {a: 1, b: {c: 1, d: 2}}');
+    const over = parse('vars: {a: !unset, b: {d: !unset}}');
+    expect(deepMerge([base, over])).toEqual({ vars: { b: { c: 1 } } });
+    expect(deepMerge([over])).toEqual({ vars: { b: {} } });
+  });
+
+  it('never mutates its inputs and shares untouched subtrees', () => {
+    const shared = { deep: { x: 1 } };
+    const a = { keep: shared, v: 1 };
+    const b = { v: 2 };
+    const merged = deepMerge([a, b]);
+    expect(a).toEqual({ keep: { deep: { x: 1 } }, v: 1 });
+    expect(merged.keep).toBe(shared);
+  });
+
+  it('does not let "__proto__" keys pollute prototypes', () => {
+    const merged = deepMerge([parse('"__proto__": {polluted: true}')]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(merged)).toEqual(['__proto__']);
+  });
+});

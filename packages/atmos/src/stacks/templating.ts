@@ -1,0 +1,79 @@
+/**
+ * Go templates over a merged component section, as Atmos renders them after merging: every
+ * string (and YAML function argument, and map key) that holds a template is rendered with the
+ * component section itself as context (`.vars`, `.settings`, `.atmos_component`, `.workspace`,
+ * ...), `evaluations` times so a value may use another rendered value.
+ *
+ * Atmos renders the section serialised as YAML; we render value by value, which gives the same
+ * strings without re-parsing YAML (and cannot break YAML syntax with a rendered quote).
+ */
+import { TemplateError, hasTemplate, renderTemplate, type TemplateFunction } from '../templates';
+import { YamlFunction, isPlainMap, setKey, type PlainMap } from './values';
+
+export interface SectionTemplateOptions {
+  delimiters: [string, string];
+  evaluations: number;
+  env?: Record<string, string | undefined>;
+  functions?: Record<string, TemplateFunction>;
+}
+
+/** Thrown with the template text so the caller can find which manifest wrote it. */
+export class SectionTemplateError extends Error {
+  constructor(
+    readonly template: string,
+    readonly cause: TemplateError,
+  ) {
+    super(cause.message);
+  }
+}
+
+export function renderSectionTemplates(section: PlainMap, options: SectionTemplateOptions): PlainMap {
+  let current = section;
+  for (let pass = 0; pass < Math.max(1, options.evaluations); pass++) {
+    const rendered = renderValue(current, current, options) as PlainMap;
+    if (rendered === current) break;
+    current = rendered;
+  }
+  return current;
+}
+
+function renderValue(value: unknown, context: PlainMap, options: SectionTemplateOptions): unknown {
+  if (typeof value === 'string') return hasTemplate(value, options.delimiters) ? renderOne(value, context, options) : value;
+  if (value instanceof YamlFunction) return hasTemplate(value.args, options.delimiters) ? value.withArgs(renderOne(value.args, context, options)) : value;
+  if (Array.isArray(value)) {
+    let result: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const rendered = renderValue(item, context, options);
+      if (rendered !== item) (result ??= value.slice())[i] = rendered;
+    });
+    return result ?? value;
+  }
+  if (isPlainMap(value)) {
+    let result: PlainMap | undefined;
+    const keys = Object.keys(value);
+    for (const key of keys) {
+      const item = value[key];
+      const renderedKey = hasTemplate(key, options.delimiters) ? renderOne(key, context, options) : key;
+      const rendered = renderValue(item, context, options);
+      if (rendered !== item || renderedKey !== key) {
+        if (!result) {
+          result = {};
+          for (const k of keys) setKey(result, k, value[k]);
+        }
+        if (renderedKey !== key) delete result[key];
+        setKey(result, renderedKey, rendered);
+      }
+    }
+    return result ?? value;
+  }
+  return value;
+}
+
+function renderOne(template: string, context: PlainMap, options: SectionTemplateOptions): string {
+  try {
+    return renderTemplate(template, context, { missingKey: 'default', delimiters: options.delimiters, env: options.env, functions: options.functions });
+  } catch (error) {
+    if (error instanceof TemplateError) throw new SectionTemplateError(template, error);
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+/** What the static engine produces: one fully merged instance per component per stack. */
+import type { PlainMap } from './values';
+
+export interface ComponentInstance {
+  /** `vpc`, `vpc/blue`: the Atmos component name (the key under components.terraform). */
+  component: string;
+  /** The stack name (from `name`, name_template, name_pattern or the manifest path). */
+  stack: string;
+  /** The Terraform component folder name, relative to components.terraform.base_path. */
+  terraformComponent: string;
+  /** Absolute path of the Terraform component folder. */
+  componentPath: string;
+  /** Absolute path of the top-level manifest that defines the stack. */
+  manifestFile: string;
+  /** The manifest's name: its path under the stacks base path, without extension. */
+  manifestName: string;
+  /** True for `metadata.type: abstract`: a base to inherit from, never deployed. */
+  abstract: boolean;
+  /** False for `metadata.enabled: false`. */
+  enabled: boolean;
+  locked: boolean;
+  workspace: string;
+  /** The merged sections, after Go templates (when enabled). */
+  sections: ComponentSections;
+  /** Base components in Atmos's `inheritance` order. */
+  inheritance: string[];
+  /** Absolute paths of every manifest in the stack's import closure (not the stack file itself). */
+  imports: string[];
+  /** Absolute glob patterns of the imports as written (inputs for change detection). */
+  importPatterns: string[];
+  /** Manifest names this instance's configuration comes from (Atmos `deps`/`deps_all`). */
+  deps: string[];
+  depsAll: string[];
+}
+
+export interface ComponentSections {
+  vars: PlainMap;
+  settings: PlainMap;
+  env: PlainMap;
+  providers: PlainMap;
+  hooks: PlainMap;
+  overrides: PlainMap;
+  metadata: PlainMap;
+  backendType: string;
+  backend: PlainMap;
+  remoteStateBackendType: string;
+  remoteStateBackend: PlainMap;
+  command: string;
+}

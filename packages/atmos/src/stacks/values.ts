@@ -1,0 +1,101 @@
+/**
+ * The value model of parsed manifests. Stack values are plain JSON-like data (objects, arrays,
+ * strings, numbers, booleans, null) plus three markers that YAML tags leave behind:
+ *
+ * - `YamlFunction`: `!env`, `!terraform.output`, ... — evaluated after merging, so during the
+ *   static phase they are opaque scalars that merge like strings (Atmos keeps them as
+ *   "!tag args" strings for the same reason).
+ * - `AppendList`: a sequence tagged `!append`, appended to the inherited list when merged.
+ * - `UNSET`: `!unset`, which removes the inherited key when merged.
+ *
+ * Parsed values are shared between stacks and instances (structural sharing keeps a
+ * 10,000-instance workspace fast), so nothing in the engine mutates a value it did not create.
+ */
+import type { SourceLocation } from '../errors/user-error';
+
+export type PlainMap = Record<string, unknown>;
+
+export class YamlFunction {
+  constructor(
+    /** The tag without arguments, e.g. `!terraform.output`. */
+    readonly tag: string,
+    /** The raw argument text after the tag (trimmed). */
+    readonly args: string,
+    readonly location?: SourceLocation,
+  ) {}
+
+  /** How Atmos shows an unevaluated function: the tag followed by its arguments. */
+  toString(): string {
+    return this.args === '' ? this.tag : `${this.tag} ${this.args}`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+
+  /** A copy whose arguments were rewritten (e.g. by template rendering). */
+  withArgs(args: string): YamlFunction {
+    return args === this.args ? this : new YamlFunction(this.tag, args, this.location);
+  }
+}
+
+export class AppendList {
+  constructor(readonly items: readonly unknown[]) {}
+}
+
+export const UNSET: unique symbol = Symbol('atmos.unset');
+export type Unset = typeof UNSET;
+
+export function isPlainMap(value: unknown): value is PlainMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+export function asMap(value: unknown): PlainMap {
+  return isPlainMap(value) ? value : EMPTY_MAP;
+}
+
+export const EMPTY_MAP: PlainMap = Object.freeze({}) as PlainMap;
+
+/** Sets a key on a fresh object without tripping over `__proto__`. */
+export function setKey(target: PlainMap, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** Source positions of parsed maps and lists, for error messages. */
+const locations = new WeakMap<object, SourceLocation>();
+
+export function setLocation(value: object, location: SourceLocation): void {
+  locations.set(value, location);
+}
+
+export function locationOf(value: unknown): SourceLocation | undefined {
+  return typeof value === 'object' && value !== null ? locations.get(value) : undefined;
+}
+
+/** Containers whose subtree holds an `AppendList` or `UNSET` and so must be normalised when merged. */
+const holdsMergeMarkers = new WeakSet<object>();
+
+export function markHoldsMergeMarkers(value: object): void {
+  holdsMergeMarkers.add(value);
+}
+
+export function hasMergeMarkers(value: unknown): boolean {
+  return value instanceof AppendList || value === UNSET || (typeof value === 'object' && value !== null && holdsMergeMarkers.has(value));
+}
+
+/** Deep equality over stack values (used to compare one component defined by two manifests). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof YamlFunction || b instanceof YamlFunction) return String(a) === String(b) && typeof a === typeof b;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => deepEqual(item, b[i]));
+  }
+  if (isPlainMap(a) && isPlainMap(b)) {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && deepEqual(a[key], b[key]));
+  }
+  return false;
+}
