@@ -1,0 +1,255 @@
+# HTTP or REST API in front of Lambda functions, with access logging,
+# throttling, optional JWT auth, VPC link and custom domain.
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    # `Name` is set per resource, everything else comes from the label context.
+    tags = { for k, v in module.label.tags : k => v if k != "Name" }
+  }
+}
+
+module "label" {
+  source = "../modules/label"
+
+  namespace   = var.namespace
+  tenant      = var.tenant
+  environment = var.environment
+  stage       = var.stage
+  name        = var.name
+  tags        = var.tags
+}
+
+locals {
+  http = var.api_type == "HTTP"
+  rest = var.api_type == "REST"
+
+  routes = { for k, r in var.routes : k => merge(r, { method = split(" ", k)[0], path = split(" ", k)[1] }) }
+
+  # REST APIs are described as OpenAPI: one aws_proxy integration per method.
+  openapi = jsonencode({
+    openapi = "3.0.1"
+    info    = { title = module.label.id, version = "1.0" }
+    paths = {
+      for path, methods in { for r in values(local.routes) : r.path => r... } : path => {
+        for r in methods : (r.method == "ANY" ? "x-amazon-apigateway-any-method" : lower(r.method)) => {
+          "x-amazon-apigateway-integration" = {
+            type       = "aws_proxy"
+            httpMethod = "POST"
+            uri        = var.lambda_integrations[r.integration].invoke_arn
+          }
+        }
+      }
+    }
+  })
+
+  api_id        = local.http ? aws_apigatewayv2_api.this[0].id : aws_api_gateway_rest_api.this[0].id
+  execution_arn = local.http ? aws_apigatewayv2_api.this[0].execution_arn : aws_api_gateway_rest_api.this[0].execution_arn
+  stage_name    = local.http ? aws_apigatewayv2_stage.this[0].name : aws_api_gateway_stage.this[0].stage_name
+  access_log_format = jsonencode({
+    requestId = "$context.requestId", ip = "$context.identity.sourceIp", method = "$context.httpMethod",
+    path      = "$context.path", status = "$context.status", latency = "$context.responseLatency"
+  })
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  name              = "/aws/apigateway/${module.label.id}"
+  retention_in_days = var.log_retention_in_days
+}
+
+# ---- HTTP API (v2) ----
+
+resource "aws_apigatewayv2_api" "this" {
+  count = local.http ? 1 : 0
+
+  name          = module.label.id
+  protocol_type = "HTTP"
+
+  dynamic "cors_configuration" {
+    for_each = length(var.cors_allow_origins) > 0 ? [1] : []
+
+    content {
+      allow_origins = var.cors_allow_origins
+      allow_methods = distinct([for r in values(local.routes) : r.method])
+      allow_headers = ["authorization", "content-type"]
+      max_age       = 3600
+    }
+  }
+
+  tags = { Name = module.label.id }
+}
+
+resource "aws_apigatewayv2_integration" "lambda" {
+  for_each = local.http ? var.lambda_integrations : {}
+
+  api_id                 = aws_apigatewayv2_api.this[0].id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = each.value.invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_authorizer" "jwt" {
+  count = local.http && var.jwt_issuer != null ? 1 : 0
+
+  api_id           = aws_apigatewayv2_api.this[0].id
+  name             = "jwt"
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+
+  jwt_configuration {
+    issuer   = var.jwt_issuer
+    audience = var.jwt_audience
+  }
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  for_each = local.http ? local.routes : {}
+
+  api_id             = aws_apigatewayv2_api.this[0].id
+  route_key          = each.key
+  target             = "integrations/${aws_apigatewayv2_integration.lambda[each.value.integration].id}"
+  authorization_type = each.value.authorized ? "JWT" : "NONE"
+  authorizer_id      = each.value.authorized ? aws_apigatewayv2_authorizer.jwt[0].id : null
+}
+
+resource "aws_apigatewayv2_stage" "this" {
+  count = local.http ? 1 : 0
+
+  api_id      = aws_apigatewayv2_api.this[0].id
+  name        = var.stage_name
+  auto_deploy = true
+
+  default_route_settings {
+    throttling_burst_limit = var.throttling_burst_limit
+    throttling_rate_limit  = var.throttling_rate_limit
+  }
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format          = local.access_log_format
+  }
+}
+
+resource "aws_security_group" "vpc_link" {
+  count = local.http && var.vpc_id != null ? 1 : 0
+
+  name        = "${module.label.id}-vpc-link"
+  description = "API Gateway VPC link ENIs"
+  vpc_id      = var.vpc_id
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_apigatewayv2_vpc_link" "this" {
+  count = local.http && var.vpc_id != null ? 1 : 0
+
+  name               = module.label.id
+  subnet_ids         = var.vpc_link_subnet_ids
+  security_group_ids = [aws_security_group.vpc_link[0].id]
+}
+
+# ---- REST API (v1) ----
+
+resource "aws_api_gateway_rest_api" "this" {
+  count = local.rest ? 1 : 0
+
+  name = module.label.id
+  body = local.openapi
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+}
+
+resource "aws_api_gateway_deployment" "this" {
+  count = local.rest ? 1 : 0
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  triggers    = { redeployment = sha1(local.openapi) }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# Access logging on REST stages needs the account-level API Gateway CloudWatch role.
+resource "aws_api_gateway_stage" "this" {
+  count = local.rest ? 1 : 0
+
+  rest_api_id          = aws_api_gateway_rest_api.this[0].id
+  deployment_id        = aws_api_gateway_deployment.this[0].id
+  stage_name           = var.stage_name
+  xray_tracing_enabled = true
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format          = local.access_log_format
+  }
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  count = local.rest ? 1 : 0
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  stage_name  = aws_api_gateway_stage.this[0].stage_name
+  method_path = "*/*"
+
+  settings {
+    metrics_enabled        = true
+    throttling_burst_limit = var.throttling_burst_limit
+    throttling_rate_limit  = var.throttling_rate_limit
+  }
+}
+
+# ---- Shared: permissions and custom domain ----
+
+resource "aws_lambda_permission" "api" {
+  for_each = var.lambda_integrations
+
+  statement_id  = "AllowInvokeFrom${replace(title(module.label.id), "-", "")}"
+  action        = "lambda:InvokeFunction"
+  function_name = each.value.function_name
+  qualifier     = each.value.qualifier
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${local.execution_arn}/*/*"
+}
+
+resource "aws_apigatewayv2_domain_name" "this" {
+  count = var.domain_name != null ? 1 : 0
+
+  domain_name = var.domain_name
+
+  domain_name_configuration {
+    certificate_arn = var.certificate_arn
+    endpoint_type   = "REGIONAL"
+    security_policy = "TLS_1_2"
+  }
+}
+
+resource "aws_apigatewayv2_api_mapping" "this" {
+  count = var.domain_name != null ? 1 : 0
+
+  api_id      = local.api_id
+  domain_name = aws_apigatewayv2_domain_name.this[0].id
+  stage       = local.stage_name
+}
+
+resource "aws_route53_record" "this" {
+  count = var.domain_name != null && var.zone_id != null ? 1 : 0
+
+  zone_id = var.zone_id
+  name    = var.domain_name
+  type    = "A"
+
+  alias {
+    name                   = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].target_domain_name
+    zone_id                = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}

@@ -1,0 +1,124 @@
+# Route53 hosted zone (public, or private when VPCs are given), simple record
+# sets, optional delegation from a parent zone and optional query logging.
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    # `Name` is set per resource, everything else comes from the label context.
+    tags = { for k, v in module.label.tags : k => v if k != "Name" }
+  }
+}
+
+module "label" {
+  source = "../modules/label"
+
+  namespace   = var.namespace
+  tenant      = var.tenant
+  environment = var.environment
+  stage       = var.stage
+  name        = var.name
+  tags        = var.tags
+}
+
+# Writes the delegation record into the parent zone, possibly in another account.
+provider "aws" {
+  alias  = "parent"
+  region = var.region
+
+  dynamic "assume_role" {
+    for_each = var.parent_zone_role_arn == null ? [] : [var.parent_zone_role_arn]
+
+    content {
+      role_arn     = assume_role.value
+      session_name = "${module.label.id}-delegation"
+    }
+  }
+}
+
+# Query logging requires the log group in us-east-1, whatever the zone's region.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+
+locals {
+  private      = length(var.private_zone_vpc_ids) > 0
+  query_logged = var.query_logging_enabled && !local.private
+}
+
+resource "aws_route53_zone" "this" {
+  name          = var.domain_name
+  comment       = "Managed by Atmos component ${var.name} in ${module.label.id}"
+  force_destroy = false
+
+  dynamic "vpc" {
+    for_each = var.private_zone_vpc_ids
+
+    content {
+      vpc_id = vpc.value
+    }
+  }
+
+  tags = { Name = var.domain_name }
+}
+
+resource "aws_route53_record" "delegation" {
+  count    = var.parent_zone_id != null && !local.private ? 1 : 0
+  provider = aws.parent
+
+  zone_id = var.parent_zone_id
+  name    = var.domain_name
+  type    = "NS"
+  ttl     = 172800
+  records = aws_route53_zone.this.name_servers
+}
+
+resource "aws_route53_record" "this" {
+  for_each = var.records
+
+  zone_id = aws_route53_zone.this.zone_id
+  name    = each.key == "@" ? var.domain_name : "${each.key}.${var.domain_name}"
+  type    = each.value.type
+  ttl     = each.value.ttl
+  records = each.value.records
+}
+
+resource "aws_cloudwatch_log_group" "query_log" {
+  count    = local.query_logged ? 1 : 0
+  provider = aws.us_east_1
+
+  name              = "/aws/route53/${var.domain_name}"
+  retention_in_days = var.query_log_retention_in_days
+}
+
+data "aws_iam_policy_document" "query_log" {
+  count = local.query_logged ? 1 : 0
+
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.query_log[0].arn}:*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["route53.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_resource_policy" "query_log" {
+  count    = local.query_logged ? 1 : 0
+  provider = aws.us_east_1
+
+  policy_name     = "${module.label.id}-route53-query-logging"
+  policy_document = data.aws_iam_policy_document.query_log[0].json
+}
+
+resource "aws_route53_query_log" "this" {
+  count = local.query_logged ? 1 : 0
+
+  zone_id                  = aws_route53_zone.this.zone_id
+  cloudwatch_log_group_arn = aws_cloudwatch_log_group.query_log[0].arn
+
+  depends_on = [aws_cloudwatch_log_resource_policy.query_log]
+}

@@ -1,0 +1,24 @@
+output "zone_id" {
+  description = "ID of the hosted zone."
+  value       = aws_route53_zone.this.zone_id
+}
+
+output "zone_arn" {
+  description = "ARN of the hosted zone."
+  value       = aws_route53_zone.this.arn
+}
+
+output "domain_name" {
+  description = "Name of the hosted zone."
+  value       = aws_route53_zone.this.name
+}
+
+output "name_servers" {
+  description = "Name servers of the zone (to delegate from a registrar or parent zone)."
+  value       = aws_route53_zone.this.name_servers
+}
+
+output "private" {
+  description = "Whether the zone is private."
+  value       = local.private
+}

@@ -1,0 +1,146 @@
+# EKS cluster with envelope encryption, control-plane logging, access
+# entries, managed node groups and add-ons.
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    # `Name` is set per resource, everything else comes from the label context.
+    tags = { for k, v in module.label.tags : k => v if k != "Name" }
+  }
+}
+
+module "label" {
+  source = "../modules/label"
+
+  namespace   = var.namespace
+  tenant      = var.tenant
+  environment = var.environment
+  stage       = var.stage
+  name        = var.name
+  tags        = var.tags
+}
+
+data "aws_subnet" "private" {
+  for_each = toset(var.private_subnet_ids)
+
+  id = each.key
+}
+
+resource "aws_kms_key" "this" {
+  description             = "Encrypts Kubernetes secrets of ${module.label.id}"
+  deletion_window_in_days = 30
+  enable_key_rotation     = true
+
+  tags = { Name = module.label.id }
+}
+
+# Created before the cluster so retention is ours, not the default "never expire".
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/eks/${module.label.id}/cluster"
+  retention_in_days = var.cluster_log_retention_in_days
+}
+
+resource "aws_eks_cluster" "this" {
+  name                      = module.label.id
+  version                   = var.kubernetes_version
+  role_arn                  = var.cluster_role_arn
+  enabled_cluster_log_types = var.enabled_cluster_log_types
+
+  vpc_config {
+    subnet_ids              = var.private_subnet_ids
+    security_group_ids      = var.cluster_security_group_ids
+    endpoint_private_access = true
+    endpoint_public_access  = var.endpoint_public_access
+    public_access_cidrs     = var.endpoint_public_access ? var.public_access_cidrs : null
+  }
+
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.this.arn
+    }
+  }
+
+  tags = { Name = module.label.id }
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for s in data.aws_subnet.private : s.vpc_id == var.vpc_id])
+      error_message = "Every subnet in private_subnet_ids must belong to vpc_id."
+    }
+  }
+
+  depends_on = [aws_cloudwatch_log_group.this]
+}
+
+resource "aws_eks_access_entry" "admin" {
+  for_each = toset(var.admin_principal_arns)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.key
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each = toset(var.admin_principal_arns)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.key
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.admin]
+}
+
+resource "aws_eks_node_group" "this" {
+  for_each = var.node_groups
+
+  cluster_name    = aws_eks_cluster.this.name
+  node_group_name = "${module.label.id}-${each.key}"
+  node_role_arn   = var.node_role_arn
+  subnet_ids      = var.private_subnet_ids
+  instance_types  = each.value.instance_types
+  capacity_type   = each.value.capacity_type
+  disk_size       = each.value.disk_size
+  labels          = each.value.labels
+
+  scaling_config {
+    min_size     = each.value.min_size
+    max_size     = each.value.max_size
+    desired_size = each.value.desired_size
+  }
+
+  update_config {
+    max_unavailable_percentage = 33
+  }
+
+  tags = { Name = "${module.label.id}-${each.key}" }
+
+  lifecycle {
+    # The cluster autoscaler owns the desired size once the group exists.
+    ignore_changes = [scaling_config[0].desired_size]
+  }
+}
+
+resource "aws_eks_addon" "this" {
+  for_each = var.addons
+
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = each.key
+  addon_version               = each.value.addon_version
+  configuration_values        = each.value.configuration_values
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+
+  # coredns needs nodes to schedule onto.
+  depends_on = [aws_eks_node_group.this]
+}

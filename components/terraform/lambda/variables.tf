@@ -1,0 +1,173 @@
+variable "region" {
+  type        = string
+  description = "AWS region to deploy into, e.g. `us-east-1`."
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "The region must be a valid AWS region name such as us-east-1."
+  }
+}
+
+variable "namespace" {
+  type        = string
+  description = "Organization namespace, first element of every resource name."
+}
+
+variable "tenant" {
+  type        = string
+  description = "Tenant (organizational unit), e.g. `core` or `plat`."
+}
+
+variable "environment" {
+  type        = string
+  description = "Short region code, e.g. `ue1` or `uw2`."
+}
+
+variable "stage" {
+  type        = string
+  description = "Stage (account), e.g. `dev`, `staging`, `prod` or `shared`."
+}
+
+variable "name" {
+  type        = string
+  description = "Name of this component instance, used in resource names."
+  default     = "lambda"
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Additional tags applied to every resource."
+  default     = {}
+}
+
+variable "description" {
+  type        = string
+  description = "Description of the function."
+  default     = ""
+}
+
+variable "role_arn" {
+  type        = string
+  description = "Execution role (output `lambda_execution_role_arn` of the iam component)."
+}
+
+variable "package_type" {
+  type        = string
+  description = "`Zip` (code in S3) or `Image` (container image in ECR)."
+  default     = "Zip"
+
+  validation {
+    condition     = contains(["Zip", "Image"], var.package_type)
+    error_message = "package_type must be Zip or Image."
+  }
+}
+
+variable "s3_bucket" {
+  type        = string
+  description = "Bucket holding the deployment package (Zip only)."
+  default     = null
+}
+
+variable "s3_key" {
+  type        = string
+  description = "Key of the deployment package in `s3_bucket` (Zip only)."
+  default     = null
+}
+
+variable "image_uri" {
+  type        = string
+  description = "ECR image URI (Image only)."
+  default     = null
+}
+
+variable "runtime" {
+  type        = string
+  description = "Runtime of a Zip function, e.g. `nodejs20.x` or `python3.12`."
+  default     = "nodejs20.x"
+}
+
+variable "handler" {
+  type        = string
+  description = "Entry point of a Zip function, e.g. `index.handler`."
+  default     = "index.handler"
+}
+
+variable "architecture" {
+  type        = string
+  description = "Instruction set architecture."
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "memory_size" {
+  type        = number
+  description = "Memory in MB."
+  default     = 256
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "timeout" {
+  type        = number
+  description = "Timeout in seconds."
+  default     = 30
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 900
+    error_message = "timeout must be between 1 and 900 seconds."
+  }
+}
+
+variable "environment_variables" {
+  type        = map(string)
+  description = "Environment variables of the function."
+  default     = {}
+}
+
+variable "reserved_concurrent_executions" {
+  type        = number
+  description = "Reserved concurrency (-1 means unreserved)."
+  default     = -1
+}
+
+variable "provisioned_concurrent_executions" {
+  type        = number
+  description = "Provisioned concurrency on the `live` alias (0 disables it)."
+  default     = 0
+}
+
+variable "subnet_ids" {
+  type        = list(string)
+  description = "Subnets to run in (output `private_subnet_ids` of vpc). Empty keeps the function outside the VPC."
+  default     = []
+}
+
+variable "security_group_ids" {
+  type        = list(string)
+  description = "Security groups of the function's ENIs (output `lambda_security_group_id` of security-groups)."
+  default     = []
+}
+
+variable "tracing_mode" {
+  type        = string
+  description = "X-Ray tracing mode."
+  default     = "PassThrough"
+
+  validation {
+    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
+    error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
+variable "log_retention_in_days" {
+  type        = number
+  description = "Retention of the function's log group."
+  default     = 14
+}

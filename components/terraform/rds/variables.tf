@@ -1,0 +1,191 @@
+variable "region" {
+  type        = string
+  description = "AWS region to deploy into, e.g. `us-east-1`."
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "The region must be a valid AWS region name such as us-east-1."
+  }
+}
+
+variable "namespace" {
+  type        = string
+  description = "Organization namespace, first element of every resource name."
+}
+
+variable "tenant" {
+  type        = string
+  description = "Tenant (organizational unit), e.g. `core` or `plat`."
+}
+
+variable "environment" {
+  type        = string
+  description = "Short region code, e.g. `ue1` or `uw2`."
+}
+
+variable "stage" {
+  type        = string
+  description = "Stage (account), e.g. `dev`, `staging`, `prod` or `shared`."
+}
+
+variable "name" {
+  type        = string
+  description = "Name of this component instance, used in resource names."
+  default     = "rds"
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Additional tags applied to every resource."
+  default     = {}
+}
+
+variable "subnet_ids" {
+  type        = list(string)
+  description = "Subnets of the DB subnet group (output `database_subnet_ids` of the vpc component)."
+
+  validation {
+    condition     = length(var.subnet_ids) >= 2
+    error_message = "RDS needs subnets in at least two availability zones."
+  }
+}
+
+variable "security_group_ids" {
+  type        = list(string)
+  description = "Security groups of the instance (output `database_security_group_id` of security-groups)."
+}
+
+variable "engine" {
+  type        = string
+  description = "Database engine."
+  default     = "postgres"
+
+  validation {
+    condition     = contains(["postgres", "mysql", "mariadb"], var.engine)
+    error_message = "engine must be postgres, mysql or mariadb."
+  }
+}
+
+variable "engine_version" {
+  type        = string
+  description = "Engine version, e.g. `16.4` for PostgreSQL."
+}
+
+variable "parameter_group_family" {
+  type        = string
+  description = "Parameter group family matching the engine version, e.g. `postgres16`."
+}
+
+variable "parameters" {
+  type = list(object({
+    name         = string
+    value        = string
+    apply_method = optional(string, "pending-reboot")
+  }))
+  description = "Engine parameters set in the parameter group."
+  default     = []
+}
+
+variable "instance_class" {
+  type        = string
+  description = "Instance class, e.g. `db.t4g.medium`."
+  default     = "db.t4g.medium"
+
+  validation {
+    condition     = startswith(var.instance_class, "db.")
+    error_message = "instance_class must start with `db.`."
+  }
+}
+
+variable "storage_type" {
+  type        = string
+  description = "Storage type."
+  default     = "gp3"
+
+  validation {
+    condition     = contains(["standard", "gp2", "gp3", "io1", "io2"], var.storage_type)
+    error_message = "storage_type must be one of standard, gp2, gp3, io1 or io2."
+  }
+}
+
+variable "allocated_storage" {
+  type        = number
+  description = "Initial storage in GiB."
+  default     = 20
+}
+
+variable "max_allocated_storage" {
+  type        = number
+  description = "Upper bound for storage autoscaling in GiB (0 disables autoscaling)."
+  default     = 100
+}
+
+variable "iops" {
+  type        = number
+  description = "Provisioned IOPS for io1/io2 (and optionally gp3 above 400 GiB)."
+  default     = null
+}
+
+variable "database_name" {
+  type        = string
+  description = "Name of the initial database."
+  default     = "app"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9_]{0,62}$", var.database_name))
+    error_message = "database_name must start with a letter and contain only letters, digits and underscores."
+  }
+}
+
+variable "master_username" {
+  type        = string
+  description = "Master user name. The password is generated and kept in Secrets Manager by RDS."
+  default     = "dbadmin"
+}
+
+variable "multi_az" {
+  type        = bool
+  description = "Run a synchronous standby in a second availability zone."
+  default     = false
+}
+
+variable "backup_retention_period" {
+  type        = number
+  description = "Days of automated backups to keep (0 disables automated backups)."
+  default     = 7
+
+  validation {
+    condition     = var.backup_retention_period >= 0 && var.backup_retention_period <= 35
+    error_message = "backup_retention_period must be between 0 and 35."
+  }
+}
+
+variable "backup_window" {
+  type        = string
+  description = "Daily UTC window for automated backups, e.g. `03:00-04:00`."
+  default     = "03:00-04:00"
+}
+
+variable "maintenance_window" {
+  type        = string
+  description = "Weekly UTC maintenance window, e.g. `sun:05:00-sun:06:00`."
+  default     = "sun:05:00-sun:06:00"
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Prevent the instance from being deleted."
+  default     = true
+}
+
+variable "skip_final_snapshot" {
+  type        = bool
+  description = "Skip the final snapshot on delete (only sensible for throwaway environments)."
+  default     = false
+}
+
+variable "performance_insights_enabled" {
+  type        = bool
+  description = "Enable Performance Insights."
+  default     = true
+}

@@ -1,0 +1,39 @@
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = aws_vpc.this.id
+}
+
+output "vpc_cidr_block" {
+  description = "IPv4 CIDR block of the VPC."
+  value       = aws_vpc.this.cidr_block
+}
+
+output "availability_zones" {
+  description = "Availability zones the subnets were created in."
+  value       = local.azs
+}
+
+output "public_subnet_ids" {
+  description = "IDs of the public subnets, one per AZ."
+  value       = aws_subnet.public[*].id
+}
+
+output "private_subnet_ids" {
+  description = "IDs of the private subnets, one per AZ."
+  value       = aws_subnet.private[*].id
+}
+
+output "database_subnet_ids" {
+  description = "IDs of the database subnets (empty when disabled)."
+  value       = aws_subnet.database[*].id
+}
+
+output "private_route_table_ids" {
+  description = "IDs of the private route tables."
+  value       = aws_route_table.private[*].id
+}
+
+output "nat_gateway_public_ips" {
+  description = "Elastic IPs of the NAT gateways, e.g. for allow-lists at partners."
+  value       = aws_eip.nat[*].public_ip
+}

@@ -1,0 +1,109 @@
+variable "region" {
+  type        = string
+  description = "AWS region to deploy into, e.g. `us-east-1`."
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "The region must be a valid AWS region name such as us-east-1."
+  }
+}
+
+variable "namespace" {
+  type        = string
+  description = "Organization namespace, first element of every resource name."
+}
+
+variable "tenant" {
+  type        = string
+  description = "Tenant (organizational unit), e.g. `core` or `plat`."
+}
+
+variable "environment" {
+  type        = string
+  description = "Short region code, e.g. `ue1` or `uw2`."
+}
+
+variable "stage" {
+  type        = string
+  description = "Stage (account), e.g. `dev`, `staging`, `prod` or `shared`."
+}
+
+variable "name" {
+  type        = string
+  description = "Name of this component instance, used in resource names."
+  default     = "vpc"
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Additional tags applied to every resource."
+  default     = {}
+}
+
+variable "cidr_block" {
+  type        = string
+  description = "IPv4 CIDR block of the VPC. Public, private and database subnets are carved out of it."
+
+  validation {
+    condition     = can(cidrnetmask(var.cidr_block)) && tonumber(split("/", var.cidr_block)[1]) <= 20
+    error_message = "cidr_block must be a valid IPv4 CIDR of size /20 or larger."
+  }
+}
+
+variable "availability_zone_count" {
+  type        = number
+  description = "Number of availability zones to spread the subnets over."
+  default     = 3
+
+  validation {
+    condition     = var.availability_zone_count >= 2 && var.availability_zone_count <= 4
+    error_message = "availability_zone_count must be between 2 and 4."
+  }
+}
+
+variable "subnet_newbits" {
+  type        = number
+  description = "Bits added to the VPC prefix for each subnet, e.g. 4 turns a /16 into /20 subnets."
+  default     = 4
+}
+
+variable "database_subnets_enabled" {
+  type        = bool
+  description = "Create isolated database subnets (no route to the internet)."
+  default     = true
+}
+
+variable "nat_gateway_enabled" {
+  type        = bool
+  description = "Create NAT gateways so private subnets can reach the internet."
+  default     = true
+}
+
+variable "single_nat_gateway" {
+  type        = bool
+  description = "Use one shared NAT gateway instead of one per availability zone (cheaper, not highly available)."
+  default     = false
+}
+
+variable "vpc_endpoints_enabled" {
+  type        = bool
+  description = "Create gateway endpoints for S3 and DynamoDB."
+  default     = true
+}
+
+variable "flow_logs_enabled" {
+  type        = bool
+  description = "Send VPC flow logs to CloudWatch Logs."
+  default     = true
+}
+
+variable "flow_logs_retention_in_days" {
+  type        = number
+  description = "Retention of the flow log group."
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653], var.flow_logs_retention_in_days)
+    error_message = "flow_logs_retention_in_days must be a retention period CloudWatch Logs accepts."
+  }
+}
