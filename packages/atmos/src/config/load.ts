@@ -70,49 +70,87 @@ interface NormaliseContext {
   env: Record<string, string | undefined>;
 }
 
-/** Atmos's defaults, applied key by key where atmos.yaml is silent. */
+/**
+ * Atmos has two sets of defaults: its built-in configuration when there is no atmos.yaml at all,
+ * and Go zero values for keys an existing atmos.yaml omits (templates off, no name pattern,
+ * no backend file generation). We follow both.
+ */
+const BUILT_IN_DEFAULTS = {
+  stacksBasePath: 'stacks',
+  includedPaths: ['orgs/**/*'],
+  excludedPaths: ['**/_defaults.yaml'],
+  namePattern: '{tenant}-{environment}-{stage}',
+  terraformBasePath: 'components/terraform',
+  autoGenerateBackendFile: true,
+  deployRunInit: true,
+  initRunReconfigure: true,
+  templatesEnabled: true,
+  workflowsBasePath: 'stacks/workflows',
+};
+
+const OMITTED_KEY_DEFAULTS: typeof BUILT_IN_DEFAULTS = {
+  stacksBasePath: '',
+  includedPaths: [],
+  excludedPaths: [],
+  namePattern: '',
+  terraformBasePath: '',
+  autoGenerateBackendFile: false,
+  deployRunInit: false,
+  initRunReconfigure: false,
+  templatesEnabled: false,
+  workflowsBasePath: '',
+};
+
 export function normaliseConfig(raw: PlainMap, context: NormaliseContext): AtmosConfig {
   const { env, configFile } = context;
   const check = new ConfigReader(raw, configFile);
+  const defaults = configFile ? OMITTED_KEY_DEFAULTS : BUILT_IN_DEFAULTS;
   const basePathSetting = env.ATMOS_BASE_PATH ?? check.string(['base_path']) ?? '';
   const basePath = env.ATMOS_BASE_PATH ? resolve(context.cwd, basePathSetting) : resolve(context.configDir, basePathSetting);
   const under = (path: string) => (isAbsolute(path) ? path : resolve(basePath, path));
 
-  const listMergeStrategy = check.string(['settings', 'list_merge_strategy']) ?? 'replace';
+  const listMergeStrategy = emptyToUndefined(env.ATMOS_SETTINGS_LIST_MERGE_STRATEGY ?? check.string(['settings', 'list_merge_strategy'])) ?? 'replace';
   if (!LIST_MERGE_STRATEGIES.includes(listMergeStrategy as ListMergeStrategy)) {
     throw check.error(`settings.list_merge_strategy must be one of ${LIST_MERGE_STRATEGIES.join(', ')}, not "${listMergeStrategy}"`);
   }
   const delimiters = check.stringList(['templates', 'settings', 'delimiters']) ?? ['{{', '}}'];
   if (delimiters.length !== 2) throw check.error('templates.settings.delimiters must list exactly two strings, e.g. ["{{", "}}"]');
 
+  const stacksBasePath = env.ATMOS_STACKS_BASE_PATH ?? check.string(['stacks', 'base_path']) ?? defaults.stacksBasePath;
+  if (stacksBasePath === '') throw check.error("stack base path must be provided in 'stacks.base_path' (or ATMOS_STACKS_BASE_PATH)", 'add `stacks: {base_path: stacks}` to atmos.yaml');
+  const includedPaths = splitEnvList(env.ATMOS_STACKS_INCLUDED_PATHS) ?? check.stringList(['stacks', 'included_paths']) ?? defaults.includedPaths;
+  if (includedPaths.length === 0) throw check.error("at least one path must be provided in 'stacks.included_paths' (or ATMOS_STACKS_INCLUDED_PATHS)", 'add e.g. `included_paths: ["orgs/**/*"]` under stacks: in atmos.yaml');
+
   return {
     configFile,
     basePath,
     stacks: {
-      basePath: under(env.ATMOS_STACKS_BASE_PATH ?? check.string(['stacks', 'base_path']) ?? 'stacks'),
-      includedPaths: splitEnvList(env.ATMOS_STACKS_INCLUDED_PATHS) ?? check.stringList(['stacks', 'included_paths']) ?? ['orgs/**/*'],
-      excludedPaths: splitEnvList(env.ATMOS_STACKS_EXCLUDED_PATHS) ?? check.stringList(['stacks', 'excluded_paths']) ?? ['**/_defaults.yaml'],
-      namePattern: emptyToUndefined(env.ATMOS_STACKS_NAME_PATTERN ?? check.string(['stacks', 'name_pattern'])),
+      basePath: under(stacksBasePath),
+      includedPaths,
+      excludedPaths: splitEnvList(env.ATMOS_STACKS_EXCLUDED_PATHS) ?? check.stringList(['stacks', 'excluded_paths']) ?? defaults.excludedPaths,
+      namePattern: emptyToUndefined(env.ATMOS_STACKS_NAME_PATTERN ?? check.string(['stacks', 'name_pattern']) ?? defaults.namePattern),
       nameTemplate: emptyToUndefined(env.ATMOS_STACKS_NAME_TEMPLATE ?? check.string(['stacks', 'name_template'])),
+      inheritMetadata: check.boolean(['stacks', 'inherit', 'metadata']) ?? true,
     },
     components: {
       terraform: {
-        basePath: under(env.ATMOS_COMPONENTS_TERRAFORM_BASE_PATH ?? check.string(['components', 'terraform', 'base_path']) ?? 'components/terraform'),
-        command: env.ATMOS_COMPONENTS_TERRAFORM_COMMAND ?? check.string(['components', 'terraform', 'command']) ?? 'terraform',
-        autoGenerateBackendFile: check.boolean(['components', 'terraform', 'auto_generate_backend_file']) ?? true,
+        basePath: under(env.ATMOS_COMPONENTS_TERRAFORM_BASE_PATH ?? check.string(['components', 'terraform', 'base_path']) ?? defaults.terraformBasePath),
+        command: emptyToUndefined(env.ATMOS_COMPONENTS_TERRAFORM_COMMAND ?? check.string(['components', 'terraform', 'command'])) ?? 'terraform',
+        autoGenerateBackendFile: check.boolean(['components', 'terraform', 'auto_generate_backend_file']) ?? defaults.autoGenerateBackendFile,
         workspacesEnabled: check.boolean(['components', 'terraform', 'workspaces_enabled']) ?? true,
         applyAutoApprove: check.boolean(['components', 'terraform', 'apply_auto_approve']) ?? false,
-        deployRunInit: check.boolean(['components', 'terraform', 'deploy_run_init']) ?? true,
-        initRunReconfigure: check.boolean(['components', 'terraform', 'init_run_reconfigure']) ?? true,
+        deployRunInit: check.boolean(['components', 'terraform', 'deploy_run_init']) ?? defaults.deployRunInit,
+        initRunReconfigure: check.boolean(['components', 'terraform', 'init_run_reconfigure']) ?? defaults.initRunReconfigure,
       },
     },
     settings: { listMergeStrategy: listMergeStrategy as ListMergeStrategy },
     templates: {
-      enabled: check.boolean(['templates', 'settings', 'enabled']) ?? true,
-      evaluations: check.number(['templates', 'settings', 'evaluations']) ?? 1,
+      enabled: check.boolean(['templates', 'settings', 'enabled']) ?? defaults.templatesEnabled,
+      evaluations: Math.max(1, check.number(['templates', 'settings', 'evaluations']) ?? 1),
       delimiters: [delimiters[0], delimiters[1]],
     },
-    workflows: { basePath: under(check.string(['workflows', 'base_path']) ?? 'stacks/workflows') },
+    workflows: { basePath: under(check.string(['workflows', 'base_path']) ?? defaults.workflowsBasePath) },
+    env: check.map(['env']),
     stores: check.stores(),
     functions: { execEnabled: check.boolean(['settings', 'functions', 'exec']) ?? false },
     raw,
@@ -171,6 +209,13 @@ class ConfigReader {
     return value as string[];
   }
 
+  map(path: string[]): PlainMap {
+    const value = this.get(path);
+    if (value === undefined || value === null) return {};
+    if (!isPlainMap(value)) throw this.error(`${path.join('.')} must be a map`);
+    return value;
+  }
+
   stores(): Record<string, StoreConfig> {
     const value = this.get(['stores']);
     if (value === undefined || value === null) return {};
@@ -183,7 +228,7 @@ class ConfigReader {
     return stores;
   }
 
-  error(message: string): AtmosUserError {
-    return new AtmosUserError('CONFIG_INVALID', message, this.file ? { file: this.file } : undefined, 'fix atmos.yaml');
+  error(message: string, hint = 'fix atmos.yaml'): AtmosUserError {
+    return new AtmosUserError('CONFIG_INVALID', message, this.file ? { file: this.file } : undefined, hint);
   }
 }

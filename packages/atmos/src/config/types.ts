@@ -17,6 +17,8 @@ export interface AtmosConfig {
     excludedPaths: string[];
     namePattern?: string;
     nameTemplate?: string;
+    /** `stacks.inherit.metadata`: base components' metadata (minus `inherits` and `type`) is inherited. */
+    inheritMetadata: boolean;
   };
   components: {
     terraform: {
@@ -38,6 +40,8 @@ export interface AtmosConfig {
     delimiters: [string, string];
   };
   workflows: { basePath: string };
+  /** `env:` of atmos.yaml: the lowest layer of every component's env section. */
+  env: Record<string, unknown>;
   stores: Record<string, StoreConfig>;
   functions: {
     /** `!exec` runs commands; off unless atmos.yaml turns it on (a deliberate deviation from Atmos). */

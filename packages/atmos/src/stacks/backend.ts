@@ -61,12 +61,23 @@ export function backendFileContent(backendType: string, backend: PlainMap): Plai
   return { terraform: { backend: { [backendType]: isPlainMap(backend) ? backend : {} } } };
 }
 
-/** `<stack>-<component>.terraform.tfvars.json`, the varfile name Atmos uses. */
-export function varfileName(stack: string, atmosComponent: string): string {
-  return `${stack.split('/').join('-')}-${atmosComponent.split('/').join('-')}.terraform.tfvars.json`;
+/**
+ * Atmos names the varfile and planfile `<stack>-[<folder prefix>-]<last segment of the component>`:
+ * `vpc` -> `acme-ue1-dev-vpc`, `infra/vpc` -> `acme-ue1-dev-infra-vpc`, and for a derived
+ * component the folder prefix comes from its base (`vpc/primary` on `vpc` -> `acme-ue1-dev-primary`).
+ */
+export function instanceFilePrefix(stack: string, atmosComponent: string, baseComponent?: string): string {
+  const segments = atmosComponent.split('/');
+  const last = segments[segments.length - 1];
+  const folderSource = baseComponent && baseComponent !== atmosComponent ? baseComponent.split('/') : segments;
+  const folderPrefix = folderSource.slice(0, -1).join('-');
+  return [stack.split('/').join('-'), folderPrefix, last].filter((part) => part !== '').join('-');
 }
 
-/** `<stack>-<component>.planfile`, the plan file name Atmos uses. */
-export function planfileName(stack: string, atmosComponent: string): string {
-  return `${stack.split('/').join('-')}-${atmosComponent.split('/').join('-')}.planfile`;
+export function varfileName(stack: string, atmosComponent: string, baseComponent?: string): string {
+  return `${instanceFilePrefix(stack, atmosComponent, baseComponent)}.terraform.tfvars.json`;
+}
+
+export function planfileName(stack: string, atmosComponent: string, baseComponent?: string): string {
+  return `${instanceFilePrefix(stack, atmosComponent, baseComponent)}.planfile`;
 }

@@ -1,52 +1,88 @@
 /**
- * Atmos's `deps` and `deps_all`: the manifests an instance's configuration comes from.
- * - `deps`: the stack manifest and every imported manifest that defines the component or one
- *   of its base components;
- * - `deps_all`: those, plus every imported manifest with non-empty global sections
- *   (`vars`, `settings`, `env`, backend keys, at the top level or under `terraform:`).
- * Both are manifest names (path under the stacks base path, no extension), sorted, unique.
+ * Atmos's `deps` and `deps_all`, derived from where each final value comes from ("sources").
+ * For every top-level key of the final `vars`, `env`, `settings` and `backend`, the manifests
+ * that set it are searched in Atmos's priority order:
+ *   1. the component in the stack manifest itself; 2. the component in imports;
+ *   3. each base component (nearest first): in the stack manifest, then in imports;
+ *   4. `terraform.<section>` in the stack manifest; 5. the global section in the stack manifest;
+ *   6. `terraform.<section>` in imports; 7. the global section in imports.
+ * Imports are searched in name order, as Atmos does. `deps` takes the first manifest found for
+ * each key; `deps_all` every manifest found, plus the stack manifest. Both are manifest names,
+ * sorted and unique.
  */
 import type { ManifestLayer } from './stack-file';
+import type { ComponentSections } from './types';
 import { asMap, type PlainMap } from './values';
 
-const GLOBAL_SECTIONS = ['vars', 'settings', 'env', 'backend', 'backend_type', 'remote_state_backend', 'remote_state_backend_type'];
+type SourceSection = 'vars' | 'env' | 'settings' | 'backend';
+const SOURCE_SECTIONS: SourceSection[] = ['vars', 'env', 'settings', 'backend'];
 
-export interface LayerSummary {
+interface ManifestSummary {
   name: string;
-  isStackFile: boolean;
-  hasGlobals: boolean;
-  components: Set<string>;
+  /** Every configuration this file was loaded with (one per import context). */
+  configs: PlainMap[];
 }
 
-export function summariseLayers(layers: ManifestLayer[], stackFile: string, nameOf: (file: string) => string): LayerSummary[] {
-  const seen = new Map<string, LayerSummary>();
+export interface StackSources {
+  stackManifest: ManifestSummary;
+  /** Imported manifests, sorted by name. */
+  imports: ManifestSummary[];
+}
+
+export function summariseSources(layers: ManifestLayer[], stackFile: string, stackManifestName: string, importNameOf: (file: string) => string): StackSources {
+  const byFile = new Map<string, ManifestSummary>();
   for (const layer of layers) {
-    let summary = seen.get(layer.file);
-    if (!summary) {
-      summary = { name: nameOf(layer.file), isStackFile: layer.file === stackFile, hasGlobals: false, components: new Set() };
-      seen.set(layer.file, summary);
-    }
-    summary.hasGlobals ||= hasGlobalSections(layer.config) || hasGlobalSections(asMap(layer.config.terraform));
-    for (const component of Object.keys(asMap(asMap(layer.config.components).terraform))) summary.components.add(component);
+    let summary = byFile.get(layer.file);
+    if (!summary) byFile.set(layer.file, (summary = { name: layer.file === stackFile ? stackManifestName : importNameOf(layer.file), configs: [] }));
+    summary.configs.push(layer.config);
   }
-  return [...seen.values()];
+  const stackManifest = byFile.get(stackFile) ?? { name: stackManifestName, configs: [] };
+  byFile.delete(stackFile);
+  const imports = [...byFile.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { stackManifest, imports };
 }
 
-function hasGlobalSections(section: PlainMap): boolean {
-  return GLOBAL_SECTIONS.some((key) => {
-    const value = section[key];
-    if (value === undefined || value === null || value === '') return false;
-    return typeof value !== 'object' || Object.keys(value as object).length > 0;
-  });
-}
-
-export function instanceDeps(summaries: LayerSummary[], contributingComponents: string[]): { deps: string[]; depsAll: string[] } {
+export function instanceDeps(
+  sources: StackSources,
+  component: string,
+  /** Base components, nearest first (Atmos's `inheritance` order). */
+  inheritance: string[],
+  sections: ComponentSections,
+): { deps: string[]; depsAll: string[] } {
   const deps = new Set<string>();
-  const depsAll = new Set<string>();
-  for (const summary of summaries) {
-    const definesComponent = summary.isStackFile || contributingComponents.some((c) => summary.components.has(c));
-    if (definesComponent) deps.add(summary.name);
-    if (definesComponent || summary.hasGlobals) depsAll.add(summary.name);
+  const depsAll = new Set<string>([sources.stackManifest.name]);
+  const { stackManifest, imports } = sources;
+
+  for (const section of SOURCE_SECTIONS) {
+    const finalSection = section === 'backend' ? sections.backend : sections[section];
+    const pick = (config: PlainMap, where: 'component' | 'terraform' | 'global', name?: string): PlainMap => {
+      const holder = where === 'global' ? config : where === 'terraform' ? asMap(config.terraform) : asMap(asMap(asMap(config.components).terraform)[name ?? '']);
+      const value = asMap(holder[section]);
+      return section === 'backend' ? asMap(value[sections.backendType]) : value;
+    };
+    const searchOrder: Array<{ manifests: ManifestSummary[]; where: 'component' | 'terraform' | 'global'; name?: string }> = [
+      { manifests: [stackManifest], where: 'component', name: component },
+      { manifests: imports, where: 'component', name: component },
+      ...inheritance.flatMap((base) => [
+        { manifests: [stackManifest], where: 'component' as const, name: base },
+        { manifests: imports, where: 'component' as const, name: base },
+      ]),
+      { manifests: [stackManifest], where: 'terraform' },
+      ...(section === 'backend' ? [] : [{ manifests: [stackManifest], where: 'global' as const }]),
+      { manifests: imports, where: 'terraform' },
+      ...(section === 'backend' ? [] : [{ manifests: imports, where: 'global' as const }]),
+    ];
+    for (const key of Object.keys(finalSection)) {
+      let first = true;
+      for (const step of searchOrder) {
+        for (const manifest of step.manifests) {
+          if (!manifest.configs.some((config) => key in pick(config, step.where, step.name))) continue;
+          if (first) deps.add(manifest.name);
+          first = false;
+          depsAll.add(manifest.name);
+        }
+      }
+    }
   }
   return { deps: [...deps].sort(), depsAll: [...depsAll].sort() };
 }

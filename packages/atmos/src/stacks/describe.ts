@@ -11,13 +11,14 @@ export interface DescribeContext {
   basePath: string;
   /** Absolute stacks base path. */
   stacksBasePath: string;
-  nameOf(file: string): string;
+  /** Name of an imported manifest, as in `imports`. */
+  importNameOf(file: string): string;
 }
 
 type SectionIdentity = Pick<ComponentInstance, 'component' | 'stack' | 'terraformComponent' | 'componentPath' | 'manifestName' | 'workspace' | 'inheritance' | 'imports' | 'deps' | 'depsAll'>;
 
 export function componentSection(instance: SectionIdentity, sections: ComponentSections, context: DescribeContext): PlainMap {
-  return {
+  const section: PlainMap = {
     atmos_component: instance.component,
     atmos_manifest: instance.manifestName,
     atmos_stack: instance.stack,
@@ -34,7 +35,7 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     deps_all: instance.depsAll,
     env: sections.env,
     hooks: sections.hooks,
-    imports: [...new Set(instance.imports.map((file) => context.nameOf(file)))].sort(),
+    imports: [...new Set(instance.imports.map((file) => context.importNameOf(file)))].sort(),
     inheritance: instance.inheritance,
     metadata: sections.metadata,
     overrides: sections.overrides,
@@ -46,6 +47,9 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     vars: sections.vars,
     workspace: instance.workspace,
   };
+  // Atmos emits `dependencies` only when there are some.
+  if (Object.keys(sections.dependencies).length > 0) section.dependencies = sections.dependencies;
+  return section;
 }
 
 /** Reads the sections back from a (template-rendered) component section. */
@@ -58,6 +62,7 @@ export function sectionsFrom(section: PlainMap, previous: ComponentSections): Co
     hooks: asMap(section.hooks),
     overrides: asMap(section.overrides),
     metadata: asMap(section.metadata),
+    dependencies: asMap(section.dependencies),
     backendType: typeof section.backend_type === 'string' ? section.backend_type : previous.backendType,
     backend: asMap(section.backend),
     remoteStateBackendType: typeof section.remote_state_backend_type === 'string' ? section.remote_state_backend_type : previous.remoteStateBackendType,

@@ -4,7 +4,7 @@
  * matching any depth, as Atmos's doublestar matching does). Other manifests are only imported.
  */
 import fg from 'fast-glob';
-import { relative } from 'node:path';
+import { extname, relative, sep } from 'node:path';
 import type { AtmosConfig } from '../config/types';
 
 /** Manifest extensions, in the order Atmos tries them when an import omits the extension. */
@@ -30,14 +30,20 @@ export function isTemplateManifest(path: string): boolean {
   return path.endsWith('.tmpl');
 }
 
-/** `orgs/acme/dev/us-east-1.yaml` -> `orgs/acme/dev/us-east-1`: how Atmos names manifests in describe output. */
+/**
+ * How Atmos names a top-level manifest (`atmos_stack_file`, the fallback stack name): its path
+ * under the stacks base path with `.yaml`/`.yml` trimmed (`orgs/acme/dev/us-east-1`).
+ */
 export function manifestName(config: AtmosConfig, file: string): string {
-  return stripManifestExtension(relative(config.stacks.basePath, file).split('\\').join('/'));
+  return relativeManifestPath(config, file).replace(/\.(yaml|yml)$/, '');
 }
 
-export function stripManifestExtension(path: string): string {
-  for (const ext of MANIFEST_EXTENSIONS.slice().sort((a, b) => b.length - a.length)) {
-    if (path.endsWith(ext)) return path.slice(0, -ext.length);
-  }
-  return path;
+/** How Atmos names an imported manifest (`imports`, `deps`): its path with the last extension trimmed. */
+export function importName(config: AtmosConfig, file: string): string {
+  const path = relativeManifestPath(config, file);
+  return path.slice(0, path.length - extname(path).length);
+}
+
+function relativeManifestPath(config: AtmosConfig, file: string): string {
+  return relative(config.stacks.basePath, file).split(sep).join('/');
 }

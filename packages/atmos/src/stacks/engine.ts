@@ -7,9 +7,9 @@ import { relative } from 'node:path';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import type { TemplateFunction } from '../templates';
-import { instanceDeps, summariseLayers } from './deps';
+import { instanceDeps, summariseSources } from './deps';
 import { componentSection, sectionsFrom, type DescribeContext } from './describe';
-import { discoverStackFiles, manifestName } from './discover';
+import { discoverStackFiles, importName, manifestName } from './discover';
 import { buildInstances, type RawInstance } from './instances';
 import { ManifestReader } from './manifests';
 import { stackName, terraformWorkspace } from './naming';
@@ -22,8 +22,8 @@ export interface ResolveOptions {
   /** Render Go templates over component sections (default: atmos.yaml templates.settings.enabled). */
   processTemplates?: boolean;
   env?: Record<string, string | undefined>;
-  /** Functions available to templates over component sections (e.g. `atmos` at run time). */
-  templateFunctions?: Record<string, TemplateFunction>;
+  /** Functions available to templates over one instance's sections (e.g. `atmos` at run time, a recorder in the graph phase). */
+  templateFunctions?: (instance: { component: string; stack: string }) => Record<string, TemplateFunction>;
   /** Only these top-level manifests (absolute paths); default: all discovered. */
   stackFiles?: string[];
 }
@@ -42,8 +42,8 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   const env = options.env ?? process.env;
   const reader = new ManifestReader({ delimiters: config.templates.delimiters, env });
   const stackFiles = options.stackFiles ?? discoverStackFiles(config);
-  const nameOf = (file: string) => manifestName(config, file);
-  const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath, nameOf };
+  const importNameOf = (file: string) => importName(config, file);
+  const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath, importNameOf };
   const processTemplates = options.processTemplates ?? config.templates.enabled;
 
   const instances = new InstanceRegistry(config.basePath);
@@ -53,14 +53,16 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       rootPath: config.basePath,
       listMergeStrategy: config.settings.listMergeStrategy,
     });
-    const summaries = summariseLayers(stackFile.layers, file, nameOf);
+    const sources = summariseSources(stackFile.layers, file, manifestName(config, file), importNameOf);
     const raws = buildInstances(stackFile, {
       terraformBasePath: config.components.terraform.basePath,
       defaultCommand: config.components.terraform.command,
       listMergeStrategy: config.settings.listMergeStrategy,
+      inheritMetadata: config.stacks.inheritMetadata,
+      globalEnv: config.env,
     });
     for (const raw of raws) {
-      const instance = finishInstance(raw, stackFile, { config, env, processTemplates, options, describeContext, reader, deps: instanceDeps(summaries, raw.contributingComponents) });
+      const instance = finishInstance(raw, stackFile, { config, env, processTemplates, options, describeContext, reader, deps: instanceDeps(sources, raw.component, raw.inheritance, raw.sections) });
       instances.add(instance);
     }
   }
@@ -79,7 +81,7 @@ interface FinishContext {
 
 function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishContext): ComponentInstance {
   const { config, describeContext } = context;
-  const manifest = describeContext.nameOf(stackFile.file);
+  const manifest = manifestName(config, stackFile.file);
   const identity = {
     component: raw.component,
     stack: '',
@@ -104,6 +106,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
   });
   identity.workspace = terraformWorkspace({
     workspacesEnabled: config.components.terraform.workspacesEnabled,
+    backendType: raw.sections.backendType,
     stack: identity.stack,
     atmosComponent: raw.component,
     metadata: raw.sections.metadata,
@@ -119,12 +122,12 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
         delimiters: config.templates.delimiters,
         evaluations: config.templates.evaluations,
         env: context.env,
-        functions: context.options.templateFunctions,
+        functions: context.options.templateFunctions?.({ component: raw.component, stack: identity.stack }),
       });
       sections = sectionsFrom(rendered, sections);
     } catch (error) {
       if (error instanceof SectionTemplateError) {
-        throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${identity.stack}': ${error.cause.message}`,
+        throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${identity.stack}': ${error.templateError.message}`,
           locateText(error.template, stackFile, context.reader),
           'fix the template; values under vars, settings, env, ... are available as .vars, .settings, .env, and .atmos_component, .atmos_stack, .workspace');
       }

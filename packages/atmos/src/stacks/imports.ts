@@ -74,19 +74,31 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
   const target = isAbsolute(spec.path) ? spec.path : resolve(base, spec.path);
   assertInside(target, spec, importingFile, options);
 
-  const candidates = isManifestFile(target) ? [target] : MANIFEST_EXTENSIONS.map((ext) => target + ext);
   const isGlob = GLOB_CHARS.test(spec.path);
-  for (const candidate of candidates) {
+  const candidates = candidatePaths(target, isGlob);
+  for (const [index, candidate] of candidates.entries()) {
     const files = isGlob ? globFiles(candidate) : fileIfExists(candidate);
     if (files.length > 0) {
       for (const file of files) assertInside(file, spec, importingFile, options);
-      return { spec, files, patterns: [candidate] };
+      // Every path tried counts as an input: creating an earlier candidate changes what is imported.
+      return { spec, files, patterns: candidates.slice(0, index + 1) };
     }
   }
   if (spec.skipIfMissing) return { spec, files: [], patterns: candidates };
   throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, spec.location ?? { file: importingFile },
     `looked for ${candidates.map((c) => relative(options.stacksBasePath, c)).join(', ')} under ${relative(options.rootPath, options.stacksBasePath) || '.'}; ` +
       'fix the path, or set `skip_if_missing: true` on the import if it is optional');
+}
+
+/**
+ * Atmos's extension rules: without an extension, the first of `.yaml`, `.yml`, `.yaml.tmpl`,
+ * `.yml.tmpl` that exists (a glob without extension matches `.yaml` files only); a `.yaml`/`.yml`
+ * path prefers its `.tmpl` sibling when there is one.
+ */
+function candidatePaths(target: string, isGlob: boolean): string[] {
+  if (target.endsWith('.yaml') || target.endsWith('.yml')) return isGlob ? [target] : [target + '.tmpl', target];
+  if (isManifestFile(target)) return [target];
+  return isGlob ? [target + '.yaml'] : MANIFEST_EXTENSIONS.map((ext) => target + ext);
 }
 
 function globFiles(pattern: string): string[] {

@@ -2,8 +2,9 @@
  * A merged stack config -> its component instances, with Atmos's precedence for every section:
  * global -> `terraform:` -> base components (`metadata.inherits` in order, each base's own
  * ancestors first; the legacy top-level `component:` first of all) -> the component ->
- * `overrides`. `metadata` is the component's own (never inherited, so `abstract` does not
- * spread to children).
+ * `overrides`. Exceptions, as in Atmos: `env` starts from atmos.yaml's `env:`; `providers` and
+ * the backend keys have no global (top-level) layer; `metadata` inherits from bases except
+ * `inherits` and `type` (so `abstract` never spreads), unless `stacks.inherit.metadata: false`.
  */
 import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
@@ -15,6 +16,9 @@ import { asMap, isPlainMap, locationOf, type PlainMap } from './values';
 
 /** Sections merged key by key along the inheritance chain. */
 const MERGED_SECTIONS = ['vars', 'settings', 'env', 'providers', 'hooks'] as const;
+
+/** Metadata keys that describe the component itself and are never inherited. */
+const OWN_METADATA_KEYS = ['inherits', 'type'];
 type MergedSection = (typeof MERGED_SECTIONS)[number];
 
 export interface RawInstance {
@@ -23,14 +27,15 @@ export interface RawInstance {
   componentPath: string;
   sections: ComponentSections;
   inheritance: string[];
-  /** Components whose sections this instance merges (itself and its bases), for `deps`. */
-  contributingComponents: string[];
 }
 
 export interface InstanceOptions {
   terraformBasePath: string;
   defaultCommand: string;
   listMergeStrategy: ListMergeStrategy;
+  inheritMetadata: boolean;
+  /** atmos.yaml `env:`. */
+  globalEnv: PlainMap;
 }
 
 export function buildInstances(stackFile: StackFile, options: InstanceOptions): RawInstance[] {
@@ -48,25 +53,35 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
 }
 
 function buildInstance(name: string, section: PlainMap, globals: PlainMap, terraform: PlainMap, resolver: InheritanceResolver, options: InstanceOptions): RawInstance {
-  const metadata = asMap(section.metadata);
   const bases = resolver.basesOf(name);
   const baseSections = bases.map((base) => resolver.section(base));
+  const metadata = options.inheritMetadata
+    ? deepMerge([...baseSections.map((b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), section.metadata], options.listMergeStrategy)
+    : asMap(section.metadata);
   const overrides = asMap(section.overrides);
   const strategy = componentStrategy([globals.settings, terraform.settings, ...baseSections.map((b) => b.settings), section.settings], options.listMergeStrategy);
 
+  const globalLayer: Record<MergedSection, unknown[]> = {
+    vars: [globals.vars],
+    settings: [globals.settings],
+    env: [options.globalEnv, globals.env],
+    providers: [],
+    hooks: [globals.hooks],
+  };
   const mergeSection = (key: MergedSection): PlainMap =>
-    deepMerge([globals[key], terraform[key], ...baseSections.map((b) => b[key]), section[key], overrides[key]], strategy);
+    deepMerge([...globalLayer[key], terraform[key], ...baseSections.map((b) => b[key]), section[key], overrides[key]], strategy);
 
-  const legacyComponent = typeof section.component === 'string' ? section.component : undefined;
+  const legacyComponent = typeof section.component === 'string' && section.component !== '' ? section.component : undefined;
   const folderFromMetadata = typeof metadata.component === 'string' && metadata.component !== '' ? metadata.component : undefined;
   const terraformComponent = folderFromMetadata ?? legacyComponent ?? name;
+  const stableName = typeof metadata.name === 'string' && metadata.name !== '' ? metadata.name : undefined;
   const chain = [terraform, ...baseSections, section];
   const backend = resolveBackend({
-    types: [globals.backend_type, ...chain.map((s) => s.backend_type)],
-    sections: [globals.backend, ...chain.map((s) => s.backend)],
-    remoteStateTypes: [globals.remote_state_backend_type, ...chain.map((s) => s.remote_state_backend_type)],
-    remoteStateSections: [globals.remote_state_backend, ...chain.map((s) => s.remote_state_backend)],
-    keyName: folderFromMetadata ?? legacyComponent ?? name,
+    types: chain.map((s) => s.backend_type),
+    sections: chain.map((s) => s.backend),
+    remoteStateTypes: chain.map((s) => s.remote_state_backend_type),
+    remoteStateSections: chain.map((s) => s.remote_state_backend),
+    keyName: stableName ?? folderFromMetadata ?? legacyComponent ?? name,
     strategy,
   });
   const command = [overrides.command, section.command, ...baseSections.map((b) => b.command).reverse(), terraform.command]
@@ -84,6 +99,7 @@ function buildInstance(name: string, section: PlainMap, globals: PlainMap, terra
       hooks: mergeSection('hooks'),
       overrides,
       metadata,
+      dependencies: deepMerge([...baseSections.map((b) => b.dependencies), section.dependencies], strategy),
       backendType: backend.backendType,
       backend: backend.backend,
       remoteStateBackendType: backend.remoteStateBackendType,
@@ -91,8 +107,14 @@ function buildInstance(name: string, section: PlainMap, globals: PlainMap, terra
       command,
     },
     inheritance: inheritanceList(bases),
-    contributingComponents: [...new Set([...bases, name])],
   };
+}
+
+function withoutKeys(map: PlainMap, keys: string[]): PlainMap {
+  if (!keys.some((key) => key in map)) return map;
+  const copy = { ...map };
+  for (const key of keys) delete copy[key];
+  return copy;
 }
 
 /** `settings.list_merge_strategy` may be set per component (also through its bases). */

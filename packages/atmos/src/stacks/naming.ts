@@ -14,7 +14,7 @@ import { AtmosUserError } from '../errors/user-error';
 import { TemplateError, renderTemplate } from '../templates';
 import { asMap, type PlainMap } from './values';
 
-/** Tokens `name_pattern` and `terraform_workspace_pattern` may use, filled from vars. */
+/** Tokens `terraform_workspace_pattern` may use, filled from vars. */
 const CONTEXT_TOKENS = ['namespace', 'tenant', 'environment', 'stage', 'region', 'attributes'] as const;
 
 export interface StackNameInput {
@@ -36,22 +36,34 @@ export function stackName(input: StackNameInput): string {
   return input.manifestName;
 }
 
+/** The tokens Atmos recognises in `stacks.name_pattern`. */
+const NAME_PATTERN_TOKENS = ['namespace', 'tenant', 'environment', 'stage'];
+
+/**
+ * Atmos splits the pattern on `-` and keeps only the recognised `{token}` parts, each filled from
+ * a string var; anything else in the pattern is dropped (`{tenant}-x-{stage}` gives `acme-dev`).
+ */
 function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): string {
-  return pattern.replace(/\{([a-z_-]+)\}/g, (whole, token: string) => {
+  const parts: string[] = [];
+  for (const part of pattern.split('-')) {
+    const token = /^\{([a-z]+)\}$/.exec(part)?.[1];
+    if (!token || !NAME_PATTERN_TOKENS.includes(token)) continue;
     const value = vars[token];
-    if (value === undefined || value === null || value === '') {
-      if (!(CONTEXT_TOKENS as readonly string[]).includes(token)) return whole;
+    if (typeof value !== 'string' || value === '') {
+      const article = /^[aeiou]/.test(token) ? 'an' : 'a';
       throw new AtmosUserError('STACK_NAME',
-        `the stack name pattern '${pattern}' needs '${token}', but the stack manifest '${input.manifestName}' does not define vars.${token}`,
+        `the stack name pattern '${pattern}' specifies '${token}', but the stack '${input.manifestName}' does not have ${article} ${token} defined in the stack file '${input.manifestName}'`,
         { file: input.manifestFile },
-        `set vars.${token} in this manifest (or in a file it imports), or exclude the file from stacks.included_paths if it is not a stack`);
+        `set vars.${token} (a string) in this manifest or a file it imports, or exclude the file from stacks.included_paths if it is not a stack`);
     }
-    return String(value);
-  });
+    parts.push(value);
+  }
+  return parts.join('-');
 }
 
 export interface WorkspaceInput {
   workspacesEnabled: boolean;
+  backendType: string;
   stack: string;
   atmosComponent: string;
   metadata: PlainMap;
@@ -61,7 +73,8 @@ export interface WorkspaceInput {
 }
 
 export function terraformWorkspace(input: WorkspaceInput): string {
-  if (!input.workspacesEnabled) return 'default';
+  // The http backend has no workspaces; Atmos forces "default" for it.
+  if (!input.workspacesEnabled || input.backendType === 'http') return 'default';
   const { metadata } = input;
   let workspace: string;
   if (typeof metadata.terraform_workspace_template === 'string' && metadata.terraform_workspace_template !== '') {
@@ -71,7 +84,7 @@ export function terraformWorkspace(input: WorkspaceInput): string {
     workspace = replaceContextTokens(metadata.terraform_workspace_pattern, asMap(input.componentSection.vars), input);
   } else if (typeof metadata.terraform_workspace === 'string' && metadata.terraform_workspace !== '') {
     workspace = metadata.terraform_workspace;
-  } else if (typeof metadata.component === 'string' && metadata.component !== '') {
+  } else if (typeof metadata.component === 'string' && metadata.component !== '' && metadata.component !== input.atmosComponent) {
     workspace = `${input.stack}-${input.atmosComponent}`;
   } else {
     workspace = input.stack;
@@ -82,7 +95,7 @@ export function terraformWorkspace(input: WorkspaceInput): string {
 /** `{tenant}-{component}` style patterns: unknown tokens stay as written, as in Atmos. */
 function replaceContextTokens(pattern: string, vars: PlainMap, input: WorkspaceInput): string {
   const values: Record<string, unknown> = {
-    ...Object.fromEntries(CONTEXT_TOKENS.map((token) => [token, vars[token]])),
+    ...Object.fromEntries(CONTEXT_TOKENS.map((token) => [token, Array.isArray(vars[token]) ? (vars[token] as unknown[]).join('-') : vars[token]])),
     component: input.atmosComponent,
     'base-component': typeof input.metadata.component === 'string' ? input.metadata.component : input.atmosComponent,
   };

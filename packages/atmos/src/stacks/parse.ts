@@ -40,7 +40,7 @@ export function parseYaml(text: string, options: ParseOptions): unknown {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false, strict: false, maxAliasCount: MAX_ALIAS_COUNT });
+    doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false, strict: false });
   } catch (error) {
     throw yamlError(error, options);
   }

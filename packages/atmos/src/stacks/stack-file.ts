@@ -57,7 +57,8 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     for (const spec of readImportSpecs(manifest, current)) {
       const resolved = resolveImport(spec, current, options);
       resolved.patterns.forEach((pattern) => importPatterns.add(pattern));
-      const childContext = spec.context ? (context ? deepMerge([context, spec.context], options.listMergeStrategy) : spec.context) : context;
+      // The importing chain's context wins over the import's own (Atmos merges [import.context, parentContext]).
+      const childContext = spec.context ? (context ? deepMerge([spec.context, context], options.listMergeStrategy) : spec.context) : context;
       for (const imported of resolved.files) {
         imports.add(imported);
         visit({

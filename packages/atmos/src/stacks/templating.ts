@@ -2,7 +2,8 @@
  * Go templates over a merged component section, as Atmos renders them after merging: every
  * string (and YAML function argument, and map key) that holds a template is rendered with the
  * component section itself as context (`.vars`, `.settings`, `.atmos_component`, `.workspace`,
- * ...), `evaluations` times so a value may use another rendered value.
+ * ...), `evaluations` times so a template may produce another template. A missing key renders
+ * as `<no value>`, as in Atmos.
  *
  * Atmos renders the section serialised as YAML; we render value by value, which gives the same
  * strings without re-parsing YAML (and cannot break YAML syntax with a rendered quote).
@@ -21,16 +22,17 @@ export interface SectionTemplateOptions {
 export class SectionTemplateError extends Error {
   constructor(
     readonly template: string,
-    readonly cause: TemplateError,
+    readonly templateError: TemplateError,
   ) {
-    super(cause.message);
+    super(templateError.message);
   }
 }
 
+/** Each pass renders the previous pass's output with the original section as data, as Atmos does. */
 export function renderSectionTemplates(section: PlainMap, options: SectionTemplateOptions): PlainMap {
   let current = section;
   for (let pass = 0; pass < Math.max(1, options.evaluations); pass++) {
-    const rendered = renderValue(current, current, options) as PlainMap;
+    const rendered = renderValue(current, section, options) as PlainMap;
     if (rendered === current) break;
     current = rendered;
   }

@@ -41,6 +41,8 @@ export interface ComponentSections {
   hooks: PlainMap;
   overrides: PlainMap;
   metadata: PlainMap;
+  /** `dependencies:` (components, files, folders, tools), merged from bases to the component. */
+  dependencies: PlainMap;
   backendType: string;
   backend: PlainMap;
   remoteStateBackendType: string;

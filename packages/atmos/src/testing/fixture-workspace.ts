@@ -23,6 +23,9 @@ stacks:
   included_paths: ["orgs/**/*"]
   excluded_paths: ["**/_defaults.yaml"]
   name_pattern: "{tenant}-{environment}-{stage}"
+templates:
+  settings:
+    enabled: true
 `;
 
 export function writeWorkspace(files: Record<string, string>): string {

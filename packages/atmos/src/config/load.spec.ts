@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AtmosUserError } from '../errors/user-error';
+import { loadAtmosConfig } from './load';
+
+function workspace(atmosYaml?: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'atmos-config-'));
+  if (atmosYaml !== undefined) writeFileSync(join(root, 'atmos.yaml'), atmosYaml);
+  mkdirSync(join(root, 'stacks/orgs/acme'), { recursive: true });
+  return root;
+}
+
+describe('loadAtmosConfig', () => {
+  it('uses Atmos\'s built-in defaults when there is no atmos.yaml', () => {
+    const root = workspace();
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    expect(config.configFile).toBeUndefined();
+    expect(config.basePath).toBe(root);
+    expect(config.stacks).toMatchObject({
+      basePath: join(root, 'stacks'),
+      includedPaths: ['orgs/**/*'],
+      excludedPaths: ['**/_defaults.yaml'],
+      namePattern: '{tenant}-{environment}-{stage}',
+    });
+    expect(config.components.terraform).toMatchObject({ basePath: join(root, 'components/terraform'), command: 'terraform', autoGenerateBackendFile: true, workspacesEnabled: true });
+    expect(config.templates).toEqual({ enabled: true, evaluations: 1, delimiters: ['{{', '}}'] });
+    expect(config.settings.listMergeStrategy).toBe('replace');
+  });
+
+  it('uses Go zero values for keys an existing atmos.yaml omits (templates off, no pattern)', () => {
+    const root = workspace('stacks:\n  base_path: stacks\n  included_paths: ["orgs/**/*"]\n');
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    expect(config.templates.enabled).toBe(false);
+    expect(config.stacks.namePattern).toBeUndefined();
+    expect(config.components.terraform.autoGenerateBackendFile).toBe(false);
+    expect(config.components.terraform.basePath).toBe(root);
+  });
+
+  it('requires stacks.base_path and included_paths when atmos.yaml exists, with a hint', () => {
+    const root = workspace('components: {terraform: {base_path: components/terraform}}\n');
+    expect(() => loadAtmosConfig({ cwd: root, env: {} })).toThrow(/stacks\.base_path/);
+  });
+
+  it('finds atmos.yaml from a nested folder; base_path is relative to atmos.yaml', () => {
+    const root = workspace('base_path: "."\nstacks: {base_path: stacks, included_paths: ["orgs/**/*"]}\n');
+    const config = loadAtmosConfig({ cwd: join(root, 'stacks/orgs/acme'), env: {} });
+    expect(config.configFile).toBe(join(root, 'atmos.yaml'));
+    expect(config.stacks.basePath).toBe(join(root, 'stacks'));
+  });
+
+  it('honours ATMOS_CLI_CONFIG_PATH and ATMOS_BASE_PATH', () => {
+    const root = workspace('stacks: {base_path: stacks, included_paths: ["orgs/**/*"]}\n');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'atmos-cwd-'));
+    const config = loadAtmosConfig({ cwd: elsewhere, env: { ATMOS_CLI_CONFIG_PATH: root, ATMOS_BASE_PATH: root } });
+    expect(config.configFile).toBe(join(root, 'atmos.yaml'));
+    expect(config.stacks.basePath).toBe(join(root, 'stacks'));
+    expect(() => loadAtmosConfig({ cwd: elsewhere, env: { ATMOS_CLI_CONFIG_PATH: join(elsewhere, 'nope') } })).toThrow(AtmosUserError);
+  });
+
+  it('validates keys with errors naming the key and the file', () => {
+    const root = workspace('stacks: {base_path: stacks, included_paths: ["orgs/**/*"]}\nsettings: {list_merge_strategy: zip}\n');
+    try {
+      loadAtmosConfig({ cwd: root, env: {} });
+      throw new Error('expected an error');
+    } catch (error) {
+      expect(error).toBeInstanceOf(AtmosUserError);
+      expect((error as AtmosUserError).format()).toContain('atmos.yaml: settings.list_merge_strategy must be one of replace, append, merge');
+    }
+  });
+});

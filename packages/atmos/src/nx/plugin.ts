@@ -1,0 +1,122 @@
+/**
+ * The Nx plugin: `atmos.yaml` at the workspace root -> one project per deployable component
+ * instance, plus the workspace project `atmos`; `createDependencies` adds the inferred edges.
+ *
+ * Graph construction is static: it reads files, never runs terraform or touches the network.
+ */
+import { join } from 'node:path';
+import {
+  AggregateCreateNodesError,
+  DependencyType,
+  type CreateDependencies,
+  type CreateNodes,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type ProjectConfiguration,
+  type RawProjectGraphDependency,
+} from '@nx/devkit';
+import { loadAtmosConfig } from '../config/load';
+import { isUserError } from '../errors/user-error';
+import { resolveStacks } from '../stacks/engine';
+import { graphCacheKey, readCache, writeCache } from './cache';
+import { buildGraphModel, type GraphModel } from './graph-model';
+import { normaliseOptions, type AtmosPluginOptions } from './options';
+import type { ComponentReference } from './references';
+import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
+
+const PLUGIN_VERSION = 1;
+const CONFIG_GLOB = 'atmos.yaml';
+
+export const createNodes: CreateNodes<AtmosPluginOptions> = [
+  CONFIG_GLOB,
+  (configFiles, options, context) => {
+    // Only the workspace's own atmos.yaml: nested example and test workspaces have their own.
+    if (!configFiles.includes(CONFIG_GLOB)) return [];
+    try {
+      return [[CONFIG_GLOB, projectsFor(graphModel(context.workspaceRoot, options), options)]];
+    } catch (error) {
+      throw new AggregateCreateNodesError([[CONFIG_GLOB, asNxError(error, context)]], []);
+    }
+  },
+];
+
+/** Older Nx versions look for `createNodesV2`; the tuple is the same. */
+export const createNodesV2 = createNodes;
+
+export const createDependencies: CreateDependencies<AtmosPluginOptions> = (options, context) => {
+  const model = graphModel(context.workspaceRoot, options);
+  return model.edges
+    .filter((edge) => context.projects[edge.source] !== undefined && context.projects[edge.target] !== undefined)
+    .map((edge): RawProjectGraphDependency => ({ source: edge.source, target: edge.target, type: DependencyType.implicit }));
+};
+
+const memo = new Map<string, GraphModel>();
+
+/** The graph model, from memory, the disk cache, or computed (and cached). */
+export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions | undefined): GraphModel {
+  const options = normaliseOptions(rawOptions);
+  const config = loadAtmosConfig({ cwd: workspaceRoot, configPath: join(workspaceRoot, CONFIG_GLOB) });
+  const key = graphCacheKey(config, { PLUGIN_VERSION, options }, process.env);
+  const cached = memo.get(key);
+  if (cached) return cached;
+  const cacheFile = join(workspaceRoot, '.nx', 'workspace-data', 'atmos-graph.json');
+  let model = readCache<GraphModel>(cacheFile, key);
+  if (!model) {
+    const templateReferences = new Map<string, ComponentReference[]>();
+    const resolved = resolveStacks(config, {
+      // `atmos.Component` cannot run terraform here: record the reference, render nothing.
+      templateFunctions: ({ component, stack }) => ({
+        atmos: () => ({
+          Component: (referenced: unknown, referencedStack: unknown) => {
+            const key = `${component}\0${stack}`;
+            const list = templateReferences.get(key) ?? [];
+            list.push({ component: String(referenced), stack: String(referencedStack), via: `atmos.Component "${String(referenced)}" "${String(referencedStack)}"` });
+            templateReferences.set(key, list);
+            return { outputs: {} };
+          },
+        }),
+      }),
+    });
+    model = buildGraphModel({ workspaceRoot, resolved, options, templateReferences });
+    writeCache(cacheFile, key, model);
+  }
+  memo.set(key, model);
+  return model;
+}
+
+function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefined): CreateNodesResult {
+  const options = normaliseOptions(rawOptions);
+  const projects: Record<string, ProjectConfiguration> = {
+    '.atmos': {
+      name: 'atmos',
+      root: '.atmos',
+      tags: ['atmos'],
+      targets: workspaceTargets(),
+      metadata: { description: 'Whole-workspace Atmos targets', technologies: ['atmos'] },
+    },
+  };
+  for (const project of model.projects) {
+    projects[project.root] = {
+      name: project.name,
+      root: project.root,
+      projectType: 'application',
+      tags: project.tags,
+      namedInputs: { [CONFIG_INPUT]: project.inputs },
+      targets: instanceTargets(project, options),
+      metadata: {
+        description: `${project.component} in stack ${project.stack}`,
+        technologies: ['terraform', 'atmos'],
+        atmos: { component: project.component, stack: project.stack, manifest: project.manifest, componentPath: project.componentPath, locked: project.locked },
+      },
+    } as ProjectConfiguration;
+  }
+  return { projects };
+}
+
+/** A user mistake becomes one line (file:line:col, problem, hint) without a stack trace. */
+function asNxError(error: unknown, context: CreateNodesContext): Error {
+  if (!isUserError(error)) return error instanceof Error ? error : new Error(String(error));
+  const plain = new Error(error.format(context.workspaceRoot));
+  plain.stack = plain.message;
+  return plain;
+}

@@ -1,0 +1,74 @@
+/**
+ * Static references from one instance to other component instances, found without evaluating
+ * anything (no terraform, no network): YAML functions (`!terraform.output`, `!terraform.state`,
+ * `!store`), inline `${{ output... }}` expressions, and `atmos.Component` calls recorded while
+ * templates were rendered.
+ */
+import { YamlFunction, isPlainMap } from '../stacks/values';
+
+export interface ComponentReference {
+  component: string;
+  /** Undefined means the referencing instance's own stack. */
+  stack?: string;
+  /** Where it was written, for error messages: `vars.vpc_id` or the function text. */
+  via: string;
+}
+
+/** Splits function arguments like a shell: quotes group, backslashes escape inside double quotes. */
+export function splitArgs(text: string): string[] {
+  const args: string[] = [];
+  let current = '';
+  let quote: '"' | "'" | undefined;
+  let started = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else if (char === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
+      else current += char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      started = true;
+    } else if (/\s/.test(char)) {
+      if (started) args.push(current);
+      current = '';
+      started = false;
+    } else {
+      current += char;
+      started = true;
+    }
+  }
+  if (started) args.push(current);
+  return args;
+}
+
+/**
+ * `!terraform.output <component> [<stack>] <output>` and `!terraform.state` (same syntax);
+ * `!store <store> [<stack>] <component> <key> [| default ...]`.
+ */
+export function yamlFunctionReference(fn: YamlFunction, via: string): ComponentReference | undefined {
+  if (fn.tag === '!terraform.output' || fn.tag === '!terraform.state') {
+    const args = splitArgs(fn.args);
+    if (args.length === 2) return { component: args[0], via };
+    if (args.length >= 3) return { component: args[0], stack: args[1], via };
+    return undefined;
+  }
+  if (fn.tag === '!store') {
+    const args = splitArgs(fn.args.split('|')[0]);
+    if (args.length === 3) return { component: args[1], via };
+    if (args.length >= 4) return { component: args[2], stack: args[1], via };
+  }
+  return undefined;
+}
+
+/** Walks a section and collects the references of its YAML functions. */
+export function collectYamlFunctionReferences(value: unknown, path: string, into: ComponentReference[]): void {
+  if (value instanceof YamlFunction) {
+    const reference = yamlFunctionReference(value, `${path}: ${value.toString()}`);
+    if (reference) into.push(reference);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => collectYamlFunctionReferences(item, `${path}[${i}]`, into));
+  } else if (isPlainMap(value)) {
+    for (const [key, item] of Object.entries(value)) collectYamlFunctionReferences(item, path ? `${path}.${key}` : key, into);
+  }
+}

@@ -1,0 +1,469 @@
+/**
+ * One small fixture per Atmos rule. Each fixture is a whole workspace written inline, resolved by
+ * the real engine, and checked against what Atmos v1.226.1 prints for the same files.
+ */
+import { AtmosUserError } from '../errors/user-error';
+import { describeFixture, removeFixtures, resolveFixture } from '../testing/fixture-workspace';
+
+afterAll(removeFixtures);
+
+const DEV = 'stacks/orgs/acme/dev/us-east-1.yaml';
+const devVars = 'vars:\n  tenant: acme\n  environment: ue1\n  stage: dev\n';
+
+function userError(fn: () => unknown): AtmosUserError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AtmosUserError) return error;
+    throw error;
+  }
+  throw new Error('expected an AtmosUserError');
+}
+
+describe('imports', () => {
+  it('merges imports in order, the importing file last', () => {
+    const out = describeFixture({
+      'stacks/catalog/vpc.yaml': 'components:\n  terraform:\n    vpc:\n      vars: {cidr: 10.0.0.0/16, name: catalog, from_catalog: true}\n',
+      'stacks/mixins/dev.yaml': 'vars:\n  stage: dev\ncomponents:\n  terraform:\n    vpc:\n      vars: {name: mixin}\n',
+      [DEV]: `import:\n  - catalog/vpc\n  - mixins/dev\n${devVars}components:\n  terraform:\n    vpc:\n      vars: {cidr: 10.1.0.0/16}\n`,
+    }, 'vpc', 'acme-ue1-dev');
+    expect(out.vars).toEqual({ tenant: 'acme', environment: 'ue1', stage: 'dev', cidr: '10.1.0.0/16', name: 'mixin', from_catalog: true });
+    expect(out.imports).toEqual(['catalog/vpc', 'mixins/dev']);
+  });
+
+  it('resolves extensions in Atmos order: .yaml, .yml, .yaml.tmpl, .yml.tmpl', () => {
+    const out = describeFixture({
+      'stacks/catalog/a.yml': 'vars: {a: yml}\n',
+      'stacks/catalog/b.yaml': 'vars: {b: yaml}\n',
+      'stacks/catalog/b.yml': 'vars: {b: yml}\n',
+      'stacks/catalog/c.yaml.tmpl': 'vars: {c: \'{{ "tmpl" }}\'}\n',
+      [DEV]: `import: [catalog/a, catalog/b, catalog/c]\n${devVars}components: {terraform: {vpc: {}}}\n`,
+    }, 'vpc', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ a: 'yml', b: 'yaml', c: 'tmpl' });
+    // Atmos trims only the last extension in the imports list.
+    expect(out.imports).toEqual(['catalog/a', 'catalog/b', 'catalog/c.yaml']);
+  });
+
+  it('resolves ./ and ../ relative to the importing file, other paths to the stacks base path', () => {
+    const out = describeFixture({
+      'stacks/orgs/acme/_defaults.yaml': 'vars: {tenant: acme, org_default: true}\n',
+      'stacks/orgs/acme/dev/_shared.yaml': 'vars: {shared: true}\n',
+      [DEV]: 'import: [../_defaults, ./_shared]\nvars: {environment: ue1, stage: dev}\ncomponents: {terraform: {vpc: {}}}\n',
+    }, 'vpc', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ org_default: true, shared: true });
+    expect(out.imports).toEqual(['orgs/acme/_defaults', 'orgs/acme/dev/_shared']);
+  });
+
+  it('expands glob imports, sorted', () => {
+    const out = describeFixture({
+      'stacks/catalog/b.yaml': 'components: {terraform: {b: {vars: {order: [b]}}}}\n',
+      'stacks/catalog/a.yaml': 'components: {terraform: {a: {vars: {}}}}\n',
+      'stacks/catalog/nested/c.yaml': 'components: {terraform: {c: {}}}\n',
+      [DEV]: `import: ['catalog/*']\n${devVars}`,
+    }, 'b', 'acme-ue1-dev');
+    expect(out.imports).toEqual(['catalog/a', 'catalog/b']);
+    const all = resolveFixture({
+      'stacks/catalog/a.yaml': 'components: {terraform: {a: {}}}\n',
+      'stacks/catalog/nested/c.yaml': 'components: {terraform: {c: {}}}\n',
+      [DEV]: `import: ['catalog/**/*']\n${devVars}`,
+    });
+    expect(all.instances.map((i) => i.component).sort()).toEqual(['a', 'c']);
+  });
+
+  it('renders a .tmpl import with its context, and passes context down to nested imports', () => {
+    const files = {
+      'stacks/catalog/queue.yaml.tmpl': [
+        'import:',
+        '  - path: catalog/queue-policy.yaml.tmpl',
+        'components:',
+        '  terraform:',
+        '    "queue/{{ .name }}":',
+        '      metadata: {component: queue}',
+        '      vars: {name: "{{ .name }}", retention: {{ .retention }}}',
+        '',
+      ].join('\n'),
+      'stacks/catalog/queue-policy.yaml.tmpl': 'components:\n  terraform:\n    "queue/{{ .name }}":\n      vars: {policy: "{{ .name }}-policy"}\n',
+      [DEV]: `import:\n  - path: catalog/queue.yaml.tmpl\n    context: {name: orders, retention: 7}\n  - path: catalog/queue.yaml.tmpl\n    context: {name: billing, retention: 14}\n${devVars}`,
+    };
+    const orders = describeFixture(files, 'queue/orders', 'acme-ue1-dev');
+    expect(orders.vars).toMatchObject({ name: 'orders', retention: 7, policy: 'orders-policy' });
+    expect(orders.component).toBe('queue');
+    expect(orders.workspace).toBe('acme-ue1-dev-queue-orders');
+    expect(describeFixture(files, 'queue/billing', 'acme-ue1-dev').vars).toMatchObject({ retention: 14, policy: 'billing-policy' });
+  });
+
+  it('renders a plain .yaml import when it has a context; skip_templates_processing keeps templates as written', () => {
+    const files = {
+      'stacks/catalog/app.yaml': 'components:\n  terraform:\n    app:\n      vars: {name: "{{ .name }}", later: "{{ `{{ .vars.stage }}` }}"}\n',
+      [DEV]: `import:\n  - path: catalog/app\n    context: {name: web}\n${devVars}`,
+    };
+    expect(describeFixture(files, 'app', 'acme-ue1-dev').vars).toMatchObject({ name: 'web', later: 'dev' });
+    const skipped = describeFixture({
+      ...files,
+      [DEV]: `import:\n  - path: catalog/app\n    context: {name: web}\n    skip_templates_processing: true\n${devVars}`,
+    }, 'app', 'acme-ue1-dev', { processTemplates: false });
+    expect(skipped.vars).toMatchObject({ name: '{{ .name }}' });
+  });
+
+  it('a missing context value is an error naming the manifest, unless ignore_missing_template_values', () => {
+    const files = {
+      'stacks/catalog/app.yaml.tmpl': 'components:\n  terraform:\n    app:\n      vars: {name: "{{ .name }}", size: "{{ .size }}"}\n',
+      [DEV]: `import:\n  - path: catalog/app.yaml.tmpl\n    context: {name: web}\n${devVars}`,
+    };
+    const error = userError(() => resolveFixture(files));
+    expect(error.code).toBe('TEMPLATE_ERROR');
+    expect(error.location?.file).toMatch(/stacks\/catalog\/app\.yaml\.tmpl$/);
+    expect(error.message).toMatch(/size/);
+    const ignored = describeFixture({
+      ...files,
+      [DEV]: `import:\n  - path: catalog/app.yaml.tmpl\n    context: {name: web}\n    ignore_missing_template_values: true\n${devVars}`,
+    }, 'app', 'acme-ue1-dev');
+    expect((ignored.vars as Record<string, unknown>).name).toBe('web');
+  });
+
+  it('skip_if_missing skips an absent import; a missing import is otherwise an error with file and line', () => {
+    const ok = describeFixture({
+      [DEV]: `import:\n  - path: catalog/optional\n    skip_if_missing: true\n${devVars}components: {terraform: {vpc: {}}}\n`,
+    }, 'vpc', 'acme-ue1-dev');
+    expect(ok.imports).toEqual([]);
+    const error = userError(() => resolveFixture({ [DEV]: `${devVars}import:\n  - catalog/nope\ncomponents: {terraform: {vpc: {}}}\n` }));
+    expect(error.code).toBe('IMPORT_NOT_FOUND');
+    expect(error.location).toMatchObject({ line: 6 });
+    expect(error.location?.file).toMatch(/orgs\/acme\/dev\/us-east-1\.yaml$/);
+    expect(error.hint).toMatch(/skip_if_missing/);
+  });
+
+  it('reports an import cycle with the whole chain', () => {
+    const error = userError(() => resolveFixture({
+      'stacks/catalog/a.yaml': 'import: [catalog/b]\n',
+      'stacks/catalog/b.yaml': 'import: [catalog/c]\n',
+      'stacks/catalog/c.yaml': 'import: [catalog/a]\n',
+      [DEV]: `import: [catalog/a]\n${devVars}`,
+    }));
+    expect(error.code).toBe('IMPORT_CYCLE');
+    expect(error.message).toContain('stacks/catalog/a.yaml -> stacks/catalog/b.yaml -> stacks/catalog/c.yaml -> stacks/catalog/a.yaml');
+  });
+
+  it('refuses imports that escape the repository', () => {
+    const error = userError(() => resolveFixture({ [DEV]: `import: [../../../../../../etc/passwd]\n${devVars}` }));
+    expect(error.code).toBe('IMPORT_ESCAPES_REPO');
+  });
+});
+
+describe('sections and precedence', () => {
+  const layered = {
+    'stacks/catalog/base.yaml': [
+      'components:',
+      '  terraform:',
+      '    base/defaults:',
+      '      metadata: {type: abstract}',
+      '      vars: {level: base, base_only: 1}',
+      '      settings: {owner: base}',
+      '      env: {LEVEL: base}',
+      '      providers: {aws: {region: us-east-1}}',
+      '      command: tofu',
+      '',
+    ].join('\n'),
+    [DEV]: [
+      'import: [catalog/base]',
+      devVars.trimEnd(),
+      '  level: global',
+      'settings: {owner: global}',
+      'env: {LEVEL: global, GLOBAL: "1"}',
+      'terraform:',
+      '  vars: {level: terraform, terraform_only: true}',
+      '  env: {LEVEL: terraform}',
+      'components:',
+      '  terraform:',
+      '    vpc:',
+      '      metadata: {inherits: [base/defaults], component: vpc}',
+      '      vars: {level: component}',
+      '      providers: {aws: {assume_role: x}}',
+      '',
+    ].join('\n'),
+  };
+
+  it('applies global -> terraform -> base -> component', () => {
+    const out = describeFixture(layered, 'vpc', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ level: 'component', base_only: 1, terraform_only: true });
+    expect(out.settings).toEqual({ owner: 'base' });
+    expect(out.env).toEqual({ LEVEL: 'base', GLOBAL: '1' });
+    expect(out.providers).toEqual({ aws: { region: 'us-east-1', assume_role: 'x' } });
+    expect(out.command).toBe('tofu');
+    expect(out.metadata).toEqual({ inherits: ['base/defaults'], component: 'vpc' });
+    expect(out.inheritance).toEqual(['base/defaults']);
+  });
+
+  it('marks abstract components and does not inherit metadata', () => {
+    const resolved = resolveFixture(layered);
+    const base = resolved.instances.find((i) => i.component === 'base/defaults');
+    const vpc = resolved.instances.find((i) => i.component === 'vpc');
+    expect(base?.abstract).toBe(true);
+    expect(vpc?.abstract).toBe(false);
+  });
+
+  it('multiple inheritance: in order, each base after its own ancestors; later bases win', () => {
+    const out = describeFixture({
+      [DEV]: [
+        devVars.trimEnd(),
+        'components:',
+        '  terraform:',
+        '    root: {metadata: {type: abstract}, vars: {a: root, b: root, c: root, d: root}}',
+        '    mid: {metadata: {type: abstract, inherits: [root]}, vars: {b: mid, c: mid}}',
+        '    mixin: {metadata: {type: abstract}, vars: {c: mixin}}',
+        '    app: {metadata: {inherits: [mid, mixin]}, vars: {d: app}}',
+        '',
+      ].join('\n'),
+    }, 'app', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ a: 'root', b: 'mid', c: 'mixin', d: 'app' });
+    expect(out.inheritance).toEqual(['mixin', 'mid', 'root']);
+  });
+
+  it('an unknown base component is an error naming the component and what to do', () => {
+    const error = userError(() => resolveFixture({
+      [DEV]: `${devVars}components:\n  terraform:\n    app:\n      metadata:\n        inherits: [nope]\n`,
+    }));
+    expect(error.code).toBe('UNKNOWN_BASE_COMPONENT');
+    expect(error.message).toContain("'app' inherits from 'nope'");
+    expect(error.location?.file).toMatch(/us-east-1\.yaml$/);
+  });
+
+  it('overrides apply to the manifest and its imports only, and win over the component', () => {
+    const resolved = resolveFixture({
+      'stacks/teams/network.yaml': 'import: [teams/network-vpc]\ncomponents: {terraform: {tgw: {vars: {team: none}}}}\noverrides:\n  vars: {team: network}\n',
+      'stacks/teams/network-vpc.yaml': 'components: {terraform: {vpc: {vars: {team: none}}}}\n',
+      'stacks/teams/data.yaml': 'components: {terraform: {rds: {vars: {team: none}}}}\nterraform:\n  overrides:\n    vars: {team: data}\n',
+      'stacks/catalog/sibling.yaml': 'components: {terraform: {dns: {vars: {team: none}}}}\n',
+      [DEV]: `import: [teams/network, teams/data, catalog/sibling]\n${devVars}components: {terraform: {app: {vars: {team: none}}}}\n`,
+    });
+    const team = (c: string) => resolved.instances.find((i) => i.component === c)?.sections.vars.team;
+    expect(team('tgw')).toBe('network');
+    expect(team('vpc')).toBe('network');
+    expect(team('rds')).toBe('data');
+    expect(team('dns')).toBe('none');
+    expect(team('app')).toBe('none');
+  });
+
+  it('the importing manifest\'s overrides win over the imported manifest\'s', () => {
+    const out = describeFixture({
+      'stacks/catalog/x.yaml': 'components: {terraform: {x: {vars: {v: component}}}}\noverrides: {vars: {v: inner, inner_only: true}}\n',
+      [DEV]: `import: [catalog/x]\n${devVars}overrides: {vars: {v: outer}}\n`,
+    }, 'x', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ v: 'outer', inner_only: true });
+  });
+
+  it('list_merge_strategy: global append, per-component merge', () => {
+    const files = {
+      'atmos.yaml': `stacks: {base_path: stacks, included_paths: ["orgs/**/*"], excluded_paths: ["**/_defaults.yaml"], name_pattern: "{tenant}-{environment}-{stage}"}\nsettings: {list_merge_strategy: append}\n`,
+      'stacks/catalog/a.yaml': 'components:\n  terraform:\n    a: {vars: {l: [1]}}\n    b: {vars: {l: [{x: 1, y: 1}]}, settings: {list_merge_strategy: merge}}\n',
+      [DEV]: `import: [catalog/a]\n${devVars}components:\n  terraform:\n    a: {vars: {l: [2]}}\n    b: {vars: {l: [{x: 2}]}}\n`,
+    };
+    expect(describeFixture(files, 'a', 'acme-ue1-dev').vars).toMatchObject({ l: [1, 2] });
+  });
+
+  it('per-component list_merge_strategy applies along the inheritance chain', () => {
+    const out = describeFixture({
+      [DEV]: `${devVars}components:\n  terraform:\n    base: {metadata: {type: abstract}, vars: {l: [{x: 1, y: 1}]}}\n    b:\n      metadata: {inherits: [base]}\n      settings: {list_merge_strategy: merge}\n      vars: {l: [{x: 2}]}\n`,
+    }, 'b', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ l: [{ x: 2, y: 1 }] });
+  });
+
+  it('!append and !unset work across manifests and inheritance', () => {
+    const out = describeFixture({
+      'stacks/catalog/a.yaml': 'components:\n  terraform:\n    a: {vars: {tags: [base], drop: me, keep: 1}}\n',
+      [DEV]: `import: [catalog/a]\n${devVars}components:\n  terraform:\n    a:\n      vars:\n        tags: !append [extra]\n        drop: !unset\n`,
+    }, 'a', 'acme-ue1-dev');
+    expect(out.vars).toEqual({ tenant: 'acme', environment: 'ue1', stage: 'dev', tags: ['base', 'extra'], keep: 1 });
+  });
+});
+
+describe('stack names', () => {
+  const component = 'components: {terraform: {vpc: {}}}\n';
+
+  it('uses name_pattern tokens from vars', () => {
+    expect(resolveFixture({ [DEV]: devVars + component }).instances[0].stack).toBe('acme-ue1-dev');
+  });
+
+  it('a missing name_pattern token is an error naming the token and the manifest', () => {
+    const error = userError(() => resolveFixture({ [DEV]: 'vars: {tenant: acme, stage: dev}\n' + component }));
+    expect(error.code).toBe('STACK_NAME');
+    expect(error.message).toContain("specifies 'environment', but the stack 'orgs/acme/dev/us-east-1' does not have an environment defined");
+    expect(error.location?.file).toMatch(/us-east-1\.yaml$/);
+  });
+
+  it('a manifest name: wins over name_template and name_pattern', () => {
+    expect(resolveFixture({ [DEV]: 'name: my-stack\n' + devVars + component }).instances[0].stack).toBe('my-stack');
+  });
+
+  it('name_template wins over name_pattern', () => {
+    const resolved = resolveFixture({
+      'atmos.yaml': 'stacks:\n  base_path: stacks\n  included_paths: ["orgs/**/*"]\n  name_pattern: "{stage}"\n  name_template: "{{ .vars.tenant }}-{{ .vars.stage }}-{{ .vars.region }}"\n',
+      [DEV]: 'vars: {tenant: acme, stage: dev, region: us-east-1}\n' + component,
+    });
+    expect(resolved.instances[0].stack).toBe('acme-dev-us-east-1');
+  });
+
+  it('falls back to the manifest path without extension', () => {
+    const resolved = resolveFixture({
+      'atmos.yaml': 'stacks:\n  base_path: stacks\n  included_paths: ["orgs/**/*"]\n',
+      [DEV]: component,
+    });
+    expect(resolved.instances[0].stack).toBe('orgs/acme/dev/us-east-1');
+    expect(resolved.instances[0].workspace).toBe('orgs-acme-dev-us-east-1');
+  });
+});
+
+describe('workspace, backend and varfile', () => {
+  const withBackend = (component: string) => ({
+    [DEV]: [
+      devVars.trimEnd(),
+      'terraform:',
+      '  backend_type: s3',
+      '  backend:',
+      '    s3: {bucket: tfstate, key: terraform.tfstate, region: us-east-1, dynamodb_table: locks}',
+      'components:',
+      '  terraform:',
+      component,
+      '',
+    ].join('\n'),
+  });
+
+  it('defaults: workspace = stack, s3 workspace_key_prefix = component, remote state = backend', () => {
+    const out = describeFixture(withBackend('    vpc: {}'), 'vpc', 'acme-ue1-dev');
+    expect(out.workspace).toBe('acme-ue1-dev');
+    expect(out.backend_type).toBe('s3');
+    expect(out.backend).toEqual({ bucket: 'tfstate', key: 'terraform.tfstate', region: 'us-east-1', dynamodb_table: 'locks', workspace_key_prefix: 'vpc' });
+    expect(out.remote_state_backend_type).toBe('s3');
+    expect(out.remote_state_backend).toEqual(out.backend);
+  });
+
+  it('a derived component (metadata.component) gets <stack>-<component> and its folder as key prefix', () => {
+    const out = describeFixture(withBackend('    vpc/blue: {metadata: {component: infra/vpc}}'), 'vpc/blue', 'acme-ue1-dev');
+    expect(out.workspace).toBe('acme-ue1-dev-vpc-blue');
+    expect((out.backend as Record<string, unknown>).workspace_key_prefix).toBe('infra-vpc');
+    expect(out.component).toBe('infra/vpc');
+  });
+
+  it('honours terraform_workspace, _pattern and _template', () => {
+    expect(describeFixture(withBackend('    vpc: {metadata: {terraform_workspace: fixed}}'), 'vpc', 'acme-ue1-dev').workspace).toBe('fixed');
+    expect(describeFixture(withBackend('    vpc: {metadata: {terraform_workspace_pattern: "{tenant}-{stage}-{component}"}}'), 'vpc', 'acme-ue1-dev').workspace).toBe('acme-dev-vpc');
+    expect(describeFixture(withBackend('    vpc: {metadata: {terraform_workspace_template: "{{ .vars.stage }}/{{ .atmos_component }}"}}'), 'vpc', 'acme-ue1-dev').workspace).toBe('dev-vpc');
+  });
+
+  it('workspaces_enabled: false gives "default"', () => {
+    const out = describeFixture({
+      'atmos.yaml': 'components: {terraform: {workspaces_enabled: false}}\nstacks: {base_path: stacks, included_paths: ["orgs/**/*"], name_pattern: "{tenant}-{environment}-{stage}"}\n',
+      ...withBackend('    vpc: {}'),
+    }, 'vpc', 'acme-ue1-dev');
+    expect(out.workspace).toBe('default');
+  });
+
+  it('remote_state_backend merges over the backend; the component may change backend_type', () => {
+    const out = describeFixture(withBackend('    vpc:\n      remote_state_backend: {s3: {role_arn: reader}}\n    local-one:\n      backend_type: local\n      backend: {local: {path: x.tfstate}}'), 'vpc', 'acme-ue1-dev');
+    expect(out.remote_state_backend).toMatchObject({ bucket: 'tfstate', role_arn: 'reader' });
+    const local = describeFixture(withBackend('    local-one:\n      backend_type: local\n      backend: {local: {path: x.tfstate}}'), 'local-one', 'acme-ue1-dev');
+    expect(local.backend_type).toBe('local');
+    expect(local.backend).toEqual({ path: 'x.tfstate' });
+  });
+});
+
+describe('templates over component sections', () => {
+  it('renders .vars, .settings, .atmos_component, .atmos_stack and .workspace after merging', () => {
+    const out = describeFixture({
+      'stacks/catalog/app.yaml': 'components:\n  terraform:\n    app:\n      vars:\n        name: "{{ .vars.tenant }}-{{ .vars.stage }}-{{ .atmos_component }}"\n        where: "{{ .atmos_stack }}/{{ .workspace }}"\n        owner: "{{ .settings.owner | upper }}"\n',
+      [DEV]: `import: [catalog/app]\n${devVars}settings: {owner: platform}\n`,
+    }, 'app', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ name: 'acme-dev-app', where: 'acme-ue1-dev/acme-ue1-dev', owner: 'PLATFORM' });
+  });
+
+  it('evaluations > 1 lets a value use another rendered value', () => {
+    const files = {
+      'atmos.yaml': 'stacks: {base_path: stacks, included_paths: ["orgs/**/*"], name_pattern: "{tenant}-{environment}-{stage}"}\ntemplates: {settings: {enabled: true, evaluations: 2}}\n',
+      [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        a: "{{ .vars.stage }}"\n        b: "{{ .vars.a }}-b"\n`,
+    };
+    expect(describeFixture(files, 'app', 'acme-ue1-dev').vars).toMatchObject({ a: 'dev', b: 'dev-b' });
+  });
+
+  it('--process-templates=false and templates.settings.enabled: false keep templates as written', () => {
+    const files = { [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars: {a: "{{ .vars.stage }}"}\n` };
+    expect(describeFixture(files, 'app', 'acme-ue1-dev', { processTemplates: false }).vars).toMatchObject({ a: '{{ .vars.stage }}' });
+  });
+
+  it('a template error names the manifest and line that wrote it', () => {
+    const error = userError(() => resolveFixture({
+      'stacks/catalog/app.yaml': 'components:\n  terraform:\n    app:\n      vars:\n        bad: "{{ .vars.stage | nosuchfunction }}"\n',
+      [DEV]: `import: [catalog/app]\n${devVars}`,
+    }));
+    expect(error.code).toBe('TEMPLATE_ERROR');
+    expect(error.location?.file).toMatch(/catalog\/app\.yaml$/);
+    expect(error.location?.line).toBe(5);
+    expect(error.message).toContain('nosuchfunction');
+  });
+
+  it('keeps YAML functions unevaluated but renders templates in their arguments', () => {
+    const out = describeFixture({
+      [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        vpc_id: !terraform.state vpc {{ .atmos_stack }} vpc_id\n`,
+    }, 'app', 'acme-ue1-dev');
+    expect((out.vars as Record<string, unknown>).vpc_id).toBe('!terraform.state vpc acme-ue1-dev vpc_id');
+  });
+});
+
+describe('the same component in several top-level manifests', () => {
+  const second = 'stacks/orgs/acme/dev/us-east-1-extra.yaml';
+
+  it('is fine when the configuration is identical', () => {
+    const resolved = resolveFixture({
+      [DEV]: `${devVars}components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}}}\n`,
+      [second]: `${devVars}components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}}}\n`,
+    });
+    expect(resolved.instances.filter((i) => i.component === 'vpc')).toHaveLength(1);
+  });
+
+  it('is an error naming both manifests when it differs', () => {
+    const error = userError(() => resolveFixture({
+      [DEV]: `${devVars}components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}}}\n`,
+      [second]: `${devVars}components: {terraform: {vpc: {vars: {cidr: 10.9.0.0/16}}}}\n`,
+    }));
+    expect(error.code).toBe('CONFLICTING_COMPONENT');
+    expect(error.message).toContain('stacks/orgs/acme/dev/us-east-1.yaml');
+    expect(error.message).toContain('stacks/orgs/acme/dev/us-east-1-extra.yaml');
+  });
+});
+
+describe('deps and deps_all', () => {
+  it('list the manifests that set the final vars/env/settings/backend keys (first one per key for deps)', () => {
+    const out = describeFixture({
+      'stacks/catalog/base.yaml': 'components: {terraform: {base: {metadata: {type: abstract}, vars: {x: 1}}}}\n',
+      'stacks/catalog/app.yaml': 'components: {terraform: {app: {metadata: {inherits: [base]}}}}\n',
+      'stacks/catalog/other.yaml': 'components: {terraform: {other: {}}}\n',
+      'stacks/mixins/region.yaml': 'vars: {region: us-east-1, stage: overridden-later}\n',
+      'stacks/mixins/empty.yaml': 'vars: {}\n',
+      [DEV]: `import: [catalog/base, catalog/app, catalog/other, mixins/region, mixins/empty]\n${devVars}`,
+    }, 'app', 'acme-ue1-dev');
+    expect(out.deps).toEqual(['catalog/base', 'mixins/region', 'orgs/acme/dev/us-east-1']);
+    expect(out.deps_all).toEqual(['catalog/base', 'mixins/region', 'orgs/acme/dev/us-east-1']);
+  });
+
+  it('deps_all also lists lower-priority manifests that set a key; the stack manifest is always in deps_all', () => {
+    const out = describeFixture({
+      'stacks/mixins/team.yaml': 'vars: {team: from-mixin}\n',
+      'stacks/catalog/app.yaml': 'components: {terraform: {app: {vars: {team: from-catalog}}}}\n',
+      [DEV]: `import: [mixins/team, catalog/app]\n${devVars}`,
+    }, 'app', 'acme-ue1-dev');
+    expect((out.vars as Record<string, unknown>).team).toBe('from-catalog');
+    expect(out.deps).toEqual(['catalog/app', 'orgs/acme/dev/us-east-1']);
+    expect(out.deps_all).toEqual(['catalog/app', 'mixins/team', 'orgs/acme/dev/us-east-1']);
+  });
+});
+
+describe('describe output', () => {
+  it('has Atmos\'s keys', () => {
+    const out = describeFixture({ [DEV]: `${devVars}components: {terraform: {vpc: {}}}\n` }, 'vpc', 'acme-ue1-dev');
+    for (const key of ['atmos_component', 'atmos_stack', 'atmos_stack_file', 'atmos_manifest', 'component', 'stack', 'vars', 'settings', 'env',
+      'backend', 'backend_type', 'remote_state_backend', 'remote_state_backend_type', 'providers', 'command', 'metadata', 'overrides',
+      'inheritance', 'imports', 'deps', 'deps_all', 'workspace']) {
+      expect(out).toHaveProperty(key);
+    }
+    expect(out).toMatchObject({ atmos_component: 'vpc', atmos_stack: 'acme-ue1-dev', atmos_stack_file: 'orgs/acme/dev/us-east-1', atmos_manifest: 'orgs/acme/dev/us-east-1', component: 'vpc', stack: 'acme-ue1-dev', command: 'terraform' });
+  });
+});
