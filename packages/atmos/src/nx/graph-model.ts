@@ -8,7 +8,7 @@ import { AtmosUserError } from '../errors/user-error';
 import { declaredDependencies, dependencyMatches } from '../stacks/dependencies';
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
-import { localModuleFolders } from './local-modules';
+import { localModuleFolders } from '../terraform/local-modules';
 import type { NormalisedPluginOptions } from './options';
 import { collectYamlFunctionReferences, type ComponentReference } from './references';
 

@@ -11,10 +11,38 @@ import type { NormalisedPluginOptions } from './options';
 
 export const CONFIG_INPUT = 'atmos';
 
+/** Instance targets run by our executors, with what `nx show project` says about them. */
+const TERRAFORM_TARGETS: Array<{ name: string; executor: string; description: string; dependsOn?: string[]; args?: string[] }> = [
+  { name: 'init', executor: 'init', description: 'terraform init in the staged workdir' },
+  { name: 'plan', executor: 'plan', description: 'Plan (init and workspace selection when needed); apply uses this reviewed plan' },
+  // Dependencies are applied first, each under its own safety rule; --auto-approve is never passed on.
+  { name: 'apply', executor: 'apply', description: 'Apply the reviewed plan (refused without one unless --auto-approve)', dependsOn: ['^apply'] },
+  { name: 'deploy', executor: 'deploy', description: 'Plan and apply in one go' },
+  { name: 'destroy', executor: 'destroy', description: 'Destroy (needs --auto-approve; refused while dependents have resources)' },
+  { name: 'output', executor: 'output', description: 'terraform output' },
+  { name: 'validate', executor: 'validate', description: 'terraform validate' },
+  { name: 'drift', executor: 'plan', description: 'Detect drift: plan -detailed-exitcode (exit 2 = drift)', args: ['-detailed-exitcode', '-lock=false'] },
+  { name: 'generate', executor: 'generate', description: 'Write the varfile and backend.tf.json only' },
+  { name: 'clean', executor: 'clean', description: 'Remove the staged workdir (never state)' },
+  { name: 'terraform', executor: 'terraform', description: 'Any terraform subcommand: nx run <project>:terraform -- state list' },
+];
+
 export function instanceTargets(project: InstanceProject, options: NormalisedPluginOptions): Record<string, TargetConfiguration> {
   const { component, stack } = project;
   const target = (name: string) => options.targetPrefix + name;
+  const terraformTargets: Record<string, TargetConfiguration> = {};
+  for (const definition of TERRAFORM_TARGETS) {
+    terraformTargets[target(definition.name)] = {
+      executor: `@org/atmos:${definition.executor}`,
+      cache: false,
+      inputs: [CONFIG_INPUT],
+      options: { component, stack, manifest: project.manifest, ...(definition.args ? { args: definition.args } : {}) },
+      ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
+      metadata: { technologies: ['terraform'], description: definition.description },
+    };
+  }
   return {
+    ...terraformTargets,
     [target('describe')]: {
       executor: 'nx:run-commands',
       cache: true,

@@ -56,6 +56,10 @@ interface Located {
   end?: number;
 }
 
+function isThenable(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
 export function execute(tree: Tree, data: unknown, options: ExecOptions): string {
   const state = new State(tree, options);
   const root = data === null ? undefined : data;
@@ -200,7 +204,11 @@ class State {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) if (iteration(i, value[i]) === BREAK) break;
     } else if (value instanceof Map || isPlainObject(value)) {
-      for (const key of sortedKeys(value)) if (iteration(key, mapLookup(value, key)) === BREAK) break;
+      for (const key of sortedKeys(value)) {
+        // A key deleted by the body (unset) yields nil, as Go's MapIndex does.
+        const elem = mapLookup(value, key);
+        if (iteration(key, elem === MISSING ? undefined : elem) === BREAK) break;
+      }
     } else if (isInt(value)) {
       if (decl.length > 1) throw this.fail(node.pipe, `can't use ${value} to iterate over more than one variable`);
       for (let i = 0; i < value; i++) if (iteration(i, i) === BREAK) break;
@@ -429,7 +437,7 @@ class State {
     } catch (error) {
       throw this.callError(node, name, error);
     }
-    if (result instanceof Promise || (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function')) {
+    if (isThenable(result)) {
       throw this.fail(node, `${name} returned a Promise; template functions must be synchronous`);
     }
     return result;

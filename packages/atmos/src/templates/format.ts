@@ -383,7 +383,8 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     out += formatArg(args[argNum++], verb, spec);
   }
   if (!reordered && argNum < args.length) {
-    out += '%!(EXTRA ' + args.slice(argNum).map((a) => (isNil(a) ? '<nil>' : `${goTypeName(a)}=${formatValue(a)}`)).join(', ') + ')';
+    const extra = args.slice(argNum).map((a) => (isNil(a) ? '<nil>' : `${goTypeName(a)}=${formatValue(a)}`));
+    out += `%!(EXTRA ${extra.join(', ')})`;
   }
   return out;
 }

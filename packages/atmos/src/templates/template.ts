@@ -69,12 +69,56 @@ class ParseFailure {
 
 type CacheEntry = Template | ParseFailure;
 
-/** Entries per delimiter pair; the oldest entry goes first when full. */
-const MAX_CACHE_ENTRIES = 20_000;
+/**
+ * One cache per delimiter pair. Bounded by entries and by total source length (whole manifest
+ * files are templates too); when full, the oldest entries go first.
+ */
+class ParseCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private chars = 0;
+
+  constructor(
+    private readonly left: string,
+    private readonly right: string,
+  ) {}
+
+  get(source: string): CacheEntry {
+    let entry = this.entries.get(source);
+    if (entry === undefined) {
+      try {
+        entry = new Template(source, parse(source, this.left, this.right));
+      } catch (error) {
+        if (!(error instanceof PositionedError)) throw error;
+        entry = new ParseFailure(error);
+      }
+      this.add(source, entry);
+    }
+    return entry;
+  }
+
+  private add(source: string, entry: CacheEntry): void {
+    if (source.length > MAX_CACHED_CHARS) return;
+    while (this.entries.size >= MAX_CACHE_ENTRIES || this.chars + source.length > MAX_CACHED_CHARS) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    this.entries.set(source, entry);
+    this.chars += source.length;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.chars = 0;
+  }
+}
+
+const MAX_CACHE_ENTRIES = 10_000;
+const MAX_CACHED_CHARS = 32 * 1024 * 1024;
 const DEFAULT_LEFT = '{{';
 const DEFAULT_RIGHT = '}}';
-const defaultCache = new Map<string, CacheEntry>();
-const customCaches = new Map<string, Map<string, CacheEntry>>();
+const defaultCache = new ParseCache(DEFAULT_LEFT, DEFAULT_RIGHT);
+const customCaches = new Map<string, ParseCache>();
 
 function resolveDelimiters(delimiters?: [string, string]): [string, string] {
   // Like Go's Delims, an empty delimiter means the default.
@@ -82,25 +126,11 @@ function resolveDelimiters(delimiters?: [string, string]): [string, string] {
 }
 
 function cached(source: string, left: string, right: string): CacheEntry {
-  let cache = defaultCache;
-  if (left !== DEFAULT_LEFT || right !== DEFAULT_RIGHT) {
-    const key = `${left}\u0000${right}`;
-    let custom = customCaches.get(key);
-    if (!custom) customCaches.set(key, (custom = new Map()));
-    cache = custom;
-  }
-  let entry = cache.get(source);
-  if (entry === undefined) {
-    try {
-      entry = new Template(source, parse(source, left, right));
-    } catch (error) {
-      if (!(error instanceof PositionedError)) throw error;
-      entry = new ParseFailure(error);
-    }
-    if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-    cache.set(source, entry);
-  }
-  return entry;
+  if (left === DEFAULT_LEFT && right === DEFAULT_RIGHT) return defaultCache.get(source);
+  const key = `${left}\u0000${right}`;
+  let cache = customCaches.get(key);
+  if (!cache) customCaches.set(key, (cache = new ParseCache(left, right)));
+  return cache.get(source);
 }
 
 /** Parses (or fetches from the cache) a template; throws a TemplateError on bad syntax. */

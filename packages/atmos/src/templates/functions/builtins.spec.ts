@@ -140,10 +140,13 @@ describe('html / js / urlquery', () => {
 
 describe('call', () => {
   it('calls a function value with arguments', () => {
-    const data = { m: { add: (a: number, b: number) => a + b } };
-    // A function-valued field is called when evaluated, so `call` gets the function from a variable.
-    expect(render('{{ call .f 1 2 }}', { f: (a: number, b: number) => a + b })).toBe('3');
-    expect(errorOf('{{ call .m.add 1 }}', data)).toBeDefined();
+    const functions = { adder: () => (a: number, b: number) => a + b };
+    expect(render('{{ call (adder) 1 2 }}', {}, { functions })).toBe('3');
+    expect(render('{{ $f := adder }}{{ call $f 1 2 }}', {}, { functions })).toBe('3');
+  });
+
+  it('cannot reach function-valued fields, which are called as methods when evaluated', () => {
+    expect(errorOf('{{ call .f 1 2 }}', { f: () => 'result' })).toContain('non-function of type string');
   });
 
   it('fails for nil and non-functions', () => {

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { Document, parse as parseYaml, type Pair } from 'yaml';
 import { formatNumber } from '../format';
-import { goTypeName, isGoMap, isNil, mapEntries } from '../values';
+import { compareStrings, goTypeName, isGoMap, isNil, mapEntries } from '../values';
 import { fn, type TemplateFunction } from './signature';
 
 // ---------------------------------------------------------------------------------------
@@ -54,11 +54,13 @@ function encodeJson(v: unknown, style: JsonStyle, depth: number): string {
     if (v.length === 0) return '[]';
     return '[' + v.map((x) => inner + encodeJson(x, style, depth + 1)).join(',') + outer + ']';
   }
-  const entries = isGoMap(v)
-    ? mapEntries(v).map(([k, x]) => [String(k), x] as const)
-    : Object.entries(v as object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // encoding/json sorts map keys as strings.
+  const entries = (isGoMap(v) ? mapEntries(v).map(([k, x]) => [String(k), x] as const) : Object.entries(v as object)).sort(
+    ([a], [b]) => compareStrings(a, b),
+  );
   if (entries.length === 0) return '{}';
-  return '{' + entries.map(([k, x]) => inner + jsonString(k, style) + colon + encodeJson(x, style, depth + 1)).join(',') + outer + '}';
+  const members = entries.map(([k, x]) => inner + jsonString(k, style) + colon + encodeJson(x, style, depth + 1));
+  return '{' + members.join(',') + outer + '}';
 }
 
 export function toJson(v: unknown, indent = '', escapeHtml = true): string {

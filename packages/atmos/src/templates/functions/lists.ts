@@ -26,7 +26,7 @@ export function untilStep(start: number, stop: number, step: number): number[] {
   return out;
 }
 
-/** Sprig's seq, modelled on the Unix command: `seq 3` is "1 2 3", `seq 5 -1 3` counts down. */
+/** Sprig's seq, modelled on the Unix command: `seq 3` is "1 2 3", `seq 5 -1 3` is "5 4 3". */
 function seq(...params: number[]): string {
   let out: number[];
   switch (params.length) {
@@ -41,7 +41,8 @@ function seq(...params: number[]): string {
       break;
     }
     case 3: {
-      const [start, end, step] = params as [number, number, number];
+      // Like the Unix command, the step goes in the middle: seq FIRST STEP LAST.
+      const [start, step, end] = params as [number, number, number];
       if (end < start) {
         if (step > 0) return '';
         out = untilStep(start, end - 1, step);

@@ -1,0 +1,97 @@
+/**
+ * The shared adapter behind every instance executor: read the options Nx passes, load the one
+ * stack manifest the instance comes from, and hand over to src/terraform. User mistakes print
+ * one clear message; the exit status is terraform's.
+ */
+import type { ExecutorContext } from '@nx/devkit';
+import { appendFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { loadAtmosConfig } from '../config/load';
+import { AtmosUserError, isUserError } from '../errors/user-error';
+import type { AtmosPluginOptions } from '../nx/options';
+import { graphModel } from '../nx/plugin';
+import { resolveStacks } from '../stacks/engine';
+import type { ComponentInstance } from '../stacks/types';
+import { runInstanceCommand, type InstanceCommand } from '../terraform/run';
+
+export interface InstanceExecutorOptions {
+  component: string;
+  stack: string;
+  /** The stack manifest, relative to the workspace root (set by the plugin). */
+  manifest: string;
+  autoApprove?: boolean;
+  migrateState?: boolean;
+  lockTimeout?: string;
+  /** Extra terraform arguments (also accepted after `--`). */
+  args?: string[] | string;
+  _?: string[];
+}
+
+export function instanceExecutor(command: InstanceCommand) {
+  return async function executor(options: InstanceExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+    const started = Date.now();
+    try {
+      const workspaceRoot = context.root;
+      const config = loadAtmosConfig({ cwd: workspaceRoot });
+      const instance = loadInstance(workspaceRoot, config, options);
+      const result = await runInstanceCommand({
+        workspaceRoot,
+        config,
+        instance,
+        command,
+        args: extraArgs(options),
+        autoApprove: options.autoApprove === true,
+        migrateState: options.migrateState === true,
+        lockTimeout: options.lockTimeout,
+        dependents: () => dependentsOf(workspaceRoot, config, context.projectName ?? '', pluginOptions(context)),
+      });
+      if (result.stdout) process.stdout.write(result.stdout);
+      logTiming({ project: context.projectName, command, ownMs: Date.now() - started - result.terraformMs, terraformMs: result.terraformMs });
+      return { success: result.success };
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      process.stderr.write(`error: ${error.format(context.root)}\n`);
+      return { success: false };
+    }
+  };
+}
+
+function loadInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: InstanceExecutorOptions): ComponentInstance {
+  const manifest = isAbsolute(options.manifest) ? options.manifest : join(workspaceRoot, options.manifest);
+  const resolved = resolveStacks(config, { stackFiles: [manifest] });
+  const instance = resolved.instances.find((i) => i.component === options.component && i.stack === options.stack);
+  if (!instance) {
+    throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${options.component}' is no longer defined in stack '${options.stack}'`, { file: manifest },
+      'the project graph is out of date: run the command again');
+  }
+  return instance;
+}
+
+/** Our plugin's options from nx.json, so project names match the graph. */
+function pluginOptions(context: ExecutorContext): AtmosPluginOptions | undefined {
+  for (const plugin of context.nxJsonConfiguration?.plugins ?? []) {
+    if (typeof plugin === 'object' && plugin.plugin === '@org/atmos') return plugin.options as AtmosPluginOptions;
+  }
+  return undefined;
+}
+
+async function dependentsOf(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, projectName: string, options: AtmosPluginOptions | undefined): Promise<Array<{ name: string; instance: ComponentInstance }>> {
+  const model = graphModel(workspaceRoot, options);
+  const names = new Set(model.edges.filter((edge) => edge.target === projectName).map((edge) => edge.source));
+  const projects = model.projects.filter((project) => names.has(project.name));
+  return projects.map((project) => ({
+    name: project.name,
+    instance: loadInstance(workspaceRoot, config, { component: project.component, stack: project.stack, manifest: project.manifest }),
+  }));
+}
+
+function extraArgs(options: InstanceExecutorOptions): string[] {
+  const args = typeof options.args === 'string' ? options.args.split(/\s+/).filter(Boolean) : options.args ?? [];
+  return [...args, ...(options._ ?? []).map(String)];
+}
+
+/** `npm run bench -- run` reads the executor's own time from this log. */
+function logTiming(entry: Record<string, unknown>): void {
+  const file = process.env.ATMOS_NX_TIMING_LOG;
+  if (file) appendFileSync(file, JSON.stringify({ ...entry, at: new Date().toISOString() }) + '\n');
+}

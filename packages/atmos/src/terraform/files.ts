@@ -1,0 +1,115 @@
+/**
+ * The files the run phase generates in an instance's workdir. Every write is atomic (temp file
+ * + rename: an interrupted run never leaves half a file) and the varfile is 0600 because it
+ * may hold secrets.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { backendFileContent, planfileName, varfileName } from '../stacks/backend';
+import type { ComponentInstance } from '../stacks/types';
+import type { PlainMap } from '../stacks/values';
+import type { Workdir } from './workdir';
+
+export interface GeneratedFiles {
+  varfile: string;
+  planfile: string;
+  /** Fingerprint of the backend configuration, to notice a change since the last init. */
+  backendFingerprint: string;
+  /** Fingerprint of everything a plan depends on that we control (vars, backend, workspace). */
+  inputsFingerprint: string;
+}
+
+export interface GenerateOptions {
+  workspaceRoot: string;
+  autoGenerateBackendFile: boolean;
+  /** Variables after functions were evaluated. */
+  vars: PlainMap;
+}
+
+export function writeAtomically(path: string, content: string, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, content, { mode });
+  chmodSync(temp, mode);
+  renameSync(temp, path);
+}
+
+export function generateFiles(instance: ComponentInstance, workdir: Workdir, options: GenerateOptions): GeneratedFiles {
+  const baseComponent = typeof instance.sections.metadata.component === 'string' ? instance.sections.metadata.component : undefined;
+  const varfile = join(workdir.dir, varfileName(instance.stack, instance.component, baseComponent));
+  const planfile = join(workdir.dir, planfileName(instance.stack, instance.component, baseComponent));
+  const varfileContent = JSON.stringify(sortKeys(options.vars), null, 2) + '\n';
+  writeAtomically(varfile, varfileContent, 0o600);
+
+  const backend = effectiveBackend(instance, options.workspaceRoot);
+  const backendFile = join(workdir.dir, 'backend.tf.json');
+  if (options.autoGenerateBackendFile) {
+    writeAtomically(backendFile, JSON.stringify(backendFileContent(backend.type, backend.config), null, 2) + '\n');
+  } else if (existsSync(backendFile)) {
+    rmSync(backendFile);
+  }
+  const providersFile = join(workdir.dir, 'providers_override.tf.json');
+  if (Object.keys(instance.sections.providers).length > 0) {
+    writeAtomically(providersFile, JSON.stringify({ provider: instance.sections.providers }, null, 2) + '\n');
+  } else if (existsSync(providersFile)) {
+    rmSync(providersFile);
+  }
+
+  const backendFingerprint = hash(JSON.stringify(sortKeys({ type: backend.type, config: backend.config })));
+  return {
+    varfile,
+    planfile,
+    backendFingerprint,
+    inputsFingerprint: hash([varfileContent, backendFingerprint, instance.workspace, JSON.stringify(sortKeys(instance.sections.providers))].join('\0')),
+  };
+}
+
+/**
+ * The backend terraform uses. Without a backend section, state would land in the workdir and be
+ * lost by `clean`; the generated backend keeps it in `.atmos/state/<component>/`, which nothing deletes.
+ * A relative local path is relative to the component folder, as in Atmos.
+ */
+export function effectiveBackend(instance: ComponentInstance, workspaceRoot: string): { type: string; config: PlainMap } {
+  const type = instance.sections.backendType;
+  if (type === '') {
+    const stateDir = join(workspaceRoot, '.atmos', 'state', instance.terraformComponent);
+    return { type: 'local', config: { path: join(stateDir, 'terraform.tfstate'), workspace_dir: join(stateDir, 'terraform.tfstate.d') } };
+  }
+  if (type === 'local') {
+    const config = { ...instance.sections.backend };
+    for (const key of ['path', 'workspace_dir']) {
+      if (typeof config[key] === 'string' && !isAbsolute(config[key] as string)) config[key] = resolve(instance.componentPath, config[key] as string);
+    }
+    if (config.path === undefined) {
+      const stateDir = join(workspaceRoot, '.atmos', 'state', instance.terraformComponent);
+      config.path = join(stateDir, 'terraform.tfstate');
+      config.workspace_dir ??= join(stateDir, 'terraform.tfstate.d');
+    }
+    return { type, config };
+  }
+  return { type, config: instance.sections.backend };
+}
+
+export function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function readTextOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON with sorted keys, as Atmos writes varfiles (stable bytes, stable fingerprints). */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const key of Object.keys(value as object).sort()) result[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return result;
+  }
+  return value;
+}

@@ -1,0 +1,317 @@
+/**
+ * Runs one Terraform command for one component instance, safely:
+ * stage the workdir -> write varfile/backend -> init when needed (never silently
+ * re-initialising away from existing state) -> select the workspace -> the command.
+ */
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AtmosConfig } from '../config/types';
+import { AtmosUserError } from '../errors/user-error';
+import type { ComponentInstance } from '../stacks/types';
+import { findBinary } from './binary';
+import { generateFiles, hash, readTextOrUndefined, writeAtomically, type GeneratedFiles } from './files';
+import { runTerraform, type TerraformResult } from './process';
+import { resolveRunValues } from './run-values';
+import { managedResourceCount, readState } from './state';
+import { removeWorkdir, stageWorkdir, workdirFor, type Workdir } from './workdir';
+import { localModuleFolders } from './local-modules';
+
+export type InstanceCommand = 'init' | 'plan' | 'apply' | 'deploy' | 'destroy' | 'output' | 'validate' | 'generate' | 'clean' | 'terraform';
+
+/** Commands (and passthrough subcommands) that change state: refused for `metadata.locked`. */
+const MUTATING_COMMANDS = new Set(['apply', 'deploy', 'destroy', 'import', 'state', 'taint', 'untaint']);
+/** `terraform state` subcommands that only read. */
+const READ_ONLY_STATE_SUBCOMMANDS = new Set(['list', 'show', 'pull']);
+/** Passthrough subcommands that need the varfile. */
+const NEEDS_VARFILE = new Set(['plan', 'apply', 'destroy', 'import', 'refresh', 'console']);
+
+export interface InstanceRunRequest {
+  workspaceRoot: string;
+  config: AtmosConfig;
+  instance: ComponentInstance;
+  command: InstanceCommand;
+  /** Extra arguments for terraform (for `terraform`: the subcommand and its arguments). */
+  args: string[];
+  autoApprove?: boolean;
+  /** Opt-in: run `init -migrate-state` when the backend configuration changed. */
+  migrateState?: boolean;
+  /** e.g. "5m": wait for a held state lock instead of failing. */
+  lockTimeout?: string;
+  env?: Record<string, string | undefined>;
+  /** Instances that depend on this one (for `destroy`), with their project names. */
+  dependents?: () => Promise<Array<{ name: string; instance: ComponentInstance }>>;
+  log?: (line: string) => void;
+}
+
+export interface InstanceRunResult {
+  success: boolean;
+  exitCode: number;
+  /** Executor's own time, excluding terraform processes (ms). */
+  ownMs: number;
+  terraformMs: number;
+  stdout?: string;
+}
+
+interface InitRecord {
+  backendFingerprint: string;
+  sourcesFingerprint: string;
+}
+
+export async function runInstanceCommand(request: InstanceRunRequest): Promise<InstanceRunResult> {
+  const started = Date.now();
+  let terraformMs = 0;
+  const { instance, config, workspaceRoot, command } = request;
+  const log = request.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const env = request.env ?? process.env;
+  const subcommand = command === 'terraform' ? request.args[0] : command;
+  assertRunnable(instance, command, subcommand, request.args);
+
+  const workdir = workdirFor(workspaceRoot, instance.stack, instance.component, instance.componentPath);
+  if (command === 'clean') {
+    clean(workdir, instance);
+    return { success: true, exitCode: 0, ownMs: Date.now() - started, terraformMs };
+  }
+  if (!existsSync(instance.componentPath)) {
+    throw new AtmosUserError('COMPONENT_NOT_FOUND', `the Terraform component folder ${instance.componentPath} does not exist`, { file: instance.manifestFile },
+      `create it, or fix metadata.component of '${instance.component}'`);
+  }
+  const values = await resolveRunValues(instance, { workspaceRoot, command, env });
+  stageWorkdir(workspaceRoot, instance.componentPath, workdir);
+  const files = generateFiles(instance, workdir, { workspaceRoot, autoGenerateBackendFile: config.components.terraform.autoGenerateBackendFile, vars: values.vars });
+  if (command === 'generate') {
+    log(`generated ${files.varfile}${config.components.terraform.autoGenerateBackendFile ? ` and ${join(workdir.dir, 'backend.tf.json')}` : ''}`);
+    return { success: true, exitCode: 0, ownMs: Date.now() - started, terraformMs };
+  }
+
+  const binary = findBinary(config.components.terraform.command, env);
+  const terraformEnv: Record<string, string | undefined> = {
+    ...env,
+    ...values.env,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    TF_DATA_DIR: workdir.dataDir,
+    // We select the workspace ourselves; an inherited TF_WORKSPACE would silently override it.
+    TF_WORKSPACE: undefined,
+  };
+  const tf = async (args: string[], captureStdout = false): Promise<TerraformResult> => {
+    const result = await runTerraform({ binary, args, cwd: workdir.dir, env: terraformEnv, captureStdout });
+    terraformMs += result.durationMs;
+    if (result.exitCode !== 0) explainFailure(result, request, log);
+    return result;
+  };
+  const done = (result: TerraformResult): InstanceRunResult => ({
+    success: result.exitCode === 0,
+    exitCode: result.exitCode,
+    ownMs: Date.now() - started - terraformMs,
+    terraformMs,
+    stdout: result.stdout,
+  });
+  const lockArgs = request.lockTimeout ? [`-lock-timeout=${request.lockTimeout}`] : [];
+
+  const init = await ensureInit(workdir, instance, files, request, tf, command === 'init');
+  if (init && init.exitCode !== 0) return done(init);
+  if (command === 'init') return done(init ?? okResult());
+  const selected = await selectWorkspace(workdir, instance.workspace, tf);
+  if (selected && selected.exitCode !== 0) return done(selected);
+
+  switch (command) {
+    case 'plan':
+      return done(await plan(files, lockArgs, request.args, tf));
+    case 'apply':
+      return done(await apply(files, lockArgs, request, config, tf, log));
+    case 'deploy': {
+      const planned = await plan(files, lockArgs, request.args, tf);
+      if (planned.exitCode !== 0) return done(planned);
+      return done(await applyPlanfile(files, lockArgs, tf));
+    }
+    case 'destroy':
+      await assertNoLiveDependents(request);
+      if (!request.autoApprove) {
+        throw new AtmosUserError('USAGE', `destroy of ${instance.component} in ${instance.stack} needs --auto-approve`, undefined,
+          'run again with --auto-approve once you are sure; nothing was changed');
+      }
+      return done(await tf(['destroy', '-auto-approve', '-input=false', `-var-file=${files.varfile}`, ...lockArgs, ...request.args]));
+    case 'output':
+      return done(await tf(['output', ...request.args]));
+    case 'validate':
+      return done(await tf(['validate', ...request.args]));
+    case 'terraform': {
+      const [sub, ...rest] = request.args;
+      const varfileArgs = NEEDS_VARFILE.has(sub) ? [`-var-file=${files.varfile}`] : [];
+      return done(await tf([sub, ...varfileArgs, ...rest]));
+    }
+  }
+  throw new Error(`unhandled command ${command}`);
+}
+
+function okResult(): TerraformResult {
+  return { exitCode: 0, stdout: '', stderrTail: '', durationMs: 0 };
+}
+
+function assertRunnable(instance: ComponentInstance, command: InstanceCommand, subcommand: string | undefined, args: string[]): void {
+  const where = `'${instance.component}' in stack '${instance.stack}'`;
+  if (instance.abstract) {
+    throw new AtmosUserError('USAGE', `${where} is abstract (metadata.type: abstract) and cannot be run`, { file: instance.manifestFile },
+      'run a component that inherits from it instead');
+  }
+  if (!instance.enabled) {
+    throw new AtmosUserError('USAGE', `${where} is disabled (metadata.enabled: false)`, { file: instance.manifestFile }, 'enable it in the stack manifest to run it');
+  }
+  if (command === 'terraform' && !subcommand) throw new AtmosUserError('USAGE', 'the terraform target needs a subcommand, e.g. `nx run <project>:terraform -- state list`');
+  const mutating = MUTATING_COMMANDS.has(command) || (command === 'terraform' && subcommand !== undefined && MUTATING_COMMANDS.has(subcommand) &&
+    !(subcommand === 'state' && READ_ONLY_STATE_SUBCOMMANDS.has(args[1] ?? '')));
+  if (instance.locked && mutating) {
+    throw new AtmosUserError('USAGE', `${where} is locked (metadata.locked: true): ${command === 'terraform' ? `terraform ${args.slice(0, 2).join(' ')}` : command} is refused`,
+      { file: instance.manifestFile }, 'unlock it in the stack manifest (metadata.locked: false) if this change is intended');
+  }
+}
+
+/** Sources that decide whether `terraform init` must run again: the component's and its local modules' Terraform files, and the lock file. */
+function sourcesFingerprint(instance: ComponentInstance): string {
+  const parts: string[] = [];
+  for (const folder of [instance.componentPath, ...localModuleFolders(instance.componentPath)]) {
+    if (!existsSync(folder)) continue;
+    for (const entry of readdirSync(folder).sort()) {
+      if (!entry.endsWith('.tf') && !entry.endsWith('.tf.json') && entry !== '.terraform.lock.hcl') continue;
+      const path = join(folder, entry);
+      if (statSync(path).isFile()) parts.push(path, readFileSync(path, 'utf8'));
+    }
+  }
+  return hash(parts.join('\0'));
+}
+
+async function ensureInit(
+  workdir: Workdir,
+  instance: ComponentInstance,
+  files: GeneratedFiles,
+  request: InstanceRunRequest,
+  tf: (args: string[]) => Promise<TerraformResult>,
+  force: boolean,
+): Promise<TerraformResult | undefined> {
+  const recordFile = join(workdir.root, '.atmos-init.json');
+  const previousText = readTextOrUndefined(recordFile);
+  const previous = previousText ? (JSON.parse(previousText) as InitRecord) : undefined;
+  const current: InitRecord = { backendFingerprint: files.backendFingerprint, sourcesFingerprint: sourcesFingerprint(instance) };
+  const initialised = existsSync(join(workdir.dataDir, 'terraform.tfstate')) || existsSync(join(workdir.dataDir, 'environment'));
+  if (!force && previous && initialised && previous.backendFingerprint === current.backendFingerprint && previous.sourcesFingerprint === current.sourcesFingerprint) {
+    return undefined;
+  }
+  const args = ['init', '-input=false'];
+  if (previous && initialised && previous.backendFingerprint !== current.backendFingerprint) {
+    if (!request.migrateState) {
+      throw new AtmosUserError('USAGE',
+        `the backend configuration of '${instance.component}' in stack '${instance.stack}' changed since it was last initialised`, { file: instance.manifestFile },
+        'terraform must move the existing state to the new backend: run again with --migrateState to run `terraform init -migrate-state` ' +
+          '(we never run -reconfigure, which would abandon the existing state); or restore the previous backend settings');
+    }
+    args.push('-migrate-state', '-force-copy');
+  }
+  const result = await withPluginCacheLock(request.env ?? process.env, () => tf(args));
+  if (result.exitCode === 0) writeAtomically(recordFile, JSON.stringify(current));
+  return result;
+}
+
+/** Terraform's plugin cache is not safe for concurrent inits: serialise them when one is configured. */
+async function withPluginCacheLock<T>(env: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const cacheDir = env.TF_PLUGIN_CACHE_DIR;
+  if (!cacheDir) return fn();
+  mkdirSync(cacheDir, { recursive: true });
+  const lockDir = join(cacheDir, '.atmos-init.lock');
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir}; remove it if no terraform init is running`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+async function selectWorkspace(workdir: Workdir, workspace: string, tf: (args: string[]) => Promise<TerraformResult>): Promise<TerraformResult | undefined> {
+  const current = readTextOrUndefined(join(workdir.dataDir, 'environment'))?.trim() ?? 'default';
+  if (current === workspace) return undefined;
+  return tf(['workspace', 'select', '-or-create=true', workspace]);
+}
+
+async function plan(files: GeneratedFiles, lockArgs: string[], extra: string[], tf: (args: string[]) => Promise<TerraformResult>): Promise<TerraformResult> {
+  rmSync(files.planfile, { force: true });
+  rmSync(`${files.planfile}.meta.json`, { force: true });
+  const result = await tf(['plan', '-input=false', `-var-file=${files.varfile}`, `-out=${files.planfile}`, ...lockArgs, ...extra]);
+  // A plan file holds every value, secrets included: owner-only, like the varfile.
+  if (existsSync(files.planfile)) chmodSync(files.planfile, 0o600);
+  // 0 = success; with -detailed-exitcode, 2 = success with changes.
+  if (result.exitCode === 0 || (result.exitCode === 2 && extra.includes('-detailed-exitcode'))) {
+    writeAtomically(`${files.planfile}.meta.json`, JSON.stringify({ inputsFingerprint: files.inputsFingerprint }), 0o600);
+  }
+  return result;
+}
+
+async function apply(files: GeneratedFiles, lockArgs: string[], request: InstanceRunRequest, config: AtmosConfig, tf: (args: string[]) => Promise<TerraformResult>, log: (line: string) => void): Promise<TerraformResult> {
+  const meta = readTextOrUndefined(`${files.planfile}.meta.json`);
+  const planIsCurrent = existsSync(files.planfile) && meta !== undefined && (JSON.parse(meta) as { inputsFingerprint: string }).inputsFingerprint === files.inputsFingerprint;
+  if (planIsCurrent) {
+    log(`applying the reviewed plan ${files.planfile}`);
+    return applyPlanfile(files, lockArgs, tf);
+  }
+  if (request.autoApprove || config.components.terraform.applyAutoApprove) {
+    return tf(['apply', '-auto-approve', '-input=false', `-var-file=${files.varfile}`, ...lockArgs, ...request.args]);
+  }
+  const { instance } = request;
+  throw new AtmosUserError('USAGE',
+    existsSync(files.planfile)
+      ? `the plan of '${instance.component}' in stack '${instance.stack}' is stale: its inputs changed since it was made`
+      : `there is no reviewed plan for '${instance.component}' in stack '${instance.stack}'`,
+    undefined, 'run the plan target first and review it, or pass --auto-approve to apply without a reviewed plan');
+}
+
+async function applyPlanfile(files: GeneratedFiles, lockArgs: string[], tf: (args: string[]) => Promise<TerraformResult>): Promise<TerraformResult> {
+  const result = await tf(['apply', '-input=false', ...lockArgs, files.planfile]);
+  // A plan file can be applied once; keep nothing that could be applied twice.
+  if (result.exitCode === 0) {
+    rmSync(files.planfile, { force: true });
+    rmSync(`${files.planfile}.meta.json`, { force: true });
+  }
+  return result;
+}
+
+/** Nx cannot order destroys in reverse: refuse while something that depends on this instance still has resources. */
+async function assertNoLiveDependents(request: InstanceRunRequest): Promise<void> {
+  if (!request.dependents) return;
+  const live: string[] = [];
+  for (const dependent of await request.dependents()) {
+    const count = managedResourceCount(await readState(dependent.instance, request.workspaceRoot, request.env ?? process.env));
+    if (count > 0) live.push(`${dependent.name} (${count} resource${count === 1 ? '' : 's'})`);
+  }
+  if (live.length > 0) {
+    throw new AtmosUserError('USAGE', `cannot destroy '${request.instance.component}' in stack '${request.instance.stack}': ${live.join(', ')} still depend on it`, undefined,
+      'destroy the dependents first (the destroy-environment workflow orders them), then run this again');
+  }
+}
+
+function clean(workdir: Workdir, instance: ComponentInstance): void {
+  for (const stateFile of ['terraform.tfstate', 'terraform.tfstate.d']) {
+    if (existsSync(join(workdir.dir, stateFile))) {
+      throw new AtmosUserError('USAGE', `the workdir of '${instance.component}' in '${instance.stack}' holds local state (${stateFile}); clean would delete it`, undefined,
+        'configure a backend (backend_type) or move the state before cleaning');
+    }
+  }
+  removeWorkdir(workdir);
+}
+
+function explainFailure(result: TerraformResult, request: InstanceRunRequest, log: (line: string) => void): void {
+  if (!/Error acquiring the state lock/.test(result.stderrTail)) return;
+  const id = /ID:\s+(\S+)/.exec(result.stderrTail)?.[1];
+  const who = /Who:\s+(.+)/.exec(result.stderrTail)?.[1]?.trim();
+  const operation = /Operation:\s+(\S+)/.exec(result.stderrTail)?.[1];
+  log(`\nThe state of '${request.instance.component}' in '${request.instance.stack}' is locked by another run` +
+    `${who ? ` (${who}${operation ? `, ${operation}` : ''})` : ''}.` +
+    `\n  Wait for it to finish, or pass --lockTimeout=5m to wait for the lock.` +
+    (id ? `\n  If that run is gone for good: nx run <project>:terraform -- force-unlock -force ${id}` : ''));
+}

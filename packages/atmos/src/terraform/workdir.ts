@@ -1,0 +1,96 @@
+/**
+ * Each instance runs in its own staged working directory, so `vpc` in two stacks can run at the
+ * same time without sharing `.terraform`, plan files or generated files, and the component
+ * folder is never modified.
+ *
+ * The workdir mirrors the repository's folder structure (`.atmos/work/<stack>/<component>/`
+ * + the component's path), with every sibling on the way linked back to the real tree, so
+ * relative module sources such as `../modules/label` or `../../shared/x` resolve exactly as
+ * they do from the component folder. The component's own files are symlinked one by one;
+ * generated files (backend.tf.json, the varfile) are real files beside them. The lock file is
+ * copied, not linked, so `terraform init` never writes into the component folder.
+ */
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+
+/** Entries of the component folder never linked into a workdir. */
+const NEVER_STAGED = new Set(['.terraform', 'terraform.tfstate', 'terraform.tfstate.backup', 'terraform.tfstate.d', 'backend.tf.json', '.terraform.lock.hcl']);
+
+/** Top-level repository entries not mirrored (our own work area, VCS data). */
+const NOT_MIRRORED = new Set(['.atmos', '.git', '.nx']);
+
+export interface Workdir {
+  /** The instance's private area: `.atmos/work/<stack>/<component>`. */
+  root: string;
+  /** Where terraform runs: the mirrored component folder inside `root`. */
+  dir: string;
+  dataDir: string;
+}
+
+export function workdirFor(workspaceRoot: string, stack: string, component: string, componentPath: string): Workdir {
+  const root = join(workspaceRoot, '.atmos', 'work', safeSegment(stack), safeSegment(component));
+  const dir = join(root, relative(workspaceRoot, componentPath));
+  return { root, dir, dataDir: join(dir, '.terraform') };
+}
+
+function safeSegment(name: string): string {
+  return name.split('/').join('__');
+}
+
+/** Builds (or refreshes) the mirrored tree; cheap when it already exists. */
+export function stageWorkdir(workspaceRoot: string, componentPath: string, workdir: Workdir): void {
+  const relativeComponent = relative(workspaceRoot, componentPath);
+  if (relativeComponent.startsWith('..')) throw new Error(`component folder ${componentPath} is outside the workspace ${workspaceRoot}`);
+  const segments = relativeComponent.split(sep);
+  let realParent = workspaceRoot;
+  let stagedParent = workdir.root;
+  for (const segment of segments) {
+    mkdirSync(stagedParent, { recursive: true });
+    const skip = stagedParent === workdir.root ? NOT_MIRRORED : new Set<string>();
+    linkEntries(realParent, stagedParent, new Set([...skip, segment]));
+    realParent = join(realParent, segment);
+    stagedParent = join(stagedParent, segment);
+  }
+  mkdirSync(stagedParent, { recursive: true });
+  linkEntries(realParent, stagedParent, NEVER_STAGED);
+  const lockFile = join(componentPath, '.terraform.lock.hcl');
+  if (existsSync(lockFile) && !existsSync(join(stagedParent, '.terraform.lock.hcl'))) copyFileSync(lockFile, join(stagedParent, '.terraform.lock.hcl'));
+}
+
+/** Symlinks every entry of `from` into `to` (except `skip`), replacing stale links. */
+function linkEntries(from: string, to: string, skip: Set<string>): void {
+  const wanted = new Set<string>();
+  for (const entry of readdirSync(from)) {
+    if (skip.has(entry)) continue;
+    wanted.add(entry);
+    const target = join(from, entry);
+    const link = join(to, entry);
+    const existing = lstatOrUndefined(link);
+    if (existing?.isSymbolicLink() && readlinkSync(link) === target) continue;
+    if (existing) rmSync(link, { recursive: true, force: true });
+    symlinkSync(target, link);
+  }
+  // A file removed from the component must disappear from the workdir too.
+  for (const entry of readdirSync(to)) {
+    const link = join(to, entry);
+    if (!wanted.has(entry) && lstatOrUndefined(link)?.isSymbolicLink()) unlinkSync(link);
+  }
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export function removeWorkdir(workdir: Workdir): void {
+  rmSync(workdir.root, { recursive: true, force: true });
+  // Leave no empty stack folder behind.
+  try {
+    rmdirSync(dirname(workdir.root));
+  } catch {
+    /* not empty or already gone */
+  }
+}
