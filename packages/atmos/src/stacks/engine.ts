@@ -127,7 +127,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
       sections = sectionsFrom(rendered, sections);
     } catch (error) {
       if (error instanceof SectionTemplateError) {
-        throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${identity.stack}': ${error.templateError.message}`,
+        throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${identity.stack}': ${error.templateError.detail}`,
           locateText(error.template, stackFile, context.reader),
           'fix the template; values under vars, settings, env, ... are available as .vars, .settings, .env, and .atmos_component, .atmos_stack, .workspace');
       }

@@ -69,7 +69,7 @@ export class ManifestReader {
       });
     } catch (error) {
       if (error instanceof TemplateError) {
-        throw new AtmosUserError('TEMPLATE_ERROR', error.message, { file: request.file, line: error.line, column: error.column },
+        throw new AtmosUserError('TEMPLATE_ERROR', error.detail, { file: request.file, line: error.line, column: error.column },
           request.context ? 'check the import context passed to this manifest, or set `ignore_missing_template_values: true` on the import'
             : 'fix the template, or escape literal braces as {{`{{`}}');
       }

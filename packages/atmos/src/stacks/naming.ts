@@ -110,7 +110,7 @@ function renderNameTemplate(template: string, data: PlainMap, where: { manifestF
     return renderTemplate(template, data, { missingKey: 'error', delimiters: where.delimiters, fileName: where.manifestFile });
   } catch (error) {
     if (error instanceof TemplateError) {
-      throw new AtmosUserError('STACK_NAME', `${setting} '${template}' failed for this manifest: ${error.message}`, { file: where.manifestFile },
+      throw new AtmosUserError('STACK_NAME', `${setting} '${template}' failed for this manifest: ${error.detail}`, { file: where.manifestFile },
         `define the values ${setting} uses in the manifest's vars, or fix the template`);
     }
     throw error;

@@ -61,9 +61,16 @@ export interface ErrorContext {
   startLine?: number;
 }
 
-/** Attach file and absolute line to an internal error; other errors pass through unchanged. */
-export function toTemplateError(error: unknown, source: string, context: ErrorContext = {}): unknown {
-  if (!(error instanceof PositionedError)) return error;
+/**
+ * Attaches file and absolute line to an internal error. Anything unexpected (a bug, or a stack
+ * overflow on cyclic data) still becomes a TemplateError, keeping the original as its cause.
+ */
+export function toTemplateError(error: unknown, source: string, context: ErrorContext = {}): TemplateError {
+  if (error instanceof TemplateError) return error;
+  if (!(error instanceof PositionedError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new TemplateError(`internal error: ${message}`, { file: context.fileName }, { cause: error });
+  }
   const { line, column } = lineAndColumn(source, error.pos);
   return new TemplateError(
     error.detail,

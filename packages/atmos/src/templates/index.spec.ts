@@ -119,3 +119,13 @@ describe('BUILTIN_FUNCTIONS', () => {
     expect(Object.isFrozen(BUILTIN_FUNCTIONS)).toBe(true);
   });
 });
+
+describe('unexpected failures', () => {
+  it('still surface as TemplateErrors, keeping the cause', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const error = caught(() => renderTemplate('{{ . }}', cyclic, { fileName: '/f.yaml' }));
+    expect(error.message).toMatch(/^\/f\.yaml: internal error: /);
+    expect(error.cause).toBeInstanceOf(RangeError);
+  });
+});
