@@ -10,7 +10,7 @@ import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { localModuleFolders } from '../terraform/local-modules';
 import type { NormalisedPluginOptions } from './options';
-import { collectYamlFunctionReferences, type ComponentReference } from './references';
+import { collectYamlFunctionReferences, type ComponentReference } from '../functions/yaml-references';
 
 export interface InstanceProject {
   name: string;
@@ -65,6 +65,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
       `{workspaceRoot}/${rel(instance.manifestFile)}`,
       ...instance.imports.map((file) => `{workspaceRoot}/${rel(file)}`),
       ...instance.importPatterns.map((pattern) => `{workspaceRoot}/${rel(pattern)}`),
+      ...instance.includedFiles.map((file) => `{workspaceRoot}/${rel(file)}`),
       ...folders.map((folder) => `{workspaceRoot}/${rel(folder)}/**/*`),
       ...declared.files.map((file) => `{workspaceRoot}/${file}`),
       ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),

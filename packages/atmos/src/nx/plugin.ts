@@ -21,7 +21,7 @@ import { resolveStacks } from '../stacks/engine';
 import { graphCacheKey, readCache, writeCache } from './cache';
 import { buildGraphModel, type GraphModel } from './graph-model';
 import { normaliseOptions, type AtmosPluginOptions } from './options';
-import type { ComponentReference } from './references';
+import type { ComponentReference } from '../functions/yaml-references';
 import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
 
 const PLUGIN_VERSION = 1;

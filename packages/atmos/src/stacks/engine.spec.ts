@@ -467,3 +467,25 @@ describe('describe output', () => {
     expect(out).toMatchObject({ atmos_component: 'vpc', atmos_stack: 'acme-ue1-dev', atmos_stack_file: 'orgs/acme/dev/us-east-1', atmos_manifest: 'orgs/acme/dev/us-east-1', component: 'vpc', stack: 'acme-ue1-dev', command: 'terraform' });
   });
 });
+
+describe('!include', () => {
+  it('includes YAML, JSON and text at parse time (so the value merges), with a query', () => {
+    const resolved = resolveFixture({
+      'stacks/catalog/tags.yaml': 'prod: {team: platform, cost: 1}\n',
+      'config/limits.json': '{"cpu": 2, "memory": {"max": 512}}',
+      'config/banner.txt': 'hello\n',
+      [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        tags: !include catalog/tags.yaml .prod\n        limits: !include ../../../../config/limits.json\n        memory: !include ../../../../config/limits.json .memory.max\n        banner: !include.raw ../../../../config/banner.txt\n`,
+    });
+    const app = resolved.instances.find((i) => i.component === 'app')!;
+    expect(app.sections.vars).toMatchObject({ tags: { team: 'platform', cost: 1 }, limits: { cpu: 2, memory: { max: 512 } }, memory: 512, banner: 'hello\n' });
+    expect(app.includedFiles.map((f) => f.slice(resolved.root.length + 1)).sort()).toEqual(['config/banner.txt', 'config/limits.json', 'stacks/catalog/tags.yaml']);
+  });
+
+  it('a missing file is an error naming the manifest line; remote and outside paths are refused', () => {
+    const missing = userError(() => resolveFixture({ [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        x: !include nope.yaml\n` }));
+    expect(missing.code).toBe('FUNCTION_ERROR');
+    expect(missing.location).toMatchObject({ line: 9 });
+    expect(userError(() => resolveFixture({ [DEV]: `${devVars}vars:\n  x: !include https://example.com/x.yaml\n` })).message).toContain('remote includes are not supported');
+    expect(userError(() => resolveFixture({ [DEV]: `${devVars}vars:\n  x: !include /etc/hostname\n` })).code).toBe('IMPORT_ESCAPES_REPO');
+  });
+});

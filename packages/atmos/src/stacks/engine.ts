@@ -40,7 +40,7 @@ export interface ResolvedStacks {
 
 export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {}): ResolvedStacks {
   const env = options.env ?? process.env;
-  const reader = new ManifestReader({ delimiters: config.templates.delimiters, env });
+  const reader = new ManifestReader({ delimiters: config.templates.delimiters, env, stacksBasePath: config.stacks.basePath, rootPath: config.basePath });
   const stackFiles = options.stackFiles ?? discoverStackFiles(config);
   const importNameOf = (file: string) => importName(config, file);
   const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath, importNameOf };
@@ -143,6 +143,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
     locked: metadata.locked === true,
     sections,
     importPatterns: stackFile.importPatterns,
+    includedFiles: stackFile.includedFiles,
   };
 }
 

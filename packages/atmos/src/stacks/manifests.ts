@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { AtmosUserError } from '../errors/user-error';
 import { TemplateError, hasTemplate, renderTemplate } from '../templates';
 import { isTemplateManifest } from './discover';
+import { resolveIncludes } from './includes';
 import { parseManifest } from './parse';
 import type { PlainMap } from './values';
 
@@ -20,11 +21,15 @@ export interface ManifestRequest {
 export interface ManifestReaderOptions {
   delimiters: [string, string];
   env?: Record<string, string | undefined>;
+  stacksBasePath: string;
+  rootPath: string;
 }
 
 export class ManifestReader {
   private readonly texts = new Map<string, string>();
   private readonly parsed = new Map<string, PlainMap>();
+  /** Files read by `!include` per manifest. */
+  private readonly includes = new Map<string, Set<string>>();
 
   constructor(private readonly options: ManifestReaderOptions) {}
 
@@ -46,6 +51,11 @@ export class ManifestReader {
     return [...this.texts.keys()];
   }
 
+  /** Files a manifest read through `!include` (empty when it has none). */
+  includesOf(file: string): string[] {
+    return [...(this.includes.get(file) ?? [])];
+  }
+
   load(request: ManifestRequest): PlainMap {
     const rendersTemplate = !request.skipTemplatesProcessing && (isTemplateManifest(request.file) || hasContext(request.context));
     const key = rendersTemplate ? `${request.file}\0${JSON.stringify(request.context ?? {})}\0${request.ignoreMissingTemplateValues === true}` : request.file;
@@ -53,7 +63,13 @@ export class ManifestReader {
     if (manifest === undefined) {
       const text = this.text(request.file);
       const source = rendersTemplate && hasTemplate(text, this.options.delimiters) ? this.render(text, request) : text;
-      manifest = parseManifest(source, { file: request.file });
+      const included = this.includes.get(request.file) ?? new Set<string>();
+      this.includes.set(request.file, included);
+      manifest = resolveIncludes(parseManifest(source, { file: request.file }), request.file, {
+        stacksBasePath: this.options.stacksBasePath,
+        rootPath: this.options.rootPath,
+        onRead: (file) => included.add(file),
+      });
       this.parsed.set(key, manifest);
     }
     return manifest;

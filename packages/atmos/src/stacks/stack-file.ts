@@ -30,6 +30,8 @@ export interface StackFile {
   imports: string[];
   /** Absolute glob patterns of every import as written (a glob import stays a glob). */
   importPatterns: string[];
+  /** Files read by `!include` in any manifest of the closure. */
+  includedFiles: string[];
 }
 
 export interface StackFileOptions extends ImportResolution {
@@ -82,6 +84,7 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     merged: deepMerge(layers.map((layer) => layer.config), options.listMergeStrategy),
     imports: [...imports],
     importPatterns: [...importPatterns],
+    includedFiles: [...new Set(layers.flatMap((layer) => reader.includesOf(layer.file)))],
   };
 }
 

@@ -28,6 +28,8 @@ export interface ComponentInstance {
   imports: string[];
   /** Absolute glob patterns of the imports as written (inputs for change detection). */
   importPatterns: string[];
+  /** Files read by `!include` (inputs for change detection). */
+  includedFiles: string[];
   /** Manifest names this instance's configuration comes from (Atmos `deps`/`deps_all`). */
   deps: string[];
   depsAll: string[];

@@ -1,0 +1,99 @@
+/**
+ * `!include` and `!include.raw`, evaluated when a manifest is parsed (as Atmos does), so the
+ * included value takes part in merging. Paths are relative to the manifest, then to the stacks
+ * base path, then to the base path; nothing outside the repository and nothing remote (the
+ * static phase never touches the network). JSON and YAML are parsed, anything else is text;
+ * an optional yq-style query selects a part: `!include config/tags.yaml .prod`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { AtmosUserError } from '../errors/user-error';
+import { QueryError, applyQuery } from '../functions/runtime/query';
+import { splitArgs } from '../functions/yaml-references';
+import { parseYaml } from './parse';
+import { YamlFunction, isPlainMap, setKey, type PlainMap } from './values';
+
+export interface IncludeOptions {
+  stacksBasePath: string;
+  rootPath: string;
+  /** Called with every file read, for change detection. */
+  onRead(file: string): void;
+}
+
+const INCLUDE_TAGS = new Set(['!include', '!include.raw']);
+
+export function resolveIncludes<T>(value: T, manifestFile: string, options: IncludeOptions): T {
+  return walk(value, manifestFile, options) as T;
+}
+
+function walk(value: unknown, manifestFile: string, options: IncludeOptions): unknown {
+  if (value instanceof YamlFunction) return INCLUDE_TAGS.has(value.tag) ? include(value, manifestFile, options) : value;
+  if (Array.isArray(value)) {
+    let result: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const next = walk(item, manifestFile, options);
+      if (next !== item) (result ??= value.slice())[i] = next;
+    });
+    return result ?? value;
+  }
+  if (isPlainMap(value)) {
+    let result: PlainMap | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const next = walk(item, manifestFile, options);
+      if (next !== item) setKey((result ??= { ...value }), key, next);
+    }
+    return result ?? value;
+  }
+  return value;
+}
+
+function include(fn: YamlFunction, manifestFile: string, options: IncludeOptions): unknown {
+  const location = fn.location ?? { file: manifestFile };
+  const [path, ...queryParts] = splitArgs(fn.args);
+  if (!path) throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag} needs a file path`, location, `write e.g. \`${fn.tag} config/tags.yaml\``);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag} ${path}: remote includes are not supported`, location, 'vendor the file into the repository and include it by path');
+  }
+  const file = findFile(path, manifestFile, options);
+  if (!file) {
+    throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: file "${path}" not found`, location,
+      'paths are relative to the manifest, the stacks base path or the base path');
+  }
+  const rel = relative(options.rootPath, file);
+  if (rel.startsWith('..' + sep) || isAbsolute(rel)) {
+    throw new AtmosUserError('IMPORT_ESCAPES_REPO', `${fn.tag} ${path} resolves outside the repository`, location, 'include only files inside the repository');
+  }
+  options.onRead(file);
+  const text = readFileSync(file, 'utf8');
+  if (fn.tag === '!include.raw') return text;
+  const content = parseByExtension(text, file, location);
+  const query = queryParts.join(' ');
+  if (!query) return content;
+  try {
+    return applyQuery(content, query);
+  } catch (error) {
+    if (error instanceof QueryError) throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag} ${path}: ${error.message}`, location);
+    throw error;
+  }
+}
+
+function parseByExtension(text: string, file: string, location: { file: string }): unknown {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.json') {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new AtmosUserError('FUNCTION_ERROR', `!include ${file}: invalid JSON: ${(error as Error).message}`, location);
+    }
+  }
+  if (extension === '.yaml' || extension === '.yml') return parseYaml(text, { file });
+  if (['.hcl', '.tf', '.tfvars'].includes(extension)) {
+    throw new AtmosUserError('FUNCTION_ERROR', `!include ${file}: HCL files are not supported yet`, location, 'convert the values to YAML or JSON, or use !include.raw for the text');
+  }
+  return text;
+}
+
+function findFile(path: string, manifestFile: string, options: IncludeOptions): string | undefined {
+  const candidates = isAbsolute(path) ? [path] : [resolve(dirname(manifestFile), path), resolve(options.stacksBasePath, path), resolve(options.rootPath, path)];
+  return candidates.find((candidate) => existsSync(candidate));
+}
