@@ -485,7 +485,7 @@ describe('!include', () => {
     const missing = userError(() => resolveFixture({ [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        x: !include nope.yaml\n` }));
     expect(missing.code).toBe('FUNCTION_ERROR');
     expect(missing.location).toMatchObject({ line: 9 });
-    expect(userError(() => resolveFixture({ [DEV]: `${devVars}vars:\n  x: !include https://example.com/x.yaml\n` })).message).toContain('remote includes are not supported');
-    expect(userError(() => resolveFixture({ [DEV]: `${devVars}vars:\n  x: !include /etc/hostname\n` })).code).toBe('IMPORT_ESCAPES_REPO');
+    expect(userError(() => resolveFixture({ [DEV]: `${devVars}settings:\n  x: !include https://example.com/x.yaml\n` })).message).toContain('remote includes are not supported');
+    expect(userError(() => resolveFixture({ [DEV]: `${devVars}settings:\n  x: !include /etc/hostname\n` })).code).toBe('IMPORT_ESCAPES_REPO');
   });
 });
