@@ -14,10 +14,15 @@ import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, isUserError } from '../errors/user-error';
 import { describeInstance, describeStacks } from '../stacks/describe';
 import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
-import { formatOutput, type OutputFormat } from './output';
+import { evaluateInstance } from '../functions/runtime/evaluate';
+import { SecretMasker } from '../functions/runtime/mask';
+import { SsmParameters } from '../functions/runtime/ssm';
+import type { ComponentInstance } from '../stacks/types';
+import { readState } from '../terraform/state';
+import { formatOutput, toPlain, type OutputFormat } from './output';
 
 const USAGE = `usage:
-  atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false]
+  atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false] [--process-functions=false] [--show-secrets]
   atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false]
   atmos-nx describe config [--format yaml|json]
   atmos-nx list stacks
@@ -40,7 +45,7 @@ const processIo: CliIo = {
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
-    return run(argv, io);
+    return await run(argv, io);
   } catch (error) {
     if (isUserError(error)) {
       io.stderr(`error: ${error.format(io.cwd)}\n`);
@@ -51,7 +56,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
 }
 
-function run(argv: string[], io: CliIo): number {
+async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(argv);
   if (values.help || positionals.length === 0) {
     io.stdout(USAGE + '\n');
@@ -60,6 +65,8 @@ function run(argv: string[], io: CliIo): number {
   const format = values.format;
   if (format !== 'yaml' && format !== 'json') throw usage(`--format must be yaml or json, not "${format}"`);
   const processTemplates = booleanFlag(values['process-templates'], '--process-templates');
+  const processFunctions = booleanFlag(values['process-functions'], '--process-functions') ?? true;
+  const showSecrets = values['show-secrets'] === true;
   const load = () => resolveStacks(loadAtmosConfig({ cwd: io.cwd, env: io.env }), { processTemplates, env: io.env });
   const [command, subject, ...rest] = positionals;
 
@@ -68,7 +75,9 @@ function run(argv: string[], io: CliIo): number {
       const component = rest[0];
       if (!component || !values.stack) throw usage('describe component needs a component and -s <stack>');
       const resolved = load();
-      io.stdout(formatOutput(describeInstance(findInstance(resolved, component, values.stack), resolved.describeContext), format));
+      const instance = findInstance(resolved, component, values.stack);
+      const described = processFunctions ? await describeEvaluated(instance, resolved, io, showSecrets) : describeInstance(instance, resolved.describeContext);
+      io.stdout(formatOutput(described, format));
       return 0;
     }
     case 'describe stacks': {
@@ -118,11 +127,36 @@ function parseCommandLine(argv: string[]) {
         format: { type: 'string', short: 'f', default: 'yaml' },
         'process-templates': { type: 'string' },
         'process-functions': { type: 'string' },
+        'show-secrets': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
     throw usage((error as Error).message);
+  }
+}
+
+/**
+ * `describe component` evaluates YAML functions and expressions by default, as Atmos does
+ * (dependency outputs from state, SSM parameters); secrets print as *** unless --show-secrets.
+ */
+async function describeEvaluated(instance: ComponentInstance, resolved: ResolvedStacks, io: CliIo, showSecrets: boolean) {
+  const ssm = new SsmParameters(io.env);
+  try {
+    const evaluated = await evaluateInstance(instance, {
+      config: resolved.config,
+      env: io.env,
+      command: 'describe',
+      findInstance: (component, stack) => resolved.instances.find((i) => i.component === component && i.stack === stack),
+      readState: (dependency) => readState(dependency, resolved.config.basePath, io.env),
+      ssm,
+      log: (line) => io.stderr(line + '\n'),
+    });
+    const { secrets, ...sections } = evaluated;
+    const described = describeInstance({ ...instance, sections: { ...instance.sections, ...sections } }, resolved.describeContext);
+    return showSecrets ? described : new SecretMasker(secrets).maskValue(toPlain(described));
+  } finally {
+    ssm.destroy();
   }
 }
 

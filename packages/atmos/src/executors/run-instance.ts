@@ -43,6 +43,7 @@ export function instanceExecutor(command: InstanceCommand) {
         autoApprove: options.autoApprove === true,
         migrateState: options.migrateState === true,
         lockTimeout: options.lockTimeout,
+        findInstance: instanceFinder(workspaceRoot, config, pluginOptions(context)),
         dependents: () => dependentsOf(workspaceRoot, config, context.projectName ?? '', pluginOptions(context)),
       });
       if (result.stdout) process.stdout.write(result.stdout);
@@ -65,6 +66,19 @@ function loadInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmos
       'the project graph is out of date: run the command again');
   }
   return instance;
+}
+
+/** Other instances (dependencies of output references), loaded from their own manifest, once. */
+function instanceFinder(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: AtmosPluginOptions | undefined) {
+  const loaded = new Map<string, ComponentInstance | undefined>();
+  return (component: string, stack: string): ComponentInstance | undefined => {
+    const key = `${component}\0${stack}`;
+    if (!loaded.has(key)) {
+      const project = graphModel(workspaceRoot, options).projects.find((p) => p.component === component && p.stack === stack);
+      loaded.set(key, project ? loadInstance(workspaceRoot, config, { component, stack, manifest: project.manifest }) : undefined);
+    }
+    return loaded.get(key);
+  };
 }
 
 /** Our plugin's options from nx.json, so project names match the graph. */

@@ -436,8 +436,7 @@ function contains(n: IPNet, ipIn: Bytes): boolean {
 
 function ipToInt(ip: Bytes): [bigint, number] {
   if (ip.length !== IPV4_LEN && ip.length !== IPV6_LEN) fail(`unsupported address length ${ip.length}`);
-  const value = ip.length === 0 ? 0n : BigInt('0x' + hexString(ip));
-  return [value, ip.length * 8];
+  return [BigInt('0x' + hexString(ip)), ip.length * 8];
 }
 
 /** Go's `big.Int.Bytes()` (magnitude) packed into the end of a `bits`-wide address. */

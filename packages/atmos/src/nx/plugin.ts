@@ -16,7 +16,9 @@ import {
   type RawProjectGraphDependency,
 } from '@nx/devkit';
 import { loadAtmosConfig } from '../config/load';
-import { isUserError } from '../errors/user-error';
+import { AtmosUserError, isUserError } from '../errors/user-error';
+import { scanReferences } from '../functions';
+import type { ComponentInstance } from '../stacks/types';
 import { resolveStacks } from '../stacks/engine';
 import { graphCacheKey, readCache, writeCache } from './cache';
 import { buildGraphModel, type GraphModel } from './graph-model';
@@ -77,11 +79,26 @@ export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions
         }),
       }),
     });
-    model = buildGraphModel({ workspaceRoot, resolved, options, templateReferences });
+    model = buildGraphModel({ workspaceRoot, resolved, options, templateReferences, expressionReferences });
     writeCache(cacheFile, key, model);
   }
   memo.set(key, model);
   return model;
+}
+
+/** `${{ output.vpc.x }}` and `${{ output("dns", "shared-use1").zone_id }}` in an instance's sections. */
+function expressionReferences(instance: ComponentInstance): ComponentReference[] {
+  const references: ComponentReference[] = [];
+  const { vars, settings, env, providers } = instance.sections;
+  for (const reference of scanReferences({ vars, settings, env, providers }, { file: instance.manifestFile })) {
+    if (reference.kind !== 'output') continue;
+    if (reference.dynamic) {
+      throw new AtmosUserError('FUNCTION_ERROR', `an output reference to '${reference.component}' in '${instance.component}' (stack '${instance.stack}') has a computed stack`,
+        { file: instance.manifestFile }, 'write the stack as a string literal, e.g. output("dns", "core-ue1-shared").zone_id, so the dependency is known before running');
+    }
+    references.push({ component: reference.component, stack: reference.stack, via: `\${{ output.${reference.component}... }}` });
+  }
+  return references;
 }
 
 function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefined): CreateNodesResult {

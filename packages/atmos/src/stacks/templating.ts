@@ -41,7 +41,11 @@ export function renderSectionTemplates(section: PlainMap, options: SectionTempla
 
 function renderValue(value: unknown, context: PlainMap, options: SectionTemplateOptions): unknown {
   if (typeof value === 'string') return hasTemplate(value, options.delimiters) ? renderOne(value, context, options) : value;
-  if (value instanceof YamlFunction) return hasTemplate(value.args, options.delimiters) ? value.withArgs(renderOne(value.args, context, options)) : value;
+  if (value instanceof YamlFunction) {
+    // `!literal` exists to keep its text away from template rendering.
+    if (value.tag === '!literal' || !hasTemplate(value.args, options.delimiters)) return value;
+    return value.withArgs(renderOne(value.args, context, options));
+  }
   if (Array.isArray(value)) {
     let result: unknown[] | undefined;
     value.forEach((item, i) => {

@@ -16,6 +16,8 @@ export interface TerraformRun {
   stderr?: (chunk: Buffer) => void;
   /** Capture stdout instead of streaming it (for `output -json`, `state pull`, `workspace show`). */
   captureStdout?: boolean;
+  /** Rewrites printed text (secret masking); applied to whole lines so a secret is never split. */
+  mask?: (text: string) => string;
 }
 
 export interface TerraformResult {
@@ -37,13 +39,15 @@ export function runTerraform(run: TerraformRun): Promise<TerraformResult> {
     const child = spawn(run.binary, run.args, { cwd: run.cwd, env: definedOnly(run.env), stdio: ['inherit', 'pipe', 'pipe'] });
     let stdout = '';
     let stderrTail = '';
+    const writeOut = lineWriter(run.stdout ?? ((c) => process.stdout.write(c)), run.mask);
+    const writeErr = lineWriter(run.stderr ?? ((c) => process.stderr.write(c)), run.mask);
     child.stdout.on('data', (chunk: Buffer) => {
       if (run.captureStdout) stdout += chunk.toString('utf8');
-      else (run.stdout ?? ((c) => process.stdout.write(c)))(chunk);
+      else writeOut.write(chunk.toString('utf8'));
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
-      (run.stderr ?? ((c) => process.stderr.write(c)))(chunk);
+      writeErr.write(chunk.toString('utf8'));
     });
     const forward = (signal: NodeJS.Signals) => {
       if (child.exitCode === null) child.kill(signal);
@@ -57,10 +61,32 @@ export function runTerraform(run: TerraformRun): Promise<TerraformResult> {
       reject(error);
     });
     child.on('close', (code, signal) => {
+      writeOut.flush();
+      writeErr.flush();
       cleanup();
       resolvePromise({ exitCode: code ?? 1, signal: signal ?? undefined, stdout, stderrTail, durationMs: Date.now() - started });
     });
   });
+}
+
+/** Streams text line by line through `mask`, so output stays live but a secret is never split across writes. */
+function lineWriter(sink: (chunk: Buffer) => void, mask: ((text: string) => string) | undefined) {
+  let pending = '';
+  const emit = (text: string) => sink(Buffer.from(mask ? mask(text) : text, 'utf8'));
+  return {
+    write(text: string) {
+      if (!mask) return emit(text);
+      pending += text;
+      const end = pending.lastIndexOf('\n');
+      if (end < 0) return;
+      emit(pending.slice(0, end + 1));
+      pending = pending.slice(end + 1);
+    },
+    flush() {
+      if (pending) emit(pending);
+      pending = '';
+    },
+  };
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

@@ -1,12 +1,14 @@
 /**
  * The one entry point the run phase uses to turn an instance's merged sections into plain
- * values (YAML functions and inline expressions evaluated). Until the functions layer is wired
- * in, a value that still needs evaluation is a clear error rather than a string passed to
- * terraform by mistake.
+ * values: YAML functions and inline expressions evaluated (dependency outputs from state, SSM
+ * parameters, environment), secrets collected for masking.
  */
-import { AtmosUserError } from '../errors/user-error';
+import type { AtmosConfig } from '../config/types';
+import { evaluateInstance } from '../functions/runtime/evaluate';
+import { SsmParameters } from '../functions/runtime/ssm';
 import type { ComponentInstance } from '../stacks/types';
-import { YamlFunction, isPlainMap, type PlainMap } from '../stacks/values';
+import type { PlainMap } from '../stacks/values';
+import { readState } from './state';
 
 export interface RunValues {
   vars: PlainMap;
@@ -17,25 +19,29 @@ export interface RunValues {
 
 export interface RunValueContext {
   workspaceRoot: string;
+  config: AtmosConfig;
   command: string;
   env: Record<string, string | undefined>;
+  findInstance(component: string, stack: string): ComponentInstance | undefined;
+  log(line: string): void;
 }
 
-export async function resolveRunValues(instance: ComponentInstance, _context: RunValueContext): Promise<RunValues> {
-  assertPlain(instance.sections.vars, 'vars', instance);
-  assertPlain(instance.sections.env, 'env', instance);
-  return { vars: instance.sections.vars, env: stringEnv(instance.sections.env), secrets: [] };
-}
-
-function assertPlain(value: unknown, path: string, instance: ComponentInstance): void {
-  if (value instanceof YamlFunction) {
-    throw new AtmosUserError('FUNCTION_ERROR', `${path} uses ${value.tag}, which this version cannot evaluate yet`, value.location ?? { file: instance.manifestFile });
+export async function resolveRunValues(instance: ComponentInstance, context: RunValueContext): Promise<RunValues> {
+  const ssm = new SsmParameters(context.env);
+  try {
+    const evaluated = await evaluateInstance(instance, {
+      config: context.config,
+      env: context.env,
+      command: context.command,
+      findInstance: context.findInstance,
+      readState: (dependency) => readState(dependency, context.workspaceRoot, context.env),
+      ssm,
+      log: context.log,
+    });
+    return { vars: evaluated.vars, env: stringEnv(evaluated.env), secrets: [...evaluated.secrets] };
+  } finally {
+    ssm.destroy();
   }
-  if (typeof value === 'string' && value.includes('${{') && !value.includes('$${{')) {
-    throw new AtmosUserError('FUNCTION_ERROR', `${path} uses an inline expression, which this version cannot evaluate yet`, { file: instance.manifestFile });
-  }
-  if (Array.isArray(value)) value.forEach((item, i) => assertPlain(item, `${path}[${i}]`, instance));
-  else if (isPlainMap(value)) for (const [key, item] of Object.entries(value)) assertPlain(item, `${path}.${key}`, instance);
 }
 
 /** The env section as process environment: null drops a variable, other values become strings. */

@@ -11,6 +11,7 @@ import type { ComponentInstance } from '../stacks/types';
 import { findBinary } from './binary';
 import { generateFiles, hash, readTextOrUndefined, writeAtomically, type GeneratedFiles } from './files';
 import { runTerraform, type TerraformResult } from './process';
+import { SecretMasker } from '../functions/runtime/mask';
 import { resolveRunValues } from './run-values';
 import { managedResourceCount, readState } from './state';
 import { removeWorkdir, stageWorkdir, workdirFor, type Workdir } from './workdir';
@@ -38,6 +39,8 @@ export interface InstanceRunRequest {
   /** e.g. "5m": wait for a held state lock instead of failing. */
   lockTimeout?: string;
   env?: Record<string, string | undefined>;
+  /** Another instance by component and stack (for output references); undefined when it does not exist. */
+  findInstance(component: string, stack: string): ComponentInstance | undefined;
   /** Instances that depend on this one (for `destroy`), with their project names. */
   dependents?: () => Promise<Array<{ name: string; instance: ComponentInstance }>>;
   log?: (line: string) => void;
@@ -75,7 +78,8 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
     throw new AtmosUserError('COMPONENT_NOT_FOUND', `the Terraform component folder ${instance.componentPath} does not exist`, { file: instance.manifestFile },
       `create it, or fix metadata.component of '${instance.component}'`);
   }
-  const values = await resolveRunValues(instance, { workspaceRoot, command, env });
+  const values = await resolveRunValues(instance, { workspaceRoot, config, command: subcommand ?? command, env, findInstance: request.findInstance, log });
+  const masker = new SecretMasker(values.secrets);
   stageWorkdir(workspaceRoot, instance.componentPath, workdir);
   const files = generateFiles(instance, workdir, { workspaceRoot, autoGenerateBackendFile: config.components.terraform.autoGenerateBackendFile, vars: values.vars });
   if (command === 'generate') {
@@ -94,7 +98,7 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
     TF_WORKSPACE: undefined,
   };
   const tf = async (args: string[], captureStdout = false): Promise<TerraformResult> => {
-    const result = await runTerraform({ binary, args, cwd: workdir.dir, env: terraformEnv, captureStdout });
+    const result = await runTerraform({ binary, args, cwd: workdir.dir, env: terraformEnv, captureStdout, mask: (text) => masker.mask(text) });
     terraformMs += result.durationMs;
     if (result.exitCode !== 0) explainFailure(result, request, log);
     return result;
@@ -104,7 +108,7 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
     exitCode: result.exitCode,
     ownMs: Date.now() - started - terraformMs,
     terraformMs,
-    stdout: result.stdout,
+    stdout: masker.mask(result.stdout),
   });
   const lockArgs = request.lockTimeout ? [`-lock-timeout=${request.lockTimeout}`] : [];
 

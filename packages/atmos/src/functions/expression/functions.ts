@@ -262,8 +262,11 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** Throws for an unknown function or a wrong number of arguments. */
-export function checkCall(name: string, count: number, pos?: number): FunctionSpec {
+/**
+ * Throws for an unknown function or a wrong number of arguments. With `expanded` (a call
+ * ending in `list...`), `count` is the number of other arguments and only the maximum is checked.
+ */
+export function checkCall(name: string, count: number, pos?: number, expanded = false): FunctionSpec {
   const spec = FUNCTIONS.get(name);
   if (spec === undefined) {
     const names = functionNames();
@@ -273,7 +276,7 @@ export function checkCall(name: string, count: number, pos?: number): FunctionSp
   }
   const min = spec.params.length;
   const max = spec.variadic ? Infinity : min + (spec.optional?.length ?? 0);
-  if (count < min || count > max) {
+  if ((!expanded && count < min) || count > max) {
     throw new ExpressionError(`function "${name}" expects ${describeArity(spec)}, got ${count}`, pos);
   }
   return spec;

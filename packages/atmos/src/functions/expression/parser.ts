@@ -29,7 +29,6 @@ const FOREIGN_ROOTS: Record<string, string> = {
   data: 'read another component with output.<component>.<name>',
   outputs: 'component outputs are read with output.<component>.<name>',
   setting: 'settings are read with settings.<name>',
-  var_: 'stack values are read with vars.<name>',
 };
 
 const SHORTHAND = /^\s*(env|ssm)\s*:/;
@@ -38,7 +37,7 @@ export function parseExpression(source: string): Node {
   const shorthand = SHORTHAND.exec(source);
   if (shorthand) return parseShorthand(source, shorthand[1] as 'env' | 'ssm', shorthand[0].length);
   if (source.trim() === '') throw new ExpressionError('empty expression', 0, 'write an expression between ${{ and }}, e.g. ${{ vars.name }}');
-  return new Parser(source, tokenize(source)).parse();
+  return new Parser(tokenize(source)).parse();
 }
 
 /** True for a source that is an `env:` / `ssm:` shorthand (which runs to the closing `}}`). */
@@ -87,10 +86,7 @@ function describe(token: Token): string {
 class Parser {
   private index = 0;
 
-  constructor(
-    private readonly source: string,
-    private readonly tokens: Token[],
-  ) {}
+  constructor(private readonly tokens: Token[]) {}
 
   parse(): Node {
     const node = this.expression();
@@ -258,8 +254,8 @@ class Parser {
     this.next(); // ')'
     const name = nameToken.value;
     if (name === 'output') return this.outputCall(nameToken, args, expandLast);
-    if (!expandLast) checkCall(name, args.length, nameToken.pos);
-    else checkCall(name, Math.max(args.length - 1, 0) + Number.MAX_SAFE_INTEGER * 0, nameToken.pos === -1 ? 0 : nameToken.pos, true);
+    // With "...", the last argument's length is only known when evaluating.
+    checkCall(name, expandLast ? args.length - 1 : args.length, nameToken.pos, expandLast);
     return { type: 'call', name, args, expandLast, pos: nameToken.pos };
   }
 
@@ -320,10 +316,5 @@ class Parser {
     }
     this.next();
     return { type: 'map', entries, pos: open.pos };
-  }
-
-  /** The text of the source between two offsets (for messages). */
-  snippet(start: number, end: number): string {
-    return this.source.slice(start, end);
   }
 }

@@ -1,0 +1,236 @@
+/**
+ * Run-time evaluation of an instance's sections: YAML functions (`!env`, `!exec`, `!template`,
+ * `!literal`, `!repo-root`, `!terraform.output`, `!terraform.state`, `!store`, `!store.get`)
+ * and inline `${{ ... }}` expressions. Everything remote (dependency state, SSM parameters) is
+ * found by a static scan first and fetched once, batched; evaluation itself is synchronous.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { AtmosConfig } from '../../config/types';
+import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
+import type { ComponentInstance } from '../../stacks/types';
+import { YamlFunction, isPlainMap, setKey, type PlainMap } from '../../stacks/values';
+import type { TerraformState } from '../../terraform/state';
+import { evaluateValue, scanReferences, type ExpressionContext } from '../index';
+import { splitArgs } from '../yaml-references';
+import { DependencyOutputs, collectSecrets, outputValue } from './outputs';
+import { QueryError, applyQuery } from './query';
+import { SsmParameters } from './ssm';
+import { decodeStoreValue, parseStoreFunction, type StoreRead } from './stores';
+
+/** Functions Atmos has that we deliberately do not evaluate: a clear error instead of a wrong value. */
+const UNSUPPORTED = /^!(aws\.|git\.|random|secret|cel|starlark|labels|tags|version|emulator|cwd)/;
+
+export interface RuntimeServices {
+  config: AtmosConfig;
+  env: Record<string, string | undefined>;
+  /** The command being run: mocks are allowed for `plan` and `describe`, never for `apply`. */
+  command: string;
+  findInstance(component: string, stack: string): ComponentInstance | undefined;
+  readState(instance: ComponentInstance): Promise<TerraformState | undefined>;
+  ssm: SsmParameters;
+  log(line: string): void;
+}
+
+export interface EvaluatedSections {
+  vars: PlainMap;
+  settings: PlainMap;
+  env: PlainMap;
+  providers: PlainMap;
+  /** Values that must be masked wherever they are printed. */
+  secrets: Set<string>;
+}
+
+type Sections = Pick<EvaluatedSections, 'vars' | 'settings' | 'env' | 'providers'>;
+
+export async function evaluateInstance(instance: ComponentInstance, services: RuntimeServices): Promise<EvaluatedSections> {
+  const secrets = new Set<string>();
+  const sections: Sections = {
+    vars: instance.sections.vars,
+    settings: instance.sections.settings,
+    env: instance.sections.env,
+    providers: instance.sections.providers,
+  };
+  const region = defaultRegion(instance, services.env);
+  const outputs = new DependencyOutputs(services, instance, services.command === 'plan' || services.command === 'describe', secrets, services.log);
+
+  // 1. Static scan: what must be fetched.
+  const dependencies: Array<{ component: string; stack: string; location?: SourceLocation }> = [];
+  const ssmWanted = new Map<string, Map<string, SourceLocation>>();
+  const wantSsm = (paramRegion: string, name: string, location: SourceLocation) => {
+    const names = ssmWanted.get(paramRegion) ?? new Map<string, SourceLocation>();
+    if (!names.has(name)) names.set(name, location);
+    ssmWanted.set(paramRegion, names);
+  };
+  const where: SourceLocation = { file: instance.manifestFile };
+  forEachLeaf(sections, (value) => {
+    if (value instanceof YamlFunction) {
+      const location = value.location ?? where;
+      if (value.tag === '!terraform.output' || value.tag === '!terraform.state') {
+        const call = parseOutputFunction(value, instance.stack);
+        dependencies.push({ component: call.component, stack: call.stack, location });
+      } else if (value.tag === '!store' || value.tag === '!store.get') {
+        const read = parseStoreFunction(value, instance.stack, services.config.stores, region);
+        wantSsm(read.region, read.parameter, location);
+      }
+    } else if (typeof value === 'string' && value.includes('${{')) {
+      for (const reference of scanReferences(value)) {
+        if (reference.kind === 'output') dependencies.push({ component: reference.component, stack: reference.stack ?? instance.stack, location: where });
+        if (reference.kind === 'ssm') wantSsm(region, reference.path, where);
+      }
+    }
+  });
+
+  // 2. Fetch, once each, batched.
+  await outputs.prefetch(dependencies);
+  for (const [paramRegion, names] of ssmWanted) await services.ssm.prefetch(paramRegion, names);
+
+  // 3. Evaluate: YAML functions first (as Atmos does after templates), then inline expressions.
+  const evaluateFunction = (fn: YamlFunction): unknown => evaluateYamlFunction(fn, { instance, services, outputs, region, secrets });
+  const withFunctions = mapSections(sections, (value) => (value instanceof YamlFunction ? evaluateFunction(value) : value));
+  const context: ExpressionContext = {
+    vars: withFunctions.vars,
+    settings: withFunctions.settings,
+    env: withFunctions.env,
+    output: (component, stack) => outputs.get(component, stack ?? instance.stack),
+    processEnv: (name) => services.env[name],
+    ssm: (path) => {
+      const parameter = services.ssm.get(region, path);
+      if (parameter.secure) secrets.add(parameter.value);
+      return parameter.value;
+    },
+  };
+  const evaluated = {
+    vars: evaluateValue(withFunctions.vars, context, where) as PlainMap,
+    settings: evaluateValue(withFunctions.settings, context, where) as PlainMap,
+    env: evaluateValue(withFunctions.env, context, where) as PlainMap,
+    providers: evaluateValue(withFunctions.providers, context, where) as PlainMap,
+  };
+  return { ...evaluated, secrets };
+}
+
+interface FunctionContext {
+  instance: ComponentInstance;
+  services: RuntimeServices;
+  outputs: DependencyOutputs;
+  region: string;
+  secrets: Set<string>;
+}
+
+function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unknown {
+  const { instance, services } = context;
+  const location = fn.location ?? { file: instance.manifestFile };
+  switch (fn.tag) {
+    case '!env': {
+      const [name, ...fallback] = splitArgs(fn.args);
+      if (!name) throw new AtmosUserError('FUNCTION_ERROR', '!env needs a variable name', location, 'write `!env NAME` or `!env NAME default`');
+      // The component's env section first, then the process environment, then the default.
+      const fromSection = instance.sections.env[name];
+      if (fromSection !== undefined && fromSection !== null && !(fromSection instanceof YamlFunction)) return String(fromSection);
+      return services.env[name] ?? (fallback.length > 0 ? fallback.join(' ') : null);
+    }
+    case '!exec': {
+      if (!services.config.functions.execEnabled) {
+        throw new AtmosUserError('FUNCTION_ERROR', `!exec is disabled: ${fn.args}`, location,
+          'running commands from stack manifests is off by default; set `settings: {functions: {exec: true}}` in atmos.yaml to allow it');
+      }
+      const output = execSync(fn.args, { encoding: 'utf8', env: services.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+      return decodeStoreValue(output);
+    }
+    case '!template': {
+      try {
+        return JSON.parse(fn.args);
+      } catch {
+        return fn.args;
+      }
+    }
+    case '!literal':
+      return fn.args;
+    case '!repo-root':
+      return findRepoRoot(services.config.basePath) ?? (fn.args || services.config.basePath);
+    case '!terraform.output':
+    case '!terraform.state': {
+      const call = parseOutputFunction(fn, instance.stack);
+      const outputs = context.outputs.get(call.component, call.stack);
+      if (!call.expression.startsWith('.')) return outputValue(outputs, call.expression, call.component, call.stack, location);
+      try {
+        const name = /^\.([A-Za-z_][\w-]*)/.exec(call.expression)?.[1];
+        if (name && !call.expression.includes('//')) outputValue(outputs, name, call.component, call.stack, location);
+        return applyQuery(outputs, call.expression);
+      } catch (error) {
+        if (error instanceof QueryError) throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag} ${fn.args}: ${error.message}`, location);
+        throw error;
+      }
+    }
+    case '!store':
+    case '!store.get': {
+      const read: StoreRead = parseStoreFunction(fn, instance.stack, services.config.stores, context.region);
+      let parameter;
+      try {
+        parameter = services.ssm.get(read.region, read.parameter);
+      } catch {
+        if (read.defaultValue !== undefined) return decodeStoreValue(read.defaultValue);
+        throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: ${read.parameter} not found in store ${read.store}`, location);
+      }
+      if (parameter.secure) collectSecrets(parameter.value, context.secrets);
+      const value = decodeStoreValue(parameter.value);
+      return read.query ? applyQuery(value, read.query) : value;
+    }
+    default:
+      if (UNSUPPORTED.test(fn.tag)) {
+        throw new AtmosUserError('FUNCTION_ERROR', `the YAML function ${fn.tag} is not supported by @org/atmos`, location,
+          'replace it with a plain value, !env, !store or an inline ${{ }} expression');
+      }
+      throw new AtmosUserError('FUNCTION_ERROR', `unknown YAML function ${fn.tag}`, location,
+        'supported: !env, !exec, !include, !include.raw, !template, !literal, !repo-root, !terraform.output, !terraform.state, !store, !store.get, !append, !unset');
+  }
+}
+
+/** `<component> [<stack>] <output or .query>`: a second argument starting with "." is the query. */
+export function parseOutputFunction(fn: YamlFunction, currentStack: string): { component: string; stack: string; expression: string } {
+  const args = splitArgs(fn.args);
+  if (args.length < 2) {
+    throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag} ${fn.args}: expected <component> [<stack>] <output>`, fn.location,
+      `e.g. \`${fn.tag} vpc vpc_id\` or \`${fn.tag} vpc plat-ue1-dev .private_subnet_ids[0]\``);
+  }
+  if (args.length === 2 || args[1].startsWith('.')) return { component: args[0], stack: currentStack, expression: args.slice(1).join(' ') };
+  return { component: args[0], stack: args[1], expression: args.slice(2).join(' ') };
+}
+
+function defaultRegion(instance: ComponentInstance, env: Record<string, string | undefined>): string {
+  const region = instance.sections.vars.region;
+  return typeof region === 'string' && region !== '' ? region : env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
+function findRepoRoot(start: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function forEachLeaf(value: unknown, visit: (leaf: unknown) => void): void {
+  if (Array.isArray(value)) value.forEach((item) => forEachLeaf(item, visit));
+  else if (isPlainMap(value)) Object.values(value).forEach((item) => forEachLeaf(item, visit));
+  else visit(value);
+}
+
+function mapSections(sections: Sections, fn: (leaf: unknown) => unknown): Sections {
+  return {
+    vars: mapLeaves(sections.vars, fn) as PlainMap,
+    settings: mapLeaves(sections.settings, fn) as PlainMap,
+    env: mapLeaves(sections.env, fn) as PlainMap,
+    providers: mapLeaves(sections.providers, fn) as PlainMap,
+  };
+}
+
+function mapLeaves(value: unknown, fn: (leaf: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => mapLeaves(item, fn));
+  if (isPlainMap(value)) {
+    const result: PlainMap = {};
+    for (const [key, item] of Object.entries(value)) setKey(result, key, mapLeaves(item, fn));
+    return result;
+  }
+  return fn(value);
+}

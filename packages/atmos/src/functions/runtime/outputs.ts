@@ -1,0 +1,97 @@
+/**
+ * Outputs of other instances, read straight from their state (no terraform run), once per
+ * dependency per run. A dependency that was never applied may be replaced by the consumer's
+ * `settings.mock_outputs.<component>` when planning (and the log says so); `apply` never uses
+ * mocks. Sensitive outputs are recorded as secrets so they are masked wherever they are printed.
+ */
+import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
+import type { ComponentInstance } from '../../stacks/types';
+import { asMap } from '../../stacks/values';
+import type { TerraformState } from '../../terraform/state';
+
+export interface OutputSource {
+  findInstance(component: string, stack: string): ComponentInstance | undefined;
+  readState(instance: ComponentInstance): Promise<TerraformState | undefined>;
+}
+
+export interface DependencyRequest {
+  component: string;
+  stack: string;
+  location?: SourceLocation;
+}
+
+export class DependencyOutputs {
+  private readonly outputs = new Map<string, Record<string, unknown>>();
+
+  constructor(
+    private readonly source: OutputSource,
+    private readonly consumer: ComponentInstance,
+    /** Mocks are allowed for plans (and describe), never for apply. */
+    private readonly allowMocks: boolean,
+    private readonly secrets: Set<string>,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async prefetch(requests: DependencyRequest[]): Promise<void> {
+    for (const request of requests) {
+      const key = `${request.component}\0${request.stack}`;
+      if (this.outputs.has(key)) continue;
+      this.outputs.set(key, await this.load(request));
+    }
+  }
+
+  get(component: string, stack: string): Record<string, unknown> {
+    const outputs = this.outputs.get(`${component}\0${stack}`);
+    if (!outputs) throw new Error(`outputs of ${component} in ${stack} were not prefetched`);
+    return outputs;
+  }
+
+  private async load(request: DependencyRequest): Promise<Record<string, unknown>> {
+    const dependency = this.source.findInstance(request.component, request.stack);
+    if (!dependency) {
+      throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${request.component}' does not exist in stack '${request.stack}'`, request.location,
+        'fix the component or stack name of this output reference');
+    }
+    const state = await this.source.readState(dependency);
+    if (state?.outputs && (Object.keys(state.outputs).length > 0 || (state.resources ?? []).length > 0)) {
+      const values: Record<string, unknown> = {};
+      for (const [name, output] of Object.entries(state.outputs)) {
+        values[name] = output.value;
+        if (output.sensitive) collectSecrets(output.value, this.secrets);
+      }
+      return values;
+    }
+    const mocks = asMap(asMap(this.consumer.sections.settings.mock_outputs)[request.component]);
+    if (this.allowMocks && Object.keys(mocks).length > 0) {
+      this.log(`note: ${request.component} in ${request.stack} has never been applied; using settings.mock_outputs.${request.component} of ${this.consumer.component} for this plan`);
+      return mocks;
+    }
+    throw new AtmosUserError('FUNCTION_ERROR', `component '${request.component}' in stack '${request.stack}' has never been applied, so its outputs do not exist yet`,
+      request.location, this.allowMocks
+        ? `apply it first, or declare settings.mock_outputs.${request.component} on '${this.consumer.component}' to plan with placeholder values`
+        : 'apply it first (apply never uses mock outputs)');
+  }
+}
+
+/** Every string leaf of a secret value, so it can be masked wherever it is printed. */
+export function collectSecrets(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value !== '') into.add(value);
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    into.add(String(value));
+  } else if (Array.isArray(value)) {
+    value.forEach((item) => collectSecrets(item, into));
+  } else if (value !== null && typeof value === 'object') {
+    Object.values(value).forEach((item) => collectSecrets(item, into));
+    into.add(JSON.stringify(value));
+  }
+}
+
+/** A named output of a dependency, with a clear error when it does not exist. */
+export function outputValue(outputs: Record<string, unknown>, name: string, component: string, stack: string, location?: SourceLocation): unknown {
+  if (!(name in outputs)) {
+    throw new AtmosUserError('FUNCTION_ERROR', `component '${component}' in stack '${stack}' has no output '${name}'`, location,
+      `its outputs are: ${Object.keys(outputs).sort().join(', ') || '(none)'}`);
+  }
+  return outputs[name];
+}
