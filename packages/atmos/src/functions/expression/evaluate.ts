@@ -14,7 +14,7 @@ import { ExpressionError } from './errors';
 import { callFunction } from './functions';
 import { parseExpression } from './parser';
 import { isWholeExpression, parseTemplate, templateKind } from './template-string';
-import { hasKey, isMap, numberToString, parseNumber, setKey, toNum, toStr, typeName, type ValueMap } from './values';
+import { formatPath, hasKey, isMap, numberToString, parseNumber, setKey, toNum, toStr, typeName, type ValueMap } from './values';
 
 export interface ExpressionContext {
   vars: Record<string, unknown>;
@@ -52,16 +52,6 @@ function locate(source: SourceOption | undefined, path: PathSegment[]): SourceLo
   return typeof source === 'function' ? source(path) : source;
 }
 
-function pathText(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-
 function abbreviate(expression: string): string {
   const text = expression.trim().replace(/\s+/g, ' ');
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
@@ -70,7 +60,7 @@ function abbreviate(expression: string): string {
 function withContext(error: unknown, path: PathSegment[], expression: string | undefined, source: SourceOption | undefined): unknown {
   if (!(error instanceof Error) || contextualized.has(error)) return error;
   if (!(error instanceof ExpressionError) && !(error instanceof AtmosUserError)) return error; // a bug: keep its stack
-  const where = path.length > 0 ? `${pathText(path)}: ` : '';
+  const where = path.length > 0 ? `${formatPath(path)}: ` : '';
   const what = expression !== undefined ? `in \${{ ${abbreviate(expression)} }}: ` : '';
   const location = (error instanceof AtmosUserError ? error.location : undefined) ?? locate(source, path);
   const code = error instanceof AtmosUserError ? error.code : 'FUNCTION_ERROR';
@@ -127,7 +117,7 @@ export class Evaluator {
   /** Evaluates one string: a whole expression keeps its type, otherwise the parts interpolate. */
   text(text: string, path: PathSegment[]): unknown {
     if (templateKind(text) === 'none') return text;
-    const label = path.length > 0 ? pathText(path) : undefined;
+    const label = path.length > 0 ? formatPath(path) : undefined;
     if (label !== undefined) this.enter(label);
     let expression: string | undefined;
     try {

@@ -61,6 +61,20 @@ function nonEmptyNumbers(args: unknown[]): number[] {
   return args.map((arg, i) => toNum(arg, `argument ${i + 1}`));
 }
 
+/**
+ * Go's strings.ToUpper/ToLower: one character at a time, simple case mappings only (so
+ * upper("straße") is "STRAßE", as in Terraform, not "STRASSE").
+ */
+function mapCase(text: string, direction: 'upper' | 'lower'): string {
+  let out = '';
+  for (const ch of text) {
+    const mapped = direction === 'upper' ? ch.toUpperCase() : ch.toLowerCase();
+    const points = Array.from(mapped);
+    out += points.length === 1 ? mapped : direction === 'upper' ? ch : points[0];
+  }
+  return out;
+}
+
 const table: Record<string, FunctionSpec> = {
   cidrsubnet: {
     params: ['prefix', 'newbits', 'netnum'],
@@ -147,8 +161,8 @@ const table: Record<string, FunctionSpec> = {
       return sep === '' ? Array.from(text) : text.split(sep);
     },
   },
-  lower: { params: ['string'], impl: ([s]) => toStr(s, 'string').toLowerCase() },
-  upper: { params: ['string'], impl: ([s]) => toStr(s, 'string').toUpperCase() },
+  lower: { params: ['string'], impl: ([s]) => mapCase(toStr(s, 'string'), 'lower') },
+  upper: { params: ['string'], impl: ([s]) => mapCase(toStr(s, 'string'), 'upper') },
   replace: {
     params: ['string', 'substring', 'replacement'],
     impl: ([s, substr, replacement]) => {
@@ -277,7 +291,7 @@ export function checkCall(name: string, count: number, pos?: number, expanded = 
   const min = spec.params.length;
   const max = spec.variadic ? Infinity : min + (spec.optional?.length ?? 0);
   if ((!expanded && count < min) || count > max) {
-    throw new ExpressionError(`function "${name}" expects ${describeArity(spec)}, got ${count}`, pos);
+    throw new ExpressionError(`function "${name}" expects ${describeArity(spec)}, got ${expanded ? 'at least ' : ''}${count}`, pos);
   }
   return spec;
 }

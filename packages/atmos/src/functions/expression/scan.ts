@@ -8,7 +8,7 @@ import type { Node, PathSegment } from './ast';
 import { ExpressionError } from './errors';
 import { parseCached, type SourceOption } from './evaluate';
 import { parseTemplate, templateKind } from './template-string';
-import { isMap } from './values';
+import { formatPath, isMap } from './values';
 
 export type Reference =
   /** `output.vpc.vpc_id` (stack absent: the same stack) or `output("dns", "shared-use1").zone_id`. */
@@ -44,7 +44,7 @@ export function scanReferences(value: unknown, source?: SourceOption): Reference
       }
     } catch (error) {
       if (error instanceof ExpressionError) {
-        const where = path.length > 0 ? `${formatSegments(path)}: ` : '';
+        const where = path.length > 0 ? `${formatPath(path)}: ` : '';
         const what = expression !== undefined ? `in \${{ ${expression.trim()} }}: ` : '';
         throw new AtmosUserError('FUNCTION_ERROR', `${where}${what}${error.message}`, locate(source, path), error.hint);
       }
@@ -57,10 +57,6 @@ export function scanReferences(value: unknown, source?: SourceOption): Reference
 function locate(source: SourceOption | undefined, path: PathSegment[]): SourceLocation | undefined {
   if (source === undefined) return undefined;
   return typeof source === 'function' ? source(path) : source;
-}
-
-function formatSegments(path: PathSegment[]): string {
-  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 function walkValue(value: unknown, path: PathSegment[], visit: (text: string, path: PathSegment[]) => void): void {
@@ -120,6 +116,7 @@ function walkChain(last: Node, add: (ref: Reference) => void): void {
     base = base.object;
   }
   const path: PathSegment[] = [];
+  const dynamicKeys: Node[] = [];
   let staticPath = true;
   for (const op of ops) {
     if (op.type === 'getattr') {
@@ -130,7 +127,7 @@ function walkChain(last: Node, add: (ref: Reference) => void): void {
         path.push(key.value);
       } else {
         staticPath = false;
-        walkNode(key, add);
+        dynamicKeys.push(key);
       }
     }
   }
@@ -149,4 +146,5 @@ function walkChain(last: Node, add: (ref: Reference) => void): void {
   } else {
     walkNode(base, add);
   }
+  dynamicKeys.forEach((key) => walkNode(key, add));
 }

@@ -102,10 +102,10 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
     },
   };
   const evaluated = {
-    vars: evaluateValue(withFunctions.vars, context, where) as PlainMap,
-    settings: evaluateValue(withFunctions.settings, context, where) as PlainMap,
-    env: evaluateValue(withFunctions.env, context, where) as PlainMap,
-    providers: evaluateValue(withFunctions.providers, context, where) as PlainMap,
+    vars: evaluateValue(withFunctions.vars, context, where, ['vars']) as PlainMap,
+    settings: evaluateValue(withFunctions.settings, context, where, ['settings']) as PlainMap,
+    env: evaluateValue(withFunctions.env, context, where, ['env']) as PlainMap,
+    providers: evaluateValue(withFunctions.providers, context, where, ['providers']) as PlainMap,
   };
   return { ...evaluated, secrets };
 }
@@ -146,7 +146,8 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
       }
     }
     case '!literal':
-      return fn.args;
+      // Inline expressions are evaluated after YAML functions: escape them so the text stays literal.
+      return fn.args.replace(/(?<!\$)\$\{\{/g, () => '$${{');
     case '!repo-root':
       return findRepoRoot(services.config.basePath) ?? (fn.args || services.config.basePath);
     case '!terraform.output':
