@@ -3,7 +3,8 @@
  *
  *   atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false]
  *   atmos-nx describe stacks [--stack S] [--components a,b] [--format yaml|json]
- *   atmos-nx describe config [--format yaml|json]
+ *   atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]
+  atmos-nx describe config [--format yaml|json]
  *   atmos-nx list stacks | list components [--stack S]
  *   atmos-nx validate stacks
  *
@@ -12,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, isUserError } from '../errors/user-error';
+import { describeAffected } from '../stacks/affected';
 import { describeInstance, describeStacks } from '../stacks/describe';
 import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
 import { evaluateInstance } from '../functions/runtime/evaluate';
@@ -24,6 +26,7 @@ import { formatOutput, toPlain, type OutputFormat } from './output';
 const USAGE = `usage:
   atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false] [--process-functions=false] [--show-secrets]
   atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false]
+  atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]
   atmos-nx describe config [--format yaml|json]
   atmos-nx list stacks
   atmos-nx list components [--stack <stack>]
@@ -88,6 +91,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.stdout(formatOutput(describeStacks(instances, resolved.describeContext), format));
       return 0;
     }
+    case 'describe affected': {
+      const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
+      io.stdout(formatOutput(describeAffected(config, values.base ?? 'main', io.env), format));
+      return 0;
+    }
     case 'describe config': {
       const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
       const { raw, ...normalised } = config;
@@ -128,6 +136,7 @@ function parseCommandLine(argv: string[]) {
         'process-templates': { type: 'string' },
         'process-functions': { type: 'string' },
         'show-secrets': { type: 'boolean' },
+        base: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

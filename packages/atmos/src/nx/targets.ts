@@ -66,6 +66,7 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
   return {
     'describe-stacks': command('Show every stack with its merged component configuration', 'atmos-nx describe stacks'),
     'validate-stacks': command('Validate every stack manifest', 'atmos-nx validate stacks'),
+    'describe-affected': command('Instances whose resolved configuration differs from a base ref (Atmos semantics): pass --base=<ref>', 'atmos-nx describe affected --format json'),
   };
 }
 

@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAtmosConfig } from '../config/load';
+import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import { describeAffected } from './affected';
+
+afterAll(removeFixtures);
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8' });
+
+function repo(): string {
+  const root = writeWorkspace({
+    'stacks/catalog/vpc.yaml': 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}}}\n',
+    'stacks/catalog/app.yaml': 'components: {terraform: {app: {vars: {size: 1}}}}\n',
+    'stacks/orgs/acme/dev/ue1.yaml': 'import: [catalog/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: dev}\n',
+    'stacks/orgs/acme/prod/ue1.yaml': 'import: [catalog/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: prod}\n',
+    'components/terraform/vpc/main.tf': 'variable "cidr" {}\n',
+    'components/terraform/app/main.tf': 'module "m" {\n  source = "../modules/m"\n}\n',
+    'components/terraform/modules/m/main.tf': '# module\n',
+  });
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '-A');
+  git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'base');
+  return root;
+}
+
+const affected = (root: string) => describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {}).map((a) => `${a.component}@${a.stack}:${a.affected}`);
+
+describe('describeAffected (semantic, like Atmos)', () => {
+  it('reports nothing without changes, and only instances whose resolved values changed', () => {
+    const root = repo();
+    expect(affected(root)).toEqual([]);
+    // A catalog edit that changes vpc's vars affects vpc in both stacks, not app.
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.9.0.0/16}}}}\n');
+    expect(affected(root)).toEqual(['vpc@acme-ue1-dev:stack.vars', 'vpc@acme-ue1-prod:stack.vars']);
+  });
+
+  it('a reformatting edit that resolves to the same values affects nothing', () => {
+    const root = repo();
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), '# comment\ncomponents:\n  terraform:\n    app:\n      vars:\n        size: 1\n');
+    expect(affected(root)).toEqual([]);
+  });
+
+  it('component folder and local module changes; new and deleted instances', () => {
+    const root = repo();
+    writeFileSync(join(root, 'components/terraform/modules/m/main.tf'), '# changed\n');
+    writeFileSync(join(root, 'components/terraform/vpc/main.tf'), 'variable "cidr" { type = string }\n');
+    expect(affected(root)).toEqual(['app@acme-ue1-dev:component.module', 'vpc@acme-ue1-dev:component', 'app@acme-ue1-prod:component.module', 'vpc@acme-ue1-prod:component']);
+    rmSync(join(root, 'stacks/orgs/acme/prod/ue1.yaml'));
+    mkdirSync(join(root, 'stacks/orgs/acme/stage'), { recursive: true });
+    writeFileSync(join(root, 'stacks/orgs/acme/stage/ue1.yaml'), 'import: [catalog/app]\nvars: {tenant: acme, environment: ue1, stage: stage}\n');
+    const result = affected(root);
+    expect(result).toContain('app@acme-ue1-stage:stack.metadata');
+    expect(result).toContain('vpc@acme-ue1-prod:deleted');
+  });
+});

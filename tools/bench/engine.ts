@@ -1,0 +1,264 @@
+/**
+ * `npm run bench -- engine`: the static stack engine on a synthetic 10,000-instance workspace.
+ *
+ * The workspace is generated into a temporary folder first (not timed). Each run then starts a
+ * fresh Node process (tools/bench/engine-child.ts) that loads packages/atmos/dist, resolves every
+ * instance and hashes the canonical `describe component` JSON of all of them. Printed per run and
+ * as median / min over the runs: engine time (loadAtmosConfig + resolveStacks), module load time,
+ * describe + hash time, whole-process time (spawn -> exit, measured here), peak RSS; then the
+ * workspace figures, the checksum, and PASS/FAIL against the targets.
+ *
+ *   npm run bench -- engine [--runs 5] [--stacks 200 --components 50 ...generator flags]
+ *                           [--workspace DIR] [--keep] [--engine path/to/dist/index.js]
+ *                           [--profile] [--cpu-prof] [--top 25] [--dump FILE] [--json] [--strict]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags, type SyntheticStats } from '../synthetic/generate';
+import { RESULT_MARKER, type ChildResult } from './engine-child';
+import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
+
+/** The issue's targets for 10,000 instances. */
+export const TARGETS = { engineMs: 1000, peakMemoryMB: 500 };
+
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+const DEFAULT_ENGINE = join(REPO_ROOT, 'packages', 'atmos', 'dist', 'index.js');
+const CHILD = join(__dirname, 'engine-child.js');
+
+export const ENGINE_USAGE = `usage: npm run bench -- engine [options]
+  --runs N              measured runs, each in a fresh Node process (default 5)
+  --workspace DIR       use this workspace instead of generating one
+  --keep                keep the generated workspace (its path is printed)
+  --engine FILE         the engine to load (default packages/atmos/dist/index.js)
+  --profile             one extra run under the CPU profiler (engine window only), summarised
+  --cpu-prof            one extra run with node --cpu-prof (whole child process), summarised
+  --top N               rows per profile table (default 25)
+  --dump FILE           write the canonical JSON of the first run to FILE
+  --json                print the results as JSON as well
+  --strict              exit 1 when a target is missed
+generator flags (default 200 stacks x 50 components = 10,000 instances):
+${GENERATOR_USAGE.split('\n').slice(1).join('\n')}`;
+
+interface EngineBenchOptions {
+  runs: number;
+  workspace?: string;
+  keep: boolean;
+  engine: string;
+  profile: boolean;
+  cpuProf: boolean;
+  top: number;
+  dump?: string;
+  json: boolean;
+  strict: boolean;
+}
+
+interface RunResult extends ChildResult {
+  /** Spawn -> exit, measured by the parent. */
+  processMs: number;
+}
+
+function parseArgs(argv: string[]): { options: EngineBenchOptions; generator: ReturnType<typeof parseGeneratorFlags>['options'] } {
+  const { options: generator, rest } = parseGeneratorFlags(argv);
+  const options: EngineBenchOptions = { runs: 5, keep: false, engine: DEFAULT_ENGINE, profile: false, cpuProf: false, top: 25, json: false, strict: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = () => {
+      const next = rest[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    const count = () => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} needs a positive integer`);
+      return n;
+    };
+    if (arg === '--runs') options.runs = count();
+    else if (arg === '--workspace') options.workspace = resolve(value());
+    else if (arg === '--keep') options.keep = true;
+    else if (arg === '--engine') options.engine = resolve(value());
+    else if (arg === '--profile') options.profile = true;
+    else if (arg === '--cpu-prof') options.cpuProf = true;
+    else if (arg === '--top') options.top = count();
+    else if (arg === '--dump') options.dump = resolve(value());
+    else if (arg === '--json') options.json = true;
+    else if (arg === '--strict') options.strict = true;
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return { options, generator };
+}
+
+function runChild(args: { workspace: string; engine: string; profile?: string; dump?: string; nodeFlags?: string[] }): Promise<RunResult> {
+  const childArgs = [...(args.nodeFlags ?? []), CHILD, '--workspace', args.workspace, '--engine', args.engine];
+  if (args.profile) childArgs.push('--profile', args.profile);
+  if (args.dump) childArgs.push('--dump', args.dump);
+  return new Promise((done, fail) => {
+    let stdout = '';
+    let stderr = '';
+    const started = performance.now();
+    const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    let exitedAt = 0;
+    child.on('exit', () => (exitedAt = performance.now()));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+      if (code !== 0 || !line) {
+        fail(new Error(`engine run failed (exit ${code ?? signal}):\n${stderr || stdout}`));
+        return;
+      }
+      const result = JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult;
+      done({ ...result, processMs: (exitedAt || performance.now()) - started });
+    });
+  });
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const mb = (kib: number): number => (kib * 1024) / 1e6;
+const ms = (value: number): string => `${value.toFixed(0)} ms`;
+
+export async function runEngineBenchmark(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(ENGINE_USAGE + '\n');
+    return 0;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${ENGINE_USAGE}\n`);
+    return 2;
+  }
+  const { options, generator } = parsed;
+  if (!existsSync(options.engine)) {
+    process.stderr.write(`engine not built: ${options.engine} is missing (run \`npm run build\`)\n`);
+    return 1;
+  }
+  if (!existsSync(CHILD)) {
+    process.stderr.write(`${CHILD} is missing (run \`npm run build\`)\n`);
+    return 1;
+  }
+
+  const out = (line = '') => process.stdout.write(line + '\n');
+  let workspace = options.workspace;
+  let generated: SyntheticStats | undefined;
+  let scratch: string | undefined;
+  try {
+    if (!workspace) {
+      scratch = mkdtempSync(join(tmpdir(), 'atmos-bench-engine-'));
+      workspace = join(scratch, 'workspace');
+      const started = performance.now();
+      const result = generateWorkspace(workspace, generator);
+      generated = result.stats;
+      out(`workspace: ${workspace} (generated in ${ms(performance.now() - started)}, not timed)`);
+      for (const line of describeStats(result.stats)) out(`  ${line}`);
+    } else {
+      out(`workspace: ${workspace}`);
+    }
+    out(`engine: ${options.engine}`);
+    out(`node ${process.version}, ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${options.runs} run(s), each in a fresh process`);
+    out();
+
+    const runs: RunResult[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      const run = await runChild({ workspace, engine: options.engine, dump: i === 0 ? options.dump : undefined });
+      runs.push(run);
+      out(`run ${i + 1}: engine ${ms(run.engineMs)} (cpu ${ms(run.engineCpuMs)}; config ${ms(run.loadConfigMs)}, resolve ${ms(run.resolveMs)}), ` +
+        `module load ${ms(run.moduleLoadMs)}, describe+hash ${ms(run.describeMs)}, process ${ms(run.processMs)}, ` +
+        `peak RSS ${mb(run.maxRssKiB).toFixed(0)} MB (${mb(run.maxRssAfterEngineKiB).toFixed(0)} MB after engine), sha256 ${run.sha256.slice(0, 16)}…`);
+    }
+
+    const first = runs[0];
+    const checksums = new Set(runs.map((r) => r.sha256));
+    const stat = (pick: (r: RunResult) => number) => ({ median: median(runs.map(pick)), min: Math.min(...runs.map(pick)) });
+    const engine = stat((r) => r.engineMs);
+    const engineCpu = stat((r) => r.engineCpuMs);
+    const resolveTime = stat((r) => r.resolveMs);
+    const config = stat((r) => r.loadConfigMs);
+    const load = stat((r) => r.moduleLoadMs);
+    const startup = stat((r) => r.startupMs);
+    const describe = stat((r) => r.describeMs);
+    const proc = stat((r) => r.processMs);
+    const rss = stat((r) => mb(r.maxRssKiB));
+    const rssEngine = stat((r) => mb(r.maxRssAfterEngineKiB));
+    const engineOk = engine.median <= TARGETS.engineMs;
+    const memoryOk = rss.median <= TARGETS.peakMemoryMB;
+
+    out();
+    out(`                         median      min`);
+    const row = (label: string, s: { median: number; min: number }, unit = 'ms') =>
+      out(`${label.padEnd(24)} ${s.median.toFixed(0).padStart(6)} ${unit} ${s.min.toFixed(0).padStart(6)} ${unit}`);
+    row('engine (config+resolve)', engine);
+    row('  engine CPU time', engineCpu);
+    row('  loadAtmosConfig', config);
+    row('  resolveStacks', resolveTime);
+    row('node startup', startup);
+    row('module load', load);
+    row('describe + hash', describe);
+    row('whole process', proc);
+    row('peak RSS', rss, 'MB');
+    row('  RSS after engine', rssEngine, 'MB');
+    out();
+    out(`instances ${first.instances} in ${first.stacks} stacks (${first.stackFiles} stack manifests), abstract ${first.abstract}, ` +
+      `inheriting from an abstract base ${first.inheritingFromAbstract} = ${first.inheritingPercent.toFixed(1)}%`);
+    out(`manifests read ${first.manifestsRead}, .tmpl ${first.tmplManifestsRead} = ${first.tmplPercent.toFixed(1)}%` +
+      (generated ? ` (imports with context: ${generated.contextImports} of ${generated.importStatements})` : ''));
+    out(`canonical JSON ${(first.canonicalBytes / 1e6).toFixed(1)} MB, sha256 ${first.sha256}` +
+      (checksums.size === 1 ? ` (identical in all ${runs.length} runs)` : ` — DIFFERS between runs: ${[...checksums].join(', ')}`));
+    if (options.dump) out(`canonical JSON written to ${options.dump}`);
+    out();
+    out(`engine ${engine.median.toFixed(0)} ms (median) <= ${TARGETS.engineMs} ms: ${engineOk ? 'PASS' : 'FAIL'}`);
+    if (loadavg()[0] > cpus().length) out(`note: load average ${loadavg()[0].toFixed(2)} > ${cpus().length} CPUs: other processes compete for the CPU, wall times are inflated (compare engine CPU time and min)`);
+    out(`peak memory ${rss.median.toFixed(0)} MB (median maxRSS) <= ${TARGETS.peakMemoryMB} MB: ${memoryOk ? 'PASS' : 'FAIL'}`);
+
+    const profiles: { kind: string; file: string; summary: ReturnType<typeof summariseProfile> }[] = [];
+    if (options.profile || options.cpuProf) {
+      const dir = join(scratch ?? mkdtempSync(join(tmpdir(), 'atmos-bench-engine-')), 'profiles');
+      mkdirSync(dir, { recursive: true });
+      if (options.profile) {
+        const file = join(dir, 'engine.cpuprofile');
+        const run = await runChild({ workspace, engine: options.engine, profile: file });
+        profiles.push({ kind: `engine window (inspector; engine ${ms(run.engineMs)} while profiled)`, file, summary: summariseProfile(readProfile(file), { top: options.top, root: REPO_ROOT }) });
+      }
+      if (options.cpuProf) {
+        const cpuDir = join(dir, 'cpu-prof');
+        const run = await runChild({ workspace, engine: options.engine, nodeFlags: ['--cpu-prof', '--cpu-prof-dir', cpuDir, '--cpu-prof-interval', '100'] });
+        const file = join(cpuDir, readdirSync(cpuDir).filter((f) => f.endsWith('.cpuprofile')).sort()[0]);
+        profiles.push({ kind: `whole child process (node --cpu-prof; process ${ms(run.processMs)})`, file, summary: summariseProfile(readProfile(file), { top: options.top, root: REPO_ROOT }) });
+      }
+      for (const profile of profiles) {
+        out();
+        out(`CPU profile, ${profile.kind}: ${profile.file}`);
+        for (const line of formatProfileSummary(profile.summary)) out(line);
+      }
+      if (!options.keep && scratch) out('(profiles are deleted with the workspace; pass --keep to keep them)');
+    }
+
+    if (options.json) {
+      out(JSON.stringify({ targets: TARGETS, workspace: generated, engine, engineCpu, resolve: resolveTime, loadConfig: config, moduleLoad: load, startup, describe, process: proc,
+        peakRssMB: rss, rssAfterEngineMB: rssEngine, figures: first, checksumStable: checksums.size === 1, pass: { engine: engineOk, memory: memoryOk }, runs,
+        profiles: profiles.map((p) => ({ kind: p.kind, file: p.file, summary: p.summary })) }, null, 2));
+    }
+    if (checksums.size !== 1) return 1;
+    return options.strict && !(engineOk && memoryOk) ? 1 : 0;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    if (scratch) {
+      if (options.keep) out(`kept ${scratch}`);
+      else rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+}
+
+function readProfile(file: string): CpuProfile {
+  return JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+}
