@@ -27,6 +27,8 @@ export interface StackSources {
   stackManifest: ManifestSummary;
   /** Imported manifests, sorted by name. */
   imports: ManifestSummary[];
+  /** Search-step indexes shared by the instances of this stack: (group, where, section) -> holder name -> key -> manifests. */
+  stepCache: Map<string, Map<string, Map<string, string[]>>>;
 }
 
 export function summariseSources(layers: ManifestLayer[], stackFile: string, stackManifestName: string, importNameOf: (file: string) => string): StackSources {
@@ -39,7 +41,7 @@ export function summariseSources(layers: ManifestLayer[], stackFile: string, sta
   const stackManifest = byFile.get(stackFile) ?? { name: stackManifestName, configs: [] };
   byFile.delete(stackFile);
   const imports = [...byFile.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { stackManifest, imports };
+  return { stackManifest, imports, stepCache: new Map() };
 }
 
 export function instanceDeps(
@@ -51,38 +53,83 @@ export function instanceDeps(
 ): { deps: string[]; depsAll: string[] } {
   const deps = new Set<string>();
   const depsAll = new Set<string>([sources.stackManifest.name]);
-  const { stackManifest, imports } = sources;
-
   for (const section of SOURCE_SECTIONS) {
     const finalSection = section === 'backend' ? sections.backend : sections[section];
-    const pick = (config: PlainMap, where: 'component' | 'terraform' | 'global', name?: string): PlainMap => {
-      const holder = where === 'global' ? config : where === 'terraform' ? asMap(config.terraform) : asMap(asMap(asMap(config.components).terraform)[name ?? '']);
-      const value = asMap(holder[section]);
-      return section === 'backend' ? asMap(value[sections.backendType]) : value;
-    };
-    const searchOrder: Array<{ manifests: ManifestSummary[]; where: 'component' | 'terraform' | 'global'; name?: string }> = [
-      { manifests: [stackManifest], where: 'component', name: component },
-      { manifests: imports, where: 'component', name: component },
-      ...inheritance.flatMap((base) => [
-        { manifests: [stackManifest], where: 'component' as const, name: base },
-        { manifests: imports, where: 'component' as const, name: base },
-      ]),
-      { manifests: [stackManifest], where: 'terraform' },
-      ...(section === 'backend' ? [] : [{ manifests: [stackManifest], where: 'global' as const }]),
-      { manifests: imports, where: 'terraform' },
-      ...(section === 'backend' ? [] : [{ manifests: imports, where: 'global' as const }]),
-    ];
-    for (const key of Object.keys(finalSection)) {
+    const keys = Object.keys(finalSection);
+    if (keys.length === 0) continue;
+    const steps = searchSteps(sources, section, component, inheritance, sections.backendType);
+    for (const key of keys) {
       let first = true;
-      for (const step of searchOrder) {
-        for (const manifest of step.manifests) {
-          if (!manifest.configs.some((config) => key in pick(config, step.where, step.name))) continue;
-          if (first) deps.add(manifest.name);
-          first = false;
-          depsAll.add(manifest.name);
-        }
+      for (const step of steps) {
+        const manifests = step.get(key);
+        if (!manifests) continue;
+        if (first) deps.add(manifests[0]);
+        first = false;
+        for (const name of manifests) depsAll.add(name);
       }
     }
   }
   return { deps: [...deps].sort(), depsAll: [...depsAll].sort() };
+}
+
+type Where = 'component' | 'terraform' | 'global';
+/** key -> names of the manifests (in search order) that set it, for one search step. */
+type StepIndex = Map<string, string[]>;
+
+/** The search steps for one section in priority order; each step is indexed once per stack and reused by every instance. */
+function searchSteps(sources: StackSources, section: SourceSection, component: string, inheritance: string[], backendType: string): StepIndex[] {
+  const { stackManifest, imports } = sources;
+  const step = (group: 'stack' | 'imports', where: Where, name = ''): StepIndex =>
+    stepIndex(sources, group === 'stack' ? [stackManifest] : imports, group, where, name, section, backendType);
+  return [
+    step('stack', 'component', component),
+    step('imports', 'component', component),
+    ...inheritance.flatMap((base) => [step('stack', 'component', base), step('imports', 'component', base)]),
+    step('stack', 'terraform'),
+    ...(section === 'backend' ? [] : [step('stack', 'global')]),
+    step('imports', 'terraform'),
+    ...(section === 'backend' ? [] : [step('imports', 'global')]),
+  ];
+}
+
+function stepIndex(sources: StackSources, manifests: ManifestSummary[], group: string, where: Where, name: string, section: SourceSection, backendType: string): StepIndex {
+  const type = section === 'backend' ? backendType : '';
+  const cacheKey = `${group}\0${where}\0${section}\0${type}`;
+  let byName = sources.stepCache.get(cacheKey);
+  if (!byName) {
+    byName = indexManifests(manifests, where, section, type);
+    sources.stepCache.set(cacheKey, byName);
+  }
+  return byName.get(name) ?? EMPTY_INDEX;
+}
+
+const EMPTY_INDEX: StepIndex = new Map();
+
+/**
+ * One pass over a group of manifests for one section: for every component (or the single
+ * terraform/global holder, under the name ""), which manifests set which keys.
+ */
+function indexManifests(manifests: ManifestSummary[], where: Where, section: SourceSection, backendType: string): Map<string, StepIndex> {
+  const byName = new Map<string, StepIndex>();
+  const add = (name: string, manifest: string, holder: unknown) => {
+    let value = asMap(asMap(holder)[section]);
+    if (section === 'backend') value = asMap(value[backendType]);
+    const keys = Object.keys(value);
+    if (keys.length === 0) return;
+    let index = byName.get(name);
+    if (!index) byName.set(name, (index = new Map()));
+    for (const key of keys) {
+      const list = index.get(key);
+      if (!list) index.set(key, [manifest]);
+      else if (list[list.length - 1] !== manifest) list.push(manifest);
+    }
+  };
+  for (const manifest of manifests) {
+    for (const config of manifest.configs) {
+      if (where === 'global') add('', manifest.name, config);
+      else if (where === 'terraform') add('', manifest.name, config.terraform);
+      else for (const [component, holder] of Object.entries(asMap(asMap(config.components).terraform))) add(component, manifest.name, holder);
+    }
+  }
+  return byName;
 }

@@ -11,11 +11,9 @@ export interface DescribeContext {
   basePath: string;
   /** Absolute stacks base path. */
   stacksBasePath: string;
-  /** Name of an imported manifest, as in `imports`. */
-  importNameOf(file: string): string;
 }
 
-type SectionIdentity = Pick<ComponentInstance, 'component' | 'stack' | 'terraformComponent' | 'componentPath' | 'manifestName' | 'workspace' | 'inheritance' | 'imports' | 'deps' | 'depsAll'>;
+type SectionIdentity = Pick<ComponentInstance, 'component' | 'stack' | 'terraformComponent' | 'componentPath' | 'manifestName' | 'workspace' | 'inheritance' | 'importNames' | 'deps' | 'depsAll'>;
 
 export function componentSection(instance: SectionIdentity, sections: ComponentSections, context: DescribeContext): PlainMap {
   const section: PlainMap = {
@@ -35,7 +33,7 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     deps_all: instance.depsAll,
     env: sections.env,
     hooks: sections.hooks,
-    imports: [...new Set(instance.imports.map((file) => context.importNameOf(file)))].sort(),
+    imports: instance.importNames,
     inheritance: instance.inheritance,
     metadata: sections.metadata,
     overrides: sections.overrides,

@@ -42,16 +42,23 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   const env = options.env ?? process.env;
   const reader = new ManifestReader({ delimiters: config.templates.delimiters, env, stacksBasePath: config.stacks.basePath, rootPath: config.basePath });
   const stackFiles = options.stackFiles ?? discoverStackFiles(config);
-  const importNameOf = (file: string) => importName(config, file);
-  const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath, importNameOf };
+  const importNames = new Map<string, string>();
+  const importNameOf = (file: string) => {
+    let name = importNames.get(file);
+    if (name === undefined) importNames.set(file, (name = importName(config, file)));
+    return name;
+  };
+  const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath };
   const processTemplates = options.processTemplates ?? config.templates.enabled;
 
   const instances = new InstanceRegistry(config.basePath);
+  const importCache = new Map<string, { files: string[]; patterns: string[] } | undefined>();
   for (const file of stackFiles) {
     const stackFile = processStackFile(file, reader, {
       stacksBasePath: config.stacks.basePath,
       rootPath: config.basePath,
       listMergeStrategy: config.settings.listMergeStrategy,
+      cache: importCache,
     });
     const sources = summariseSources(stackFile.layers, file, manifestName(config, file), importNameOf);
     const raws = buildInstances(stackFile, {
@@ -61,8 +68,12 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       inheritMetadata: config.stacks.inheritMetadata,
       globalEnv: config.env,
     });
+    const stackImportNames = [...new Set(stackFile.imports.map(importNameOf))].sort();
     for (const raw of raws) {
-      const instance = finishInstance(raw, stackFile, { config, env, processTemplates, options, describeContext, reader, deps: instanceDeps(sources, raw.component, raw.inheritance, raw.sections) });
+      const instance = finishInstance(raw, stackFile, {
+        config, env, processTemplates, options, describeContext, reader, importNames: stackImportNames,
+        deps: instanceDeps(sources, raw.component, raw.inheritance, raw.sections),
+      });
       instances.add(instance);
     }
   }
@@ -76,6 +87,7 @@ interface FinishContext {
   options: ResolveOptions;
   describeContext: DescribeContext;
   reader: ManifestReader;
+  importNames: string[];
   deps: { deps: string[]; depsAll: string[] };
 }
 
@@ -91,6 +103,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
     workspace: '',
     inheritance: raw.inheritance,
     imports: stackFile.imports,
+    importNames: context.importNames,
     deps: context.deps.deps,
     depsAll: context.deps.depsAll,
   };
@@ -101,7 +114,8 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
     explicitName,
     nameTemplate: config.stacks.nameTemplate,
     namePattern: config.stacks.namePattern,
-    componentSection: componentSection(identity, raw.sections, describeContext),
+    vars: raw.sections.vars,
+    componentSection: () => componentSection(identity, raw.sections, describeContext),
     delimiters: config.templates.delimiters,
   });
   identity.workspace = terraformWorkspace({
@@ -110,7 +124,8 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
     stack: identity.stack,
     atmosComponent: raw.component,
     metadata: raw.sections.metadata,
-    componentSection: componentSection(identity, raw.sections, describeContext),
+    vars: raw.sections.vars,
+    componentSection: () => componentSection(identity, raw.sections, describeContext),
     manifestFile: stackFile.file,
     delimiters: config.templates.delimiters,
   });

@@ -33,6 +33,8 @@ export interface ImportResolution {
   stacksBasePath: string;
   /** Nothing may be imported from outside this folder (the repository / base path). */
   rootPath: string;
+  /** Resolved file lists by target path, shared across stacks of one run (files do not change during a run). */
+  cache?: Map<string, { files: string[]; patterns: string[] } | undefined>;
 }
 
 /** Reads the `import:` section of a manifest into specs, validating its shape. */
@@ -76,13 +78,14 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
 
   const isGlob = GLOB_CHARS.test(spec.path);
   const candidates = candidatePaths(target, isGlob);
-  for (const [index, candidate] of candidates.entries()) {
-    const files = isGlob ? globFiles(candidate) : fileIfExists(candidate);
-    if (files.length > 0) {
-      for (const file of files) assertInside(file, spec, importingFile, options);
-      // Every path tried counts as an input: creating an earlier candidate changes what is imported.
-      return { spec, files, patterns: candidates.slice(0, index + 1) };
-    }
+  let found = options.cache?.get(target);
+  if (found === undefined && !options.cache?.has(target)) {
+    found = findCandidates(candidates, isGlob);
+    options.cache?.set(target, found);
+  }
+  if (found) {
+    for (const file of found.files) assertInside(file, spec, importingFile, options);
+    return { spec, ...found };
   }
   if (spec.skipIfMissing) return { spec, files: [], patterns: candidates };
   throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, spec.location ?? { file: importingFile },
@@ -95,6 +98,15 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
  * `.yml.tmpl` that exists (a glob without extension matches `.yaml` files only); a `.yaml`/`.yml`
  * path prefers its `.tmpl` sibling when there is one.
  */
+function findCandidates(candidates: string[], isGlob: boolean): { files: string[]; patterns: string[] } | undefined {
+  for (const [index, candidate] of candidates.entries()) {
+    const files = isGlob ? globFiles(candidate) : fileIfExists(candidate);
+    // Every path tried counts as an input: creating an earlier candidate changes what is imported.
+    if (files.length > 0) return { files, patterns: candidates.slice(0, index + 1) };
+  }
+  return undefined;
+}
+
 function candidatePaths(target: string, isGlob: boolean): string[] {
   if (target.endsWith('.yaml') || target.endsWith('.yml')) return isGlob ? [target] : [target + '.tmpl', target];
   if (isManifestFile(target)) return [target];

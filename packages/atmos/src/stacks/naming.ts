@@ -24,15 +24,16 @@ export interface StackNameInput {
   explicitName?: string;
   nameTemplate?: string;
   namePattern?: string;
-  /** The component section (vars, settings, env, ...) a name template sees. */
-  componentSection: PlainMap;
+  vars: PlainMap;
+  /** The component section (vars, settings, env, ...) a name template sees; built only when needed. */
+  componentSection: () => PlainMap;
   delimiters: [string, string];
 }
 
 export function stackName(input: StackNameInput): string {
   if (input.explicitName) return input.explicitName;
-  if (input.nameTemplate) return renderNameTemplate(input.nameTemplate, input.componentSection, input, 'stacks.name_template');
-  if (input.namePattern) return fillPattern(input.namePattern, asMap(input.componentSection.vars), input);
+  if (input.nameTemplate) return renderNameTemplate(input.nameTemplate, input.componentSection(), input, 'stacks.name_template');
+  if (input.namePattern) return fillPattern(input.namePattern, input.vars, input);
   return input.manifestName;
 }
 
@@ -67,7 +68,9 @@ export interface WorkspaceInput {
   stack: string;
   atmosComponent: string;
   metadata: PlainMap;
-  componentSection: PlainMap;
+  vars: PlainMap;
+  /** Built only for a workspace template. */
+  componentSection: () => PlainMap;
   manifestFile: string;
   delimiters: [string, string];
 }
@@ -78,10 +81,10 @@ export function terraformWorkspace(input: WorkspaceInput): string {
   const { metadata } = input;
   let workspace: string;
   if (typeof metadata.terraform_workspace_template === 'string' && metadata.terraform_workspace_template !== '') {
-    workspace = renderNameTemplate(metadata.terraform_workspace_template, input.componentSection,
+    workspace = renderNameTemplate(metadata.terraform_workspace_template, input.componentSection(),
       { manifestFile: input.manifestFile, delimiters: input.delimiters }, 'metadata.terraform_workspace_template');
   } else if (typeof metadata.terraform_workspace_pattern === 'string' && metadata.terraform_workspace_pattern !== '') {
-    workspace = replaceContextTokens(metadata.terraform_workspace_pattern, asMap(input.componentSection.vars), input);
+    workspace = replaceContextTokens(metadata.terraform_workspace_pattern, input.vars, input);
   } else if (typeof metadata.terraform_workspace === 'string' && metadata.terraform_workspace !== '') {
     workspace = metadata.terraform_workspace;
   } else if (typeof metadata.component === 'string' && metadata.component !== '' && metadata.component !== input.atmosComponent) {

@@ -26,6 +26,8 @@ export interface ComponentInstance {
   inheritance: string[];
   /** Absolute paths of every manifest in the stack's import closure (not the stack file itself). */
   imports: string[];
+  /** The same as Atmos names them in `imports`: sorted, unique, relative, without extension. */
+  importNames: string[];
   /** Absolute glob patterns of the imports as written (inputs for change detection). */
   importPatterns: string[];
   /** Files read by `!include` (inputs for change detection). */
