@@ -5,6 +5,7 @@
  * code) from tools/bench/<name>.ts and register it in BENCHMARKS below.
  */
 import { runEngineBenchmark } from './engine';
+import { runOutputsBenchmark } from './outputs';
 import { runExecutorsBenchmark } from './run-executors';
 import { runGraphBenchmark } from './graph';
 
@@ -25,6 +26,10 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   run: {
     description: 'terraform executors: nx run-many -t plan of one component in 20 stacks of the 10,000-instance workspace, --parallel=1 and 4 (target: executor own time <= 150 ms per task)',
     run: runExecutorsBenchmark,
+  },
+  outputs: {
+    description: '50 output references across 10 applied dependencies: our state reads vs `terraform output -json` per dependency (target: >= 10x faster)',
+    run: runOutputsBenchmark,
   },
 };
 

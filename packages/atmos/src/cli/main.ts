@@ -20,7 +20,7 @@ import { evaluateInstance } from '../functions/runtime/evaluate';
 import { SecretMasker } from '../functions/runtime/mask';
 import { SsmParameters } from '../functions/runtime/ssm';
 import type { ComponentInstance } from '../stacks/types';
-import { readState } from '../terraform/state';
+import { closeStateClients, readState } from '../terraform/state';
 import { formatOutput, toPlain, type OutputFormat } from './output';
 
 const USAGE = `usage:
@@ -56,6 +56,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     io.stderr(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
     return 2;
+  } finally {
+    closeStateClients();
   }
 }
 

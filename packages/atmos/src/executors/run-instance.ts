@@ -13,6 +13,7 @@ import { graphModel } from '../nx/plugin';
 import { resolveStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { runInstanceCommand, type InstanceCommand } from '../terraform/run';
+import { closeStateClients } from '../terraform/state';
 
 export interface InstanceExecutorOptions {
   component: string;
@@ -24,6 +25,8 @@ export interface InstanceExecutorOptions {
   lockTimeout?: string;
   /** Extra terraform arguments (also accepted after `--`). */
   args?: string[] | string;
+  /** Arguments the target itself always passes (e.g. drift's -detailed-exitcode). */
+  targetArgs?: string[];
   _?: string[];
 }
 
@@ -53,6 +56,8 @@ export function instanceExecutor(command: InstanceCommand) {
       if (!isUserError(error)) throw error;
       process.stderr.write(`error: ${error.format(context.root)}\n`);
       return { success: false };
+    } finally {
+      closeStateClients();
     }
   };
 }
@@ -101,7 +106,7 @@ async function dependentsOf(workspaceRoot: string, config: ReturnType<typeof loa
 
 function extraArgs(options: InstanceExecutorOptions): string[] {
   const args = typeof options.args === 'string' ? options.args.split(/\s+/).filter(Boolean) : options.args ?? [];
-  return [...args, ...(options._ ?? []).map(String)];
+  return [...(options.targetArgs ?? []), ...args, ...(options._ ?? []).map(String)];
 }
 
 /** `npm run bench -- run` reads the executor's own time from this log. */

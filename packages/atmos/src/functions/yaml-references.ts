@@ -43,6 +43,39 @@ export function splitArgs(text: string): string[] {
 }
 
 /**
+ * The first `count` arguments (shell-split) and the rest of the text exactly as written, so a
+ * query keeps its quotes (`.tags["kubernetes.io/role"]`, `// "123"`). A rest wrapped whole in
+ * one pair of quotes is unwrapped.
+ */
+export function leadingArgs(text: string, count: number): { args: string[]; rest: string } {
+  const args: string[] = [];
+  let i = 0;
+  while (args.length < count) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) break;
+    let j = i;
+    let quote: string | undefined;
+    while (j < text.length && (quote || !/\s/.test(text[j]))) {
+      if (quote) {
+        if (text[j] === quote) quote = undefined;
+      } else if (text[j] === '"' || text[j] === "'") {
+        quote = text[j];
+      }
+      j++;
+    }
+    args.push(...splitArgs(text.slice(i, j)));
+    i = j;
+  }
+  let rest = text.slice(i).trim();
+  // One quoted token (escapes and all) is unwrapped like a shell would.
+  if ((rest.startsWith("'") || rest.startsWith('"')) && rest.endsWith(rest[0])) {
+    const tokens = splitArgs(rest);
+    if (tokens.length === 1) rest = tokens[0];
+  }
+  return { args, rest };
+}
+
+/**
  * `!terraform.output <component> [<stack>] <output>` and `!terraform.state` (same syntax);
  * `!store <store> [<stack>] <component> <key> [| default ...]`.
  */

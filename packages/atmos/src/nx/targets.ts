@@ -36,7 +36,7 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
       executor: `@org/atmos:${definition.executor}`,
       cache: false,
       inputs: [CONFIG_INPUT],
-      options: { component, stack, manifest: project.manifest, ...(definition.args ? { args: definition.args } : {}) },
+      options: { component, stack, manifest: project.manifest, ...(definition.args ? { targetArgs: definition.args } : {}) },
       ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
       metadata: { technologies: ['terraform'], description: definition.description },
     };
@@ -47,7 +47,9 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
       executor: 'nx:run-commands',
       cache: true,
       inputs: [CONFIG_INPUT, { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }],
-      options: { command: `atmos-nx describe component ${quote(component)} -s ${quote(stack)}`, cwd: '{workspaceRoot}' },
+      // Cacheable because it shows the configuration as written in manifests: functions read
+      // state and SSM, which are not inputs (run `atmos-nx describe component` for values).
+      options: { command: `atmos-nx describe component ${quote(component)} -s ${quote(stack)} --process-functions=false`, cwd: '{workspaceRoot}' },
       metadata: {
         technologies: ['atmos'],
         description: `Show the fully merged configuration of ${component} in ${stack}`,

@@ -489,3 +489,12 @@ describe('!include', () => {
     expect(userError(() => resolveFixture({ [DEV]: `${devVars}settings:\n  x: !include /etc/hostname\n` })).code).toBe('IMPORT_ESCAPES_REPO');
   });
 });
+
+describe('Go templates next to ${{ }} expressions', () => {
+  it('leaves inline expressions for run time while rendering templates around them', () => {
+    const out = describeFixture({
+      [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        vpc_id: \${{ output.vpc.vpc_id }}\n        name: "{{ .vars.stage }}-\${{ vars.tenant }}"\n        escaped: "$\${{ x }}"\n`,
+    }, 'app', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ vpc_id: '${{ output.vpc.vpc_id }}', name: 'dev-${{ vars.tenant }}', escaped: '$${{ x }}' });
+  });
+});

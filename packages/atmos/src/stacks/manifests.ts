@@ -9,6 +9,7 @@ import { TemplateError, hasTemplate, renderTemplate } from '../templates';
 import { isTemplateManifest } from './discover';
 import { resolveIncludes } from './includes';
 import { parseManifest } from './parse';
+import { renderAroundExpressions } from './templating';
 import type { PlainMap } from './values';
 
 export interface ManifestRequest {
@@ -77,12 +78,12 @@ export class ManifestReader {
 
   private render(text: string, request: ManifestRequest): string {
     try {
-      return renderTemplate(text, request.context ?? {}, {
+      return renderAroundExpressions(text, (source) => renderTemplate(source, request.context ?? {}, {
         fileName: request.file,
         missingKey: request.ignoreMissingTemplateValues ? 'default' : 'error',
         delimiters: this.options.delimiters,
         env: this.options.env,
-      });
+      }));
     } catch (error) {
       if (error instanceof TemplateError) {
         throw new AtmosUserError('TEMPLATE_ERROR', error.detail, { file: request.file, line: error.line, column: error.column },

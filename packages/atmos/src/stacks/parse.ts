@@ -70,7 +70,7 @@ class Converter {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.convertAlias(node as YamlNode & { resolve(doc: Document): YamlNode | undefined });
     const tag = (node as { tag?: string }).tag;
-    if (isScalar(node)) return this.convertScalar(node.value, tag, node.source, node.range?.[0]);
+    if (isScalar(node)) return this.convertScalar(node.value, tag, node.type === 'PLAIN' ? node.source : undefined, node.range?.[0]);
     if (isMap(node)) return this.convertMap(node, tag);
     if (isSeq(node)) return this.convertSeq(node, tag);
     return null;
@@ -102,6 +102,7 @@ class Converter {
     if (tag === undefined || tag.startsWith('tag:yaml.org,2002:')) return value ?? null;
     if (tag === '!unset') return UNSET;
     if (tag === '!append') throw new Error('`!append` must tag a list, e.g. `tags: !append [b]`');
+    // Plain scalars keep their text as written (`!env PORT 010`); quoted ones their decoded value.
     const args = value === null || value === undefined ? '' : String(source ?? value).trim();
     return new YamlFunction(tag, args, this.location(offset));
   }

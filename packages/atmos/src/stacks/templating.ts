@@ -39,6 +39,18 @@ export function renderSectionTemplates(section: PlainMap, options: SectionTempla
   return current;
 }
 
+/**
+ * Go templates and our inline `${{ ... }}` expressions share `{{`: the `${{ ... }}` spans are
+ * set aside while the template renders (they are evaluated at run time) and put back after.
+ */
+export function renderAroundExpressions(text: string, render: (text: string) => string): string {
+  if (!text.includes('${{')) return render(text);
+  const spans: string[] = [];
+  const protectedText = text.replace(/\$?\$\{\{[\s\S]*?\}\}/g, (span) => `\u0000${spans.push(span) - 1}\u0000`);
+  if (!protectedText.includes('{{')) return text;
+  return render(protectedText).replace(/\u0000(\d+)\u0000/g, (_, i: string) => spans[Number(i)]);
+}
+
 function renderValue(value: unknown, context: PlainMap, options: SectionTemplateOptions): unknown {
   if (typeof value === 'string') return hasTemplate(value, options.delimiters) ? renderOne(value, context, options) : value;
   if (value instanceof YamlFunction) {
@@ -77,7 +89,8 @@ function renderValue(value: unknown, context: PlainMap, options: SectionTemplate
 
 function renderOne(template: string, context: PlainMap, options: SectionTemplateOptions): string {
   try {
-    return renderTemplate(template, context, { missingKey: 'default', delimiters: options.delimiters, env: options.env, functions: options.functions });
+    return renderAroundExpressions(template, (text) =>
+      renderTemplate(text, context, { missingKey: 'default', delimiters: options.delimiters, env: options.env, functions: options.functions }));
   } catch (error) {
     if (error instanceof TemplateError) throw new SectionTemplateError(template, error);
     throw error;

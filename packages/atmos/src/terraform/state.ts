@@ -45,11 +45,7 @@ export function s3StateKey(config: PlainMap, workspace: string): string {
 async function readS3State(config: PlainMap, workspace: string, env: Record<string, string | undefined>): Promise<TerraformState | undefined> {
   const endpoints = (config.endpoints ?? {}) as PlainMap;
   const endpoint = (endpoints.s3 as string | undefined) ?? (config.endpoint as string | undefined) ?? env.AWS_ENDPOINT_URL_S3;
-  const client = new S3Client({
-    region: String(config.region ?? env.AWS_REGION ?? 'us-east-1'),
-    endpoint,
-    forcePathStyle: config.use_path_style === true || config.force_path_style === true,
-  });
+  const client = s3Client(String(config.region ?? env.AWS_REGION ?? 'us-east-1'), endpoint, config.use_path_style === true || config.force_path_style === true);
   try {
     const response = await client.send(new GetObjectCommand({ Bucket: String(config.bucket), Key: s3StateKey(config, workspace) }));
     const text = await response.Body?.transformToString('utf8');
@@ -57,9 +53,23 @@ async function readS3State(config: PlainMap, workspace: string, env: Record<stri
   } catch (error) {
     if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
     throw error;
-  } finally {
-    client.destroy();
   }
+}
+
+/** One client per region/endpoint for the whole process: connection setup dominates small state reads. */
+const clients = new Map<string, S3Client>();
+
+function s3Client(region: string, endpoint: string | undefined, forcePathStyle: boolean): S3Client {
+  const key = `${region}\0${endpoint ?? ''}\0${forcePathStyle}`;
+  let client = clients.get(key);
+  if (!client) clients.set(key, (client = new S3Client({ region, endpoint, forcePathStyle })));
+  return client;
+}
+
+/** Closes the shared clients (their sockets would keep a short-lived process alive). */
+export function closeStateClients(): void {
+  for (const client of clients.values()) client.destroy();
+  clients.clear();
 }
 
 function readOrUndefined(path: string): string | undefined {

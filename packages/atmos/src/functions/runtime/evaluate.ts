@@ -13,7 +13,7 @@ import type { ComponentInstance } from '../../stacks/types';
 import { YamlFunction, isPlainMap, setKey, type PlainMap } from '../../stacks/values';
 import type { TerraformState } from '../../terraform/state';
 import { evaluateValue, scanReferences, type ExpressionContext } from '../index';
-import { splitArgs } from '../yaml-references';
+import { leadingArgs, splitArgs } from '../yaml-references';
 import { DependencyOutputs, collectSecrets, outputValue } from './outputs';
 import { QueryError, applyQuery } from './query';
 import { SsmParameters } from './ssm';
@@ -87,7 +87,9 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
   for (const [paramRegion, names] of ssmWanted) await services.ssm.prefetch(paramRegion, names);
 
   // 3. Evaluate: YAML functions first (as Atmos does after templates), then inline expressions.
-  const evaluateFunction = (fn: YamlFunction): unknown => evaluateYamlFunction(fn, { instance, services, outputs, region, secrets });
+  // A function's result is data, never an expression: escape `${{` in it so the expression pass
+  // renders it back verbatim (an SSM value or state output must not expand `${{ env:... }}`).
+  const evaluateFunction = (fn: YamlFunction): unknown => escapeExpressions(evaluateYamlFunction(fn, { instance, services, outputs, region, secrets }));
   const withFunctions = mapSections(sections, (value) => (value instanceof YamlFunction ? evaluateFunction(value) : value));
   const context: ExpressionContext = {
     vars: withFunctions.vars,
@@ -146,8 +148,7 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
       }
     }
     case '!literal':
-      // Inline expressions are evaluated after YAML functions: escape them so the text stays literal.
-      return fn.args.replace(/(?<!\$)\$\{\{/g, () => '$${{');
+      return fn.args;
     case '!repo-root':
       return findRepoRoot(services.config.basePath) ?? (fn.args || services.config.basePath);
     case '!terraform.output':
@@ -167,15 +168,17 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
     case '!store':
     case '!store.get': {
       const read: StoreRead = parseStoreFunction(fn, instance.stack, services.config.stores, context.region);
-      let parameter;
-      try {
-        parameter = services.ssm.get(read.region, read.parameter);
-      } catch {
+      if (services.ssm.isMissing(read.region, read.parameter)) {
         if (read.defaultValue !== undefined) return decodeStoreValue(read.defaultValue);
-        throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: ${read.parameter} not found in store ${read.store}`, location);
+        throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: ${read.parameter} not found in store ${read.store}`, location,
+          'write the value to the store first, or add `| default <value>`');
       }
-      if (parameter.secure) collectSecrets(parameter.value, context.secrets);
+      const parameter = services.ssm.get(read.region, read.parameter);
       const value = decodeStoreValue(parameter.value);
+      if (parameter.secure) {
+        collectSecrets(parameter.value, context.secrets);
+        collectSecrets(value, context.secrets);
+      }
       return read.query ? applyQuery(value, read.query) : value;
     }
     default:
@@ -188,15 +191,27 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
   }
 }
 
-/** `<component> [<stack>] <output or .query>`: a second argument starting with "." is the query. */
+/** `<component> [<stack>] <output or .query>`: a second argument starting with "." is the query (kept as written). */
 export function parseOutputFunction(fn: YamlFunction, currentStack: string): { component: string; stack: string; expression: string } {
   const args = splitArgs(fn.args);
   if (args.length < 2) {
     throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag} ${fn.args}: expected <component> [<stack>] <output>`, fn.location,
       `e.g. \`${fn.tag} vpc vpc_id\` or \`${fn.tag} vpc plat-ue1-dev .private_subnet_ids[0]\``);
   }
-  if (args.length === 2 || args[1].startsWith('.')) return { component: args[0], stack: currentStack, expression: args.slice(1).join(' ') };
-  return { component: args[0], stack: args[1], expression: args.slice(2).join(' ') };
+  if (args.length === 2 || args[1].startsWith('.')) return { component: args[0], stack: currentStack, expression: leadingArgs(fn.args, 1).rest };
+  return { component: args[0], stack: args[1], expression: leadingArgs(fn.args, 2).rest };
+}
+
+/** `${{` -> `$${{` in every string, which the expression pass renders back as `${{`. */
+function escapeExpressions(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('${{') ? value.split('${{').join('$${{') : value;
+  if (Array.isArray(value)) return value.map(escapeExpressions);
+  if (isPlainMap(value)) {
+    const result: PlainMap = {};
+    for (const [key, item] of Object.entries(value)) setKey(result, key, escapeExpressions(item));
+    return result;
+  }
+  return value;
 }
 
 function defaultRegion(instance: ComponentInstance, env: Record<string, string | undefined>): string {

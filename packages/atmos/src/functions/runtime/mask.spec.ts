@@ -44,6 +44,14 @@ describe('SecretMasker', () => {
     expect(new SecretMasker([]).maskValue(value)).toBe(value);
   });
 
+  // BUG (mask.ts SecretMasker.maskValue): only strings are masked, so a sensitive number (a PIN, a
+  // port collected as the secret "424242" by outputs.ts collectSecrets) is shown by `atmos-nx describe
+  // component`. Fix: in maskValue, mask a number/boolean whose String() is a secret (return "***").
+  it('maskValue masks numbers that are secrets', () => {
+    const masker = new SecretMasker(['424242']);
+    expect(masker.maskValue({ pin: 424242, other: 7 })).toEqual({ pin: '***', other: 7 });
+  });
+
   // BUG (mask.ts SecretMasker): terraform prints strings JSON-escaped in `output -json` and in
   // `-json` plan/apply logs (Go's encoder also turns <, >, & into \u003c, \u003e, \u0026), so a
   // secret holding a quote, backslash or one of those characters is printed in a form the masker

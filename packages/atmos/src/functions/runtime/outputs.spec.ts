@@ -7,6 +7,9 @@ import { AtmosUserError } from '../../errors/user-error';
 import type { ComponentInstance } from '../../stacks/types';
 import type { TerraformState } from '../../terraform/state';
 import { removeFixtures, resolveFixture } from '../../testing/fixture-workspace';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveRunValues } from '../../terraform/run-values';
 import { DependencyOutputs, collectSecrets, outputValue } from './outputs';
 
 afterAll(removeFixtures);
@@ -129,5 +132,34 @@ describe('outputValue', () => {
   it('an inherited property is not an output', () => {
     expect(() => outputValue({}, 'constructor', 'vpc', STACK)).toThrow("has no output 'constructor'");
     expect(() => outputValue({}, 'toString', 'vpc', STACK)).toThrow("has no output 'toString'");
+  });
+});
+
+describe('resolveRunValues (the executors\' entry) with state read from a local backend file', () => {
+  it('reads the dependency state file, evaluates vars and env, returns the secrets', async () => {
+    const fixture = resolveFixture({
+      'atmos.yaml': 'base_path: ""\ncomponents:\n  terraform:\n    base_path: components/terraform\nstacks:\n  base_path: stacks\n  included_paths: ["orgs/**/*"]\n  name_pattern: "{stage}"\n',
+      'stacks/orgs/dev.yaml': 'vars:\n  stage: dev\ncomponents:\n  terraform:\n    vpc: {}\n    app:\n      env:\n        VPC: ${{ output.vpc.vpc_id }}\n        COUNT: 3\n        DROPPED: null\n' +
+        '      vars:\n        ids: ${{ output.vpc.ids }}\n        pw: !terraform.output vpc pw\n',
+    });
+    const vpc = fixture.instances.find((i) => i.component === 'vpc')!;
+    const app = fixture.instances.find((i) => i.component === 'app')!;
+    // No backend configured: state lives in .atmos/state/<component>/terraform.tfstate.d/<workspace>/.
+    const dir = join(fixture.root, '.atmos', 'state', 'vpc', 'terraform.tfstate.d', vpc.workspace);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'terraform.tfstate'), JSON.stringify({
+      version: 4, resources: [{ mode: 'managed', type: 'terraform_data', name: 'x', instances: [{}] }],
+      outputs: { vpc_id: { value: 'vpc-local', type: 'string' }, ids: { value: ['a', 'b'], type: ['list', 'string'] }, pw: { value: 'local-pw', type: 'string', sensitive: true } },
+    }));
+    const logs: string[] = [];
+    const values = await resolveRunValues(app, {
+      workspaceRoot: fixture.root, config: fixture.config, command: 'plan', env: {},
+      findInstance: (component, stack) => fixture.instances.find((i) => i.component === component && i.stack === stack),
+      log: (line) => logs.push(line),
+    });
+    expect(values.vars).toMatchObject({ ids: ['a', 'b'], pw: 'local-pw' });
+    expect(values.env).toEqual({ VPC: 'vpc-local', COUNT: '3' });
+    expect(values.secrets).toEqual(['local-pw']);
+    expect(logs).toEqual([]);
   });
 });

@@ -32,12 +32,15 @@ export class DependencyOutputs {
     private readonly log: (line: string) => void,
   ) {}
 
+  /** Loads every dependency once, concurrently. */
   async prefetch(requests: DependencyRequest[]): Promise<void> {
+    const pending = new Map<string, DependencyRequest>();
     for (const request of requests) {
       const key = `${request.component}\0${request.stack}`;
-      if (this.outputs.has(key)) continue;
-      this.outputs.set(key, await this.load(request));
+      if (!this.outputs.has(key) && !pending.has(key)) pending.set(key, request);
     }
+    const loaded = await Promise.all([...pending.values()].map((request) => this.load(request)));
+    [...pending.keys()].forEach((key, i) => this.outputs.set(key, loaded[i]));
   }
 
   get(component: string, stack: string): Record<string, unknown> {
@@ -89,7 +92,7 @@ export function collectSecrets(value: unknown, into: Set<string>): void {
 
 /** A named output of a dependency, with a clear error when it does not exist. */
 export function outputValue(outputs: Record<string, unknown>, name: string, component: string, stack: string, location?: SourceLocation): unknown {
-  if (!(name in outputs)) {
+  if (!Object.hasOwn(outputs, name)) {
     throw new AtmosUserError('FUNCTION_ERROR', `component '${component}' in stack '${stack}' has no output '${name}'`, location,
       `its outputs are: ${Object.keys(outputs).sort().join(', ') || '(none)'}`);
   }

@@ -15,13 +15,15 @@ const BATCH_SIZE = 10;
 
 export class SsmParameters {
   private readonly values = new Map<string, SsmValue>();
+  /** Parameters that do not exist, with who asked for them (an error only when a value is needed). */
+  private readonly missing = new Map<string, SourceLocation | undefined>();
   private readonly clients = new Map<string, SSMClient>();
 
   constructor(private readonly env: Record<string, string | undefined> = process.env) {}
 
   /** Fetches what is not known yet; `wanted` maps parameter names to who asked (for errors). */
   async prefetch(region: string, wanted: Map<string, SourceLocation>): Promise<void> {
-    const names = [...wanted.keys()].filter((name) => !this.values.has(`${region}\0${name}`));
+    const names = [...wanted.keys()].filter((name) => !this.values.has(`${region}\0${name}`) && !this.missing.has(`${region}\0${name}`));
     const client = this.client(region);
     for (let i = 0; i < names.length; i += BATCH_SIZE) {
       const batch = names.slice(i, i + BATCH_SIZE);
@@ -30,19 +32,24 @@ export class SsmParameters {
         if (parameter.Name === undefined) continue;
         this.values.set(`${region}\0${parameter.Name}`, { value: parameter.Value ?? '', secure: parameter.Type === 'SecureString' });
       }
-      const missing = response.InvalidParameters ?? [];
-      if (missing.length > 0) {
-        const name = missing[0];
-        throw new AtmosUserError('FUNCTION_ERROR', `SSM parameter ${name} does not exist (region ${region})`, wanted.get(name),
-          `create it (aws ssm put-parameter --name ${name} ...) or fix the path${missing.length > 1 ? `; also missing: ${missing.slice(1).join(', ')}` : ''}`);
-      }
+      for (const name of response.InvalidParameters ?? []) this.missing.set(`${region}\0${name}`, wanted.get(name));
     }
   }
 
+  isMissing(region: string, name: string): boolean {
+    return this.missing.has(`${region}\0${name}`);
+  }
+
+  /** The value; a parameter that does not exist is an error naming it and the manifest that asked. */
   get(region: string, name: string): SsmValue {
-    const value = this.values.get(`${region}\0${name}`);
-    if (!value) throw new Error(`SSM parameter ${name} was not prefetched`);
-    return value;
+    const key = `${region}\0${name}`;
+    const value = this.values.get(key);
+    if (value) return value;
+    if (this.missing.has(key)) {
+      throw new AtmosUserError('FUNCTION_ERROR', `SSM parameter ${name} does not exist (region ${region})`, this.missing.get(key),
+        `create it (aws ssm put-parameter --name ${name} ...), fix the path, or give the function a default (| default <value>)`);
+    }
+    throw new Error(`SSM parameter ${name} was not prefetched`);
   }
 
   destroy(): void {

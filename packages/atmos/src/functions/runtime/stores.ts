@@ -7,7 +7,7 @@
 import type { StoreConfig } from '../../config/types';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
 import { YamlFunction } from '../../stacks/values';
-import { splitArgs } from '../yaml-references';
+import { leadingArgs, splitArgs } from '../yaml-references';
 
 export interface StoreRead {
   store: string;
@@ -25,9 +25,9 @@ export function parseStoreFunction(fn: YamlFunction, stack: string, stores: Reco
   let defaultValue: string | undefined;
   let query: string | undefined;
   for (const pipe of pipes) {
-    const [word, ...rest] = splitArgs(pipe);
-    if (word === 'default') defaultValue = rest.join(' ');
-    else if (word === 'query') query = rest.join(' ');
+    const { args: [word], rest } = leadingArgs(pipe, 1);
+    if (word === 'default') defaultValue = rest;
+    else if (word === 'query') query = rest;
     else throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: unknown option "| ${word}"`, location, 'use `| default <value>` or `| query <.path>`');
   }
   const storeName = args[0];
