@@ -39,8 +39,11 @@ export class DependencyOutputs {
       const key = `${request.component}\0${request.stack}`;
       if (!this.outputs.has(key) && !pending.has(key)) pending.set(key, request);
     }
-    const loaded = await Promise.all([...pending.values()].map((request) => this.load(request)));
-    [...pending.keys()].forEach((key, i) => this.outputs.set(key, loaded[i]));
+    const loaded = await Promise.allSettled([...pending.values()].map((request) => this.load(request)));
+    // Report the first failure in the order the references were written, not the order they finished.
+    const failed = loaded.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    [...pending.keys()].forEach((key, i) => this.outputs.set(key, (loaded[i] as PromiseFulfilledResult<Record<string, unknown>>).value));
   }
 
   get(component: string, stack: string): Record<string, unknown> {
