@@ -21,7 +21,7 @@ const TERRAFORM_TARGETS: Array<{ name: string; executor: string; description: st
   { name: 'destroy', executor: 'destroy', description: 'Destroy (needs --auto-approve; refused while dependents have resources)' },
   { name: 'output', executor: 'output', description: 'terraform output' },
   { name: 'validate', executor: 'validate', description: 'terraform validate' },
-  { name: 'drift', executor: 'plan', description: 'Detect drift: plan -detailed-exitcode (exit 2 = drift)', args: ['-detailed-exitcode', '-lock=false'] },
+  { name: 'drift', executor: 'drift', description: 'Detect drift: plan -detailed-exitcode without a plan file (fails on drift)' },
   { name: 'generate', executor: 'generate', description: 'Write the varfile and backend.tf.json only' },
   { name: 'clean', executor: 'clean', description: 'Remove the staged workdir (never state)' },
   { name: 'terraform', executor: 'terraform', description: 'Any terraform subcommand: nx run <project>:terraform -- state list' },

@@ -16,7 +16,9 @@ export interface GeneratedFiles {
   planfile: string;
   /** Fingerprint of the backend configuration, to notice a change since the last init. */
   backendFingerprint: string;
-  /** Fingerprint of everything a plan depends on that we control (vars, backend, workspace). */
+  /** Fingerprint of the Terraform sources (component, local modules, lock file). */
+  sourcesFingerprint: string;
+  /** Fingerprint of everything a plan depends on: vars, backend, workspace, providers and sources. */
   inputsFingerprint: string;
 }
 
@@ -25,6 +27,7 @@ export interface GenerateOptions {
   autoGenerateBackendFile: boolean;
   /** Variables after functions were evaluated. */
   vars: PlainMap;
+  sourcesFingerprint: string;
 }
 
 export function writeAtomically(path: string, content: string, mode = 0o644): void {
@@ -61,7 +64,8 @@ export function generateFiles(instance: ComponentInstance, workdir: Workdir, opt
     varfile,
     planfile,
     backendFingerprint,
-    inputsFingerprint: hash([varfileContent, backendFingerprint, instance.workspace, JSON.stringify(sortKeys(instance.sections.providers))].join('\0')),
+    sourcesFingerprint: options.sourcesFingerprint,
+    inputsFingerprint: hash([varfileContent, backendFingerprint, instance.workspace, JSON.stringify(sortKeys(instance.sections.providers)), options.sourcesFingerprint].join('\0')),
   };
 }
 

@@ -17,7 +17,7 @@ import { managedResourceCount, readState } from './state';
 import { removeWorkdir, stageWorkdir, workdirFor, type Workdir } from './workdir';
 import { localModuleFolders } from './local-modules';
 
-export type InstanceCommand = 'init' | 'plan' | 'apply' | 'deploy' | 'destroy' | 'output' | 'validate' | 'generate' | 'clean' | 'terraform';
+export type InstanceCommand = 'init' | 'plan' | 'drift' | 'apply' | 'deploy' | 'destroy' | 'output' | 'validate' | 'generate' | 'clean' | 'terraform';
 
 /** Commands (and passthrough subcommands) that change state: refused for `metadata.locked`. */
 const MUTATING_COMMANDS = new Set(['apply', 'deploy', 'destroy', 'import', 'state', 'taint', 'untaint']);
@@ -81,7 +81,12 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   const values = await resolveRunValues(instance, { workspaceRoot, config, command: subcommand ?? command, env, findInstance: request.findInstance, log });
   const masker = new SecretMasker(values.secrets);
   stageWorkdir(workspaceRoot, instance.componentPath, workdir);
-  const files = generateFiles(instance, workdir, { workspaceRoot, autoGenerateBackendFile: config.components.terraform.autoGenerateBackendFile, vars: values.vars });
+  const files = generateFiles(instance, workdir, {
+    workspaceRoot,
+    autoGenerateBackendFile: config.components.terraform.autoGenerateBackendFile,
+    vars: values.vars,
+    sourcesFingerprint: sourcesFingerprint(instance),
+  });
   if (command === 'generate') {
     log(`generated ${files.varfile}${config.components.terraform.autoGenerateBackendFile ? ` and ${join(workdir.dir, 'backend.tf.json')}` : ''}`);
     return { success: true, exitCode: 0, ownMs: Date.now() - started, terraformMs };
@@ -121,6 +126,12 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   switch (command) {
     case 'plan':
       return done(await plan(files, lockArgs, request.args, tf));
+    case 'drift': {
+      // No plan file and no lock: a drift check must never become a plan someone applies.
+      const result = await tf(['plan', '-input=false', '-lock=false', '-detailed-exitcode', `-var-file=${files.varfile}`, ...request.args]);
+      if (result.exitCode === 2) log(`drift: '${instance.component}' in stack '${instance.stack}' differs from its configuration (see the plan above)`);
+      return done(result);
+    }
     case 'apply':
       return done(await apply(files, lockArgs, request, config, tf, log));
     case 'deploy': {
@@ -195,7 +206,7 @@ async function ensureInit(
   const recordFile = join(workdir.root, '.atmos-init.json');
   const previousText = readTextOrUndefined(recordFile);
   const previous = previousText ? (JSON.parse(previousText) as InitRecord) : undefined;
-  const current: InitRecord = { backendFingerprint: files.backendFingerprint, sourcesFingerprint: sourcesFingerprint(instance) };
+  const current: InitRecord = { backendFingerprint: files.backendFingerprint, sourcesFingerprint: files.sourcesFingerprint };
   const initialised = existsSync(join(workdir.dataDir, 'terraform.tfstate')) || existsSync(join(workdir.dataDir, 'environment'));
   if (!force && previous && initialised && previous.backendFingerprint === current.backendFingerprint && previous.sourcesFingerprint === current.sourcesFingerprint) {
     return undefined;
@@ -265,9 +276,17 @@ async function apply(files: GeneratedFiles, lockArgs: string[], request: Instanc
     return applyPlanfile(files, lockArgs, tf);
   }
   if (request.autoApprove || config.components.terraform.applyAutoApprove) {
-    return tf(['apply', '-auto-approve', '-input=false', `-var-file=${files.varfile}`, ...lockArgs, ...request.args]);
+    const result = await tf(['apply', '-auto-approve', '-input=false', `-var-file=${files.varfile}`, ...lockArgs, ...request.args]);
+    if (result.exitCode === 0) recordApplied(files);
+    return result;
   }
   const { instance } = request;
+  // Applying a dependency first (^apply) must not block on an instance already applied with these exact inputs.
+  const applied = readTextOrUndefined(appliedRecord(files));
+  if (!existsSync(files.planfile) && applied !== undefined && (JSON.parse(applied) as { inputsFingerprint: string }).inputsFingerprint === files.inputsFingerprint) {
+    log(`'${instance.component}' in stack '${instance.stack}' was already applied with exactly these inputs; nothing to apply`);
+    return okResult();
+  }
   throw new AtmosUserError('USAGE',
     existsSync(files.planfile)
       ? `the plan of '${instance.component}' in stack '${instance.stack}' is stale: its inputs changed since it was made`
@@ -281,8 +300,17 @@ async function applyPlanfile(files: GeneratedFiles, lockArgs: string[], tf: (arg
   if (result.exitCode === 0) {
     rmSync(files.planfile, { force: true });
     rmSync(`${files.planfile}.meta.json`, { force: true });
+    recordApplied(files);
   }
   return result;
+}
+
+function appliedRecord(files: GeneratedFiles): string {
+  return `${files.planfile}.applied.json`;
+}
+
+function recordApplied(files: GeneratedFiles): void {
+  writeAtomically(appliedRecord(files), JSON.stringify({ inputsFingerprint: files.inputsFingerprint, at: new Date().toISOString() }), 0o600);
 }
 
 /** Nx cannot order destroys in reverse: refuse while something that depends on this instance still has resources. */
