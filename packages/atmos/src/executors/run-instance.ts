@@ -25,8 +25,6 @@ export interface InstanceExecutorOptions {
   lockTimeout?: string;
   /** Extra terraform arguments (also accepted after `--`). */
   args?: string[] | string;
-  /** Arguments the target itself always passes (e.g. drift's -detailed-exitcode). */
-  targetArgs?: string[];
   _?: string[];
 }
 
@@ -106,7 +104,7 @@ async function dependentsOf(workspaceRoot: string, config: ReturnType<typeof loa
 
 function extraArgs(options: InstanceExecutorOptions): string[] {
   const args = typeof options.args === 'string' ? options.args.split(/\s+/).filter(Boolean) : options.args ?? [];
-  return [...(options.targetArgs ?? []), ...args, ...(options._ ?? []).map(String)];
+  return [...args, ...(options._ ?? []).map(String)];
 }
 
 /** `npm run bench -- run` reads the executor's own time from this log. */

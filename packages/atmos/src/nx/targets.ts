@@ -12,7 +12,7 @@ import type { NormalisedPluginOptions } from './options';
 export const CONFIG_INPUT = 'atmos';
 
 /** Instance targets run by our executors, with what `nx show project` says about them. */
-const TERRAFORM_TARGETS: Array<{ name: string; executor: string; description: string; dependsOn?: string[]; args?: string[] }> = [
+const TERRAFORM_TARGETS: Array<{ name: string; executor: string; description: string; dependsOn?: string[] }> = [
   { name: 'init', executor: 'init', description: 'terraform init in the staged workdir' },
   { name: 'plan', executor: 'plan', description: 'Plan (init and workspace selection when needed); apply uses this reviewed plan' },
   // Dependencies are applied first, each under its own safety rule; --auto-approve is never passed on.
@@ -36,7 +36,7 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
       executor: `@org/atmos:${definition.executor}`,
       cache: false,
       inputs: [CONFIG_INPUT],
-      options: { component, stack, manifest: project.manifest, ...(definition.args ? { targetArgs: definition.args } : {}) },
+      options: { component, stack, manifest: project.manifest },
       ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
       metadata: { technologies: ['terraform'], description: definition.description },
     };
