@@ -20,6 +20,8 @@ import { evaluateInstance } from '../functions/runtime/evaluate';
 import { SecretMasker } from '../functions/runtime/mask';
 import { SsmParameters } from '../functions/runtime/ssm';
 import type { ComponentInstance } from '../stacks/types';
+import { isPlainMap, type PlainMap } from '../stacks/values';
+import { sensitiveVariables } from '../terraform/sensitive-variables';
 import { closeStateClients, readState } from '../terraform/state';
 import { formatOutput, toPlain, type OutputFormat } from './output';
 
@@ -82,7 +84,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const resolved = load();
       const instance = findInstance(resolved, component, values.stack);
       const described = processFunctions ? await describeEvaluated(instance, resolved, io, showSecrets) : describeInstance(instance, resolved.describeContext);
-      io.stdout(formatOutput(described, format));
+      io.stdout(formatOutput(showSecrets ? described : maskSensitiveVars(described, instance), format));
       return 0;
     }
     case 'describe stacks': {
@@ -90,7 +92,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const wanted = values.components?.split(',').map((c) => c.trim()).filter(Boolean);
       const instances = resolved.instances.filter((i) => (!values.stack || i.stack === values.stack) && (!wanted || wanted.includes(i.component)));
       if (values.stack && instances.length === 0 && !resolved.instances.some((i) => i.stack === values.stack)) throw stackNotFound(values.stack, resolved);
-      io.stdout(formatOutput(describeStacks(instances, resolved.describeContext), format));
+      const described = describeStacks(instances, resolved.describeContext);
+      if (!showSecrets) {
+        for (const instance of instances) {
+          const components = (described[instance.stack] as { components: { terraform: Record<string, PlainMap> } }).components.terraform;
+          components[instance.component] = maskSensitiveVars(components[instance.component], instance);
+        }
+      }
+      io.stdout(formatOutput(described, format));
       return 0;
     }
     case 'describe affected': {
@@ -165,10 +174,27 @@ async function describeEvaluated(instance: ComponentInstance, resolved: Resolved
     });
     const { secrets, ...sections } = evaluated;
     const described = describeInstance({ ...instance, sections: { ...instance.sections, ...sections } }, resolved.describeContext);
-    return showSecrets ? described : new SecretMasker(secrets).maskValue(toPlain(described));
+    return showSecrets ? described : (new SecretMasker(secrets).maskValue(toPlain(described)) as PlainMap);
   } finally {
     ssm.destroy();
   }
+}
+
+/** Variables the component declares `sensitive = true` print as *** (also when written in a manifest). */
+function maskSensitiveVars(described: PlainMap, instance: ComponentInstance): PlainMap {
+  const sensitive = sensitiveVariablesOf(instance.componentPath);
+  if (sensitive.size === 0 || !isPlainMap(described.vars)) return described;
+  const vars: PlainMap = { ...described.vars };
+  for (const name of sensitive) if (name in vars) vars[name] = '***';
+  return { ...described, vars };
+}
+
+const sensitiveByFolder = new Map<string, Set<string>>();
+
+function sensitiveVariablesOf(componentPath: string): Set<string> {
+  let names = sensitiveByFolder.get(componentPath);
+  if (!names) sensitiveByFolder.set(componentPath, (names = sensitiveVariables(componentPath)));
+  return names;
 }
 
 function findInstance(resolved: ResolvedStacks, component: string, stack: string) {

@@ -44,6 +44,7 @@ export function instanceExecutor(command: InstanceCommand) {
         autoApprove: options.autoApprove === true,
         migrateState: options.migrateState === true,
         lockTimeout: options.lockTimeout,
+        projectName: context.projectName,
         findInstance: instanceFinder(workspaceRoot, config, pluginOptions(context)),
         dependents: () => dependentsOf(workspaceRoot, config, context.projectName ?? '', pluginOptions(context)),
       });

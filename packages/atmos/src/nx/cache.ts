@@ -11,12 +11,15 @@ import { dirname, join } from 'node:path';
 import fg from 'fast-glob';
 import type { AtmosConfig } from '../config/types';
 
+/** The environment variables atmos.yaml loading reads (not every ATMOS_*: a log path must not rebuild the graph). */
+const CONFIG_ENV = /^ATMOS_(BASE_PATH|CLI_CONFIG_PATH|STACKS_|COMPONENTS_TERRAFORM_|SETTINGS_)/;
+
 const NEVER_INPUTS = ['**/node_modules/**', '**/.git/**', '**/.nx/**', '**/.terraform/**', '**/.atmos/**'];
 
 export function graphCacheKey(config: AtmosConfig, extra: unknown, env: Record<string, string | undefined>): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(extra));
-  hash.update(JSON.stringify(Object.entries(env).filter(([k]) => k.startsWith('ATMOS_')).sort()));
+  hash.update(JSON.stringify(Object.entries(env).filter(([k]) => CONFIG_ENV.test(k)).sort()));
   const files = [
     ...(config.configFile ? [config.configFile] : []),
     ...fg.sync('**/*', { cwd: config.stacks.basePath, absolute: true, onlyFiles: true, dot: true, ignore: NEVER_INPUTS }).sort(),

@@ -8,6 +8,8 @@ import { evaluateInstance } from '../functions/runtime/evaluate';
 import { SsmParameters } from '../functions/runtime/ssm';
 import type { ComponentInstance } from '../stacks/types';
 import type { PlainMap } from '../stacks/values';
+import { collectSecrets } from '../functions/runtime/outputs';
+import { sensitiveVariables } from './sensitive-variables';
 import { readState } from './state';
 
 export interface RunValues {
@@ -38,7 +40,9 @@ export async function resolveRunValues(instance: ComponentInstance, context: Run
       ssm,
       log: context.log,
     });
-    return { vars: evaluated.vars, env: stringEnv(evaluated.env), secrets: [...evaluated.secrets] };
+    const secrets = new Set(evaluated.secrets);
+    for (const name of sensitiveVariables(instance.componentPath)) collectSecrets(evaluated.vars[name], secrets);
+    return { vars: evaluated.vars, env: stringEnv(evaluated.env), secrets: [...secrets] };
   } finally {
     ssm.destroy();
   }

@@ -20,7 +20,7 @@ import { localModuleFolders } from './local-modules';
 export type InstanceCommand = 'init' | 'plan' | 'drift' | 'apply' | 'deploy' | 'destroy' | 'output' | 'validate' | 'generate' | 'clean' | 'terraform';
 
 /** Commands (and passthrough subcommands) that change state: refused for `metadata.locked`. */
-const MUTATING_COMMANDS = new Set(['apply', 'deploy', 'destroy', 'import', 'state', 'taint', 'untaint']);
+const MUTATING_COMMANDS = new Set(['apply', 'deploy', 'destroy', 'import', 'refresh', 'state', 'taint', 'untaint']);
 /** `terraform state` subcommands that only read. */
 const READ_ONLY_STATE_SUBCOMMANDS = new Set(['list', 'show', 'pull']);
 /** Passthrough subcommands that need the varfile. */
@@ -41,6 +41,8 @@ export interface InstanceRunRequest {
   env?: Record<string, string | undefined>;
   /** Another instance by component and stack (for output references); undefined when it does not exist. */
   findInstance(component: string, stack: string): ComponentInstance | undefined;
+  /** The Nx project, for hints. */
+  projectName?: string;
   /** Instances that depend on this one (for `destroy`), with their project names. */
   dependents?: () => Promise<Array<{ name: string; instance: ComponentInstance }>>;
   log?: (line: string) => void;
@@ -339,7 +341,8 @@ function clean(workdir: Workdir, instance: ComponentInstance): void {
 
 function explainFailure(result: TerraformResult, request: InstanceRunRequest, log: (line: string) => void): void {
   if (!/Error acquiring the state lock/.test(result.stderrTail)) return;
-  const id = /ID:\s+(\S+)/.exec(result.stderrTail)?.[1];
+  // `\bID:` skips DynamoDB's "RequestID:"; the lock box is drawn with │, which is never part of an ID.
+  const id = /\bID:[ \t]+([^\s│]+)/.exec(result.stderrTail)?.[1];
   const who = /Who:\s+(.+)/.exec(result.stderrTail)?.[1]?.trim();
   const operation = /Operation:\s+(\S+)/.exec(result.stderrTail)?.[1];
   log(`\nThe state of '${request.instance.component}' in '${request.instance.stack}' is locked by another run` +

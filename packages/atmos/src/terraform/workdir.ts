@@ -10,7 +10,7 @@
  * generated files (backend.tf.json, the varfile) are real files beside them. The lock file is
  * copied, not linked, so `terraform init` never writes into the component folder.
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 /** Entries of the component folder never linked into a workdir. */
@@ -53,8 +53,10 @@ export function stageWorkdir(workspaceRoot: string, componentPath: string, workd
   }
   mkdirSync(stagedParent, { recursive: true });
   linkEntries(realParent, stagedParent, NEVER_STAGED);
+  // Copied (never linked: init may rewrite it), and copied again whenever the component's changes.
   const lockFile = join(componentPath, '.terraform.lock.hcl');
-  if (existsSync(lockFile) && !existsSync(join(stagedParent, '.terraform.lock.hcl'))) copyFileSync(lockFile, join(stagedParent, '.terraform.lock.hcl'));
+  const stagedLock = join(stagedParent, '.terraform.lock.hcl');
+  if (existsSync(lockFile) && readFileSync(lockFile, 'utf8') !== (existsSync(stagedLock) ? readFileSync(stagedLock, 'utf8') : undefined)) copyFileSync(lockFile, stagedLock);
 }
 
 /** Symlinks every entry of `from` into `to` (except `skip`), replacing stale links. */
