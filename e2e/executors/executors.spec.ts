@@ -9,7 +9,7 @@
  * Needs the built plugin (`npm run build`; `npm test` does it). About 1.5 min on 2 cores.
  * KEEP_E2E_WORKSPACE=1 keeps the workspace; ATMOS_E2E_NODE_MODULES=<dir> links another
  * node_modules (e.g. one whose @org/atmos is a private build) - debugging only.
- * Tests marked BUG document executor bugs: they fail until the named file is fixed.
+ * Tests marked "Regression" guard executor bugs this suite found (fixed in the named file).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -113,13 +113,13 @@ it('plan, apply of the reviewed plan, then drift finds nothing until a var chang
   expect(drifted.output).toMatch(/1 to change|must be replaced|will be updated in-place/);
 });
 
-// BUG (packages/atmos/src/terraform/run.ts, plan(); the `drift` target of src/nx/targets.ts runs
+// Regression (packages/atmos/src/terraform/run.ts, plan(); the `drift` target of src/nx/targets.ts runs
 // the plan executor with targetArgs `-detailed-exitcode -lock=false`): drift writes its plan to the reviewed
 // plan file and, on exit 0 or 2, the `.meta.json` that marks it current. Nobody reviewed that plan,
 // yet `apply` now applies it ("applying the reviewed plan") - and a drift run also deletes and
 // replaces a plan that was reviewed. Fix: a drift run must not touch `<stack>-<component>.planfile`
 // or its meta: plan without `-out` (or to a separate throw-away file) and write no meta when
-// `-detailed-exitcode` is given (better: a distinct `drift` InstanceCommand). Fails until then.
+// `-detailed-exitcode` is given (better: a distinct `drift` InstanceCommand).
 it('drift leaves no plan behind that apply would take as reviewed', async () => {
   // The last run on app-basic was the drift above (a var changed, exit 2); nobody ran plan.
   const apply = await run(['run', 'app-basic:apply']);
@@ -196,13 +196,13 @@ async function startHoldingLock(project: string, key: string): Promise<Started> 
   return holder;
 }
 
-// BUG (packages/atmos/src/terraform/workdir.ts, stageWorkdir, line 57): the component's
+// Regression (packages/atmos/src/terraform/workdir.ts, stageWorkdir, line 57): the component's
 // .terraform.lock.hcl is copied into the workdir only when the workdir has none, so a lock file
 // updated in the component (a provider upgrade pulled from git) never reaches an existing workdir;
 // init re-runs (sourcesFingerprint covers the lock file) but with the stale copy, so terraform keeps
 // the old selections or fails on the new constraints. Fix: copy it again whenever the component's
 // lock file changed since the last copy (record its hash, e.g. beside .atmos-init.json); keep the
-// workdir's own copy otherwise so init's additions are not thrown away. Fails until then.
+// workdir's own copy otherwise so init's additions are not thrown away.
 it('an updated .terraform.lock.hcl of the component reaches the existing workdir', async () => {
   const source = 'components/terraform/pinned/.terraform.lock.hcl';
   const staged = path.join(workdir('pinned', 'pinned'), '.terraform.lock.hcl');
@@ -234,7 +234,7 @@ it('a second apply of the same instance fails naming the lock holder, or waits w
 });
 
 let lockFailureOutput = '';
-// BUG (packages/atmos/src/terraform/run.ts, explainFailure): `/ID:\s+(\S+)/` first matches the
+// Regression (packages/atmos/src/terraform/run.ts, explainFailure): `/ID:\s+(\S+)/` first matches the
 // "RequestID:" of the DynamoDB error and, as \s+ crosses the line break, captures the box-drawing
 // "│" of terraform's diagnostic frame: the hint reads `force-unlock -force │`. Fix: `/\bID:[ \t]+([^\s│]+)/`
 // (no match inside "RequestID", never across lines). Fails until run.ts is fixed.
@@ -370,14 +370,14 @@ it('varfiles and plan files are 0600', async () => {
   expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 });
 
-// BUG (packages/atmos/src/nx/targets.ts: `describe` is `cache: true`; src/cli describe prints every
+// Regression (packages/atmos/src/nx/targets.ts: `describe` is `cache: true`; src/cli describe prints every
 // var unmasked): Nx caches describe's terminal output, so every var value - the secret-looking one
 // here, and anything else the varfile holds - is written to the Nx cache. With Nx 24 that cache is
 // by default per user, outside the checkout (`~/.nx/<workspace id>/cache/terminalOutputs/`), shared by
 // every clone and kept after the checkout is gone (this fixture sets cacheDirectory: .nx/cache to
 // keep it inside the temp workspace). Fix: `cache: false` for describe (it takes ~0.3 s), or mask
 // variables declared `sensitive = true` in the component and every !store / SecureString value in
-// describe's output. Fails until then.
+// describe's output.
 it('nothing under .nx/cache holds a var value (describe is the one cacheable target)', async () => {
   expect(ws.readFile('stacks/orgs/secret.yaml')).toContain(secret);
   expectOk(await run(['run', 'app-secret:describe']));
