@@ -237,7 +237,7 @@ let lockFailureOutput = '';
 // Regression (packages/atmos/src/terraform/run.ts, explainFailure): `/ID:\s+(\S+)/` first matches the
 // "RequestID:" of the DynamoDB error and, as \s+ crosses the line break, captures the box-drawing
 // "│" of terraform's diagnostic frame: the hint reads `force-unlock -force │`. Fix: `/\bID:[ \t]+([^\s│]+)/`
-// (no match inside "RequestID", never across lines). Fails until run.ts is fixed.
+// (no match inside "RequestID", never across lines).
 it('the lock hint gives the holder\'s lock ID for force-unlock', () => {
   expect(lockFailureOutput).toMatch(/Lock Info:\s+│?\s*ID:\s+[0-9a-f-]{36}/);
   const lockInfoId = /Lock Info:\s+│?\s*ID:\s+([0-9a-f-]{36})/.exec(lockFailureOutput)?.[1];
