@@ -9,6 +9,7 @@ import { TemplateError, hasTemplate, renderTemplate } from '../templates';
 import { isTemplateManifest } from './discover';
 import { resolveIncludes } from './includes';
 import { parseManifest } from './parse';
+import { compileTemplateManifest, renderCompiledManifest, type CompiledManifest } from './template-manifest';
 import { renderAroundExpressions } from './templating';
 import type { PlainMap } from './values';
 
@@ -29,6 +30,8 @@ export interface ManifestReaderOptions {
 export class ManifestReader {
   private readonly texts = new Map<string, string>();
   private readonly parsed = new Map<string, PlainMap>();
+  /** Templated manifests parsed once with placeholders (undefined: not eligible, render the text). */
+  private readonly compiled = new Map<string, CompiledManifest | undefined>();
   /** Files read by `!include` per manifest. */
   private readonly includes = new Map<string, Set<string>>();
 
@@ -63,10 +66,12 @@ export class ManifestReader {
     let manifest = this.parsed.get(key);
     if (manifest === undefined) {
       const text = this.text(request.file);
-      const source = rendersTemplate && hasTemplate(text, this.options.delimiters) ? this.render(text, request) : text;
+      const templated = rendersTemplate && hasTemplate(text, this.options.delimiters);
+      const parsed = (templated ? this.renderCompiled(text, request) : undefined) ??
+        parseManifest(templated ? this.render(text, request) : text, { file: request.file });
       const included = this.includes.get(request.file) ?? new Set<string>();
       this.includes.set(request.file, included);
-      manifest = resolveIncludes(parseManifest(source, { file: request.file }), request.file, {
+      manifest = resolveIncludes(parsed, request.file, {
         stacksBasePath: this.options.stacksBasePath,
         rootPath: this.options.rootPath,
         onRead: (file) => included.add(file),
@@ -74,6 +79,19 @@ export class ManifestReader {
       this.parsed.set(key, manifest);
     }
     return manifest;
+  }
+
+  /** The fast path: render only the templated scalars of a manifest parsed once (undefined: take the exact path). */
+  private renderCompiled(text: string, request: ManifestRequest): PlainMap | undefined {
+    if (!this.compiled.has(request.file)) this.compiled.set(request.file, compileTemplateManifest(text, request.file, this.options.delimiters));
+    const compiled = this.compiled.get(request.file);
+    if (!compiled) return undefined;
+    return renderCompiledManifest(compiled, (template) => renderAroundExpressions(template, (source) => renderTemplate(source, request.context ?? {}, {
+      fileName: request.file,
+      missingKey: request.ignoreMissingTemplateValues ? 'default' : 'error',
+      delimiters: this.options.delimiters,
+      env: this.options.env,
+    })), request.file);
   }
 
   private render(text: string, request: ManifestRequest): string {

@@ -21,6 +21,11 @@ const MERGE_TAGS = new Set(['!append', '!unset']);
 export interface ParseOptions {
   /** Absolute path, for error messages and function locations. */
   file: string;
+  /**
+   * Strings holding this marker become `TemplateScalar`s that remember their YAML style (used
+   * to parse a templated manifest once and render only its templated scalars).
+   */
+  templateMarker?: string;
   /** Line offset when the text is a part of a bigger file (rendered templates keep their own lines). */
   lineOffset?: number;
 }
@@ -70,7 +75,13 @@ class Converter {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.convertAlias(node as YamlNode & { resolve(doc: Document): YamlNode | undefined });
     const tag = (node as { tag?: string }).tag;
-    if (isScalar(node)) return this.convertScalar(node.value, tag, node.type === 'PLAIN' ? node.source : undefined, node.range?.[0]);
+    if (isScalar(node)) {
+      const marker = this.options.templateMarker;
+      if (marker && tag === undefined && typeof node.value === 'string' && node.value.includes(marker)) {
+        return new TemplateScalar(node.value, (node.type ?? 'PLAIN') as TemplateScalar['style']);
+      }
+      return this.convertScalar(node.value, tag, node.type === 'PLAIN' ? node.source : undefined, node.range?.[0]);
+    }
     if (isMap(node)) return this.convertMap(node, tag);
     if (isSeq(node)) return this.convertSeq(node, tag);
     return null;
@@ -166,6 +177,14 @@ class Converter {
     const { line, col } = this.lineCounter.linePos(offset);
     return { file: this.options.file, line: line + (this.options.lineOffset ?? 0), column: col };
   }
+}
+
+/** A scalar of a templated manifest that holds template actions, with its YAML style. */
+export class TemplateScalar {
+  constructor(
+    readonly text: string,
+    readonly style: 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED',
+  ) {}
 }
 
 function isMergeKey(key: unknown): boolean {
