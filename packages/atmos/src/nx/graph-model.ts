@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
-import { declaredDependencies, dependencyMatches } from '../stacks/dependencies';
+import { declaredDependencies, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { localModuleFolders } from '../terraform/local-modules';
@@ -57,8 +57,9 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const moduleCache = new Map<string, string[]>();
   const atmosYaml = resolved.config.configFile ? [`{workspaceRoot}/${rel(resolved.config.configFile)}`] : [];
 
+  const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredDependencies(instance.sections, { file: instance.manifestFile })]));
   const projects: InstanceProject[] = deployable.map((instance) => {
-    const declared = declaredDependencies(instance.sections, { file: instance.manifestFile });
+    const declared = declaredByInstance.get(instance)!;
     const folders = [instance.componentPath, ...localModuleFolders(instance.componentPath, moduleCache)];
     const inputs = [
       ...atmosYaml,
@@ -89,7 +90,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     };
   });
 
-  const edges = buildEdges(resolved.instances, deployable, names, input);
+  const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input);
   assertNoCycles(edges);
   return { projects, edges };
 }
@@ -121,8 +122,20 @@ function assignProjectNames(instances: ComponentInstance[], template: string): M
   return names;
 }
 
-function buildEdges(all: ComponentInstance[], deployable: ComponentInstance[], names: Map<ComponentInstance, string>, input: GraphModelInput): GraphEdge[] {
+function buildEdges(
+  all: ComponentInstance[],
+  deployable: ComponentInstance[],
+  declaredByInstance: Map<ComponentInstance, DeclaredDependencies>,
+  names: Map<ComponentInstance, string>,
+  input: GraphModelInput,
+): GraphEdge[] {
   const byKey = new Map(all.map((instance) => [`${instance.component}\0${instance.stack}`, instance]));
+  const byComponent = new Map<string, ComponentInstance[]>();
+  for (const instance of all) {
+    const list = byComponent.get(instance.component);
+    if (list) list.push(instance);
+    else byComponent.set(instance.component, [instance]);
+  }
   const edges = new Map<string, GraphEdge>();
   const addEdge = (source: ComponentInstance, target: ComponentInstance, via: string) => {
     if (target === source || !isDeployable(target)) return;
@@ -132,12 +145,13 @@ function buildEdges(all: ComponentInstance[], deployable: ComponentInstance[], n
   };
 
   for (const instance of deployable) {
-    const declared = declaredDependencies(instance.sections, { file: instance.manifestFile });
-    for (const dependency of declared.components) {
+    for (const dependency of declaredByInstance.get(instance)!.components) {
       if (dependency.kind !== 'terraform') continue;
-      const targets = all.filter((candidate) => dependencyMatches(dependency, { stack: instance.stack, vars: instance.sections.vars }, {
-        component: candidate.component, stack: candidate.stack, vars: candidate.sections.vars,
-      }));
+      // An explicit stack, or none (same stack), is one lookup; context fields scan that component's instances only.
+      const sameOrExplicit = dependency.stack !== undefined || Object.keys(dependency.context).length === 0;
+      const exact = sameOrExplicit ? byKey.get(`${dependency.component}\0${dependency.stack ?? instance.stack}`) : undefined;
+      const targets = sameOrExplicit ? (exact ? [exact] : []) : (byComponent.get(dependency.component) ?? []).filter((candidate) =>
+        dependencyMatches(dependency, { stack: instance.stack, vars: instance.sections.vars }, { component: candidate.component, stack: candidate.stack, vars: candidate.sections.vars }));
       if (targets.length === 0) throw missingTarget(instance, dependency.component, dependency.stack ?? describeContext(dependency.context, instance), dependency.via);
       for (const target of targets) addEdge(instance, target, dependency.via);
     }

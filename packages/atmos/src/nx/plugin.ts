@@ -10,7 +10,6 @@ import {
   DependencyType,
   type CreateDependencies,
   type CreateNodes,
-  type CreateNodesContext,
   type CreateNodesResult,
   type ProjectConfiguration,
   type RawProjectGraphDependency,
@@ -37,7 +36,7 @@ export const createNodes: CreateNodes<AtmosPluginOptions> = [
     try {
       return [[CONFIG_GLOB, projectsFor(graphModel(context.workspaceRoot, options), options)]];
     } catch (error) {
-      throw new AggregateCreateNodesError([[CONFIG_GLOB, asNxError(error, context)]], []);
+      throw new AggregateCreateNodesError([[CONFIG_GLOB, asNxError(error, context.workspaceRoot)]], []);
     }
   },
 ];
@@ -46,7 +45,12 @@ export const createNodes: CreateNodes<AtmosPluginOptions> = [
 export const createNodesV2 = createNodes;
 
 export const createDependencies: CreateDependencies<AtmosPluginOptions> = (options, context) => {
-  const model = graphModel(context.workspaceRoot, options);
+  let model: GraphModel;
+  try {
+    model = graphModel(context.workspaceRoot, options);
+  } catch (error) {
+    throw asNxError(error, context.workspaceRoot);
+  }
   return model.edges
     .filter((edge) => context.projects[edge.source] !== undefined && context.projects[edge.target] !== undefined)
     .map((edge): RawProjectGraphDependency => ({ source: edge.source, target: edge.target, type: DependencyType.implicit }));
@@ -131,9 +135,9 @@ function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefin
 }
 
 /** A user mistake becomes one line (file:line:col, problem, hint) without a stack trace. */
-function asNxError(error: unknown, context: CreateNodesContext): Error {
+function asNxError(error: unknown, workspaceRoot: string): Error {
   if (!isUserError(error)) return error instanceof Error ? error : new Error(String(error));
-  const plain = new Error(error.format(context.workspaceRoot));
+  const plain = new Error(error.format(workspaceRoot));
   plain.stack = plain.message;
   return plain;
 }

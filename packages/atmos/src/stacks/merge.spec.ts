@@ -34,7 +34,7 @@ describe('deepMerge (Atmos rules)', () => {
 
   it('!unset removes an inherited key, nested too', () => {
     const base = parse('vars: {a: 1, b: {c: 1, d: 2}}');
-    const over = parse('vars: {a: !unset, b: {d: !unset}}');
+    const over = parse('vars:\n  a: !unset\n  b:\n    d: !unset\n');
     expect(deepMerge([base, over])).toEqual({ vars: { b: { c: 1 } } });
     expect(deepMerge([over])).toEqual({ vars: { b: {} } });
   });

@@ -22,7 +22,7 @@ describe('parseManifest', () => {
     expect(region).toBeInstanceOf(YamlFunction);
     expect(region.tag).toBe('!env');
     expect(region.args).toBe('AWS_REGION us-east-1');
-    expect(region.location).toEqual({ file, line: 2, column: 16 });
+    expect(region.location).toEqual({ file, line: 2, column: 11 });
     expect(String((value.vars as Record<string, unknown>).vpc)).toBe('!terraform.output vpc .vpc_id');
   });
 

@@ -28,12 +28,23 @@ export class SectionTemplateError extends Error {
   }
 }
 
+/**
+ * Keys whose values the engine derives from file and component names, never from manifest
+ * values: nothing to render there (the import list alone is dozens of strings per instance).
+ */
+const DERIVED_KEYS = new Set(['imports', 'deps', 'deps_all', 'inheritance', 'component_info', 'atmos_stack_file', 'atmos_manifest']);
+
 /** Each pass renders the previous pass's output with the original section as data, as Atmos does. */
 export function renderSectionTemplates(section: PlainMap, options: SectionTemplateOptions): PlainMap {
   let current = section;
   for (let pass = 0; pass < Math.max(1, options.evaluations); pass++) {
-    const rendered = renderValue(current, section, options) as PlainMap;
-    if (rendered === current) break;
+    let rendered: PlainMap | undefined;
+    for (const [key, value] of Object.entries(current)) {
+      if (DERIVED_KEYS.has(key)) continue;
+      const next = renderValue(value, section, options);
+      if (next !== value) setKey((rendered ??= { ...current }), key, next);
+    }
+    if (!rendered) break;
     current = rendered;
   }
   return current;

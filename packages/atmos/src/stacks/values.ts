@@ -21,7 +21,8 @@ export class YamlFunction {
     readonly tag: string,
     /** The raw argument text after the tag (trimmed). */
     readonly args: string,
-    readonly location?: SourceLocation,
+    /** Set by the parser once the node's position is known. */
+    public location?: SourceLocation,
   ) {}
 
   /** How Atmos shows an unevaluated function: the tag followed by its arguments. */
