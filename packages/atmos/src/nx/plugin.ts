@@ -49,7 +49,9 @@ export const createDependencies: CreateDependencies<AtmosPluginOptions> = (optio
   try {
     model = graphModel(context.workspaceRoot, options);
   } catch (error) {
-    throw asNxError(error, context.workspaceRoot);
+    // createNodes ran on the same files and already reported this mistake; say it once.
+    if (isUserError(error)) return [];
+    throw error;
   }
   return model.edges
     .filter((edge) => context.projects[edge.source] !== undefined && context.projects[edge.target] !== undefined)
