@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags, type SyntheticStats } from '../synthetic/generate';
 import { RESULT_MARKER, type ChildResult } from './engine-child';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
+import { median } from './stats';
 
 /** The issue's targets for 10,000 instances. */
 export const TARGETS = { engineMs: 1000, peakMemoryMB: 500 };
@@ -116,11 +117,6 @@ function runChild(args: { workspace: string; engine: string; profile?: string; d
   });
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const mb = (kib: number): number => (kib * 1024) / 1e6;
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
 

@@ -33,6 +33,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags } from '../synthetic/generate';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
+import { median } from './stats';
 
 export const GRAPH_TARGETS = { coldRatio: 1.25, warmRatio: 1.05 };
 
@@ -231,11 +232,6 @@ const projectSet = (stdout: string): string[] => stdout.split('\n').map((l) => l
 // ---------------------------------------------------------------------------------------------
 // Figures
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 interface Series {

@@ -24,6 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
+import { median } from './stats';
 
 export const OUTPUTS_TARGET = { minSpeedup: 10 };
 
@@ -311,11 +312,6 @@ function restoreEnv(saved: NodeJS.ProcessEnv): void {
   Object.assign(process.env, saved);
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const ms = (value: number): string => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 
 export async function runOutputsBenchmark(argv: string[]): Promise<number> {

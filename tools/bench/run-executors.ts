@@ -23,6 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags } from '../synthetic/generate';
+import { median, percentile } from './stats';
 
 /** The target for the executor's own time per task. */
 export const RUN_TARGETS = { ownMsPerTask: 150 };
@@ -207,19 +208,6 @@ function readTiming(file: string): TimingLine[] {
     .map((line) => JSON.parse(line) as TimingLine);
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  // Nearest rank.
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const median = (values: number[]): number => {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 function summary(values: number[]) {
   return { median: median(values), p90: percentile(values, 90), max: values.length ? Math.max(...values) : NaN };
