@@ -58,15 +58,17 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const atmosYaml = resolved.config.configFile ? [`{workspaceRoot}/${rel(resolved.config.configFile)}`] : [];
 
   const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredDependencies(instance.sections, { file: instance.manifestFile })]));
+  // Instances of one stack manifest share their import lists: turn each list into inputs once.
+  const asInputs = memoByIdentity((files: string[]) => files.map((file) => `{workspaceRoot}/${rel(file)}`));
   const projects: InstanceProject[] = deployable.map((instance) => {
     const declared = declaredByInstance.get(instance)!;
     const folders = [instance.componentPath, ...localModuleFolders(instance.componentPath, moduleCache)];
     const inputs = [
       ...atmosYaml,
       `{workspaceRoot}/${rel(instance.manifestFile)}`,
-      ...instance.imports.map((file) => `{workspaceRoot}/${rel(file)}`),
-      ...instance.importPatterns.map((pattern) => `{workspaceRoot}/${rel(pattern)}`),
-      ...instance.includedFiles.map((file) => `{workspaceRoot}/${rel(file)}`),
+      ...asInputs(instance.imports),
+      ...asInputs(instance.importPatterns),
+      ...asInputs(instance.includedFiles),
       ...folders.map((folder) => `{workspaceRoot}/${rel(folder)}/**/*`),
       ...declared.files.map((file) => `{workspaceRoot}/${file}`),
       ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
@@ -93,6 +95,15 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input);
   assertNoCycles(edges);
   return { projects, edges };
+}
+
+function memoByIdentity<K extends object, V>(fn: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) cache.set(key, (value = fn(key)));
+    return value;
+  };
 }
 
 export function isDeployable(instance: ComponentInstance): boolean {

@@ -72,6 +72,7 @@ export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions
   if (!model) {
     const templateReferences = new Map<string, ComponentReference[]>();
     const resolved = resolveStacks(config, {
+      computeDeps: false,
       // `atmos.Component` cannot run terraform here: record the reference, render nothing.
       templateFunctions: ({ component, stack }) => ({
         atmos: () => ({

@@ -26,6 +26,8 @@ export interface ResolveOptions {
   templateFunctions?: (instance: { component: string; stack: string }) => Record<string, TemplateFunction>;
   /** Only these top-level manifests (absolute paths); default: all discovered. */
   stackFiles?: string[];
+  /** Compute Atmos's `deps`/`deps_all` (describe output); the graph phase does not need them. Default true. */
+  computeDeps?: boolean;
 }
 
 export interface ResolvedStacks {
@@ -60,7 +62,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       listMergeStrategy: config.settings.listMergeStrategy,
       cache: importCache,
     });
-    const sources = summariseSources(stackFile.layers, file, manifestName(config, file), importNameOf);
+    const sources = options.computeDeps === false ? undefined : summariseSources(stackFile.layers, file, manifestName(config, file), importNameOf);
     const raws = buildInstances(stackFile, {
       terraformBasePath: config.components.terraform.basePath,
       defaultCommand: config.components.terraform.command,
@@ -72,13 +74,15 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
     for (const raw of raws) {
       const instance = finishInstance(raw, stackFile, {
         config, env, processTemplates, options, describeContext, reader, importNames: stackImportNames,
-        deps: instanceDeps(sources, raw.component, raw.inheritance, raw.sections),
+        deps: sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS,
       });
       instances.add(instance);
     }
   }
   return { config, instances: instances.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext };
 }
+
+const NO_DEPS = { deps: [], depsAll: [] };
 
 interface FinishContext {
   config: AtmosConfig;
