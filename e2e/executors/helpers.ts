@@ -5,10 +5,12 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EmulatorEndpoints, awsEnv, s3BackendConfig } from '../harness/emulators';
 import { RunResult, Workspace, commandEnv, createWorkspace, formatRunResult } from '../harness/workspace';
+import { readStateObject as readBucketState, type StateJson } from '../harness/state';
+export type { StateJson };
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURE = path.join(__dirname, 'fixture');
@@ -139,22 +141,7 @@ export async function s3Keys(s3: S3Client): Promise<string[]> {
   return keys.sort();
 }
 
-export interface StateJson {
-  serial: number;
-  lineage: string;
-  resources: Array<{ mode: string; type: string; name: string; module?: string; instances: Array<{ attributes: Record<string, unknown> }> }>;
-  outputs: Record<string, { value: unknown }>;
-}
-
-export async function readStateObject(s3: S3Client, key: string): Promise<StateJson | undefined> {
-  try {
-    const r = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    return JSON.parse(await r.Body!.transformToString('utf8')) as StateJson;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}
+export const readStateObject = (s3: S3Client, key: string): Promise<StateJson | undefined> => readBucketState(s3, BUCKET, key);
 
 /** Every file and symlink under `dir` (relative path -> content or link target), sorted. */
 export function snapshotTree(dir: string): Record<string, string> {

@@ -5,10 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { EmulatorEndpoints, awsEnv, s3BackendConfig } from '../harness/emulators';
 import { RunResult, Workspace, createWorkspace, formatRunResult } from '../harness/workspace';
+import { readStateObject as readBucketState, type StateJson } from '../harness/state';
+export type { StateJson };
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURE = path.join(__dirname, 'fixture');
@@ -75,20 +77,7 @@ export async function putParameter(client: SSMClient, name: string, value: strin
   await client.send(new PutParameterCommand({ Name: name, Value: value, Type: type, Overwrite: true }));
 }
 
-export interface StateJson {
-  resources: Array<{ type: string; name: string; instances: Array<{ attributes: Record<string, unknown> }> }>;
-  outputs: Record<string, { value: unknown; type?: unknown; sensitive?: boolean }>;
-}
-
-export async function readStateObject(s3: S3Client, key: string): Promise<StateJson | undefined> {
-  try {
-    const r = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    return JSON.parse(await r.Body!.transformToString('utf8')) as StateJson;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}
+export const readStateObject = (s3: S3Client, key: string): Promise<StateJson | undefined> => readBucketState(s3, BUCKET, key);
 
 /** Processes (other than us) whose working directory or command line is inside `root`. */
 export function processesInside(root: string): Array<{ pid: number; cmd: string }> {

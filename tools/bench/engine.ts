@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags, type SyntheticStats } from '../synthetic/generate';
 import { RESULT_MARKER, type ChildResult } from './engine-child';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
-import { median } from './stats';
+import { median, parseBenchArgs } from './stats';
 
 /** The issue's targets for 10,000 instances. */
 export const TARGETS = { engineMs: 1000, peakMemoryMB: 500 };
@@ -121,17 +121,8 @@ const mb = (kib: number): number => (kib * 1024) / 1e6;
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
 
 export async function runEngineBenchmark(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(ENGINE_USAGE + '\n');
-    return 0;
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${ENGINE_USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseBenchArgs(argv, ENGINE_USAGE, parseArgs);
+  if (typeof parsed === 'number') return parsed;
   const { options, generator } = parsed;
   if (!existsSync(options.engine)) {
     process.stderr.write(`engine not built: ${options.engine} is missing (run \`npm run build\`)\n`);

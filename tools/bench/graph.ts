@@ -33,7 +33,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags } from '../synthetic/generate';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
-import { median } from './stats';
+import { median, parseBenchArgs } from './stats';
 
 export const GRAPH_TARGETS = { coldRatio: 1.25, warmRatio: 1.05 };
 
@@ -240,17 +240,8 @@ interface Series {
 }
 
 export async function runGraphBenchmark(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(GRAPH_USAGE + '\n');
-    return 0;
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${GRAPH_USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseBenchArgs(argv, GRAPH_USAGE, parseArgs);
+  if (typeof parsed === 'number') return parsed;
   const { options, generator } = parsed;
   for (const needed of [PLUGIN_ENTRY, join(NODE_MODULES, '.bin', 'nx')]) {
     if (!existsSync(needed)) {

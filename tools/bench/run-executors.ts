@@ -23,7 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags } from '../synthetic/generate';
-import { median, percentile } from './stats';
+import { median, parseBenchArgs, percentile } from './stats';
 
 /** The issue's target for the executor's own time per task. */
 export const RUN_TARGETS = { ownMsPerTask: 150 };
@@ -214,17 +214,8 @@ function summary(values: number[]) {
 }
 
 export async function runExecutorsBenchmark(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(RUN_USAGE + '\n');
-    return 0;
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${RUN_USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseBenchArgs(argv, RUN_USAGE, parseArgs);
+  if (typeof parsed === 'number') return parsed;
   const { options, generator } = parsed;
   for (const [what, path] of [['the plugin (run `npm run build`)', join(PLUGIN_DIST, 'executors', 'plan', 'executor.js')], ['nx', NX_BIN], ['terraform', TERRAFORM]]) {
     if (!existsSync(path)) {

@@ -14,3 +14,17 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/** The shared start of a benchmark: `--help`, then its options parsed, or a usage error (exit code 2). */
+export function parseBenchArgs<T>(argv: string[], usage: string, parse: (argv: string[]) => T): T | number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  try {
+    return parse(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+    return 2;
+  }
+}
