@@ -34,7 +34,8 @@ export function instanceExecutor(command: InstanceCommand) {
     try {
       const workspaceRoot = context.root;
       const config = loadAtmosConfig({ cwd: workspaceRoot });
-      const instance = loadInstance(workspaceRoot, config, options);
+      const manifests: ManifestCache = new Map();
+      const instance = loadInstance(workspaceRoot, config, options, manifests);
       const result = await runInstanceCommand({
         workspaceRoot,
         config,
@@ -45,8 +46,8 @@ export function instanceExecutor(command: InstanceCommand) {
         migrateState: options.migrateState === true,
         lockTimeout: options.lockTimeout,
         projectName: context.projectName,
-        findInstance: instanceFinder(workspaceRoot, config, pluginOptions(context)),
-        dependents: () => dependentsOf(workspaceRoot, config, context.projectName ?? '', pluginOptions(context)),
+        findInstance: instanceFinder(workspaceRoot, config, pluginOptions(context), manifests),
+        dependents: () => dependentsOf(workspaceRoot, config, context.projectName ?? '', pluginOptions(context), manifests),
       });
       if (result.stdout) process.stdout.write(result.stdout);
       logTiming({ project: context.projectName, command, ownMs: Date.now() - started - result.terraformMs, terraformMs: result.terraformMs });
@@ -61,10 +62,14 @@ export function instanceExecutor(command: InstanceCommand) {
   };
 }
 
-function loadInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: InstanceExecutorOptions): ComponentInstance {
+/** Instances resolved per stack manifest during one executor run (a dependency in the same stack needs no second resolve). */
+type ManifestCache = Map<string, ComponentInstance[]>;
+
+function loadInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: InstanceExecutorOptions, resolvedManifests: ManifestCache): ComponentInstance {
   const manifest = isAbsolute(options.manifest) ? options.manifest : join(workspaceRoot, options.manifest);
-  const resolved = resolveStacks(config, { stackFiles: [manifest] });
-  const instance = resolved.instances.find((i) => i.component === options.component && i.stack === options.stack);
+  let instances = resolvedManifests.get(manifest);
+  if (!instances) resolvedManifests.set(manifest, (instances = resolveStacks(config, { stackFiles: [manifest] }).instances));
+  const instance = instances.find((i) => i.component === options.component && i.stack === options.stack);
   if (!instance) {
     throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${options.component}' is no longer defined in stack '${options.stack}'`, { file: manifest },
       'the project graph is out of date: run the command again');
@@ -73,13 +78,16 @@ function loadInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmos
 }
 
 /** Other instances (dependencies of output references), loaded from their own manifest, once. */
-function instanceFinder(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: AtmosPluginOptions | undefined) {
+function instanceFinder(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: AtmosPluginOptions | undefined, resolvedManifests: ManifestCache) {
   const loaded = new Map<string, ComponentInstance | undefined>();
   return (component: string, stack: string): ComponentInstance | undefined => {
     const key = `${component}\0${stack}`;
+    // Same-stack references (the common case) are found without reading the project graph.
+    const sameManifest = [...resolvedManifests.values()].flat().find((i) => i.component === component && i.stack === stack);
+    if (sameManifest && !sameManifest.abstract && sameManifest.enabled) return sameManifest;
     if (!loaded.has(key)) {
       const project = graphModel(workspaceRoot, options).projects.find((p) => p.component === component && p.stack === stack);
-      loaded.set(key, project ? loadInstance(workspaceRoot, config, { component, stack, manifest: project.manifest }) : undefined);
+      loaded.set(key, project ? loadInstance(workspaceRoot, config, { component, stack, manifest: project.manifest }, resolvedManifests) : undefined);
     }
     return loaded.get(key);
   };
@@ -93,13 +101,19 @@ function pluginOptions(context: ExecutorContext): AtmosPluginOptions | undefined
   return undefined;
 }
 
-async function dependentsOf(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, projectName: string, options: AtmosPluginOptions | undefined): Promise<Array<{ name: string; instance: ComponentInstance }>> {
+async function dependentsOf(
+  workspaceRoot: string,
+  config: ReturnType<typeof loadAtmosConfig>,
+  projectName: string,
+  options: AtmosPluginOptions | undefined,
+  manifests: ManifestCache,
+): Promise<Array<{ name: string; instance: ComponentInstance }>> {
   const model = graphModel(workspaceRoot, options);
   const names = new Set(model.edges.filter((edge) => edge.target === projectName).map((edge) => edge.source));
   const projects = model.projects.filter((project) => names.has(project.name));
   return projects.map((project) => ({
     name: project.name,
-    instance: loadInstance(workspaceRoot, config, { component: project.component, stack: project.stack, manifest: project.manifest }),
+    instance: loadInstance(workspaceRoot, config, { component: project.component, stack: project.stack, manifest: project.manifest }, manifests),
   }));
 }
 
