@@ -54,7 +54,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   const processTemplates = options.processTemplates ?? config.templates.enabled;
 
   const instances = new InstanceRegistry(config.basePath);
-  const importCache = new Map<string, { files: string[]; patterns: string[] } | undefined>();
+  const importCache = new Map<string, { files: string[]; patterns: string[] }>();
   for (const file of stackFiles) {
     const stackFile = processStackFile(file, reader, {
       stacksBasePath: config.stacks.basePath,

@@ -33,8 +33,8 @@ export interface ImportResolution {
   stacksBasePath: string;
   /** Nothing may be imported from outside this folder (the repository / base path). */
   rootPath: string;
-  /** Resolved file lists by target path, shared across stacks of one run (files do not change during a run). */
-  cache?: Map<string, { files: string[]; patterns: string[] } | undefined>;
+  /** Resolved imports by (folder, path as written), shared across the stacks of one run (files do not change during a run). */
+  cache?: Map<string, { files: string[]; patterns: string[] }>;
 }
 
 /** Reads the `import:` section of a manifest into specs, validating its shape. */
@@ -73,18 +73,19 @@ const GLOB_CHARS = /[*?[\]{}]/;
 export function resolveImport(spec: ImportSpec, importingFile: string, options: ImportResolution): ResolvedImport {
   const relativeToFile = spec.path.startsWith('./') || spec.path.startsWith('../');
   const base = relativeToFile ? dirname(importingFile) : options.stacksBasePath;
+  // The same import from the same folder resolves the same way all run long (thousands of stacks share catalogs).
+  const cacheKey = `${base}\0${spec.path}`;
+  const cached = options.cache?.get(cacheKey);
+  if (cached) return { spec, ...cached };
+
   const target = isAbsolute(spec.path) ? spec.path : resolve(base, spec.path);
   assertInside(target, spec, importingFile, options);
-
   const isGlob = GLOB_CHARS.test(spec.path);
   const candidates = candidatePaths(target, isGlob);
-  let found = options.cache?.get(target);
-  if (found === undefined && !options.cache?.has(target)) {
-    found = findCandidates(candidates, isGlob);
-    options.cache?.set(target, found);
-  }
+  const found = findCandidates(candidates, isGlob);
   if (found) {
     for (const file of found.files) assertInside(file, spec, importingFile, options);
+    options.cache?.set(cacheKey, found);
     return { spec, ...found };
   }
   if (spec.skipIfMissing) return { spec, files: [], patterns: candidates };
