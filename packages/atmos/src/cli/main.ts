@@ -23,7 +23,7 @@ import type { ComponentInstance } from '../stacks/types';
 import { isPlainMap, type PlainMap } from '../stacks/values';
 import { sensitiveVariables } from '../terraform/sensitive-variables';
 import { closeStateClients, readState } from '../terraform/state';
-import { formatOutput, toPlain, type OutputFormat } from './output';
+import { formatOutput, toPlain } from './output';
 
 const USAGE = `usage:
   atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false] [--process-functions=false] [--show-secrets]

@@ -12,7 +12,7 @@
  */
 import { AtmosUserError } from '../errors/user-error';
 import { TemplateError, renderTemplate } from '../templates';
-import { asMap, type PlainMap } from './values';
+import type { PlainMap } from './values';
 
 /** Tokens `terraform_workspace_pattern` may use, filled from vars. */
 const CONTEXT_TOKENS = ['namespace', 'tenant', 'environment', 'stage', 'region', 'attributes'] as const;
