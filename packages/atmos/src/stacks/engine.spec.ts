@@ -481,6 +481,14 @@ describe('!include', () => {
     expect(app.includedFiles.map((f) => f.slice(resolved.root.length + 1)).sort()).toEqual(['config/banner.txt', 'config/limits.json', 'stacks/catalog/tags.yaml']);
   });
 
+  it('an include beside !append in the same map keeps the append working', () => {
+    const out = describeFixture({
+      'stacks/catalog/extra.yaml': 'x: 1\n',
+      [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        nested:\n          tags: !append [b]\n          extra: !include catalog/extra.yaml\n`,
+    }, 'app', 'acme-ue1-dev');
+    expect((out.vars as Record<string, unknown>).nested).toEqual({ tags: ['b'], extra: { x: 1 } });
+  });
+
   it('a missing file is an error naming the manifest line; remote and outside paths are refused', () => {
     const missing = userError(() => resolveFixture({ [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        x: !include nope.yaml\n` }));
     expect(missing.code).toBe('FUNCTION_ERROR');

@@ -11,7 +11,7 @@ import { AtmosUserError } from '../errors/user-error';
 import { QueryError, applyQuery } from '../functions/runtime/query';
 import { splitArgs } from '../functions/yaml-references';
 import { parseYaml } from './parse';
-import { YamlFunction, isPlainMap, setKey, type PlainMap } from './values';
+import { YamlFunction, mapLeaves } from './values';
 
 export interface IncludeOptions {
   stacksBasePath: string;
@@ -27,24 +27,7 @@ export function resolveIncludes<T>(value: T, manifestFile: string, options: Incl
 }
 
 function walk(value: unknown, manifestFile: string, options: IncludeOptions): unknown {
-  if (value instanceof YamlFunction) return INCLUDE_TAGS.has(value.tag) ? include(value, manifestFile, options) : value;
-  if (Array.isArray(value)) {
-    let result: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const next = walk(item, manifestFile, options);
-      if (next !== item) (result ??= value.slice())[i] = next;
-    });
-    return result ?? value;
-  }
-  if (isPlainMap(value)) {
-    let result: PlainMap | undefined;
-    for (const [key, item] of Object.entries(value)) {
-      const next = walk(item, manifestFile, options);
-      if (next !== item) setKey((result ??= { ...value }), key, next);
-    }
-    return result ?? value;
-  }
-  return value;
+  return mapLeaves(value, (leaf) => (leaf instanceof YamlFunction && INCLUDE_TAGS.has(leaf.tag) ? include(leaf, manifestFile, options) : leaf));
 }
 
 function include(fn: YamlFunction, manifestFile: string, options: IncludeOptions): unknown {

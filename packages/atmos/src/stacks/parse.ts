@@ -158,7 +158,8 @@ class PostPass {
 
   run(value: unknown): unknown {
     const result = this.visit(value);
-    if (this.expandedSize(result) > MAX_ALIAS_EXPANSION && this.sizes.size * 10 < this.expandedSize(result)) {
+    const expanded = this.expandedSize(result);
+    if (expanded > MAX_ALIAS_EXPANSION && this.sizes.size * 10 < expanded) {
       throw new AtmosUserError('YAML_ALIAS_LIMIT', "the document's aliases expand to too many values", { file: this.options.file },
         'this looks like an alias bomb; inline the values or use imports instead of deeply nested aliases');
     }

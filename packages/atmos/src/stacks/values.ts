@@ -100,3 +100,38 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Maps the leaves of a value copy-on-write: a map or list is copied only where a leaf changed,
+ * and a copy keeps its source position and merge-marker flag.
+ */
+export function mapLeaves(value: unknown, fn: (leaf: unknown) => unknown): unknown {
+  if (value instanceof AppendList) {
+    const items = mapLeaves(value.items as unknown[], fn) as unknown[];
+    return items === value.items ? value : new AppendList(items);
+  }
+  if (Array.isArray(value)) {
+    let result: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const next = mapLeaves(item, fn);
+      if (next !== item) (result ??= value.slice())[i] = next;
+    });
+    return result ? keepMetadata(value, result) : value;
+  }
+  if (isPlainMap(value)) {
+    let result: PlainMap | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const next = mapLeaves(item, fn);
+      if (next !== item) setKey((result ??= { ...value }), key, next);
+    }
+    return result ? keepMetadata(value, result) : value;
+  }
+  return fn(value);
+}
+
+function keepMetadata<T extends object>(from: object, to: T): T {
+  const location = locations.get(from);
+  if (location) locations.set(to, location);
+  if (holdsMergeMarkers.has(from)) holdsMergeMarkers.add(to);
+  return to;
+}

@@ -4,12 +4,11 @@
  * have resources, and by `!terraform.state`.
  */
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import type { ComponentInstance } from '../stacks/types';
 import type { PlainMap } from '../stacks/values';
-import { effectiveBackend } from './files';
+import { effectiveBackend, readTextOrUndefined } from './files';
 
 export interface TerraformState {
   resources?: Array<{ mode?: string; type?: string; name?: string; instances?: unknown[] }>;
@@ -22,7 +21,7 @@ export async function readState(instance: ComponentInstance, workspaceRoot: stri
   const workspace = instance.workspace;
   if (type === 'local') {
     const path = workspace === 'default' ? String(config.path) : join(String(config.workspace_dir ?? 'terraform.tfstate.d'), workspace, 'terraform.tfstate');
-    const text = readOrUndefined(path);
+    const text = readTextOrUndefined(path);
     return text === undefined || text.trim() === '' ? undefined : (JSON.parse(text) as TerraformState);
   }
   if (type === 's3') return readS3State(config, workspace, env);
@@ -70,12 +69,4 @@ function s3Client(region: string, endpoint: string | undefined, forcePathStyle: 
 export function closeStateClients(): void {
   for (const client of clients.values()) client.destroy();
   clients.clear();
-}
-
-function readOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { AtmosConfig } from '../../config/types';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
 import type { ComponentInstance } from '../../stacks/types';
-import { YamlFunction, isPlainMap, setKey, type PlainMap } from '../../stacks/values';
+import { YamlFunction, isPlainMap, mapLeaves, type PlainMap } from '../../stacks/values';
 import type { TerraformState } from '../../terraform/state';
 import { evaluateValue, scanReferences, type ExpressionContext } from '../index';
 import { leadingArgs, splitArgs } from '../yaml-references';
@@ -204,14 +204,7 @@ export function parseOutputFunction(fn: YamlFunction, currentStack: string): { c
 
 /** `${{` -> `$${{` in every string, which the expression pass renders back as `${{`. */
 function escapeExpressions(value: unknown): unknown {
-  if (typeof value === 'string') return value.includes('${{') ? value.split('${{').join('$${{') : value;
-  if (Array.isArray(value)) return value.map(escapeExpressions);
-  if (isPlainMap(value)) {
-    const result: PlainMap = {};
-    for (const [key, item] of Object.entries(value)) setKey(result, key, escapeExpressions(item));
-    return result;
-  }
-  return value;
+  return mapLeaves(value, (leaf) => (typeof leaf === 'string' && leaf.includes('${{') ? leaf.split('${{').join('$${{') : leaf));
 }
 
 function defaultRegion(instance: ComponentInstance, env: Record<string, string | undefined>): string {
@@ -241,12 +234,3 @@ function mapSections(sections: Sections, fn: (leaf: unknown) => unknown): Sectio
   };
 }
 
-function mapLeaves(value: unknown, fn: (leaf: unknown) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => mapLeaves(item, fn));
-  if (isPlainMap(value)) {
-    const result: PlainMap = {};
-    for (const [key, item] of Object.entries(value)) setKey(result, key, mapLeaves(item, fn));
-    return result;
-  }
-  return fn(value);
-}
