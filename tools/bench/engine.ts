@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags, type SyntheticStats } from '../synthetic/generate';
 import { RESULT_MARKER, type ChildResult } from './engine-child';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
-import { median, parseBenchArgs } from './stats';
+import { machineReferenceMs, median, parseBenchArgs } from './stats';
 
 /** The issue's targets for 10,000 instances. */
 export const TARGETS = { engineMs: 1000, peakMemoryMB: 500 };
@@ -151,6 +151,7 @@ export async function runEngineBenchmark(argv: string[]): Promise<number> {
     }
     out(`engine: ${options.engine}`);
     out(`node ${process.version}, ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${options.runs} run(s), each in a fresh process`);
+    const referenceBefore = machineReferenceMs();
     out();
 
     const runs: RunResult[] = [];
@@ -202,6 +203,9 @@ export async function runEngineBenchmark(argv: string[]): Promise<number> {
     if (options.dump) out(`canonical JSON written to ${options.dump}`);
     out();
     out(`engine ${engine.median.toFixed(0)} ms (median) <= ${TARGETS.engineMs} ms: ${engineOk ? 'PASS' : 'FAIL'}`);
+    const referenceAfter = machineReferenceMs();
+    out(`machine reference: ${ms(referenceBefore)} before the runs, ${ms(referenceAfter)} after (a fixed JS workload; about 360 ms on a quiet moment of ` +
+      'this 2-core machine, up to 2x that in its slow phases: compare engine figures taken at similar reference times)');
     if (loadavg()[0] > cpus().length) out(`note: load average ${loadavg()[0].toFixed(2)} > ${cpus().length} CPUs: other processes compete for the CPU, wall times are inflated (compare engine CPU time and min)`);
     out(`peak memory ${rss.median.toFixed(0)} MB (median maxRSS) <= ${TARGETS.peakMemoryMB} MB: ${memoryOk ? 'PASS' : 'FAIL'}`);
 
@@ -229,7 +233,7 @@ export async function runEngineBenchmark(argv: string[]): Promise<number> {
     }
 
     if (options.json) {
-      out(JSON.stringify({ targets: TARGETS, workspace: generated, engine, engineCpu, resolve: resolveTime, loadConfig: config, moduleLoad: load, startup, describe, process: proc,
+      out(JSON.stringify({ targets: TARGETS, machineReferenceMs: { before: referenceBefore, after: referenceAfter }, workspace: generated, engine, engineCpu, resolve: resolveTime, loadConfig: config, moduleLoad: load, startup, describe, process: proc,
         peakRssMB: rss, rssAfterEngineMB: rssEngine, figures: first, checksumStable: checksums.size === 1, pass: { engine: engineOk, memory: memoryOk }, runs,
         profiles: profiles.map((p) => ({ kind: p.kind, file: p.file, summary: p.summary })) }, null, 2));
     }

@@ -1,4 +1,5 @@
 /** Summary statistics shared by the benchmarks. */
+import { spawnSync } from 'node:child_process';
 
 /** The middle value (mean of the two middle values for an even count); NaN when empty. */
 export function median(values: number[]): number {
@@ -27,4 +28,17 @@ export function parseBenchArgs<T>(argv: string[], usage: string, parse: (argv: s
     process.stderr.write(`${(error as Error).message}\n${usage}\n`);
     return 2;
   }
+}
+
+/**
+ * A fixed JavaScript workload (map stores and lookups) timed in a fresh Node process, in ms.
+ * Shared machines change speed by up to 2x within minutes; printed beside a benchmark's figures,
+ * it says how fast the machine was at that moment, so figures from different moments compare.
+ */
+export function machineReferenceMs(): number {
+  const workload = `const t=process.hrtime.bigint();const m=new Map();let s=0;
+for(let i=0;i<3e6;i++){m.set('k'+(i%5000),{a:i});s+=(m.get('k'+(i%777))||{a:0}).a;}
+process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6)+' '+(s>0));`;
+  const result = spawnSync(process.execPath, ['-e', workload], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  return Number(result.stdout.split(' ')[0]);
 }

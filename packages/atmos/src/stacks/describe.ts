@@ -4,7 +4,7 @@
  */
 import { relative } from 'node:path';
 import type { ComponentInstance, ComponentSections } from './types';
-import { asMap, type PlainMap } from './values';
+import { asMap, isEmptyMap, type PlainMap } from './values';
 
 export interface DescribeContext {
   /** Absolute workspace root, to print paths relative to it. */
@@ -26,7 +26,7 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     command: sections.command,
     component: instance.terraformComponent,
     component_info: {
-      component_path: relative(context.basePath, instance.componentPath),
+      component_path: componentPathIn(context, instance.componentPath),
       component_type: 'terraform',
     },
     deps: instance.deps,
@@ -46,8 +46,19 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     workspace: instance.workspace,
   };
   // Atmos emits `dependencies` only when there are some.
-  if (Object.keys(sections.dependencies).length > 0) section.dependencies = sections.dependencies;
+  if (!isEmptyMap(sections.dependencies)) section.dependencies = sections.dependencies;
   return section;
+}
+
+/** Component folders relative to the workspace root, per describe context: thousands of instances share a few dozen folders. */
+const relativePaths = new WeakMap<DescribeContext, Map<string, string>>();
+
+function componentPathIn(context: DescribeContext, componentPath: string): string {
+  let paths = relativePaths.get(context);
+  if (!paths) relativePaths.set(context, (paths = new Map()));
+  let path = paths.get(componentPath);
+  if (path === undefined) paths.set(componentPath, (path = relative(context.basePath, componentPath)));
+  return path;
 }
 
 /** Reads the sections back from a (template-rendered) component section. */

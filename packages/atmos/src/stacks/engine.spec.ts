@@ -133,6 +133,15 @@ describe('imports', () => {
     expect(error.hint).toMatch(/skip_if_missing/);
   });
 
+  it('a missing import is reported at its own entry, not at the start of the list', () => {
+    const error = userError(() => resolveFixture({
+      'stacks/catalog/vpc.yaml': 'vars: {a: 1}\n',
+      [DEV]: `${devVars}import:\n  - catalog/vpc\n  # optional things\n  - "catalog/nope" # typo\ncomponents: {terraform: {vpc: {}}}\n`,
+    }));
+    expect(error.code).toBe('IMPORT_NOT_FOUND');
+    expect(error.location).toMatchObject({ line: 8, column: 5 });
+  });
+
   it('reports an import cycle with the whole chain', () => {
     const error = userError(() => resolveFixture({
       'stacks/catalog/a.yaml': 'import: [catalog/b]\n',
@@ -268,6 +277,38 @@ describe('sections and precedence', () => {
     expect(out.vars).toMatchObject({ l: [{ x: 2, y: 1 }] });
   });
 
+  it('a component\'s own !append and !unset reach what it inherits from globals and bases', () => {
+    const files = {
+      'stacks/catalog/base.yaml': 'components:\n  terraform:\n    base:\n      metadata: {type: abstract}\n      vars: {tags: [from-base], size: 3, note: base}\n',
+      [DEV]: [
+        'import: [catalog/base]',
+        devVars.trimEnd(),
+        '  zones: [a, b]',
+        '  region_note: global',
+        'components:',
+        '  terraform:',
+        '    app:',
+        '      metadata: {inherits: [base]}',
+        '      vars:',
+        '        tags: !append [mine]',
+        '        zones: !append [c]',
+        '        size: !unset',
+        '        region_note: !unset',
+        '    plain:',
+        '      vars:',
+        '        extra: !append [x]',
+        '',
+      ].join('\n'),
+    };
+    const app = describeFixture(files, 'app', 'acme-ue1-dev').vars as Record<string, unknown>;
+    expect(app.tags).toEqual(['from-base', 'mine']);
+    expect(app.zones).toEqual(['a', 'b', 'c']);
+    expect(app).not.toHaveProperty('size');
+    expect(app).not.toHaveProperty('region_note');
+    expect(app.note).toBe('base');
+    expect((describeFixture(files, 'plain', 'acme-ue1-dev').vars as Record<string, unknown>).extra).toEqual(['x']);
+  });
+
   it('!append and !unset work across manifests and inheritance', () => {
     const out = describeFixture({
       'stacks/catalog/a.yaml': 'components:\n  terraform:\n    a: {vars: {tags: [base], drop: me, keep: 1}}\n',
@@ -337,6 +378,20 @@ describe('workspace, backend and varfile', () => {
     expect(out.remote_state_backend).toEqual(out.backend);
   });
 
+  it('instances of one folder keep their own backend settings and bases', () => {
+    const files = withBackend([
+      '    base: {metadata: {type: abstract}, backend: {s3: {encrypt: true}}}',
+      '    vpc/a: {metadata: {component: vpc}}',
+      '    vpc/b: {metadata: {component: vpc}, backend: {s3: {bucket: other}}}',
+      '    vpc/c: {metadata: {component: vpc, inherits: [base]}}',
+    ].join('\n'));
+    const backendOf = (component: string) => describeFixture(files, component, 'acme-ue1-dev').backend as Record<string, unknown>;
+    expect(backendOf('vpc/a')).toMatchObject({ bucket: 'tfstate', workspace_key_prefix: 'vpc' });
+    expect(backendOf('vpc/a').encrypt).toBeUndefined();
+    expect(backendOf('vpc/b')).toMatchObject({ bucket: 'other', workspace_key_prefix: 'vpc' });
+    expect(backendOf('vpc/c')).toMatchObject({ bucket: 'tfstate', encrypt: true, workspace_key_prefix: 'vpc' });
+  });
+
   it('a derived component (metadata.component) gets <stack>-<component> and its folder as key prefix', () => {
     const out = describeFixture(withBackend('    vpc/blue: {metadata: {component: infra/vpc}}'), 'vpc/blue', 'acme-ue1-dev');
     expect(out.workspace).toBe('acme-ue1-dev-vpc-blue');
@@ -374,6 +429,43 @@ describe('templates over component sections', () => {
       [DEV]: `import: [catalog/app]\n${devVars}settings: {owner: platform}\n`,
     }, 'app', 'acme-ue1-dev');
     expect(out.vars).toMatchObject({ name: 'acme-dev-app', where: 'acme-ue1-dev/acme-ue1-dev', owner: 'PLATFORM' });
+  });
+
+  it('renders templates whichever layer wrote them: global, terraform, base, component, overrides, map keys', () => {
+    const out = describeFixture({
+      'stacks/catalog/base.yaml': [
+        'components:',
+        '  terraform:',
+        '    base:',
+        '      metadata: {type: abstract}',
+        '      vars: {from_base: "{{ .vars.stage }}-base", nested: {deep: ["x", "{{ .atmos_component }}"]}}',
+        '      settings: {base_setting: "{{ .atmos_stack }}"}',
+        '    app:',
+        '      metadata: {inherits: [base]}',
+        '      vars: {own: "{{ .vars.tenant }}", "key-{{ .vars.stage }}": 1, literal: !literal "{{ kept }}"}',
+        '      env: {OWN_ENV: "{{ .vars.stage }}"}',
+        '    plain:',
+        '      vars: {untouched: yes-really}',
+        '',
+      ].join('\n'),
+      [DEV]: [
+        'import: [catalog/base]',
+        devVars.trimEnd(),
+        '  global: "{{ .vars.environment }}-global"',
+        'terraform:',
+        '  vars: {from_terraform: "{{ .atmos_component }}-tf"}',
+        'overrides:',
+        '  vars: {from_overrides: "{{ .vars.stage }}-over"}',
+        '',
+      ].join('\n'),
+    }, 'app', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({
+      global: 'ue1-global', from_terraform: 'app-tf', from_base: 'dev-base', nested: { deep: ['x', 'app'] },
+      own: 'acme', 'key-dev': 1, from_overrides: 'dev-over',
+    });
+    expect((out.vars as Record<string, unknown>).literal).toBe('!literal {{ kept }}');
+    expect(out.settings).toMatchObject({ base_setting: 'acme-ue1-dev' });
+    expect(out.env).toMatchObject({ OWN_ENV: 'dev' });
   });
 
   it('evaluations > 1 lets a value use another rendered value', () => {
@@ -453,6 +545,21 @@ describe('deps and deps_all', () => {
     expect((out.vars as Record<string, unknown>).team).toBe('from-catalog');
     expect(out.deps).toEqual(['catalog/app', 'orgs/acme/dev/us-east-1']);
     expect(out.deps_all).toEqual(['catalog/app', 'mixins/team', 'orgs/acme/dev/us-east-1']);
+  });
+
+  it('a manifest stays in deps for the keys the component does not hide; an unset key names no manifest', () => {
+    const files = {
+      'stacks/mixins/team.yaml': 'vars: {team: from-mixin, owner: from-mixin}\n',
+      'stacks/mixins/extra.yaml': 'vars: {only_here: 1}\n',
+      'stacks/catalog/app.yaml': 'components:\n  terraform:\n    app:\n      vars: {team: from-catalog, only_here: !unset }\n    app2:\n      vars: {team: x}\n',
+      [DEV]: `import: [mixins/team, mixins/extra, catalog/app]\n${devVars}`,
+    };
+    const app = describeFixture(files, 'app', 'acme-ue1-dev');
+    expect(app.vars).not.toHaveProperty('only_here');
+    expect(app.deps).toEqual(['catalog/app', 'mixins/team', 'orgs/acme/dev/us-east-1']);
+    expect(app.deps_all).toEqual(['catalog/app', 'mixins/team', 'orgs/acme/dev/us-east-1']);
+    const app2 = describeFixture(files, 'app2', 'acme-ue1-dev');
+    expect(app2.deps).toEqual(['catalog/app', 'mixins/extra', 'mixins/team', 'orgs/acme/dev/us-east-1']);
   });
 });
 

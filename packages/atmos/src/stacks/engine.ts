@@ -10,13 +10,15 @@ import type { TemplateFunction } from '../templates';
 import { instanceDeps, summariseSources } from './deps';
 import { componentSection, sectionsFrom, type DescribeContext } from './describe';
 import { discoverStackFiles, importName, manifestName } from './discover';
+import type { ResolvedImport } from './imports';
 import { buildInstances, type RawInstance } from './instances';
 import { ManifestReader } from './manifests';
 import { stackName, terraformWorkspace } from './naming';
-import { processStackFile, type StackFile } from './stack-file';
+import { ImportClosures, processStackFile, type StackFile } from './stack-file';
+import { TemplateKeyIndex } from './template-keys';
 import { SectionTemplateError, renderSectionTemplates } from './templating';
 import type { ComponentInstance } from './types';
-import { deepEqual } from './values';
+import { deepEqual, type PlainMap } from './values';
 
 export interface ResolveOptions {
   /** Render Go templates over component sections (default: atmos.yaml templates.settings.enabled). */
@@ -53,27 +55,34 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath };
   const processTemplates = options.processTemplates ?? config.templates.enabled;
 
+  const templateKeys = processTemplates ? new TemplateKeyIndex(config.templates.delimiters) : undefined;
   const instances = new InstanceRegistry(config.basePath);
   const importCache = new Map<string, { files: string[]; patterns: string[] }>();
+  const resolvedImports = new Map<PlainMap, ResolvedImport[]>();
+  const closures = new ImportClosures();
   for (const file of stackFiles) {
     const stackFile = processStackFile(file, reader, {
       stacksBasePath: config.stacks.basePath,
       rootPath: config.basePath,
       listMergeStrategy: config.settings.listMergeStrategy,
       cache: importCache,
+      resolvedImports,
+      closures,
     });
-    const sources = options.computeDeps === false ? undefined : summariseSources(stackFile.layers, file, manifestName(config, file), importNameOf);
+    const stackManifestName = manifestName(config, file);
+    const sources = options.computeDeps === false ? undefined : summariseSources(stackFile.layers, file, stackManifestName, importNameOf);
     const raws = buildInstances(stackFile, {
       terraformBasePath: config.components.terraform.basePath,
       defaultCommand: config.components.terraform.command,
       listMergeStrategy: config.settings.listMergeStrategy,
       inheritMetadata: config.stacks.inheritMetadata,
       globalEnv: config.env,
+      templateKeys,
     });
     const stackImportNames = [...new Set(stackFile.imports.map(importNameOf))].sort();
     for (const raw of raws) {
       const instance = finishInstance(raw, stackFile, {
-        config, env, processTemplates, options, describeContext, reader, importNames: stackImportNames,
+        config, env, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames,
         deps: sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS,
       });
       instances.add(instance);
@@ -91,45 +100,54 @@ interface FinishContext {
   options: ResolveOptions;
   describeContext: DescribeContext;
   reader: ManifestReader;
+  manifestName: string;
   importNames: string[];
   deps: { deps: string[]; depsAll: string[] };
 }
 
 function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishContext): ComponentInstance {
   const { config, describeContext } = context;
-  const manifest = manifestName(config, stackFile.file);
-  const identity = {
+  // Built complete up front (stack, workspace and rendered sections filled in below) so every
+  // instance has one object shape; a spread into a fresh literal at the end cost more than the merge.
+  const instance: ComponentInstance = {
     component: raw.component,
     stack: '',
     terraformComponent: raw.terraformComponent,
     componentPath: raw.componentPath,
-    manifestName: manifest,
+    manifestFile: stackFile.file,
+    manifestName: context.manifestName,
+    abstract: false,
+    enabled: true,
+    locked: false,
     workspace: '',
+    sections: raw.sections,
     inheritance: raw.inheritance,
     imports: stackFile.imports,
     importNames: context.importNames,
+    importPatterns: stackFile.importPatterns,
+    includedFiles: stackFile.includedFiles,
     deps: context.deps.deps,
     depsAll: context.deps.depsAll,
   };
   const explicitName = typeof stackFile.merged.name === 'string' && stackFile.merged.name !== '' ? stackFile.merged.name : undefined;
-  identity.stack = stackName({
-    manifestName: manifest,
+  instance.stack = stackName({
+    manifestName: context.manifestName,
     manifestFile: stackFile.file,
     explicitName,
     nameTemplate: config.stacks.nameTemplate,
     namePattern: config.stacks.namePattern,
     vars: raw.sections.vars,
-    componentSection: () => componentSection(identity, raw.sections, describeContext),
+    componentSection: () => componentSection(instance, raw.sections, describeContext),
     delimiters: config.templates.delimiters,
   });
-  identity.workspace = terraformWorkspace({
+  instance.workspace = terraformWorkspace({
     workspacesEnabled: config.components.terraform.workspacesEnabled,
     backendType: raw.sections.backendType,
-    stack: identity.stack,
+    stack: instance.stack,
     atmosComponent: raw.component,
     metadata: raw.sections.metadata,
     vars: raw.sections.vars,
-    componentSection: () => componentSection(identity, raw.sections, describeContext),
+    componentSection: () => componentSection(instance, raw.sections, describeContext),
     manifestFile: stackFile.file,
     delimiters: config.templates.delimiters,
   });
@@ -137,16 +155,17 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
   let sections = raw.sections;
   if (context.processTemplates) {
     try {
-      const rendered = renderSectionTemplates(componentSection(identity, sections, describeContext), {
+      const rendered = renderSectionTemplates(componentSection(instance, sections, describeContext), {
         delimiters: config.templates.delimiters,
         evaluations: config.templates.evaluations,
         env: context.env,
-        functions: context.options.templateFunctions?.({ component: raw.component, stack: identity.stack }),
+        functions: context.options.templateFunctions?.({ component: raw.component, stack: instance.stack }),
+        templateKeys: raw.templateKeys,
       });
       sections = sectionsFrom(rendered, sections);
     } catch (error) {
       if (error instanceof SectionTemplateError) {
-        throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${identity.stack}': ${error.templateError.detail}`,
+        throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${instance.stack}': ${error.templateError.detail}`,
           locateText(error.template, stackFile, context.reader),
           'fix the template; values under vars, settings, env, ... are available as .vars, .settings, .env, and .atmos_component, .atmos_stack, .workspace');
       }
@@ -154,16 +173,11 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
     }
   }
   const metadata = sections.metadata;
-  return {
-    ...identity,
-    manifestFile: stackFile.file,
-    abstract: metadata.type === 'abstract',
-    enabled: metadata.enabled !== false,
-    locked: metadata.locked === true,
-    sections,
-    importPatterns: stackFile.importPatterns,
-    includedFiles: stackFile.includedFiles,
-  };
+  instance.sections = sections;
+  instance.abstract = metadata.type === 'abstract';
+  instance.enabled = metadata.enabled !== false;
+  instance.locked = metadata.locked === true;
+  return instance;
 }
 
 /** Finds which manifest of the stack wrote a piece of text (templates lose their position when merged). */

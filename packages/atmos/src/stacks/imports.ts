@@ -6,7 +6,7 @@
  * order; globs (`catalog/*`, `mixins/**`) match every file of the first extension that matches.
  */
 import fg from 'fast-glob';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import { MANIFEST_EXTENSIONS, isManifestFile } from './discover';
@@ -19,6 +19,7 @@ export interface ImportSpec {
   skipTemplatesProcessing: boolean;
   ignoreMissingTemplateValues: boolean;
   skipIfMissing: boolean;
+  /** Where the entry is: a map entry's own position; for a string entry, the list's (see entryLocation). */
   location?: SourceLocation;
 }
 
@@ -89,7 +90,7 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
     return { spec, ...found };
   }
   if (spec.skipIfMissing) return { spec, files: [], patterns: candidates };
-  throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, spec.location ?? { file: importingFile },
+  throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, entryLocation(spec, importingFile),
     `looked for ${candidates.map((c) => relative(options.stacksBasePath, c)).join(', ')} under ${relative(options.rootPath, options.stacksBasePath) || '.'}; ` +
       'fix the path, or set `skip_if_missing: true` on the import if it is optional');
 }
@@ -126,9 +127,34 @@ function fileIfExists(path: string): string[] {
   return existsSync(path) && statSync(path).isFile() ? [path] : [];
 }
 
+/**
+ * The line of the entry itself, for error messages. Positions are kept for maps and lists, not
+ * for strings, so a string entry is found by its text from the list's line on (read only when
+ * an error is reported).
+ */
+function entryLocation(spec: ImportSpec, importingFile: string): SourceLocation {
+  const from = spec.location ?? { file: importingFile };
+  if (from.line === undefined) return from;
+  let lines: string[];
+  try {
+    lines = readFileSync(from.file, 'utf8').split('\n');
+  } catch {
+    return from;
+  }
+  for (let i = from.line - 1; i < lines.length; i++) {
+    const match = new RegExp(`^(\\s*-\\s*(?:path:\\s*)?)["']?${escapeRegExp(spec.path)}["']?\\s*(?:#.*)?$`).exec(lines[i]);
+    if (match) return { file: from.file, line: i + 1, column: match[1].length + 1 };
+  }
+  return from;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function assertInside(path: string, spec: ImportSpec, importingFile: string, options: ImportResolution): void {
   const rel = relative(options.rootPath, path);
   if (rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))) return;
   throw new AtmosUserError('IMPORT_ESCAPES_REPO', `import "${spec.path}" resolves to ${path}, outside the repository ${options.rootPath}`,
-    spec.location ?? { file: importingFile }, 'imports may only read manifests inside the repository; copy the file into stacks/ instead');
+    entryLocation(spec, importingFile), 'imports may only read manifests inside the repository; copy the file into stacks/ instead');
 }

@@ -8,11 +8,12 @@
  */
 import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
-import { resolveBackend } from './backend';
-import { deepMerge, LIST_MERGE_STRATEGIES, type ListMergeStrategy } from './merge';
+import { resolveBackend, type ResolvedBackend } from './backend';
+import { deepMerge, LIST_MERGE_STRATEGIES, normalise, type ListMergeStrategy } from './merge';
 import type { StackFile } from './stack-file';
+import type { TemplateKeyIndex } from './template-keys';
 import type { ComponentSections } from './types';
-import { asMap, isPlainMap, locationOf, type PlainMap } from './values';
+import { UNSET, asMap, isPlainMap, locationOf, type PlainMap } from './values';
 
 /** Sections merged key by key along the inheritance chain. */
 const MERGED_SECTIONS = ['vars', 'settings', 'env', 'providers', 'hooks'] as const;
@@ -27,6 +28,8 @@ export interface RawInstance {
   componentPath: string;
   sections: ComponentSections;
   inheritance: string[];
+  /** Per merged section, the keys that may hold a template (only with `templateKeys` in the options). */
+  templateKeys?: Record<MergedSection, readonly string[]>;
 }
 
 export interface InstanceOptions {
@@ -36,6 +39,8 @@ export interface InstanceOptions {
   inheritMetadata: boolean;
   /** atmos.yaml `env:`. */
   globalEnv: PlainMap;
+  /** Given when templates are rendered after merging: records where templates can be. */
+  templateKeys?: TemplateKeyIndex;
 }
 
 export function buildInstances(stackFile: StackFile, options: InstanceOptions): RawInstance[] {
@@ -43,54 +48,156 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
   const terraform = asMap(merged.terraform);
   const components = asMap(asMap(merged.components).terraform);
   const resolver = new InheritanceResolver(components, stackFile.file);
+  const shared = new SharedLayers(merged, terraform, resolver, options);
   return Object.keys(components).map((name) => {
     const section = components[name];
     if (!isPlainMap(section)) {
       throw new AtmosUserError('INVALID_MANIFEST', `components.terraform.${name} must be a map`, locationOf(merged.components) ?? { file: stackFile.file });
     }
-    return buildInstance(name, section, merged, terraform, resolver, options);
+    return buildInstance(name, section, terraform, resolver, shared, options);
   });
 }
 
-function buildInstance(name: string, section: PlainMap, globals: PlainMap, terraform: PlainMap, resolver: InheritanceResolver, options: InstanceOptions): RawInstance {
-  const bases = resolver.basesOf(name);
-  const baseSections = bases.map((base) => resolver.section(base));
-  const metadata = options.inheritMetadata
-    ? deepMerge([...baseSections.map((b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), section.metadata], options.listMergeStrategy)
-    : asMap(section.metadata);
-  const overrides = asMap(section.overrides);
-  const strategy = componentStrategy([globals.settings, terraform.settings, ...baseSections.map((b) => b.settings), section.settings], options.listMergeStrategy);
+/** What a chain of base components gives every instance that inherits it, whatever its own sections. */
+interface BaseChain {
+  baseSections: PlainMap[];
+  /** `list_merge_strategy` from the bases, `terraform:` or the globals (the component's own wins). */
+  strategy: ListMergeStrategy | undefined;
+  /** `command` from the bases or `terraform:` (the component's own and its overrides' win). */
+  command: string | undefined;
+  /** Atmos's `inheritance` list. */
+  inheritance: string[];
+  prefixes: Map<ListMergeStrategy, MergedPrefix>;
+}
 
-  const globalLayer: Record<MergedSection, unknown[]> = {
-    vars: [globals.vars],
-    settings: [globals.settings],
-    env: [options.globalEnv, globals.env],
-    providers: [],
-    hooks: [globals.hooks],
+interface MergedPrefix {
+  sections: Record<MergedSection, PlainMap>;
+  templateKeys?: Record<MergedSection, readonly string[]>;
+  /** The bases' metadata without their own keys (inherits, type), merged. */
+  metadata: PlainMap;
+  /** The bases' `dependencies:`, merged. */
+  dependencies: PlainMap;
+  /** Backends by the name their defaults use, for the instances that set no backend keys of their own. */
+  backends: Map<string, ResolvedBackend>;
+}
+
+const BACKEND_KEYS = ['backend_type', 'backend', 'remote_state_backend_type', 'remote_state_backend'];
+
+/**
+ * The layers every instance of a stack merges before its own: global, `terraform:` and its
+ * base components. Merging is a left fold, so merging these first gives the same result; the
+ * instances with the same bases (often most of a stack's) then share one merge of them (and of
+ * the bases' metadata and dependencies, and the backend when they add none) instead of each
+ * merging them again.
+ */
+class SharedLayers {
+  private readonly chains = new Map<string, BaseChain>();
+  private readonly componentPaths = new Map<string, string>();
+
+  constructor(
+    private readonly globals: PlainMap,
+    private readonly terraform: PlainMap,
+    private readonly resolver: InheritanceResolver,
+    private readonly options: InstanceOptions,
+  ) {}
+
+  chain(bases: readonly string[]): BaseChain {
+    const key = bases.join('\0');
+    let chain = this.chains.get(key);
+    if (!chain) {
+      const { globals, terraform } = this;
+      const baseSections = bases.map((base) => this.resolver.section(base));
+      chain = {
+        baseSections,
+        strategy: componentStrategy([globals.settings, terraform.settings, ...baseSections.map((b) => b.settings)]),
+        command: firstCommand([...baseSections.map((b) => b.command).reverse(), terraform.command]),
+        inheritance: inheritanceList(bases),
+        prefixes: new Map(),
+      };
+      this.chains.set(key, chain);
+    }
+    return chain;
+  }
+
+  prefix(chain: BaseChain, strategy: ListMergeStrategy): MergedPrefix {
+    let prefix = chain.prefixes.get(strategy);
+    if (!prefix) {
+      const { globals, terraform, options } = this;
+      const baseSections = chain.baseSections;
+      const layers: Record<MergedSection, unknown[]> = {
+        vars: [globals.vars, terraform.vars],
+        settings: [globals.settings, terraform.settings],
+        env: [options.globalEnv, globals.env, terraform.env],
+        providers: [terraform.providers],
+        hooks: [globals.hooks, terraform.hooks],
+      };
+      const sections = {} as Record<MergedSection, PlainMap>;
+      for (const section of MERGED_SECTIONS) {
+        for (const base of baseSections) layers[section].push(base[section]);
+        sections[section] = deepMerge(layers[section], strategy);
+      }
+      prefix = {
+        sections,
+        templateKeys: options.templateKeys && templateKeysOf(options.templateKeys, (section) => layers[section]),
+        metadata: deepMerge(baseSections.map((b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), options.listMergeStrategy),
+        dependencies: deepMerge(baseSections.map((b) => b.dependencies), strategy),
+        backends: new Map(),
+      };
+      chain.prefixes.set(strategy, prefix);
+    }
+    return prefix;
+  }
+
+  /** Component folders are joined once per stack (thousands of instances share a few dozen). */
+  componentPath(terraformComponent: string): string {
+    let path = this.componentPaths.get(terraformComponent);
+    if (path === undefined) this.componentPaths.set(terraformComponent, (path = join(this.options.terraformBasePath, terraformComponent)));
+    return path;
+  }
+}
+
+function buildInstance(name: string, section: PlainMap, terraform: PlainMap, resolver: InheritanceResolver, shared: SharedLayers, options: InstanceOptions): RawInstance {
+  const chain = shared.chain(resolver.basesOf(name));
+  const baseSections = chain.baseSections;
+  const overrides = asMap(section.overrides);
+  const strategy = componentStrategy([section.settings]) ?? chain.strategy ?? options.listMergeStrategy;
+
+  const prefix = shared.prefix(chain, strategy);
+  const metadata = deepMerge([options.inheritMetadata ? prefix.metadata : undefined, section.metadata], options.listMergeStrategy);
+  const ownLayers = (key: MergedSection): unknown[] => [section[key], overrides[key]];
+  const mergeSection = (key: MergedSection): PlainMap => {
+    const own = section[key];
+    const over = overrides[key];
+    // Most instances set only some sections themselves; the others are the shared merge as it is.
+    if (!isPlainMap(own) && !isPlainMap(over)) return prefix.sections[key];
+    return deepMerge([prefix.sections[key], own, over], strategy);
   };
-  const mergeSection = (key: MergedSection): PlainMap =>
-    deepMerge([...globalLayer[key], terraform[key], ...baseSections.map((b) => b[key]), section[key], overrides[key]], strategy);
 
   const legacyComponent = typeof section.component === 'string' && section.component !== '' ? section.component : undefined;
   const folderFromMetadata = typeof metadata.component === 'string' && metadata.component !== '' ? metadata.component : undefined;
   const terraformComponent = folderFromMetadata ?? legacyComponent ?? name;
   const stableName = typeof metadata.name === 'string' && metadata.name !== '' ? metadata.name : undefined;
-  const chain = [terraform, ...baseSections, section];
-  const backend = resolveBackend({
-    types: chain.map((s) => s.backend_type),
-    sections: chain.map((s) => s.backend),
-    remoteStateTypes: chain.map((s) => s.remote_state_backend_type),
-    remoteStateSections: chain.map((s) => s.remote_state_backend),
-    keyName: stableName ?? folderFromMetadata ?? legacyComponent ?? name,
-    strategy,
-  });
-  const command = [overrides.command, section.command, ...baseSections.map((b) => b.command).reverse(), terraform.command]
-    .find((c): c is string => typeof c === 'string' && c !== '') ?? options.defaultCommand;
+  const keyName = stableName ?? folderFromMetadata ?? legacyComponent ?? name;
+  const ownBackend = BACKEND_KEYS.some((key) => key in section);
+  let backend = ownBackend ? undefined : prefix.backends.get(keyName);
+  if (!backend) {
+    const layers = [terraform, ...baseSections, section];
+    backend = resolveBackend({
+      types: layers.map((s) => s.backend_type),
+      sections: layers.map((s) => s.backend),
+      remoteStateTypes: layers.map((s) => s.remote_state_backend_type),
+      remoteStateSections: layers.map((s) => s.remote_state_backend),
+      keyName,
+      strategy,
+    });
+    if (!ownBackend) prefix.backends.set(keyName, backend);
+  }
+  const command = firstCommand([overrides.command, section.command]) ?? chain.command ?? options.defaultCommand;
 
   return {
     component: name,
     terraformComponent,
-    componentPath: join(options.terraformBasePath, terraformComponent),
+    componentPath: shared.componentPath(terraformComponent),
     sections: {
       vars: mergeSection('vars'),
       settings: mergeSection('settings'),
@@ -99,15 +206,22 @@ function buildInstance(name: string, section: PlainMap, globals: PlainMap, terra
       hooks: mergeSection('hooks'),
       overrides,
       metadata,
-      dependencies: deepMerge([...baseSections.map((b) => b.dependencies), section.dependencies], strategy),
+      dependencies: deepMerge([prefix.dependencies, section.dependencies], strategy),
       backendType: backend.backendType,
       backend: backend.backend,
       remoteStateBackendType: backend.remoteStateBackendType,
       remoteStateBackend: backend.remoteStateBackend,
       command,
     },
-    inheritance: inheritanceList(bases),
+    inheritance: chain.inheritance,
+    templateKeys: options.templateKeys && prefix.templateKeys && templateKeysOf(options.templateKeys, ownLayers, prefix.templateKeys),
   };
+}
+
+function templateKeysOf(index: TemplateKeyIndex, layersOf: (section: MergedSection) => unknown[], shared?: Record<MergedSection, readonly string[]>): Record<MergedSection, readonly string[]> {
+  const keys = {} as Record<MergedSection, readonly string[]>;
+  for (const section of MERGED_SECTIONS) keys[section] = index.keysOf(layersOf(section), shared?.[section]);
+  return keys;
 }
 
 function withoutKeys(map: PlainMap, keys: string[]): PlainMap {
@@ -117,17 +231,22 @@ function withoutKeys(map: PlainMap, keys: string[]): PlainMap {
   return copy;
 }
 
-/** `settings.list_merge_strategy` may be set per component (also through its bases). */
-function componentStrategy(settingsLayers: unknown[], fallback: ListMergeStrategy): ListMergeStrategy {
+/** `settings.list_merge_strategy` may be set per component (also through its bases): the last layer that sets a valid one. */
+function componentStrategy(settingsLayers: unknown[]): ListMergeStrategy | undefined {
   for (let i = settingsLayers.length - 1; i >= 0; i--) {
     const value = asMap(settingsLayers[i]).list_merge_strategy;
     if (typeof value === 'string' && (LIST_MERGE_STRATEGIES as readonly string[]).includes(value)) return value as ListMergeStrategy;
   }
-  return fallback;
+  return undefined;
+}
+
+/** The first non-empty `command` string, in priority order. */
+function firstCommand(candidates: unknown[]): string | undefined {
+  return candidates.find((c): c is string => typeof c === 'string' && c !== '');
 }
 
 /** Atmos lists the inheritance chain nearest base first. */
-function inheritanceList(basesInMergeOrder: string[]): string[] {
+function inheritanceList(basesInMergeOrder: readonly string[]): string[] {
   return [...new Set(basesInMergeOrder.slice().reverse())];
 }
 
@@ -155,7 +274,8 @@ class InheritanceResolver {
     const section = this.section(name);
     const direct: string[] = [];
     if (typeof section.component === 'string' && section.component !== name && isPlainMap(this.components[section.component])) direct.push(section.component);
-    const inherits = asMap(section.metadata).inherits;
+    const written = normalise(asMap(section.metadata).inherits, 'replace');
+    const inherits = written === UNSET ? undefined : written;
     if (inherits !== undefined && inherits !== null) {
       if (!Array.isArray(inherits) || inherits.some((b) => typeof b !== 'string')) {
         throw new AtmosUserError('INVALID_MANIFEST', `components.terraform.${name}.metadata.inherits must be a list of component names`, this.locate(name));

@@ -11,7 +11,7 @@ import { resolveIncludes } from './includes';
 import { parseManifest } from './parse';
 import { compileTemplateManifest, renderCompiledManifest, type CompiledManifest } from './template-manifest';
 import { renderAroundExpressions } from './templating';
-import type { PlainMap } from './values';
+import { isEmptyMap, type PlainMap } from './values';
 
 export interface ManifestRequest {
   file: string;
@@ -67,11 +67,13 @@ export class ManifestReader {
     if (manifest === undefined) {
       const text = this.text(request.file);
       const templated = rendersTemplate && hasTemplate(text, this.options.delimiters);
-      const parsed = (templated ? this.renderCompiled(text, request) : undefined) ??
-        parseManifest(templated ? this.render(text, request) : text, { file: request.file });
+      const compiled = templated ? this.renderCompiled(text, request) : undefined;
+      const source = templated && !compiled ? this.render(text, request) : text;
+      const parsed = compiled ?? parseManifest(source, { file: request.file });
       const included = this.includes.get(request.file) ?? new Set<string>();
       this.includes.set(request.file, included);
-      manifest = resolveIncludes(parsed, request.file, {
+      // Only a text that spells the tag can hold one (the fast path renders scalars, never tags): skip the walk for the others.
+      manifest = !source.includes('!include') ? parsed : resolveIncludes(parsed, request.file, {
         stacksBasePath: this.options.stacksBasePath,
         rootPath: this.options.rootPath,
         onRead: (file) => included.add(file),
@@ -114,5 +116,5 @@ export class ManifestReader {
 }
 
 function hasContext(context: PlainMap | undefined): boolean {
-  return context !== undefined && Object.keys(context).length > 0;
+  return context !== undefined && !isEmptyMap(context);
 }

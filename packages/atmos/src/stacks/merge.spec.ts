@@ -1,4 +1,5 @@
-import { deepMerge } from './merge';
+import { deepMerge, mergeKeepingMarkers } from './merge';
+import { AppendList, UNSET } from './values';
 import { parseManifest } from './parse';
 
 const parse = (text: string) => parseManifest(text, { file: '/virtual.yaml' });
@@ -52,5 +53,32 @@ describe('deepMerge (Atmos rules)', () => {
     const merged = deepMerge([parse('"__proto__": {polluted: true}')]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.keys(merged)).toEqual(['__proto__']);
+  });
+
+  it('merges many layers at once exactly as merging them two by two, key order included', () => {
+    const layers = [
+      parse('a: {x: 1, l: [1]}\nb: keep\nc: {deep: {p: 1}}'),
+      parse('c: {deep: {q: 2}}\na: scalar now'),
+      parse('a: {y: 2}\nd: [1, 2]\nc: {deep: {p: 3}, extra: true}'),
+      parse('d: [3]\nc: {deep: {r: [x]}}'),
+    ];
+    for (const strategy of ['replace', 'append', 'merge'] as const) {
+      const pairwise = layers.slice(1).reduce((merged, layer) => deepMerge([merged, layer], strategy), deepMerge([layers[0]], strategy));
+      expect(JSON.stringify(deepMerge(layers, strategy))).toBe(JSON.stringify(pairwise));
+    }
+    expect(JSON.stringify(deepMerge(layers))).toBe('{"a":{"y":2},"b":"keep","c":{"deep":{"p":3,"q":2,"r":["x"]},"extra":true},"d":[3]}');
+  });
+
+  it('the stack-level merge keeps markers with nothing under them, flagged for the instance merge', () => {
+    const stack = mergeKeepingMarkers([parse('c: {tags: [a]}'), parse('c: {tags: !append [b], gone: !unset , more: !append [m]}')]);
+    expect(stack).toEqual({ c: { tags: ['a', 'b'], gone: UNSET, more: expect.any(AppendList) } });
+    expect(deepMerge([{ gone: 1, more: ['base'] }, stack.c])).toEqual({ more: ['base', 'm'], tags: ['a', 'b'] });
+    expect(deepMerge([stack])).toEqual({ c: { tags: ['a', 'b'], more: ['m'] } });
+  });
+
+  it('a key unset and set again by a later layer moves to the end, as in a pairwise merge', () => {
+    const merged = deepMerge([parse('a: 1\nb: 2\nc: 3'), parse('a: !unset'), parse('a: 4\nc: 5')]);
+    expect(Object.keys(merged)).toEqual(['b', 'c', 'a']);
+    expect(merged).toEqual({ a: 4, b: 2, c: 5 });
   });
 });

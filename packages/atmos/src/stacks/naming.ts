@@ -46,9 +46,7 @@ const NAME_PATTERN_TOKENS = ['namespace', 'tenant', 'environment', 'stage'];
  */
 function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): string {
   const parts: string[] = [];
-  for (const part of pattern.split('-')) {
-    const token = /^\{([a-z]+)\}$/.exec(part)?.[1];
-    if (!token || !NAME_PATTERN_TOKENS.includes(token)) continue;
+  for (const token of patternTokens(pattern)) {
     const value = vars[token];
     if (typeof value !== 'string' || value === '') {
       const article = /^[aeiou]/.test(token) ? 'an' : 'a';
@@ -60,6 +58,18 @@ function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): st
     parts.push(value);
   }
   return parts.join('-');
+}
+
+/** The recognised tokens of a pattern, in order (read once per pattern, not once per instance). */
+const tokensByPattern = new Map<string, string[]>();
+
+function patternTokens(pattern: string): string[] {
+  let tokens = tokensByPattern.get(pattern);
+  if (!tokens) {
+    tokens = pattern.split('-').map((part) => /^\{([a-z]+)\}$/.exec(part)?.[1]).filter((token): token is string => token !== undefined && NAME_PATTERN_TOKENS.includes(token));
+    tokensByPattern.set(pattern, tokens);
+  }
+  return tokens;
 }
 
 export interface WorkspaceInput {

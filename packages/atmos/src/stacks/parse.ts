@@ -12,7 +12,7 @@
 import * as jsyaml from 'js-yaml';
 import { CORE_SCHEMA, Type, YAMLException, load, type LoadOptions } from 'js-yaml';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
-import { AppendList, UNSET, YamlFunction, hasMergeMarkers, isPlainMap, markHoldsMergeMarkers, setLocation, type PlainMap } from './values';
+import { AppendList, UNSET, YamlFunction, hasMergeMarkers, isPlainMap, markHoldsMergeMarkers, setLocation, type PendingLocation, type PlainMap } from './values';
 
 /** Nodes the aliases of one document may expand to; far beyond any real manifest. */
 const MAX_ALIAS_EXPANSION = 100_000;
@@ -77,6 +77,9 @@ export function parseYaml(text: string, options: ParseOptions): unknown {
     throw yamlError(error, options);
   }
   if (value === undefined) return null;
+  // The post pass has work only with merge tags, aliases or placeholders; most manifests have
+  // none of them, and the pass walks every node twice.
+  if (!options.templateMarker && !text.includes('*') && !text.includes('!append') && !text.includes('!unset')) return value;
   return new PostPass(options, positions.placeholderStyles).run(value);
 }
 
@@ -101,14 +104,14 @@ class PositionRecorder {
     const start = this.starts.pop() ?? 0;
     const result = state.result;
     if (typeof result === 'object' && result !== null) {
-      if (result instanceof YamlFunction) result.location ??= this.location(start);
-      else if (!(result instanceof AppendList)) setLocation(result, this.location(start));
+      if (result instanceof YamlFunction) result.location ??= this.locationAt(start);
+      else if (!(result instanceof AppendList)) setLocation(result, new RecordedPosition(this, start));
     } else if (this.options.templateMarker && typeof result === 'string' && result.includes(this.options.templateMarker)) {
       this.placeholderStyles.set(result, styleAt(this.text, start));
     }
   };
 
-  private location(offset: number): SourceLocation {
+  locationAt(offset: number): SourceLocation {
     // Skip to the node itself (js-yaml reports the position before the whitespace, and for a
     // block value before the line break and any comment lines).
     for (;;) {
@@ -124,6 +127,18 @@ class PositionRecorder {
       else high = mid - 1;
     }
     return { file: this.options.file, line: low + 1, column: offset - this.lineStarts[low] + 1 };
+  }
+}
+
+/** A node's start offset, made a line and column only when an error message needs it. */
+class RecordedPosition implements PendingLocation {
+  constructor(
+    private readonly recorder: PositionRecorder,
+    private readonly offset: number,
+  ) {}
+
+  resolve(): SourceLocation {
+    return this.recorder.locationAt(this.offset);
   }
 }
 

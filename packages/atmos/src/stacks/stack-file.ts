@@ -11,9 +11,9 @@
 import { relative } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { ManifestReader } from './manifests';
-import { resolveImport, readImportSpecs, type ImportResolution } from './imports';
-import { deepMerge, type ListMergeStrategy } from './merge';
-import { EMPTY_MAP, asMap, isPlainMap, setKey, type PlainMap } from './values';
+import { resolveImport, readImportSpecs, type ImportResolution, type ResolvedImport } from './imports';
+import { deepMerge, mergeKeepingMarkers, type ListMergeStrategy } from './merge';
+import { EMPTY_MAP, asMap, isEmptyMap, isPlainMap, setKey, type PlainMap } from './values';
 
 export interface ManifestLayer {
   file: string;
@@ -24,7 +24,10 @@ export interface ManifestLayer {
 export interface StackFile {
   file: string;
   layers: ManifestLayer[];
-  /** All layers merged: globals, `terraform:` and `components:` of the whole stack. */
+  /**
+   * All layers merged: globals, `terraform:` and `components:` of the whole stack. Markers with
+   * nothing under them yet (`!append`, `!unset`) are kept for the instance merge.
+   */
   merged: PlainMap;
   /** Every manifest imported (directly or not), in first-seen order, without the stack file itself. */
   imports: string[];
@@ -36,6 +39,47 @@ export interface StackFile {
 
 export interface StackFileOptions extends ImportResolution {
   listMergeStrategy: ListMergeStrategy;
+  /**
+   * Resolved imports per loaded manifest (the reader returns the same object for the same file
+   * and context), shared by the stacks of one run: a catalog imported by every stack has its
+   * import list read and resolved once.
+   */
+  resolvedImports?: Map<PlainMap, ResolvedImport[]>;
+  /** Import closures shared by the stacks of one run (see ImportClosures). */
+  closures?: ImportClosures;
+}
+
+/** What visiting one manifest adds to a stack, in order. */
+interface Closure {
+  /** The manifest's import closure as merge layers, its own layer last. */
+  layers: ManifestLayer[];
+  /** The files imported below it, in first-seen order (each import before its own imports). */
+  imports: string[];
+  /** Glob patterns of the imports below it, in order. */
+  patterns: string[];
+  /** The manifest and every file below it, to find a cycle through the files importing it. */
+  files: ReadonlySet<string>;
+}
+
+/**
+ * A manifest imported with the same context under the same overrides adds the same layers
+ * wherever it is imported: a stack's catalog, mixins and defaults are visited once per run, not
+ * once per stack (a stack's closure visits a hundred manifests or more, most shared).
+ */
+export class ImportClosures {
+  private readonly byManifest = new Map<PlainMap, Map<PlainMap, Map<string, Closure>>>();
+
+  get(manifest: PlainMap, overrides: PlainMap, contextKey: string): Closure | undefined {
+    return this.byManifest.get(manifest)?.get(overrides)?.get(contextKey);
+  }
+
+  set(manifest: PlainMap, overrides: PlainMap, contextKey: string, closure: Closure): void {
+    let byOverrides = this.byManifest.get(manifest);
+    if (!byOverrides) this.byManifest.set(manifest, (byOverrides = new Map()));
+    let byContext = byOverrides.get(overrides);
+    if (!byContext) byOverrides.set(overrides, (byContext = new Map()));
+    byContext.set(contextKey, closure);
+  }
 }
 
 interface Visit {
@@ -48,22 +92,24 @@ interface Visit {
 }
 
 export function processStackFile(file: string, reader: ManifestReader, options: StackFileOptions): StackFile {
-  const layers: ManifestLayer[] = [];
-  const imports = new Set<string>();
-  const importPatterns = new Set<string>();
-
-  const visit = ({ file: current, context, skipTemplatesProcessing, ignoreMissingTemplateValues, parentOverrides, chain }: Visit): void => {
+  const visit = ({ file: current, context, skipTemplatesProcessing, ignoreMissingTemplateValues, parentOverrides, chain }: Visit): Closure => {
     if (chain.includes(current)) throw cycleError([...chain, current], options.rootPath);
     const manifest = reader.load({ file: current, context, skipTemplatesProcessing, ignoreMissingTemplateValues });
+    const contextKey = context ? JSON.stringify(context) : '';
+    const cached = options.closures?.get(manifest, parentOverrides, contextKey);
+    // A cached closure holding a file that imports this one is a cycle: visit again to report it.
+    if (cached && !chain.some((ancestor) => cached.files.has(ancestor))) return cached;
+
     const overrides = overridesInForce(manifest, parentOverrides, options.listMergeStrategy);
-    for (const spec of readImportSpecs(manifest, current)) {
-      const resolved = resolveImport(spec, current, options);
-      resolved.patterns.forEach((pattern) => importPatterns.add(pattern));
+    const files = new Set([current]);
+    const closure: Closure = { layers: [], imports: [], patterns: [], files };
+    for (const resolved of importsOf(manifest, current, options)) {
+      const spec = resolved.spec;
+      closure.patterns.push(...resolved.patterns);
       // The importing chain's context wins over the import's own (Atmos merges [import.context, parentContext]).
       const childContext = spec.context ? (context ? deepMerge([spec.context, context], options.listMergeStrategy) : spec.context) : context;
       for (const imported of resolved.files) {
-        imports.add(imported);
-        visit({
+        const child = visit({
           file: imported,
           context: childContext,
           skipTemplatesProcessing: spec.skipTemplatesProcessing,
@@ -71,21 +117,38 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
           parentOverrides: overrides,
           chain: [...chain, current],
         });
+        closure.imports.push(imported, ...child.imports);
+        closure.patterns.push(...child.patterns);
+        closure.layers.push(...child.layers);
+        for (const below of child.files) files.add(below);
       }
     }
-    layers.push({ file: current, config: attachOverrides(manifest, overrides) });
+    closure.layers.push({ file: current, config: attachOverrides(manifest, overrides) });
+    // The stack file's own closure is never shared; the others are.
+    if (chain.length > 0) options.closures?.set(manifest, parentOverrides, contextKey, closure);
+    return closure;
   };
 
-  visit({ file, parentOverrides: EMPTY_MAP, chain: [] });
-  imports.delete(file);
+  const { layers, imports, patterns } = visit({ file, parentOverrides: EMPTY_MAP, chain: [] });
+  const imported = new Set(imports);
+  imported.delete(file);
   return {
     file,
     layers,
-    merged: deepMerge(layers.map((layer) => layer.config), options.listMergeStrategy),
-    imports: [...imports],
-    importPatterns: [...importPatterns],
-    includedFiles: [...new Set(layers.flatMap((layer) => reader.includesOf(layer.file)))],
+    merged: mergeKeepingMarkers(layers.map((layer) => layer.config), options.listMergeStrategy),
+    imports: [...imported],
+    importPatterns: [...new Set(patterns)],
+    includedFiles: [...new Set([...new Set(layers.map((layer) => layer.file))].flatMap((manifest) => reader.includesOf(manifest)))],
   };
+}
+
+function importsOf(manifest: PlainMap, file: string, options: StackFileOptions): ResolvedImport[] {
+  let resolved = options.resolvedImports?.get(manifest);
+  if (!resolved) {
+    resolved = readImportSpecs(manifest, file).map((spec) => resolveImport(spec, file, options));
+    options.resolvedImports?.set(manifest, resolved);
+  }
+  return resolved;
 }
 
 /** This manifest's own `overrides` and `terraform.overrides`, under those of the files importing it. */
@@ -97,7 +160,7 @@ function overridesInForce(manifest: PlainMap, parentOverrides: PlainMap, strateg
 
 function attachOverrides(manifest: PlainMap, overrides: PlainMap): PlainMap {
   const terraformComponents = asMap(asMap(manifest.components).terraform);
-  if (Object.keys(overrides).length === 0 || Object.keys(terraformComponents).length === 0) return manifest;
+  if (isEmptyMap(overrides) || isEmptyMap(terraformComponents)) return manifest;
   const withOverrides: PlainMap = {};
   for (const [name, section] of Object.entries(terraformComponents)) {
     setKey(withOverrides, name, isPlainMap(section) ? { ...section, overrides } : section);

@@ -11,7 +11,7 @@
  * results and error messages are always those of rendering the text.
  */
 import { parseManifest, parseYaml, TemplateScalar } from './parse';
-import { AppendList, YamlFunction, hasMergeMarkers, isPlainMap, locationOf, markHoldsMergeMarkers, setKey, setLocation, type PlainMap } from './values';
+import { AppendList, YamlFunction, hasMergeMarkers, hasOwn, isPlainMap, locationOf, markHoldsMergeMarkers, setKey, setLocation, type PlainMap } from './values';
 
 const MARKER = 'ATMOSTPL';
 const CONTROL_ACTION = /^\s*(if|else|end|range|with|define|template|block|break|continue)\b/;
@@ -20,6 +20,10 @@ export interface CompiledManifest {
   tree: PlainMap;
   /** The action text (with delimiters) of each placeholder. */
   actions: string[];
+  /** The maps and lists of the tree with a placeholder somewhere below them; the rest is shared by every rendering. */
+  templated: ReadonlySet<object>;
+  /** Text with placeholders -> the template it stands for, filled in by the renderings. */
+  templates: Map<string, string>;
 }
 
 /** Thrown inside rendering to take the exact path. */
@@ -53,27 +57,37 @@ export function compileTemplateManifest(text: string, file: string, [left, right
   }
   // An action in a comment is rendered (and can fail) on the exact path: require every one to be in the tree.
   const seen = new Set<number>();
-  collectPlaceholders(tree, seen);
-  return seen.size === actions.length ? { tree, actions } : undefined;
+  const templated = new Set<object>();
+  collectPlaceholders(tree, seen, templated);
+  return seen.size === actions.length ? { tree, actions, templated, templates: new Map() } : undefined;
 }
 
 /** The manifest for one context, or undefined to take the exact path. */
 export function renderCompiledManifest(compiled: CompiledManifest, render: (template: string) => string, file: string): PlainMap | undefined {
   try {
-    return new Renderer(compiled.actions, render, file).value(compiled.tree) as PlainMap;
+    return new Renderer(compiled, render, file).value(compiled.tree) as PlainMap;
   } catch {
     return undefined;
   }
 }
 
 class Renderer {
+  private readonly actions: string[];
+  private readonly templated: ReadonlySet<object>;
+  private readonly templates: Map<string, string>;
+
   constructor(
-    private readonly actions: string[],
+    compiled: CompiledManifest,
     private readonly render: (template: string) => string,
     private readonly file: string,
-  ) {}
+  ) {
+    this.actions = compiled.actions;
+    this.templated = compiled.templated;
+    this.templates = compiled.templates;
+  }
 
   value(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) return value;
     if (value instanceof TemplateScalar) return this.scalar(value);
     if (value instanceof YamlFunction) {
       if (!value.args.includes(MARKER)) return value;
@@ -81,6 +95,7 @@ class Renderer {
       if (/[\n\r]/.test(rendered)) throw new GiveUp();
       return value.withArgs(rendered.trim());
     }
+    if (!this.templated.has(value)) return value;
     if (value instanceof AppendList) {
       const items = this.list(value.items);
       return items === value.items ? value : new AppendList(items);
@@ -102,15 +117,23 @@ class Renderer {
   }
 
   private map(map: PlainMap): PlainMap {
-    const entries = Object.entries(map).map(([key, item]) => [key.includes(MARKER) ? this.plainText(this.text(key)) : key, this.value(item)] as const);
     const keys = Object.keys(map);
-    if (entries.every(([key, item], i) => key === keys[i] && item === map[keys[i]])) return map;
-    const result: PlainMap = {};
-    for (const [key, item] of entries) {
+    let result: PlainMap | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const item = map[key];
+      const renderedKey = key.includes(MARKER) ? this.plainText(this.text(key)) : key;
+      const rendered = this.value(item);
+      if (!result) {
+        if (renderedKey === key && rendered === item) continue;
+        result = {};
+        for (let j = 0; j < i; j++) setKey(result, keys[j], map[keys[j]]);
+      }
       // Two keys rendering to the same text is a duplicate-key error on the exact path.
-      if (Object.prototype.hasOwnProperty.call(result, key)) throw new GiveUp();
-      setKey(result, key, item);
+      if (hasOwn(result, renderedKey)) throw new GiveUp();
+      setKey(result, renderedKey, rendered);
     }
+    if (!result) return map;
     this.keepMetadata(map, result);
     return result;
   }
@@ -134,7 +157,11 @@ class Renderer {
 
   /** The text with every placeholder replaced by its action, rendered. */
   private text(withPlaceholders: string): string {
-    const template = withPlaceholders.replace(/ATMOSTPL(\d+)X/g, (_, i: string) => this.actions[Number(i)]);
+    let template = this.templates.get(withPlaceholders);
+    if (template === undefined) {
+      template = withPlaceholders.replace(/ATMOSTPL(\d+)X/g, (_, i: string) => this.actions[Number(i)]);
+      this.templates.set(withPlaceholders, template);
+    }
     return this.render(template);
   }
 
@@ -156,6 +183,9 @@ class Renderer {
 function typedPlain(text: string, file: string): unknown {
   if (text === '') return null;
   if (!/^[-+.0-9~nNtTfF]/.test(text)) return text;
+  // Most rendered scalars are small decimal integers: typed here without a parser run (the
+  // bound keeps them exact; anything else, leading zeros included, goes to the parser).
+  if (/^(?:0|-?[1-9][0-9]{0,14})$/.test(text)) return Number(text);
   return parseYaml(text, { file });
 }
 
@@ -163,18 +193,28 @@ function placeholder(index: number): string {
   return `${MARKER}${index}X`;
 }
 
-function collectPlaceholders(value: unknown, seen: Set<number>): void {
-  const scan = (text: string) => {
-    for (const match of text.matchAll(/ATMOSTPL(\d+)X/g)) seen.add(Number(match[1]));
+/** Records the placeholder numbers in a value and the containers holding any; true if this value holds one. */
+function collectPlaceholders(value: unknown, seen: Set<number>, templated: Set<object>): boolean {
+  const scan = (text: string): boolean => {
+    let found = false;
+    for (const match of text.matchAll(/ATMOSTPL(\d+)X/g)) {
+      seen.add(Number(match[1]));
+      found = true;
+    }
+    return found;
   };
-  if (value instanceof TemplateScalar) scan(value.text);
-  else if (value instanceof YamlFunction) scan(value.args);
-  else if (value instanceof AppendList) value.items.forEach((item) => collectPlaceholders(item, seen));
-  else if (Array.isArray(value)) value.forEach((item) => collectPlaceholders(item, seen));
+  let holds = false;
+  if (value instanceof TemplateScalar) return scan(value.text);
+  if (value instanceof YamlFunction) holds = scan(value.args);
+  else if (value instanceof AppendList) holds = value.items.map((item) => collectPlaceholders(item, seen, templated)).some(Boolean);
+  else if (Array.isArray(value)) holds = value.map((item) => collectPlaceholders(item, seen, templated)).some(Boolean);
   else if (isPlainMap(value)) {
     for (const [key, item] of Object.entries(value)) {
-      scan(key);
-      collectPlaceholders(item, seen);
+      const inKey = scan(key);
+      const inItem = collectPlaceholders(item, seen, templated);
+      holds = holds || inKey || inItem;
     }
   }
+  if (holds && typeof value === 'object' && value !== null) templated.add(value);
+  return holds;
 }

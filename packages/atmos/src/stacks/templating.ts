@@ -16,6 +16,11 @@ export interface SectionTemplateOptions {
   evaluations: number;
   env?: Record<string, string | undefined>;
   functions?: Record<string, TemplateFunction>;
+  /**
+   * Per top-level key of the section (`vars`, `settings`, ...), the keys of its map that may
+   * hold a template (see template-keys.ts); the others are known to hold none and are skipped.
+   */
+  templateKeys?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Thrown with the template text so the caller can find which manifest wrote it. */
@@ -39,9 +44,12 @@ export function renderSectionTemplates(section: PlainMap, options: SectionTempla
   let current = section;
   for (let pass = 0; pass < Math.max(1, options.evaluations); pass++) {
     let rendered: PlainMap | undefined;
-    for (const [key, value] of Object.entries(current)) {
+    for (const key of Object.keys(current)) {
       if (DERIVED_KEYS.has(key)) continue;
-      const next = renderValue(value, section, options);
+      const value = current[key];
+      // Later passes render what the first produced, which the key lists know nothing of.
+      const templateKeys = pass === 0 ? options.templateKeys?.[key] : undefined;
+      const next = templateKeys && isPlainMap(value) ? renderMap(value, section, options, templateKeys) : renderValue(value, section, options);
       if (next !== value) setKey((rendered ??= { ...current }), key, next);
     }
     if (!rendered) break;
@@ -65,37 +73,47 @@ export function renderAroundExpressions(text: string, render: (text: string) => 
 function renderValue(value: unknown, context: PlainMap, options: SectionTemplateOptions): unknown {
   if (typeof value === 'string') return hasTemplate(value, options.delimiters) ? renderOne(value, context, options) : value;
   if (value instanceof YamlFunction) {
-    // `!literal` exists to keep its text away from template rendering.
-    if (value.tag === '!literal' || !hasTemplate(value.args, options.delimiters)) return value;
-    return value.withArgs(renderOne(value.args, context, options));
+    return rendersArgs(value, options.delimiters) ? value.withArgs(renderOne(value.args, context, options)) : value;
   }
   if (Array.isArray(value)) {
     let result: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const rendered = renderValue(item, context, options);
-      if (rendered !== item) (result ??= value.slice())[i] = rendered;
-    });
-    return result ?? value;
-  }
-  if (isPlainMap(value)) {
-    let result: PlainMap | undefined;
-    const keys = Object.keys(value);
-    for (const key of keys) {
-      const item = value[key];
-      const renderedKey = hasTemplate(key, options.delimiters) ? renderOne(key, context, options) : key;
-      const rendered = renderValue(item, context, options);
-      if (rendered !== item || renderedKey !== key) {
-        if (!result) {
-          result = {};
-          for (const k of keys) setKey(result, k, value[k]);
-        }
-        if (renderedKey !== key) delete result[key];
-        setKey(result, renderedKey, rendered);
-      }
+    for (let i = 0; i < value.length; i++) {
+      const rendered = renderValue(value[i], context, options);
+      if (rendered !== value[i]) (result ??= value.slice())[i] = rendered;
     }
     return result ?? value;
   }
+  if (isPlainMap(value)) return renderMap(value, context, options);
   return value;
+}
+
+/** Whether the template pass renders a function's arguments: `!literal` exists to keep its text away from it. */
+export function rendersArgs(fn: YamlFunction, delimiters: [string, string]): boolean {
+  return fn.tag !== '!literal' && hasTemplate(fn.args, delimiters);
+}
+
+/**
+ * Renders a map's keys and values copy-on-write; with `onlyKeys`, visits just those keys (in the
+ * map's order, as a full visit would), the others being known to hold no template.
+ */
+function renderMap(map: PlainMap, context: PlainMap, options: SectionTemplateOptions, onlyKeys?: readonly string[]): PlainMap {
+  if (onlyKeys?.length === 0) return map;
+  let result: PlainMap | undefined;
+  const keys = Object.keys(map);
+  for (const key of keys) {
+    if (onlyKeys && !onlyKeys.includes(key)) continue;
+    const item = map[key];
+    const renderedKey = hasTemplate(key, options.delimiters) ? renderOne(key, context, options) : key;
+    const rendered = renderValue(item, context, options);
+    if (rendered === item && renderedKey === key) continue;
+    if (!result) {
+      result = {};
+      for (const k of keys) setKey(result, k, map[k]);
+    }
+    if (renderedKey !== key) delete result[key];
+    setKey(result, renderedKey, rendered);
+  }
+  return result ?? map;
 }
 
 function renderOne(template: string, context: PlainMap, options: SectionTemplateOptions): string {

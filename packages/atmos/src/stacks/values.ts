@@ -57,21 +57,45 @@ export function asMap(value: unknown): PlainMap {
 
 export const EMPTY_MAP: PlainMap = Object.freeze({}) as PlainMap;
 
+/** Own keys only: a key named like an Object.prototype member (`toString`) is not "in" a map that lacks it. */
+export function hasOwn(map: PlainMap, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
+}
+
+/** Whether a map has any key, without building the key list (asked per instance). */
+export function isEmptyMap(map: PlainMap): boolean {
+  for (const key in map) if (hasOwn(map, key)) return false;
+  return true;
+}
+
 /** Sets a key on a fresh object without tripping over `__proto__`. */
 export function setKey(target: PlainMap, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
-/** Source positions of parsed maps and lists, for error messages. */
-const locations = new WeakMap<object, SourceLocation>();
+/** Turns a recorded position into a location, when an error asks for it. */
+export interface PendingLocation {
+  resolve(): SourceLocation;
+}
 
-export function setLocation(value: object, location: SourceLocation): void {
+/**
+ * Source positions of parsed maps and lists, for error messages. The parser records a pending
+ * position (line and column are worked out only for the few nodes an error message names).
+ */
+const locations = new WeakMap<object, SourceLocation | PendingLocation>();
+
+export function setLocation(value: object, location: SourceLocation | PendingLocation): void {
   locations.set(value, location);
 }
 
 export function locationOf(value: unknown): SourceLocation | undefined {
-  return typeof value === 'object' && value !== null ? locations.get(value) : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const location = locations.get(value);
+  if (location === undefined || !('resolve' in location)) return location;
+  const resolved = location.resolve();
+  locations.set(value, resolved);
+  return resolved;
 }
 
 /** Containers whose subtree holds an `AppendList` or `UNSET` and so must be normalised when merged. */
@@ -96,7 +120,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (isPlainMap(a) && isPlainMap(b)) {
     const keys = Object.keys(a);
     if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && deepEqual(a[key], b[key]));
+    return keys.every((key) => hasOwn(b, key) && deepEqual(a[key], b[key]));
   }
   return false;
 }
