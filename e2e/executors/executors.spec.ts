@@ -184,8 +184,8 @@ it('a component with a relative local module works, and the component folders ar
 });
 
 /** Starts `nx run <project>:apply --autoApprove` and waits until its terraform holds the state lock. */
-async function startHoldingLock(project: string, key: string): Promise<Started> {
-  const holder = startNx(ws, emu.endpoints, ['run', `${project}:apply`, '--autoApprove']);
+async function startHoldingLock(project: string, key: string, env: Record<string, string> = {}): Promise<Started> {
+  const holder = startNx(ws, emu.endpoints, ['run', `${project}:apply`, '--autoApprove'], env);
   started.push(holder);
   let exited = false;
   void holder.done.then(() => (exited = true));
@@ -244,26 +244,58 @@ it('the lock hint gives the holder\'s lock ID for force-unlock', () => {
   expect(lockFailureOutput).toContain(`nx run <project>:terraform -- force-unlock -force ${lockInfoId}`);
 });
 
-it('SIGINT to the nx process group during apply leaves no lock behind, and the next apply succeeds', async () => {
-  const key = stateKey('slow', 'sigint');
-  const apply = await startHoldingLock('slow-sigint', key); // terraform is applying: local-exec `sleep 60` runs
+/**
+ * Ctrl-C while terraform applies: `sleep 60` runs as the resource's local-exec provisioner, holding
+ * the state lock. Terraform's debug log (TF_LOG_PATH) shows how many interrupts it got.
+ */
+async function interruptApply(project: string, key: string, extraEnv: Record<string, string> = {}) {
+  const terraformLog = ws.path(`${project}.terraform.log`);
+  const apply = await startHoldingLock(project, key, { TF_LOG: 'debug', TF_LOG_PATH: terraformLog, ...extraEnv });
   const interruptedAt = Date.now();
   process.kill(-apply.pgid, 'SIGINT'); // what Ctrl-C in a terminal does
   const result = await apply.done;
   const exitMs = Date.now() - interruptedAt;
+  // Nothing of the interrupted run (terraform, the provisioner's sleep) lingers.
+  await waitUntil('the interrupted apply\'s processes to exit', () => processesInside(ws.root).length === 0, 10_000);
+  return { result, exitMs, terraformLog: fs.readFileSync(terraformLog, 'utf8') };
+}
+
+/** Terraform stopped on one interrupt, saved the interrupted create (tainted) and released the lock. */
+async function expectGracefulStop(key: string, terraformLog: string) {
+  expect(terraformLog.match(/Stop called, initiating interrupt sequence/g)).toHaveLength(1);
+  // A second interrupt makes terraform abandon the run ("Two interrupts received... data loss").
+  expect(terraformLog.match(/forcefully canceled/g) ?? []).toEqual([]);
+  expect(await lockIds(ddb)).not.toContain(lockId(key));
+  const state = await readStateObject(s3, key);
+  expect(state?.resources.map((r) => `${r.type}.${r.name}:${r.instances[0]?.status}`)).toEqual(['terraform_data.x:tainted']);
+}
+
+// Regression (packages/atmos/src/terraform/process.ts): terraform ran inside the executor's process
+// group and tree. Ctrl-C reached it from the terminal and again from the executor's forwarding (and
+// from nx's tree kill), and the second interrupt made terraform abandon the run; once it was
+// mid-upload of the state, leaving a truncated state object ("unexpected EOF" on the next run).
+it('SIGINT to the nx process group during apply: terraform gets one interrupt, saves its state and releases the lock; the next apply succeeds', async () => {
+  const key = stateKey('slow', 'sigint');
+  const { result, exitMs, terraformLog } = await interruptApply('slow-sigint', key);
   expect(result.exitCode === 0).toBe(false);
   expect(exitMs).toBeLessThan(30_000); // it did not sit out the 60 s provisioner
-  // When nx has exited, terraform has released the lock...
-  expect(await lockIds(ddb)).not.toContain(lockId(key));
-  // ...and nothing of the interrupted group (terraform, the provisioner's sleep) lingers.
-  await waitUntil('the interrupted apply\'s processes to exit', () => processesInside(ws.root).length === 0, 10_000);
+  await expectGracefulStop(key, terraformLog);
 
   editStack('stacks/orgs/sigint.yaml', (t) => t.replace('sleep_seconds: 60', 'sleep_seconds: 0'));
   const again = expectOk(await run(['run', 'slow-sigint:apply', '--autoApprove']));
   expect(again.output).toMatch(/Apply complete!/);
   expect(await lockIds(ddb)).not.toContain(lockId(key));
   const state = await readStateObject(s3, key);
-  expect(state?.resources.map((r) => `${r.type}.${r.name}`)).toEqual(['terraform_data.x']);
+  expect(state?.resources.map((r) => `${r.type}.${r.name}:${r.instances[0]?.status ?? 'ok'}`)).toEqual(['terraform_data.x:ok']);
+});
+
+// nx gives a task's process tree NX_PROCESS_KILL_GRACE_PERIOD (default 5 s) after its SIGTERM, then
+// SIGKILLs the tree. Terraform runs outside that tree, so even a 1 ms grace cannot kill it mid-stop.
+it('nx SIGKILLing the task\'s process tree right after Ctrl-C cannot take terraform down: it still stops gracefully', async () => {
+  const key = stateKey('slow', 'sigkill');
+  const { result, terraformLog } = await interruptApply('slow-sigkill', key, { NX_PROCESS_KILL_GRACE_PERIOD: '1' });
+  expect(result.exitCode === 0).toBe(false);
+  await expectGracefulStop(key, terraformLog);
 });
 
 it('a locked component (metadata.locked: true) refuses apply, destroy and state rm, but state list works', async () => {

@@ -4,7 +4,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 export interface StateJson {
   serial: number;
   lineage: string;
-  resources: Array<{ mode: string; type: string; name: string; module?: string; instances: Array<{ attributes: Record<string, unknown> }> }>;
+  resources: Array<{ mode: string; type: string; name: string; module?: string; instances: Array<{ attributes: Record<string, unknown>; status?: string }> }>;
   outputs: Record<string, { value: unknown; type?: unknown; sensitive?: boolean }>;
 }
 

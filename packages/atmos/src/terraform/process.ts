@@ -1,10 +1,20 @@
 /**
  * The only place that spawns terraform. Output streams live (tee'd to our stdout/stderr) while
- * the tail of stderr is kept to explain failures. Ctrl-C / SIGTERM are forwarded and we wait for
- * terraform to exit, so it can release its state lock; a second Ctrl-C is forwarded too (the
- * user's choice to abort harder).
+ * the tail of stderr is kept to explain failures.
+ *
+ * Interrupts: terraform runs in its own process group, started through detached-runner.ts so that
+ * it is not inside our process tree either (see there why nx's tree kill must not reach it). The
+ * first Ctrl-C / SIGTERM / SIGHUP we get is passed on as one SIGINT to that group — terraform,
+ * its provisioners and providers, as a terminal would — and we wait for terraform to exit, so it
+ * saves its state and releases the lock. The same interrupt often reaches us twice at once (from
+ * the terminal and from nx's kill); only a signal after INTERRUPT_BURST_MS counts as a second
+ * Ctrl-C, the user's choice to abort harder, and is passed on too. If we are killed meanwhile,
+ * terraform finishes its graceful stop on its own.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunnerReport } from './detached-runner';
 
 export interface TerraformRun {
   binary: string;
@@ -33,39 +43,126 @@ export interface TerraformResult {
 const STDERR_TAIL = 64 * 1024;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+const INTERRUPT_BURST_MS = 2_000;
+
+/**
+ * `sh -c` starts the runner in the background and exits at once, which reparents the runner away
+ * from us. Background jobs of a non-interactive shell read /dev/null, hence stdin saved on fd 5.
+ */
+const LAUNCH_IN_BACKGROUND = 'exec 5<&0; "$0" "$@" 0<&5 5<&- &';
+
+/** The runner is compiled beside this module; specs running from src/ use the build (npm test builds first). */
+function runnerScript(): string {
+  const beside = path.join(__dirname, 'detached-runner.js');
+  return fs.existsSync(beside) ? beside : path.resolve(__dirname, '../../dist/terraform/detached-runner.js');
+}
+
 export function runTerraform(run: TerraformRun): Promise<TerraformResult> {
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
-    const child = spawn(run.binary, run.args, { cwd: run.cwd, env: definedOnly(run.env), stdio: ['inherit', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', LAUNCH_IN_BACKGROUND, process.execPath, runnerScript(), run.binary, ...run.args], {
+      cwd: run.cwd,
+      env: definedOnly(run.env),
+      stdio: ['inherit', 'pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const group = child.pid;
     let stdout = '';
     let stderrTail = '';
+    let exit: Extract<RunnerReport, { exitCode: number | null }> | undefined;
+    let spawnError: Extract<RunnerReport, { spawnError: string }> | undefined;
     const writeOut = lineWriter(run.stdout ?? ((c) => process.stdout.write(c)), run.mask);
     const writeErr = lineWriter(run.stderr ?? ((c) => process.stderr.write(c)), run.mask);
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       if (run.captureStdout) stdout += chunk.toString('utf8');
       else writeOut.write(chunk.toString('utf8'));
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
       writeErr.write(chunk.toString('utf8'));
     });
-    const forward = (signal: NodeJS.Signals) => {
-      if (child.exitCode === null) child.kill(signal);
-    };
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+
+    const interrupts = interruptForwarder(group);
+    readReports(child.stdio[3] as NodeJS.ReadableStream, (message) => {
+      if ('pid' in message) interrupts.terraformStarted();
+      else if ('spawnError' in message) spawnError = message;
+      else exit = message;
+    });
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, interrupts.forward);
     const cleanup = () => {
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, interrupts.forward);
+      interrupts.stop();
     };
     child.on('error', (error) => {
       cleanup();
       reject(error);
     });
-    child.on('close', (code, signal) => {
+    // 'close' waits for every holder of our pipes, i.e. for the runner, not just the shell.
+    child.on('close', () => {
       writeOut.flush();
       writeErr.flush();
       cleanup();
-      resolvePromise({ exitCode: code ?? 1, signal: signal ?? undefined, stdout, stderrTail, durationMs: Date.now() - started });
+      if (spawnError) {
+        reject(Object.assign(new Error(`cannot run ${run.binary}: ${spawnError.spawnError}`), { code: spawnError.code }));
+        return;
+      }
+      resolvePromise({
+        exitCode: exit?.exitCode ?? 1,
+        signal: exit?.signal ?? undefined,
+        stdout,
+        stderrTail,
+        durationMs: Date.now() - started,
+      });
     });
+  });
+}
+
+/**
+ * Passes interrupts on to terraform's process group: the first at once (or as soon as terraform
+ * runs), repeats within INTERRUPT_BURST_MS of the last one sent never (they are the same Ctrl-C).
+ */
+function interruptForwarder(group: number | undefined) {
+  let running = false;
+  let pending = false;
+  let stopped = false;
+  let lastSentAt = -Infinity;
+  const send = () => {
+    pending = false;
+    lastSentAt = Date.now();
+    try {
+      if (group !== undefined) process.kill(-group, 'SIGINT');
+    } catch {
+      // The group is gone: terraform has exited already.
+    }
+  };
+  return {
+    forward: () => {
+      if (stopped || Date.now() - lastSentAt < INTERRUPT_BURST_MS) return;
+      if (running) send();
+      else pending = true;
+    },
+    terraformStarted: () => {
+      running = true;
+      if (pending && !stopped) send();
+    },
+    stop: () => {
+      stopped = true;
+    },
+  };
+}
+
+/** Calls `onReport` for each JSON line the runner writes on its report pipe. */
+function readReports(pipe: NodeJS.ReadableStream, onReport: (message: RunnerReport) => void): void {
+  let buffered = '';
+  pipe.setEncoding('utf8');
+  pipe.on('data', (text: string) => {
+    buffered += text;
+    let end: number;
+    while ((end = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      if (line) onReport(JSON.parse(line) as RunnerReport);
+    }
   });
 }
 
