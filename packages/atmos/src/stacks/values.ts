@@ -81,20 +81,23 @@ export interface PendingLocation {
 
 /**
  * Source positions of parsed maps and lists, for error messages. The parser records a pending
- * position (line and column are worked out only for the few nodes an error message names).
+ * position (line and column are worked out only for the few nodes an error message names). It is
+ * kept on the node under a symbol, non-enumerable, so keys, spreads and JSON never see it: a
+ * WeakMap entry per node cost twice as much to set and more in every GC.
  */
-const locations = new WeakMap<object, SourceLocation | PendingLocation>();
+const LOCATION: unique symbol = Symbol('atmos.location');
+type Located = { [LOCATION]?: SourceLocation | PendingLocation };
 
 export function setLocation(value: object, location: SourceLocation | PendingLocation): void {
-  locations.set(value, location);
+  Object.defineProperty(value, LOCATION, { value: location, writable: true });
 }
 
 export function locationOf(value: unknown): SourceLocation | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const location = locations.get(value);
+  const location = (value as Located)[LOCATION];
   if (location === undefined || !('resolve' in location)) return location;
   const resolved = location.resolve();
-  locations.set(value, resolved);
+  (value as Located)[LOCATION] = resolved;
   return resolved;
 }
 
@@ -154,8 +157,8 @@ export function mapLeaves(value: unknown, fn: (leaf: unknown) => unknown): unkno
 }
 
 function keepMetadata<T extends object>(from: object, to: T): T {
-  const location = locations.get(from);
-  if (location) locations.set(to, location);
+  const location = (from as Located)[LOCATION];
+  if (location) setLocation(to, location);
   if (holdsMergeMarkers.has(from)) holdsMergeMarkers.add(to);
   return to;
 }
