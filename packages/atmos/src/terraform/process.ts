@@ -42,7 +42,7 @@ export interface TerraformResult {
 
 const STDERR_TAIL = 64 * 1024;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
+/** Signals closer than this to the last interrupt passed on are the same Ctrl-C arriving by another path. */
 const INTERRUPT_BURST_MS = 2_000;
 
 /**
