@@ -8,15 +8,23 @@
  * a shell that exits at once (see process.ts), this runner is reparented away from the executor,
  * so nx can only reach the executor, and terraform gets exactly the interrupts we send it.
  *
- * It relays terraform's stdout/stderr to its own, and keeps draining them when the executor is gone
- * (a terraform writing to a closed pipe would die of SIGPIPE before saving its state). On fd 3 it
- * reports, one JSON object per line: `{"pid"}` once terraform runs, then `{"exitCode","signal"}`,
- * or `{"spawnError","code"}` when terraform could not start.
+ * It reads what to run from fd 4 (a RunnerRequest as JSON), relays terraform's stdout/stderr to its
+ * own, and keeps draining them when the executor is gone (a terraform writing to a closed pipe would
+ * die of SIGPIPE before saving its state). On fd 3 it reports, one JSON object per line: `{"pid"}`
+ * once terraform runs, then `{"exitCode","signal"}`, or `{"spawnError","code"}` when terraform
+ * could not start. Node opens inherited descriptors above 2 close-on-exec, so terraform and its
+ * provisioners never hold fds 3 and 4 (a lingering provisioner cannot keep the executor waiting).
  *
- * Usage: node detached-runner.js <binary> [args...]  (cwd and env are terraform's)
+ * Usage: node detached-runner.js  (cwd is terraform's; fd 4 carries binary, args and environment)
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+
+export interface RunnerRequest {
+  binary: string;
+  args: string[];
+  env: Record<string, string>;
+}
 
 export type RunnerReport =
   | { pid: number }
@@ -24,6 +32,7 @@ export type RunnerReport =
   | { spawnError: string; code?: string };
 
 const REPORT_FD = 3;
+const REQUEST_FD = 4;
 
 function report(message: RunnerReport): void {
   try {
@@ -42,13 +51,13 @@ function relayTo(stream: NodeJS.WriteStream): (chunk: Buffer) => void {
   };
 }
 
-function main(argv: string[]): void {
-  const [binary, ...args] = argv;
+function main(): void {
+  const { binary, args, env } = JSON.parse(fs.readFileSync(REQUEST_FD, 'utf8')) as RunnerRequest;
   // Interrupts for this process group are meant for terraform (which gets them too); the relay
   // itself must live until terraform has exited.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);
 
-  const child = spawn(binary, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, { env, stdio: ['inherit', 'pipe', 'pipe'] });
   const toStdout = relayTo(process.stdout);
   const toStderr = relayTo(process.stderr);
   child.stdout.on('data', toStdout);
@@ -64,4 +73,4 @@ function main(argv: string[]): void {
   });
 }
 
-main(process.argv.slice(2));
+main();

@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunnerReport } from './detached-runner';
+import type { RunnerReport, RunnerRequest } from './detached-runner';
 
 export interface TerraformRun {
   binary: string;
@@ -38,6 +38,8 @@ export interface TerraformResult {
   stderrTail: string;
   /** Milliseconds between spawning and exit. */
   durationMs: number;
+  /** This process was interrupted during (or before) the run; the exit code is then never 0. */
+  interrupted?: boolean;
 }
 
 const STDERR_TAIL = 64 * 1024;
@@ -48,8 +50,10 @@ const INTERRUPT_BURST_MS = 2_000;
 /**
  * `sh -c` starts the runner in the background and exits at once, which reparents the runner away
  * from us. Background jobs of a non-interactive shell read /dev/null, hence stdin saved on fd 5.
+ * What to run, and terraform's environment, go to the runner on fd 4, never through the shell:
+ * sh drops environment variables whose names are not shell names (`TF_VAR_my-var`).
  */
-const LAUNCH_IN_BACKGROUND = 'exec 5<&0; "$0" "$@" 0<&5 5<&- &';
+const LAUNCH_IN_BACKGROUND = 'exec 5<&0; "$0" "$1" 0<&5 5<&- &';
 
 /** The runner is compiled beside this module; specs running from src/ use the build (npm test builds first). */
 function runnerScript(): string {
@@ -57,16 +61,30 @@ function runnerScript(): string {
   return fs.existsSync(beside) ? beside : path.resolve(__dirname, '../../dist/terraform/detached-runner.js');
 }
 
+/**
+ * Once this process was interrupted, no terraform run starts any more, and a run that ignored the
+ * interrupt (`workspace select` does) still counts as interrupted: an executor must not go on to
+ * its next step (say, the apply after the workspace selection), least of all out of nx's reach.
+ */
+let interrupted = false;
+
+const INTERRUPTED_EXIT_CODE = 130;
+
 export function runTerraform(run: TerraformRun): Promise<TerraformResult> {
+  if (interrupted) {
+    process.stderr.write(`Interrupted: not starting terraform ${run.args[0] ?? ''}.\n`);
+    return Promise.resolve({ exitCode: INTERRUPTED_EXIT_CODE, signal: 'SIGINT', interrupted: true, stdout: '', stderrTail: '', durationMs: 0 });
+  }
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
-    const child = spawn('/bin/sh', ['-c', LAUNCH_IN_BACKGROUND, process.execPath, runnerScript(), run.binary, ...run.args], {
+    const child = spawn('/bin/sh', ['-c', LAUNCH_IN_BACKGROUND, process.execPath, runnerScript()], {
       cwd: run.cwd,
-      env: definedOnly(run.env),
-      stdio: ['inherit', 'pipe', 'pipe', 'pipe'],
+      env: {},
+      stdio: ['inherit', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    const group = child.pid;
+    const request: RunnerRequest = { binary: run.binary, args: run.args, env: definedOnly(run.env) };
+    (child.stdio[4] as NodeJS.WritableStream).end(JSON.stringify(request));
     let stdout = '';
     let stderrTail = '';
     let exit: Extract<RunnerReport, { exitCode: number | null }> | undefined;
@@ -82,7 +100,7 @@ export function runTerraform(run: TerraformRun): Promise<TerraformResult> {
       writeErr.write(chunk.toString('utf8'));
     });
 
-    const interrupts = interruptForwarder(group);
+    const interrupts = interruptForwarder(child.pid);
     readReports(child.stdio[3] as NodeJS.ReadableStream, (message) => {
       if ('pid' in message) interrupts.terraformStarted();
       else if ('spawnError' in message) spawnError = message;
@@ -106,9 +124,11 @@ export function runTerraform(run: TerraformRun): Promise<TerraformResult> {
         reject(Object.assign(new Error(`cannot run ${run.binary}: ${spawnError.spawnError}`), { code: spawnError.code }));
         return;
       }
+      const exitCode = exit?.exitCode ?? 1;
       resolvePromise({
-        exitCode: exit?.exitCode ?? 1,
+        exitCode: interrupts.received && exitCode === 0 ? INTERRUPTED_EXIT_CODE : exitCode,
         signal: exit?.signal ?? undefined,
+        interrupted: interrupts.received || undefined,
         stdout,
         stderrTail,
         durationMs: Date.now() - started,
@@ -125,6 +145,7 @@ function interruptForwarder(group: number | undefined) {
   let running = false;
   let pending = false;
   let stopped = false;
+  let received = false;
   let lastSentAt = -Infinity;
   const send = () => {
     pending = false;
@@ -136,8 +157,16 @@ function interruptForwarder(group: number | undefined) {
     }
   };
   return {
+    get received() {
+      return received;
+    },
     forward: () => {
       if (stopped || Date.now() - lastSentAt < INTERRUPT_BURST_MS) return;
+      if (!interrupted) {
+        process.stderr.write('\nInterrupted: terraform stops gracefully, saving its state and releasing its lock. ' +
+          `Interrupt again (after ${INTERRUPT_BURST_MS / 1000} s) to make it abort at once.\n`);
+      }
+      interrupted = received = true;
       if (running) send();
       else pending = true;
     },
@@ -151,7 +180,7 @@ function interruptForwarder(group: number | undefined) {
   };
 }
 
-/** Calls `onReport` for each JSON line the runner writes on its report pipe. */
+/** Calls `onReport` for each JSON line the runner writes on its report pipe (a line it cannot parse is skipped). */
 function readReports(pipe: NodeJS.ReadableStream, onReport: (message: RunnerReport) => void): void {
   let buffered = '';
   pipe.setEncoding('utf8');
@@ -161,7 +190,13 @@ function readReports(pipe: NodeJS.ReadableStream, onReport: (message: RunnerRepo
     while ((end = buffered.indexOf('\n')) >= 0) {
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 1);
-      if (line) onReport(JSON.parse(line) as RunnerReport);
+      let report: RunnerReport;
+      try {
+        report = JSON.parse(line) as RunnerReport;
+      } catch {
+        continue;
+      }
+      onReport(report);
     }
   });
 }
