@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { RunnerReport, RunnerRequest } from './detached-runner';
 
 export interface TerraformRun {
@@ -109,7 +110,6 @@ export function runTerraform(run: TerraformRun): Promise<TerraformResult> {
     for (const signal of FORWARDED_SIGNALS) process.on(signal, interrupts.forward);
     const cleanup = () => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, interrupts.forward);
-      interrupts.stop();
     };
     child.on('error', (error) => {
       cleanup();
@@ -144,7 +144,6 @@ export function runTerraform(run: TerraformRun): Promise<TerraformResult> {
 function interruptForwarder(group: number | undefined) {
   let running = false;
   let pending = false;
-  let stopped = false;
   let received = false;
   let lastSentAt = -Infinity;
   const send = () => {
@@ -161,7 +160,7 @@ function interruptForwarder(group: number | undefined) {
       return received;
     },
     forward: () => {
-      if (stopped || Date.now() - lastSentAt < INTERRUPT_BURST_MS) return;
+      if (Date.now() - lastSentAt < INTERRUPT_BURST_MS) return;
       if (!interrupted) {
         process.stderr.write('\nInterrupted: terraform stops gracefully, saving its state and releasing its lock. ' +
           `Interrupt again (after ${INTERRUPT_BURST_MS / 1000} s) to make it abort at once.\n`);
@@ -172,32 +171,21 @@ function interruptForwarder(group: number | undefined) {
     },
     terraformStarted: () => {
       running = true;
-      if (pending && !stopped) send();
-    },
-    stop: () => {
-      stopped = true;
+      if (pending) send();
     },
   };
 }
 
 /** Calls `onReport` for each JSON line the runner writes on its report pipe (a line it cannot parse is skipped). */
 function readReports(pipe: NodeJS.ReadableStream, onReport: (message: RunnerReport) => void): void {
-  let buffered = '';
-  pipe.setEncoding('utf8');
-  pipe.on('data', (text: string) => {
-    buffered += text;
-    let end: number;
-    while ((end = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      let report: RunnerReport;
-      try {
-        report = JSON.parse(line) as RunnerReport;
-      } catch {
-        continue;
-      }
-      onReport(report);
+  createInterface({ input: pipe }).on('line', (line) => {
+    let report: RunnerReport;
+    try {
+      report = JSON.parse(line) as RunnerReport;
+    } catch {
+      return;
     }
+    onReport(report);
   });
 }
 
