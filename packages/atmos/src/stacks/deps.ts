@@ -79,6 +79,11 @@ export class StackSources {
     readonly imports: ManifestSummary[],
     /** Every manifest name of the stack, sorted and unique: `rank` indexes it. */
     readonly names: string[],
+    /**
+     * Whether a manifest of the stack can remove a key (`!unset`). Without one, every key a
+     * source sets is in the instance's final section, and nothing needs checking key by key.
+     */
+    readonly mayUnset: boolean,
   ) {
     this.flags = { inDeps: new Uint8Array(names.length), inDepsAll: new Uint8Array(names.length) };
   }
@@ -159,7 +164,14 @@ export class StackSources {
 const STACK_STEP_KEYS: Record<Where, string> = { component: 'stack component', terraform: 'stack terraform', global: 'stack global' };
 const IMPORT_STEP_KEYS: Record<Where, string> = { component: 'imports component', terraform: 'imports terraform', global: 'imports global' };
 
-export function summariseSources(layers: ManifestLayer[], stackFile: string, stackManifestName: string, importNameOf: (file: string) => string): StackSources {
+export function summariseSources(
+  layers: ManifestLayer[],
+  stackFile: string,
+  stackManifestName: string,
+  importNameOf: (file: string) => string,
+  /** Whether a manifest can remove a key when merged (`!unset`); by default every one can. */
+  mayUnset: (file: string) => boolean = () => true,
+): StackSources {
   const byFile = new Map<string, ManifestSummary>();
   for (const layer of layers) {
     let summary = byFile.get(layer.file);
@@ -172,7 +184,7 @@ export function summariseSources(layers: ManifestLayer[], stackFile: string, sta
   const names = [...new Set([stackManifest.name, ...imports.map((summary) => summary.name)])].sort(compareNames);
   const rankOf = new Map(names.map((name, rank) => [name, rank]));
   for (const summary of [stackManifest, ...imports]) summary.rank = rankOf.get(summary.name) as number;
-  return new StackSources(stackManifest, imports, names);
+  return new StackSources(stackManifest, imports, names, layers.some((layer) => mayUnset(layer.file)));
 }
 
 /** Code-unit order, as Atmos (Go) sorts strings. */
@@ -191,6 +203,7 @@ export function instanceDeps(
   const { inDeps, inDepsAll } = sources.clearedFlags();
   inDepsAll[sources.stackManifest.rank] = 1;
   const inheritanceKey = inheritance.join('\0');
+  const keepsAll = !sources.mayUnset;
   for (const section of SOURCE_SECTIONS) {
     const final = sections[section];
     const type = section === 'backend' ? sections.backendType : '';
@@ -200,7 +213,7 @@ export function instanceDeps(
     const inherited = sources.inherited(section, type, inheritance, inheritanceKey);
     for (let i = 0; i < own.length; i++) {
       for (const [key, ranks] of own[i]) {
-        if (!hasOwn(final, key)) continue;
+        if (!keepsAll && !hasOwn(final, key)) continue;
         for (const rank of ranks) inDepsAll[rank] = 1;
         if (i > 0 && own[0].has(key)) continue;
         inDeps[ranks[0]] = 1;
@@ -211,7 +224,7 @@ export function instanceDeps(
     }
     // Steps 3-7, shared by the instances with the same bases: whole when every key they set is
     // in the final section (nothing unset), less the first sources of the keys the component hides.
-    if (inherited.keys.every((key) => hasOwn(final, key))) {
+    if (keepsAll || inherited.keys.every((key) => hasOwn(final, key))) {
       for (const rank of inherited.allRanks) inDepsAll[rank] = 1;
       if (!hidden) {
         for (const rank of inherited.firstRanks) inDeps[rank] = 1;

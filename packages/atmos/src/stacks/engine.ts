@@ -70,7 +70,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       closures,
     });
     const stackManifestName = manifestName(config, file);
-    const sources = options.computeDeps === false ? undefined : summariseSources(stackFile.layers, file, stackManifestName, importNameOf);
+    const sources = options.computeDeps === false ? undefined : summariseSources(stackFile.layers, file, stackManifestName, importNameOf, (manifest) => reader.mayUnset(manifest));
     const raws = buildInstances(stackFile, {
       terraformBasePath: config.components.terraform.basePath,
       defaultCommand: config.components.terraform.command,
@@ -199,15 +199,17 @@ function locateText(text: string, stackFile: StackFile, reader: ManifestReader):
  * only if they agree (Atmos's rule), otherwise it is an error naming both manifests.
  */
 class InstanceRegistry {
-  private readonly byKey = new Map<string, ComponentInstance>();
+  /** Stack -> component -> instance: the names are shared strings, so no key is built per instance. */
+  private readonly byStack = new Map<string, Map<string, ComponentInstance>>();
 
   constructor(private readonly basePath: string) {}
 
   add(instance: ComponentInstance): void {
-    const key = `${instance.stack}\0${instance.component}`;
-    const existing = this.byKey.get(key);
+    let components = this.byStack.get(instance.stack);
+    if (!components) this.byStack.set(instance.stack, (components = new Map()));
+    const existing = components.get(instance.component);
     if (!existing) {
-      this.byKey.set(key, instance);
+      components.set(instance.component, instance);
       return;
     }
     if (sameConfiguration(existing, instance)) return;
@@ -220,7 +222,9 @@ class InstanceRegistry {
   }
 
   all(): ComponentInstance[] {
-    return [...this.byKey.values()];
+    const all: ComponentInstance[] = [];
+    for (const components of this.byStack.values()) for (const instance of components.values()) all.push(instance);
+    return all;
   }
 }
 

@@ -34,6 +34,8 @@ export class ManifestReader {
   private readonly compiled = new Map<string, CompiledManifest | undefined>();
   /** Files read by `!include` per manifest. */
   private readonly includes = new Map<string, Set<string>>();
+  /** Manifests loaded from a text that can remove keys when merged (see mayUnset). */
+  private readonly unsetting = new Set<string>();
 
   constructor(private readonly options: ManifestReaderOptions) {}
 
@@ -60,6 +62,14 @@ export class ManifestReader {
     return [...(this.includes.get(file) ?? [])];
   }
 
+  /**
+   * Whether a loaded manifest can remove keys when merged: only one whose text spells `!unset`
+   * (or pulls in other files with `!include`) can.
+   */
+  mayUnset(file: string): boolean {
+    return this.unsetting.has(file);
+  }
+
   load(request: ManifestRequest): PlainMap {
     const rendersTemplate = !request.skipTemplatesProcessing && (isTemplateManifest(request.file) || hasContext(request.context));
     const key = rendersTemplate ? `${request.file}\0${JSON.stringify(request.context ?? {})}\0${request.ignoreMissingTemplateValues === true}` : request.file;
@@ -70,6 +80,7 @@ export class ManifestReader {
       const compiled = templated ? this.renderCompiled(text, request) : undefined;
       const source = templated && !compiled ? this.render(text, request) : text;
       const parsed = compiled ?? parseManifest(source, { file: request.file });
+      if (source.includes('!unset') || source.includes('!include')) this.unsetting.add(request.file);
       const included = this.includes.get(request.file) ?? new Set<string>();
       this.includes.set(request.file, included);
       // Only a text that spells the tag can hold one (the fast path renders scalars, never tags): skip the walk for the others.
