@@ -16,6 +16,8 @@ import { asMap, hasOwn, type PlainMap } from './values';
 
 type SourceSection = 'vars' | 'env' | 'settings' | 'backend';
 const SOURCE_SECTIONS: SourceSection[] = ['vars', 'env', 'settings', 'backend'];
+/** The sections indexed under their own name; `backend` is indexed per backend type (see backendSectionId). */
+const PLAIN_SECTIONS = ['vars', 'env', 'settings'] as const;
 
 interface ManifestSummary {
   name: string;
@@ -25,20 +27,44 @@ interface ManifestSummary {
   configs: PlainMap[];
 }
 
-type Group = 'stack' | 'imports';
-type Where = 'component' | 'terraform' | 'global';
-const GROUPS: Group[] = ['stack', 'imports'];
 /** Flag bytes as a string key (latin1 maps each byte to one character). */
 const FLAG_KEYS = new TextDecoder('latin1');
 
-/** key -> ranks of the manifests (in search order) that set it, for one search step. */
-type StepIndex = Map<string, number[]>;
-/** holder name (a component, or "" for the terraform/global holder) -> its step index. */
-type HolderIndex = Map<string, StepIndex>;
+/**
+ * One search step: per key, the ranks of the manifests (in search order) that set it. The keys
+ * are kept in a list too, so an instance walks them without iterating the map.
+ */
+class StepIndex {
+  readonly keys: string[] = [];
+  readonly ranks: number[][] = [];
+  readonly byKey = new Map<string, number[]>();
+
+  add(key: string, rank: number): void {
+    const list = this.byKey.get(key);
+    if (!list) {
+      const created = [rank];
+      this.byKey.set(key, created);
+      this.keys.push(key);
+      this.ranks.push(created);
+    } else if (list[list.length - 1] !== rank) {
+      list.push(rank);
+    }
+  }
+}
+
+/** A holder's step indexes by section id (`vars`, `env`, `settings`, or a backend type's id). */
+type HolderSections = Map<string, StepIndex>;
+
+/** One group of manifests (the stack manifest, or the imports in name order), indexed in one pass. */
+interface GroupIndex {
+  components: Map<string, HolderSections>;
+  terraform: HolderSections;
+  global: HolderSections;
+}
 
 /** Steps 3-7 folded, with what every instance that sets none of those keys itself gets from them. */
 interface InheritedIndex {
-  index: StepIndex;
+  index: Map<string, number[]>;
   keys: string[];
   /** Every rank in the index, once. */
   allRanks: number[];
@@ -48,35 +74,30 @@ interface InheritedIndex {
   firstRanks: number[];
 }
 
-function summariseInherited(index: StepIndex, names: number): InheritedIndex {
-  const all = new Set<number>();
-  const firstCounts = new Int32Array(names);
-  for (const ranks of index.values()) {
-    firstCounts[ranks[0]]++;
-    for (const rank of ranks) all.add(rank);
-  }
-  const firstRanks: number[] = [];
-  firstCounts.forEach((count, rank) => count > 0 && firstRanks.push(rank));
-  return { index, keys: [...index.keys()], allRanks: [...all], firstCounts, firstRanks };
+/** Backend keys are searched under the instance's backend type: `backend.<type>`. */
+const backendIds = new Map<string, string>();
+function backendSectionId(type: string): string {
+  let id = backendIds.get(type);
+  if (id === undefined) backendIds.set(type, (id = `backend\0${type}`));
+  return id;
 }
 
 /**
- * The manifests of one stack, with the search-step indexes its instances share: each
- * (section, backend type, group, where) is indexed in one pass, the first time an instance asks.
- * Nested maps keyed by the parts, not one joined string key: this lookup runs for every section
- * of every instance, and building and hashing a fresh string each time cost more than the index.
+ * The manifests of one stack, indexed once for all its instances: per group, which manifests
+ * set which keys of each section of each holder (a component, `terraform:`, the globals), and
+ * per chain of base components the inherited steps folded.
  */
 export class StackSources {
-  private readonly indexes = new Map<SourceSection, Map<string, Map<string, HolderIndex>>>();
+  private readonly groups: [GroupIndex, GroupIndex];
   private readonly flaggedNames = new Map<string, string[]>();
   private readonly flags: { inDeps: Uint8Array; inDepsAll: Uint8Array };
-  /** Folded steps by section, backend type ("" but for `backend`) and inheritance chain. */
-  private readonly folded = new Map<SourceSection, Map<string, Map<string, InheritedIndex>>>();
+  /** Folded steps by inheritance chain, then section id. */
+  private readonly folded = new Map<string, Map<string, InheritedIndex>>();
 
   constructor(
     readonly stackManifest: ManifestSummary,
     /** Imported manifests, sorted by name. */
-    readonly imports: ManifestSummary[],
+    imports: ManifestSummary[],
     /** Every manifest name of the stack, sorted and unique: `rank` indexes it. */
     readonly names: string[],
     /**
@@ -86,6 +107,7 @@ export class StackSources {
     readonly mayUnset: boolean,
   ) {
     this.flags = { inDeps: new Uint8Array(names.length), inDepsAll: new Uint8Array(names.length) };
+    this.groups = [indexGroup([stackManifest]), indexGroup(imports)];
   }
 
   /** Rank flags for one instance, reused from instance to instance (the names are read out before the next). */
@@ -106,63 +128,95 @@ export class StackSources {
     return names;
   }
 
-  /** Steps 1-2: the component itself in the stack manifest, then in imports (the empty ones left out). */
-  ownSteps(section: SourceSection, type: string, component: string): StepIndex[] {
-    const steps: StepIndex[] = [];
-    for (const group of GROUPS) {
-      const own = this.holders(section, type, group, 'component').get(component);
-      if (own) steps.push(own);
-    }
-    return steps;
+  /** Steps 1-2 for a component: its sections in the stack manifest, then in imports. */
+  own(component: string): [HolderSections | undefined, HolderSections | undefined] {
+    return [this.groups[0].components.get(component), this.groups[1].components.get(component)];
   }
 
   /**
    * Steps 3-7 (the base components, then the terraform and global sections) folded into one
-   * index: per key, the manifests of those steps in search order. They are the same for every
-   * instance of the stack with the same bases, so each instance looks a key up once, not once
-   * per step.
+   * index per section: per key, the manifests of those steps in search order. They are the same
+   * for every instance of the stack with the same bases, so each instance looks a key up once,
+   * not once per step.
    */
-  inherited(section: SourceSection, type: string, inheritance: string[], inheritanceKey: string): InheritedIndex {
-    let byType = this.folded.get(section);
-    if (!byType) this.folded.set(section, (byType = new Map()));
-    let byChain = byType.get(type);
-    if (!byChain) byType.set(type, (byChain = new Map()));
-    let folded = byChain.get(inheritanceKey);
+  inherited(sectionId: string, inheritance: string[], inheritanceKey: string): InheritedIndex {
+    let bySection = this.folded.get(inheritanceKey);
+    if (!bySection) this.folded.set(inheritanceKey, (bySection = new Map()));
+    let folded = bySection.get(sectionId);
     if (!folded) {
+      const [stack, imports] = this.groups;
       const steps: (StepIndex | undefined)[] = [];
-      for (const base of inheritance) for (const group of GROUPS) steps.push(this.holders(section, type, group, 'component').get(base));
-      const shared: [Group, Where][] = section === 'backend'
-        ? [['stack', 'terraform'], ['imports', 'terraform']]
-        : [['stack', 'terraform'], ['stack', 'global'], ['imports', 'terraform'], ['imports', 'global']];
-      for (const [group, where] of shared) steps.push(this.holders(section, type, group, where).get(''));
-      const index: StepIndex = new Map();
-      for (const step of steps) {
-        for (const [key, ranks] of step ?? []) {
-          const known = index.get(key);
-          if (known) known.push(...ranks);
-          else index.set(key, [...ranks]);
-        }
+      for (const base of inheritance) for (const group of this.groups) steps.push(group.components.get(base)?.get(sectionId));
+      if (sectionId === 'vars' || sectionId === 'env' || sectionId === 'settings') {
+        steps.push(stack.terraform.get(sectionId), stack.global.get(sectionId), imports.terraform.get(sectionId), imports.global.get(sectionId));
+      } else {
+        steps.push(stack.terraform.get(sectionId), imports.terraform.get(sectionId));
       }
-      folded = summariseInherited(index, this.names.length);
-      byChain.set(inheritanceKey, folded);
+      folded = foldSteps(steps, this.names.length);
+      bySection.set(sectionId, folded);
     }
     return folded;
   }
-
-  private holders(section: SourceSection, type: string, group: Group, where: Where): HolderIndex {
-    let byType = this.indexes.get(section);
-    if (!byType) this.indexes.set(section, (byType = new Map()));
-    let byStep = byType.get(type);
-    if (!byStep) byType.set(type, (byStep = new Map()));
-    const stepKey = group === 'stack' ? STACK_STEP_KEYS[where] : IMPORT_STEP_KEYS[where];
-    let holders = byStep.get(stepKey);
-    if (!holders) byStep.set(stepKey, (holders = indexManifests(group === 'stack' ? [this.stackManifest] : this.imports, where, section, type)));
-    return holders;
-  }
 }
 
-const STACK_STEP_KEYS: Record<Where, string> = { component: 'stack component', terraform: 'stack terraform', global: 'stack global' };
-const IMPORT_STEP_KEYS: Record<Where, string> = { component: 'imports component', terraform: 'imports terraform', global: 'imports global' };
+function foldSteps(steps: (StepIndex | undefined)[], names: number): InheritedIndex {
+  const index = new Map<string, number[]>();
+  for (const step of steps) {
+    if (!step) continue;
+    for (let i = 0; i < step.keys.length; i++) {
+      const known = index.get(step.keys[i]);
+      if (known) known.push(...step.ranks[i]);
+      else index.set(step.keys[i], [...step.ranks[i]]);
+    }
+  }
+  const all = new Set<number>();
+  const firstCounts = new Int32Array(names);
+  for (const ranks of index.values()) {
+    firstCounts[ranks[0]]++;
+    for (const rank of ranks) all.add(rank);
+  }
+  const firstRanks: number[] = [];
+  firstCounts.forEach((count, rank) => count > 0 && firstRanks.push(rank));
+  return { index, keys: [...index.keys()], allRanks: [...all], firstCounts, firstRanks };
+}
+
+/**
+ * One pass over a group of manifests: for every component, the terraform holder and the globals,
+ * which manifests set which keys of each section.
+ */
+function indexGroup(manifests: ManifestSummary[]): GroupIndex {
+  const group: GroupIndex = { components: new Map(), terraform: new Map(), global: new Map() };
+  for (const manifest of manifests) {
+    for (const config of manifest.configs) {
+      indexHolder(group.global, manifest.rank, config, false);
+      indexHolder(group.terraform, manifest.rank, config.terraform, true);
+      const components = asMap(asMap(config.components).terraform);
+      for (const name of Object.keys(components)) {
+        let sections = group.components.get(name);
+        if (!sections) group.components.set(name, (sections = new Map()));
+        indexHolder(sections, manifest.rank, components[name], true);
+      }
+    }
+  }
+  return group;
+}
+
+function indexHolder(sections: HolderSections, rank: number, holder: unknown, withBackend: boolean): void {
+  const map = asMap(holder);
+  for (const section of PLAIN_SECTIONS) indexKeys(sections, section, rank, map[section]);
+  // The globals' `backend` is never searched (Atmos has no global backend layer).
+  if (!withBackend) return;
+  const backend = asMap(map.backend);
+  for (const type of Object.keys(backend)) indexKeys(sections, backendSectionId(type), rank, backend[type]);
+}
+
+function indexKeys(sections: HolderSections, sectionId: string, rank: number, value: unknown): void {
+  const keys = Object.keys(asMap(value));
+  if (keys.length === 0) return;
+  let step = sections.get(sectionId);
+  if (!step) sections.set(sectionId, (step = new StepIndex()));
+  for (const key of keys) step.add(key, rank);
+}
 
 export function summariseSources(
   layers: ManifestLayer[],
@@ -180,10 +234,11 @@ export function summariseSources(
   }
   const stackManifest = byFile.get(stackFile) ?? { name: stackManifestName, rank: 0, configs: [] };
   byFile.delete(stackFile);
-  const imports = [...byFile.values()].sort((a, b) => compareNames(a.name, b.name));
-  const names = [...new Set([stackManifest.name, ...imports.map((summary) => summary.name)])].sort(compareNames);
+  const names = [...new Set([stackManifest.name, ...[...byFile.values()].map((summary) => summary.name)])].sort(compareNames);
   const rankOf = new Map(names.map((name, rank) => [name, rank]));
-  for (const summary of [stackManifest, ...imports]) summary.rank = rankOf.get(summary.name) as number;
+  for (const summary of [stackManifest, ...byFile.values()]) summary.rank = rankOf.get(summary.name) as number;
+  // Name order is rank order (a stable sort keeps files that share a name in first-seen order).
+  const imports = [...byFile.values()].sort((a, b) => a.rank - b.rank);
   return new StackSources(stackManifest, imports, names, layers.some((layer) => mayUnset(layer.file)));
 }
 
@@ -204,24 +259,17 @@ export function instanceDeps(
   inDepsAll[sources.stackManifest.rank] = 1;
   const inheritanceKey = inheritance.join('\0');
   const keepsAll = !sources.mayUnset;
+  const [ownInStack, ownInImports] = sources.own(component);
   for (const section of SOURCE_SECTIONS) {
     const final = sections[section];
-    const type = section === 'backend' ? sections.backendType : '';
+    const sectionId = section === 'backend' ? backendSectionId(sections.backendType) : section;
+    const inherited = sources.inherited(sectionId, inheritance, inheritanceKey);
     // Steps 1-2, the component's own keys: they come first (a key of both steps counts once, for the first).
-    const own = sources.ownSteps(section, type, component);
+    const inStack = ownInStack?.get(sectionId);
+    const inImports = ownInImports?.get(sectionId);
     let hidden: number[] | undefined;
-    const inherited = sources.inherited(section, type, inheritance, inheritanceKey);
-    for (let i = 0; i < own.length; i++) {
-      for (const [key, ranks] of own[i]) {
-        if (!keepsAll && !hasOwn(final, key)) continue;
-        for (const rank of ranks) inDepsAll[rank] = 1;
-        if (i > 0 && own[0].has(key)) continue;
-        inDeps[ranks[0]] = 1;
-        // An inherited key the component sets itself: its inherited first source is hidden.
-        const below = inherited.index.get(key);
-        if (below) (hidden ??= []).push(below[0]);
-      }
-    }
+    if (inStack) hidden = markOwn(inStack, undefined, final, keepsAll, inherited, inDeps, inDepsAll, hidden);
+    if (inImports) hidden = markOwn(inImports, inStack, final, keepsAll, inherited, inDeps, inDepsAll, hidden);
     // Steps 3-7, shared by the instances with the same bases: whole when every key they set is
     // in the final section (nothing unset), less the first sources of the keys the component hides.
     if (keepsAll || inherited.keys.every((key) => hasOwn(final, key))) {
@@ -237,7 +285,7 @@ export function instanceDeps(
     }
     for (const [key, ranks] of inherited.index) {
       if (!hasOwn(final, key)) continue;
-      if (!own.some((step) => step.has(key))) inDeps[ranks[0]] = 1;
+      if (!inStack?.byKey.has(key) && !inImports?.byKey.has(key)) inDeps[ranks[0]] = 1;
       for (const rank of ranks) inDepsAll[rank] = 1;
     }
   }
@@ -245,30 +293,29 @@ export function instanceDeps(
 }
 
 /**
- * One pass over a group of manifests for one section: for every component (or the single
- * terraform/global holder, under the name ""), which manifests set which keys.
+ * Flags the sources of a component's own keys of one step (`before`: the earlier own step, whose
+ * keys come first) and returns the inherited first sources those keys hide.
  */
-function indexManifests(manifests: ManifestSummary[], where: Where, section: SourceSection, backendType: string): HolderIndex {
-  const byName = new Map<string, StepIndex>();
-  const add = (name: string, manifest: number, holder: unknown) => {
-    let value = asMap(asMap(holder)[section]);
-    if (section === 'backend') value = asMap(value[backendType]);
-    const keys = Object.keys(value);
-    if (keys.length === 0) return;
-    let index = byName.get(name);
-    if (!index) byName.set(name, (index = new Map()));
-    for (const key of keys) {
-      const list = index.get(key);
-      if (!list) index.set(key, [manifest]);
-      else if (list[list.length - 1] !== manifest) list.push(manifest);
-    }
-  };
-  for (const manifest of manifests) {
-    for (const config of manifest.configs) {
-      if (where === 'global') add('', manifest.rank, config);
-      else if (where === 'terraform') add('', manifest.rank, config.terraform);
-      else for (const [component, holder] of Object.entries(asMap(asMap(config.components).terraform))) add(component, manifest.rank, holder);
-    }
+function markOwn(
+  step: StepIndex,
+  before: StepIndex | undefined,
+  final: PlainMap,
+  keepsAll: boolean,
+  inherited: InheritedIndex,
+  inDeps: Uint8Array,
+  inDepsAll: Uint8Array,
+  hidden: number[] | undefined,
+): number[] | undefined {
+  for (let i = 0; i < step.keys.length; i++) {
+    const key = step.keys[i];
+    if (!keepsAll && !hasOwn(final, key)) continue;
+    const ranks = step.ranks[i];
+    for (const rank of ranks) inDepsAll[rank] = 1;
+    if (before?.byKey.has(key)) continue;
+    inDeps[ranks[0]] = 1;
+    // An inherited key the component sets itself: its inherited first source is hidden.
+    const below = inherited.index.get(key);
+    if (below) (hidden ??= []).push(below[0]);
   }
-  return byName;
+  return hidden;
 }
