@@ -223,6 +223,8 @@ export function summariseSources(
   stackFile: string,
   stackManifestName: string,
   importNameOf: (file: string) => string,
+  /** The names of the stack's imports, sorted (code-unit order) and unique. */
+  sortedImportNames: readonly string[],
   /** Whether a manifest can remove a key when merged (`!unset`); by default every one can. */
   mayUnset: (file: string) => boolean = () => true,
 ): StackSources {
@@ -234,7 +236,7 @@ export function summariseSources(
   }
   const stackManifest = byFile.get(stackFile) ?? { name: stackManifestName, rank: 0, configs: [] };
   byFile.delete(stackFile);
-  const names = [...new Set([stackManifest.name, ...[...byFile.values()].map((summary) => summary.name)])].sort(compareNames);
+  const names = withName(sortedImportNames, stackManifest.name);
   const rankOf = new Map(names.map((name, rank) => [name, rank]));
   for (const summary of [stackManifest, ...byFile.values()]) summary.rank = rankOf.get(summary.name) as number;
   // Name order is rank order (a stable sort keeps files that share a name in first-seen order).
@@ -242,9 +244,12 @@ export function summariseSources(
   return new StackSources(stackManifest, imports, names, layers.some((layer) => mayUnset(layer.file)));
 }
 
-/** Code-unit order, as Atmos (Go) sorts strings. */
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** A sorted unique list with one more name in its place (the stack's own name among its imports'). */
+function withName(sorted: readonly string[], name: string): string[] {
+  let index = 0;
+  while (index < sorted.length && sorted[index] < name) index++;
+  if (sorted[index] === name) return [...sorted];
+  return [...sorted.slice(0, index), name, ...sorted.slice(index)];
 }
 
 export function instanceDeps(

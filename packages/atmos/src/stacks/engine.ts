@@ -70,7 +70,10 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       closures,
     });
     const stackManifestName = manifestName(config, file);
-    const sources = options.computeDeps === false ? undefined : summariseSources(stackFile.layers, file, stackManifestName, importNameOf, (manifest) => reader.mayUnset(manifest));
+    // Sorted in code-unit order, as Atmos (Go) sorts them.
+    const stackImportNames = [...new Set(stackFile.imports.map(importNameOf))].sort();
+    const sources = options.computeDeps === false ? undefined
+      : summariseSources(stackFile.layers, file, stackManifestName, importNameOf, stackImportNames, (manifest) => reader.mayUnset(manifest));
     const raws = buildInstances(stackFile, {
       terraformBasePath: config.components.terraform.basePath,
       defaultCommand: config.components.terraform.command,
@@ -79,7 +82,6 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       globalEnv: config.env,
       templateKeys,
     });
-    const stackImportNames = [...new Set(stackFile.imports.map(importNameOf))].sort();
     for (const raw of raws) {
       const instance = finishInstance(raw, stackFile, {
         config, env, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames,

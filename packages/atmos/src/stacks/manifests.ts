@@ -58,8 +58,9 @@ export class ManifestReader {
   }
 
   /** Files a manifest read through `!include` (empty when it has none). */
-  includesOf(file: string): string[] {
-    return [...(this.includes.get(file) ?? [])];
+  includesOf(file: string): readonly string[] {
+    const included = this.includes.get(file);
+    return included ? [...included] : NO_FILES;
   }
 
   /**
@@ -81,17 +82,21 @@ export class ManifestReader {
       const source = templated && !compiled ? this.render(text, request) : text;
       const parsed = compiled ?? parseManifest(source, { file: request.file });
       if (source.includes('!unset') || source.includes('!include')) this.unsetting.add(request.file);
-      const included = this.includes.get(request.file) ?? new Set<string>();
-      this.includes.set(request.file, included);
       // Only a text that spells the tag can hold one (the fast path renders scalars, never tags): skip the walk for the others.
       manifest = !source.includes('!include') ? parsed : resolveIncludes(parsed, request.file, {
         stacksBasePath: this.options.stacksBasePath,
         rootPath: this.options.rootPath,
-        onRead: (file) => included.add(file),
+        onRead: (file) => this.recordInclude(request.file, file),
       });
       this.parsed.set(key, manifest);
     }
     return manifest;
+  }
+
+  private recordInclude(manifest: string, included: string): void {
+    let files = this.includes.get(manifest);
+    if (!files) this.includes.set(manifest, (files = new Set()));
+    files.add(included);
   }
 
   /** The fast path: render only the templated scalars of a manifest parsed once (undefined: take the exact path). */
@@ -125,6 +130,8 @@ export class ManifestReader {
     }
   }
 }
+
+const NO_FILES: readonly string[] = Object.freeze([]);
 
 function hasContext(context: PlainMap | undefined): boolean {
   return context !== undefined && !isEmptyMap(context);

@@ -138,8 +138,14 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     merged: mergeKeepingMarkers(layers.map((layer) => layer.config), options.listMergeStrategy),
     imports: [...imported],
     importPatterns: [...new Set(patterns)],
-    includedFiles: [...new Set([...new Set(layers.map((layer) => layer.file))].flatMap((manifest) => reader.includesOf(manifest)))],
+    includedFiles: includedFiles(layers, reader),
   };
+}
+
+function includedFiles(layers: ManifestLayer[], reader: ManifestReader): string[] {
+  const files = new Set<string>();
+  for (const layer of layers) for (const file of reader.includesOf(layer.file)) files.add(file);
+  return [...files];
 }
 
 function importsOf(manifest: PlainMap, file: string, options: StackFileOptions): ResolvedImport[] {
