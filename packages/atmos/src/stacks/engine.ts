@@ -157,14 +157,16 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
   let sections = raw.sections;
   if (context.processTemplates) {
     try {
-      const rendered = renderSectionTemplates(componentSection(instance, sections, describeContext), {
+      const section = componentSection(instance, sections, describeContext);
+      const rendered = renderSectionTemplates(section, {
         delimiters: config.templates.delimiters,
         evaluations: config.templates.evaluations,
         env: context.env,
         functions: context.options.templateFunctions?.({ component: raw.component, stack: instance.stack }),
         templateKeys: raw.templateKeys,
       });
-      sections = sectionsFrom(rendered, sections);
+      // Most instances hold no template: the section comes back as it went in.
+      if (rendered !== section) sections = sectionsFrom(rendered, sections);
     } catch (error) {
       if (error instanceof SectionTemplateError) {
         throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${instance.stack}': ${error.templateError.detail}`,

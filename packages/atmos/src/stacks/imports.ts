@@ -6,7 +6,7 @@
  * order; globs (`catalog/*`, `mixins/**`) match every file of the first extension that matches.
  */
 import fg from 'fast-glob';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import { MANIFEST_EXTENSIONS, isManifestFile } from './discover';
@@ -124,7 +124,12 @@ function globFiles(pattern: string): string[] {
 }
 
 function fileIfExists(path: string): string[] {
-  return existsSync(path) && statSync(path).isFile() ? [path] : [];
+  // One stat, not an exists check and then a stat: thousands of import candidates are tried cold.
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ? [path] : [];
+  } catch {
+    return []; // ENOTDIR (a file where a folder was expected), EACCES: nothing to import there, as existsSync said
+  }
 }
 
 /**

@@ -45,8 +45,13 @@ const NAME_PATTERN_TOKENS = ['namespace', 'tenant', 'environment', 'stage'];
  * a string var; anything else in the pattern is dropped (`{tenant}-x-{stage}` gives `acme-dev`).
  */
 function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): string {
+  const tokens = patternTokens(pattern);
+  // The instances of a stack mostly give the same name: the last one is kept and handed out again
+  // (one string per stack, not one per instance).
+  const last = lastFilled;
+  if (last && last.pattern === pattern && last.tokens.every((token, i) => vars[token] === last.values[i])) return last.name;
   const parts: string[] = [];
-  for (const token of patternTokens(pattern)) {
+  for (const token of tokens) {
     const value = vars[token];
     if (typeof value !== 'string' || value === '') {
       const article = /^[aeiou]/.test(token) ? 'an' : 'a';
@@ -57,8 +62,12 @@ function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): st
     }
     parts.push(value);
   }
-  return parts.join('-');
+  const name = parts.join('-');
+  lastFilled = { pattern, tokens, values: parts, name };
+  return name;
 }
+
+let lastFilled: { pattern: string; tokens: readonly string[]; values: readonly string[]; name: string } | undefined;
 
 /** The recognised tokens of a pattern, in order (read once per pattern, not once per instance). */
 const tokensByPattern = new Map<string, string[]>();
@@ -102,7 +111,7 @@ export function terraformWorkspace(input: WorkspaceInput): string {
   } else {
     workspace = input.stack;
   }
-  return workspace.split('/').join('-');
+  return workspace.includes('/') ? workspace.replaceAll('/', '-') : workspace;
 }
 
 /** `{tenant}-{component}` style patterns: unknown tokens stay as written, as in Atmos. */
