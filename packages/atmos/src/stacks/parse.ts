@@ -12,6 +12,7 @@
 import * as jsyaml from 'js-yaml';
 import { CORE_SCHEMA, Type, YAMLException, load, type LoadOptions } from 'js-yaml';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
+import { NOT_BLOCK_YAML, parseBlockYaml, type BlockYamlHooks } from './block-yaml';
 import { AppendList, UNSET, YamlFunction, hasMergeMarkers, isPlainMap, markHoldsMergeMarkers, setLocation, type PendingLocation, type PlainMap } from './values';
 
 /** Nodes the aliases of one document may expand to; far beyond any real manifest. */
@@ -68,33 +69,75 @@ function constructTagged(kind: 'scalar' | 'sequence' | 'mapping', data: unknown,
   return new YamlFunction(tag, JSON.stringify(data));
 }
 
+/**
+ * js-yaml's resolvers for plain scalars (null, booleans, numbers, `<<`), in its order: the block
+ * reader reads scalars exactly as js-yaml does. Internal to js-yaml; without it, js-yaml reads all.
+ */
+const IMPLICIT_TYPES = (SCHEMA as unknown as { compiledImplicit?: Type[] }).compiledImplicit;
+
+/**
+ * The first characters of YAML 1.2 core schema null (`~`, `null`), booleans (`true`, `False`),
+ * numbers (`-1`, `0x1f`, `.5`, `.inf`) and the merge key `<<`: a plain scalar starting with any
+ * other character is a string, and most are (names, paths, CIDRs), so the resolvers are skipped.
+ */
+const MAY_RESOLVE = new Set([...'~nNtTfF0123456789+-.<'].map((c) => c.charCodeAt(0)));
+
+function resolvePlain(text: string): unknown {
+  if (!MAY_RESOLVE.has(text.charCodeAt(0))) return text;
+  for (const type of IMPLICIT_TYPES ?? []) if (type.resolve(text)) return type.construct(text);
+  return text;
+}
+
 export function parseYaml(text: string, options: ParseOptions): unknown {
+  return readYaml(text, options, true);
+}
+
+/** js-yaml alone: the reference the block reader is checked against (block-yaml.spec.ts). */
+export function parseYamlWithJsYaml(text: string, options: ParseOptions): unknown {
+  return readYaml(text, options, false);
+}
+
+function readYaml(text: string, options: ParseOptions, blockFirst: boolean): unknown {
   const positions = new PositionRecorder(text, options);
-  let value: unknown;
-  try {
-    value = load(text, { filename: options.file, schema: SCHEMA, listener: positions.listener } as LoadOptions);
-  } catch (error) {
-    throw yamlError(error, options);
+  // Manifests are nearly always plain block YAML, read several times faster by the block reader;
+  // js-yaml reads the rest (and templated manifests, whose placeholders need its node events).
+  const block = blockFirst && !options.templateMarker && IMPLICIT_TYPES !== undefined;
+  let value = block ? parseBlockYaml(text, positions.blockHooks) : NOT_BLOCK_YAML;
+  if (value === NOT_BLOCK_YAML) {
+    try {
+      value = load(text, { filename: options.file, schema: SCHEMA, listener: positions.listener } as LoadOptions);
+    } catch (error) {
+      throw yamlError(error, options);
+    }
   }
-  if (value === undefined) return null;
+  if (value === undefined || value === null) return null;
   // The post pass has work only with merge tags, aliases or placeholders; most manifests have
   // none of them, and the pass walks every node twice.
   if (!options.templateMarker && !text.includes('*') && !text.includes('!append') && !text.includes('!unset')) return value;
   return new PostPass(options, positions.placeholderStyles).run(value);
 }
 
-/** js-yaml's node events give each node's start; maps, lists and functions keep theirs. */
+/** js-yaml's node events (or the block reader) give each node's start; maps, lists and functions keep theirs. */
 class PositionRecorder {
   private readonly starts: number[] = [];
-  private readonly lineStarts: number[] = [0];
+  /** Offsets where lines start, found when a position is first made a line and column. */
+  private lineStarts: number[] | undefined;
   readonly placeholderStyles = new Map<string, TemplateScalar['style']>();
 
   constructor(
     private readonly text: string,
     private readonly options: ParseOptions,
-  ) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
-  }
+  ) {}
+
+  readonly blockHooks: BlockYamlHooks = {
+    resolvePlain,
+    tagged: (tag, data, offset) => {
+      const result = constructTagged('scalar', data, tag);
+      if (result instanceof YamlFunction) result.location ??= this.locationAt(offset);
+      return result;
+    },
+    located: (node, offset) => setLocation(node, new RecordedPosition(this, offset)),
+  };
 
   readonly listener = (event: 'open' | 'close', state: { position: number; result: unknown; kind: string | null }): void => {
     if (event === 'open') {
@@ -119,15 +162,22 @@ class PositionRecorder {
       if (this.text[offset] !== '#') break;
       while (offset < this.text.length && this.text[offset] !== '\n') offset++;
     }
+    const lineStarts = (this.lineStarts ??= lineStartsOf(this.text));
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = lineStarts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) low = mid;
+      if (lineStarts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
-    return { file: this.options.file, line: low + 1, column: offset - this.lineStarts[low] + 1 };
+    return { file: this.options.file, line: low + 1, column: offset - lineStarts[low] + 1 };
   }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /** A node's start offset, made a line and column only when an error message needs it. */
