@@ -22,7 +22,11 @@ export interface BlockYamlHooks {
   tagged(tag: string, data: string | null, offset: number): unknown;
   /** A map or list read, with the offset where its content starts (js-yaml's node position, made exact). */
   located(node: object, offset: number): void;
+  /** Every string scalar read (keys too, not a tag's data), in document order, with its style. */
+  string?(value: string, style: ScalarStyle): void;
 }
+
+export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
 
 /** Thrown inside the reader to give up; never escapes (a plain object: no stack trace to capture). */
 const GIVE_UP = { giveUp: true };
@@ -202,13 +206,13 @@ class BlockReader {
     let key: string;
     const first = text.charCodeAt(start);
     if (first === DOUBLE_QUOTE || first === SINGLE_QUOTE) {
-      key = this.quoted(start, colon - 1);
+      key = this.quotedString(start, colon - 1);
     } else {
       if (!this.startsPlain(start) || text.charCodeAt(colon - 1) === SPACE) throw GIVE_UP;
       const written = text.slice(start, colon);
       if (written === '<<') throw GIVE_UP; // a merge key
       // js-yaml resolves a plain key like any scalar and keeps its string form (`1.0:` is "1").
-      key = String(this.hooks.resolvePlain(written));
+      key = String(this.plainValue(written));
     }
     let valueAt = colon + 1;
     while (valueAt < this.lineEnd && text.charCodeAt(valueAt) === SPACE) valueAt++;
@@ -261,6 +265,20 @@ class BlockReader {
     return this.text.charCodeAt(start) === SINGLE_QUOTE && inner.includes("''") ? inner.replaceAll("''", "'") : inner;
   }
 
+  /** A quoted scalar that is a node of its own (a key or a value, not a tag's data). */
+  private quotedString(start: number, close: number): string {
+    const value = this.quoted(start, close);
+    this.hooks.string?.(value, this.text.charCodeAt(start) === SINGLE_QUOTE ? 'QUOTE_SINGLE' : 'QUOTE_DOUBLE');
+    return value;
+  }
+
+  /** A plain scalar that is a node of its own, resolved. */
+  private plainValue(written: string): unknown {
+    const value = this.hooks.resolvePlain(written);
+    if (typeof value === 'string') this.hooks.string?.(value, 'PLAIN');
+    return value;
+  }
+
   /** A one-line scalar value at `at`, up to the end of the line or a comment. */
   private scalar(at: number): unknown {
     const text = this.text;
@@ -269,7 +287,7 @@ class BlockReader {
       const close = this.closingQuote(at);
       if (close < 0) throw GIVE_UP;
       this.expectLineEnd(close + 1);
-      return this.quoted(at, close);
+      return this.quotedString(at, close);
     }
     if (first === BANG) return this.taggedScalar(at);
     if ((first === OPEN_BRACKET || first === OPEN_BRACE) && text.charCodeAt(at + 1) === (first === OPEN_BRACKET ? CLOSE_BRACKET : CLOSE_BRACE)) {
@@ -278,7 +296,7 @@ class BlockReader {
       this.hooks.located(empty, at);
       return empty;
     }
-    return this.hooks.resolvePlain(this.plain(at));
+    return this.plainValue(this.plain(at));
   }
 
   /** `!tag` then nothing, a plain or a quoted scalar. */

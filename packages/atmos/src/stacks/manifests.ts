@@ -57,6 +57,11 @@ export class ManifestReader {
     return [...this.texts.keys()];
   }
 
+  /** Whether any manifest read so far used `!include`. */
+  hasIncludes(): boolean {
+    return this.includes.size > 0;
+  }
+
   /** Files a manifest read through `!include` (empty when it has none). */
   includesOf(file: string): readonly string[] {
     const included = this.includes.get(file);

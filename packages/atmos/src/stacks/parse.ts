@@ -100,8 +100,8 @@ export function parseYamlWithJsYaml(text: string, options: ParseOptions): unknow
 function readYaml(text: string, options: ParseOptions, blockFirst: boolean): unknown {
   const positions = new PositionRecorder(text, options);
   // Manifests are nearly always plain block YAML, read several times faster by the block reader;
-  // js-yaml reads the rest (and templated manifests, whose placeholders need its node events).
-  const block = blockFirst && !options.templateMarker && IMPLICIT_TYPES !== undefined;
+  // js-yaml reads the rest.
+  const block = blockFirst && IMPLICIT_TYPES !== undefined;
   let value = block ? parseBlockYaml(text, positions.blockHooks) : NOT_BLOCK_YAML;
   if (value === NOT_BLOCK_YAML) {
     try {
@@ -124,20 +124,28 @@ class PositionRecorder {
   private lineStarts: number[] | undefined;
   readonly placeholderStyles = new Map<string, TemplateScalar['style']>();
 
+  readonly blockHooks: BlockYamlHooks;
+
   constructor(
     private readonly text: string,
     private readonly options: ParseOptions,
-  ) {}
+  ) {
+    this.blockHooks = {
+      resolvePlain,
+      tagged: (tag, data, offset) => {
+        const result = constructTagged('scalar', data, tag);
+        if (result instanceof YamlFunction) result.location ??= this.locationAt(offset);
+        return result;
+      },
+      located: (node, offset) => setLocation(node, new RecordedPosition(this, offset)),
+      // Only a templated manifest's placeholders need their style.
+      string: options.templateMarker ? (value, style) => this.placeholderString(value, style) : undefined,
+    };
+  }
 
-  readonly blockHooks: BlockYamlHooks = {
-    resolvePlain,
-    tagged: (tag, data, offset) => {
-      const result = constructTagged('scalar', data, tag);
-      if (result instanceof YamlFunction) result.location ??= this.locationAt(offset);
-      return result;
-    },
-    located: (node, offset) => setLocation(node, new RecordedPosition(this, offset)),
-  };
+  private placeholderString(value: string, style: TemplateScalar['style']): void {
+    if (this.options.templateMarker && value.includes(this.options.templateMarker)) this.placeholderStyles.set(value, style);
+  }
 
   readonly listener = (event: 'open' | 'close', state: { position: number; result: unknown; kind: string | null }): void => {
     if (event === 'open') {
@@ -149,8 +157,8 @@ class PositionRecorder {
     if (typeof result === 'object' && result !== null) {
       if (result instanceof YamlFunction) result.location ??= this.locationAt(start);
       else if (!(result instanceof AppendList)) setLocation(result, new RecordedPosition(this, start));
-    } else if (this.options.templateMarker && typeof result === 'string' && result.includes(this.options.templateMarker)) {
-      this.placeholderStyles.set(result, styleAt(this.text, start));
+    } else if (typeof result === 'string') {
+      this.placeholderString(result, styleAt(this.text, start));
     }
   };
 

@@ -143,6 +143,7 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
 }
 
 function includedFiles(layers: ManifestLayer[], reader: ManifestReader): string[] {
+  if (!reader.hasIncludes()) return [];
   const files = new Set<string>();
   for (const layer of layers) for (const file of reader.includesOf(layer.file)) files.add(file);
   return [...files];
