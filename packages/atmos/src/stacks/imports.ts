@@ -34,7 +34,7 @@ export interface ImportResolution {
   stacksBasePath: string;
   /** Nothing may be imported from outside this folder (the repository / base path). */
   rootPath: string;
-  /** Resolved imports by (folder, path as written), shared across the stacks of one run (files do not change during a run). */
+  /** Resolved imports by path as written (with the importing folder for `./` and `../`), shared across the stacks of one run (files do not change during a run). */
   cache?: Map<string, { files: string[]; patterns: string[] }>;
 }
 
@@ -74,10 +74,11 @@ const GLOB_CHARS = /[*?[\]{}]/;
 export function resolveImport(spec: ImportSpec, importingFile: string, options: ImportResolution): ResolvedImport {
   const relativeToFile = spec.path.startsWith('./') || spec.path.startsWith('../');
   const base = relativeToFile ? dirname(importingFile) : options.stacksBasePath;
-  // The same import from the same folder resolves the same way all run long (thousands of stacks share catalogs).
-  const cacheKey = `${base}\0${spec.path}`;
+  // The same import from the same folder resolves the same way all run long (thousands of stacks
+  // share catalogs). Most paths are relative to the stacks base path, and are keys as written.
+  const cacheKey = relativeToFile ? `${base}\0${spec.path}` : spec.path;
   const cached = options.cache?.get(cacheKey);
-  if (cached) return { spec, ...cached };
+  if (cached) return { spec, files: cached.files, patterns: cached.patterns };
 
   const target = isAbsolute(spec.path) ? spec.path : resolve(base, spec.path);
   assertInside(target, spec, importingFile, options);
