@@ -468,6 +468,19 @@ describe('templates over component sections', () => {
     expect(out.env).toMatchObject({ OWN_ENV: 'dev' });
   });
 
+  it.each([
+    ['backend', '  backend: {s3: {bucket: "tf-{{ .vars.stage }}"}}', '', (out: Record<string, unknown>) => (out.backend as Record<string, unknown>).bucket, 'tf-dev'],
+    ['command', '', '      command: "{{ .vars.tenant }}-tofu"', (out: Record<string, unknown>) => out.command, 'acme-tofu'],
+    ['metadata', '', '      metadata: {description: "{{ .atmos_component }} in {{ .vars.stage }}"}', (out: Record<string, unknown>) => (out.metadata as Record<string, unknown>).description, 'app in dev'],
+    ['dependencies', '', '      dependencies: {files: ["configs/{{ .vars.stage }}.json"]}', (out: Record<string, unknown>) => (out.dependencies as { files: string[] }).files[0], 'configs/dev.json'],
+  ])('renders a template in %s, outside the merged sections, on its own', (_where, terraformLine, componentLine, read, expected) => {
+    const out = describeFixture({
+      [DEV]: [devVars.trimEnd(), 'terraform:', '  backend_type: s3', terraformLine || '  backend: {s3: {bucket: plain}}', 'components:', '  terraform:', '    app:',
+        componentLine || '      vars: {plain: yes}', ''].join('\n'),
+    }, 'app', 'acme-ue1-dev');
+    expect(read(out)).toBe(expected);
+  });
+
   it('evaluations > 1 lets a value use another rendered value', () => {
     const files = {
       'atmos.yaml': 'stacks: {base_path: stacks, included_paths: ["orgs/**/*"], name_pattern: "{tenant}-{environment}-{stage}"}\ntemplates: {settings: {enabled: true, evaluations: 2}}\n',

@@ -30,6 +30,8 @@ export interface RawInstance {
   inheritance: string[];
   /** Per merged section, the keys that may hold a template (only with `templateKeys` in the options). */
   templateKeys?: Record<MergedSection, readonly string[]>;
+  /** False when no map of the section can hold a template (only with `templateKeys` in the options). */
+  mayHoldTemplates?: boolean;
 }
 
 export interface InstanceOptions {
@@ -163,7 +165,8 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const strategy = componentStrategy([section.settings]) ?? chain.strategy ?? options.listMergeStrategy;
 
   const prefix = shared.prefix(chain, strategy);
-  const metadata = deepMerge([options.inheritMetadata ? prefix.metadata : undefined, section.metadata], options.listMergeStrategy);
+  const metadataLayers = [options.inheritMetadata ? prefix.metadata : undefined, section.metadata];
+  const metadata = deepMerge(metadataLayers, options.listMergeStrategy);
   const ownLayers = (key: MergedSection): unknown[] => [section[key], overrides[key]];
   const mergeSection = (key: MergedSection): PlainMap => {
     const own = section[key];
@@ -193,6 +196,8 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
     if (!ownBackend) prefix.backends.set(keyName, backend);
   }
   const command = firstCommand([overrides.command, section.command]) ?? chain.command ?? options.defaultCommand;
+  const index = options.templateKeys;
+  const templateKeys = index && prefix.templateKeys && templateKeysOf(index, ownLayers, prefix.templateKeys);
 
   return {
     component: name,
@@ -214,7 +219,10 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
       command,
     },
     inheritance: chain.inheritance,
-    templateKeys: options.templateKeys && prefix.templateKeys && templateKeysOf(options.templateKeys, ownLayers, prefix.templateKeys),
+    templateKeys,
+    mayHoldTemplates: index && templateKeys && (MERGED_SECTIONS.some((key) => templateKeys[key].length > 0) ||
+      // The other maps of the section, by the layers they come from.
+      index.keysOf([...metadataLayers, overrides, prefix.dependencies, section.dependencies, backend.backend, backend.remoteStateBackend]).length > 0),
   };
 }
 
