@@ -80,10 +80,12 @@ const IMPLICIT_TYPES = (SCHEMA as unknown as { compiledImplicit?: Type[] }).comp
  * numbers (`-1`, `0x1f`, `.5`, `.inf`) and the merge key `<<`: a plain scalar starting with any
  * other character is a string, and most are (names, paths, CIDRs), so the resolvers are skipped.
  */
-const MAY_RESOLVE = new Set([...'~nNtTfF0123456789+-.<'].map((c) => c.charCodeAt(0)));
+const MAY_RESOLVE = new Uint8Array(128);
+for (const c of '~nNtTfF0123456789+-.<') MAY_RESOLVE[c.charCodeAt(0)] = 1;
 
 function resolvePlain(text: string): unknown {
-  if (!MAY_RESOLVE.has(text.charCodeAt(0))) return text;
+  const first = text.charCodeAt(0);
+  if (first >= 128 || MAY_RESOLVE[first] === 0) return text;
   for (const type of IMPLICIT_TYPES ?? []) if (type.resolve(text)) return type.construct(text);
   return text;
 }

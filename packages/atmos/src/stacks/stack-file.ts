@@ -103,6 +103,9 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     const overrides = overridesInForce(manifest, parentOverrides, options.listMergeStrategy);
     const files = new Set([current]);
     const closure: Closure = { layers: [], imports: [], patterns: [], files };
+    const childChain = [...chain, current];
+    // Only a shared closure needs its files (to find cycles through it); the stack file's is not shared.
+    const shared = chain.length > 0;
     for (const resolved of importsOf(manifest, current, options)) {
       const spec = resolved.spec;
       closure.patterns.push(...resolved.patterns);
@@ -115,17 +118,16 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
           skipTemplatesProcessing: spec.skipTemplatesProcessing,
           ignoreMissingTemplateValues: spec.ignoreMissingTemplateValues,
           parentOverrides: overrides,
-          chain: [...chain, current],
+          chain: childChain,
         });
         closure.imports.push(imported, ...child.imports);
         closure.patterns.push(...child.patterns);
         closure.layers.push(...child.layers);
-        for (const below of child.files) files.add(below);
+        if (shared) for (const below of child.files) files.add(below);
       }
     }
     closure.layers.push({ file: current, config: attachOverrides(manifest, overrides) });
-    // The stack file's own closure is never shared; the others are.
-    if (chain.length > 0) options.closures?.set(manifest, parentOverrides, contextKey, closure);
+    if (shared) options.closures?.set(manifest, parentOverrides, contextKey, closure);
     return closure;
   };
 
