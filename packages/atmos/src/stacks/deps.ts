@@ -27,9 +27,6 @@ interface ManifestSummary {
   configs: PlainMap[];
 }
 
-/** Flag bytes as a string key (latin1 maps each byte to one character). */
-const FLAG_KEYS = new TextDecoder('latin1');
-
 /**
  * One search step: per key, the ranks of the manifests (in search order) that set it. The keys
  * are kept in a list too, so an instance walks them without iterating the map.
@@ -51,6 +48,9 @@ class StepIndex {
     }
   }
 }
+
+/** Flag bytes as a string key (latin1 maps each byte to one character). */
+const FLAG_KEYS = new TextDecoder('latin1');
 
 /** A holder's step indexes by section id (`vars`, `env`, `settings`, or a backend type's id). */
 type HolderSections = Map<string, StepIndex>;
@@ -91,8 +91,8 @@ export class StackSources {
   private readonly groups: [GroupIndex, GroupIndex];
   private readonly flaggedNames = new Map<string, string[]>();
   private readonly flags: { inDeps: Uint8Array; inDepsAll: Uint8Array };
-  /** Folded steps by inheritance chain, then section id. */
-  private readonly folded = new Map<string, Map<string, InheritedIndex>>();
+  /** Folded steps by inheritance chain (the instances of one chain share its list), then section id. */
+  private readonly folded = new Map<readonly string[], Map<string, InheritedIndex>>();
 
   constructor(
     readonly stackManifest: ManifestSummary,
@@ -127,7 +127,6 @@ export class StackSources {
     if (!names) this.flaggedNames.set(key, (names = this.names.filter((_, rank) => flags[rank] === 1)));
     return names;
   }
-
   /** Steps 1-2 for a component: its sections in the stack manifest, then in imports. */
   own(component: string): [HolderSections | undefined, HolderSections | undefined] {
     return [this.groups[0].components.get(component), this.groups[1].components.get(component)];
@@ -139,9 +138,9 @@ export class StackSources {
    * for every instance of the stack with the same bases, so each instance looks a key up once,
    * not once per step.
    */
-  inherited(sectionId: string, inheritance: string[], inheritanceKey: string): InheritedIndex {
-    let bySection = this.folded.get(inheritanceKey);
-    if (!bySection) this.folded.set(inheritanceKey, (bySection = new Map()));
+  inherited(sectionId: string, inheritance: readonly string[]): InheritedIndex {
+    let bySection = this.folded.get(inheritance);
+    if (!bySection) this.folded.set(inheritance, (bySection = new Map()));
     let folded = bySection.get(sectionId);
     if (!folded) {
       const [stack, imports] = this.groups;
@@ -255,20 +254,19 @@ function withName(sorted: readonly string[], name: string): string[] {
 export function instanceDeps(
   sources: StackSources,
   component: string,
-  /** Base components, nearest first (Atmos's `inheritance` order). */
-  inheritance: string[],
+  /** Base components, nearest first (Atmos's `inheritance` order); instances with the same bases share the list. */
+  inheritance: readonly string[],
   sections: ComponentSections,
 ): { deps: string[]; depsAll: string[] } {
   // Flags by rank: the names come out sorted and unique without a sort per instance.
   const { inDeps, inDepsAll } = sources.clearedFlags();
   inDepsAll[sources.stackManifest.rank] = 1;
-  const inheritanceKey = inheritance.join('\0');
   const keepsAll = !sources.mayUnset;
   const [ownInStack, ownInImports] = sources.own(component);
   for (const section of SOURCE_SECTIONS) {
     const final = sections[section];
     const sectionId = section === 'backend' ? backendSectionId(sections.backendType) : section;
-    const inherited = sources.inherited(sectionId, inheritance, inheritanceKey);
+    const inherited = sources.inherited(sectionId, inheritance);
     // Steps 1-2, the component's own keys: they come first (a key of both steps counts once, for the first).
     const inStack = ownInStack?.get(sectionId);
     const inImports = ownInImports?.get(sectionId);
