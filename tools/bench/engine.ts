@@ -164,6 +164,11 @@ export async function runEngineBenchmark(argv: string[]): Promise<number> {
     }
 
     const first = runs[0];
+    if (first.instances === 0) {
+      // A timing of nothing would read as a pass: most likely --workspace names the wrong folder.
+      process.stderr.write(`no component instances in ${workspace}: is it the workspace root (the folder with atmos.yaml)?\n`);
+      return 1;
+    }
     const checksums = new Set(runs.map((r) => r.sha256));
     const stat = (pick: (r: RunResult) => number) => ({ median: median(runs.map(pick)), min: Math.min(...runs.map(pick)) });
     const engine = stat((r) => r.engineMs);
