@@ -128,6 +128,7 @@ describe('block reader', () => {
     ['a list item where a key is expected', 'a: 1\n- b\n'],
     ['a value with a key inside', 'a: b: c\n'],
     ['an explicit key', '? a\n: b\n'],
+    ['nesting deeper than the call stack', Array.from({ length: 20000 }, (_, depth) => `${' '.repeat(depth)}k:`).join('\n')],
     // js-yaml takes the `- c` for a third item of the inner list, not the outer list's second.
     ['a bare dash before a less indented item', 'a:\n  - b:\n      - x\n      -\n  - c\n'],
   ])('gives %s to js-yaml', (_name, text) => {

@@ -60,7 +60,8 @@ export function parseBlockYaml(text: string, hooks: BlockYamlHooks): unknown {
   try {
     return new BlockReader(text, hooks).document();
   } catch (error) {
-    if (error === GIVE_UP) return NOT_BLOCK_YAML;
+    // A RangeError is a nesting too deep for the call stack: js-yaml reports its own depth limit.
+    if (error === GIVE_UP || error instanceof RangeError) return NOT_BLOCK_YAML;
     throw error;
   }
 }
