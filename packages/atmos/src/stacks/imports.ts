@@ -19,8 +19,11 @@ export interface ImportSpec {
   skipTemplatesProcessing: boolean;
   ignoreMissingTemplateValues: boolean;
   skipIfMissing: boolean;
-  /** Where the entry is: a map entry's own position; for a string entry, the list's (see entryLocation). */
-  location?: SourceLocation;
+  /**
+   * Where the entry is: a map entry's own position; for a string entry, the list's (see
+   * entryLocation). Worked out when an error asks: thousands of entries are read per run.
+   */
+  locate(): SourceLocation;
 }
 
 export interface ResolvedImport {
@@ -43,18 +46,16 @@ export function readImportSpecs(manifest: PlainMap, file: string): ImportSpec[] 
   const section = manifest.import;
   if (section === undefined || section === null) return [];
   const entries = Array.isArray(section) ? section : [section];
-  const location = locationOf(section) ?? { file };
-  return entries.map((entry, index) => toSpec(entry, index, location));
+  return entries.map((entry, index) => toSpec(entry, index, () => locationOf(entry) ?? locationOf(section) ?? { file }));
 }
 
-function toSpec(entry: unknown, index: number, sectionLocation: SourceLocation): ImportSpec {
-  const location = locationOf(entry) ?? sectionLocation;
+function toSpec(entry: unknown, index: number, locate: () => SourceLocation): ImportSpec {
   if (typeof entry === 'string') {
-    return { path: entry, skipTemplatesProcessing: false, ignoreMissingTemplateValues: false, skipIfMissing: false, location };
+    return { path: entry, skipTemplatesProcessing: false, ignoreMissingTemplateValues: false, skipIfMissing: false, locate };
   }
   if (isPlainMap(entry) && typeof entry.path === 'string' && entry.path !== '') {
     if (entry.context !== undefined && entry.context !== null && !isPlainMap(entry.context)) {
-      throw new AtmosUserError('IMPORT_INVALID', `import #${index + 1} ("${entry.path}"): context must be a map`, location);
+      throw new AtmosUserError('IMPORT_INVALID', `import #${index + 1} ("${entry.path}"): context must be a map`, locate());
     }
     return {
       path: entry.path,
@@ -62,10 +63,10 @@ function toSpec(entry: unknown, index: number, sectionLocation: SourceLocation):
       skipTemplatesProcessing: entry.skip_templates_processing === true,
       ignoreMissingTemplateValues: entry.ignore_missing_template_values === true,
       skipIfMissing: entry.skip_if_missing === true,
-      location,
+      locate,
     };
   }
-  throw new AtmosUserError('IMPORT_INVALID', `import #${index + 1} must be a path string or a map with a "path" key`, location,
+  throw new AtmosUserError('IMPORT_INVALID', `import #${index + 1} must be a path string or a map with a "path" key`, locate(),
     'write `- catalog/vpc` or `- path: catalog/vpc` with optional context, skip_if_missing, ...');
 }
 
@@ -81,17 +82,17 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
   if (cached) return { spec, files: cached.files, patterns: cached.patterns };
 
   const target = isAbsolute(spec.path) ? spec.path : resolve(base, spec.path);
-  assertInside(target, spec, importingFile, options);
+  assertInside(target, spec, options);
   const isGlob = GLOB_CHARS.test(spec.path);
   const candidates = candidatePaths(target, isGlob);
   const found = findCandidates(candidates, isGlob);
   if (found) {
-    for (const file of found.files) assertInside(file, spec, importingFile, options);
+    for (const file of found.files) assertInside(file, spec, options);
     options.cache?.set(cacheKey, found);
     return { spec, ...found };
   }
   if (spec.skipIfMissing) return { spec, files: [], patterns: candidates };
-  throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, entryLocation(spec, importingFile),
+  throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, entryLocation(spec),
     `looked for ${candidates.map((c) => relative(options.stacksBasePath, c)).join(', ')} under ${relative(options.rootPath, options.stacksBasePath) || '.'}; ` +
       'fix the path, or set `skip_if_missing: true` on the import if it is optional');
 }
@@ -138,8 +139,8 @@ function fileIfExists(path: string): string[] {
  * for strings, so a string entry is found by its text from the list's line on (read only when
  * an error is reported).
  */
-function entryLocation(spec: ImportSpec, importingFile: string): SourceLocation {
-  const from = spec.location ?? { file: importingFile };
+function entryLocation(spec: ImportSpec): SourceLocation {
+  const from = spec.locate();
   if (from.line === undefined) return from;
   let lines: string[];
   try {
@@ -158,9 +159,9 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function assertInside(path: string, spec: ImportSpec, importingFile: string, options: ImportResolution): void {
+function assertInside(path: string, spec: ImportSpec, options: ImportResolution): void {
   const rel = relative(options.rootPath, path);
   if (rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))) return;
   throw new AtmosUserError('IMPORT_ESCAPES_REPO', `import "${spec.path}" resolves to ${path}, outside the repository ${options.rootPath}`,
-    entryLocation(spec, importingFile), 'imports may only read manifests inside the repository; copy the file into stacks/ instead');
+    entryLocation(spec), 'imports may only read manifests inside the repository; copy the file into stacks/ instead');
 }
