@@ -11,7 +11,7 @@
  * results and error messages are always those of rendering the text.
  */
 import { parseManifest, parseYaml, TemplateScalar } from './parse';
-import { AppendList, YamlFunction, hasMergeMarkers, hasOwn, isPlainMap, locationOf, markHoldsMergeMarkers, setKey, setLocation, type PlainMap } from './values';
+import { AppendList, YamlFunction, hasOwn, isPlainMap, keepMetadata, setKey, type PlainMap } from './values';
 
 const MARKER = 'ATMOSTPL';
 const CONTROL_ACTION = /^\s*(if|else|end|range|with|define|template|block|break|continue)\b/;
@@ -112,7 +112,7 @@ class Renderer {
       if (next !== item) (result ??= items.slice())[i] = next;
     });
     if (!result) return items;
-    this.keepMetadata(items, result);
+    keepMetadata(items, result);
     return result;
   }
 
@@ -134,7 +134,7 @@ class Renderer {
       setKey(result, renderedKey, rendered);
     }
     if (!result) return map;
-    this.keepMetadata(map, result);
+    keepMetadata(map, result);
     return result;
   }
 
@@ -172,11 +172,7 @@ class Renderer {
     return rendered;
   }
 
-  private keepMetadata(from: object, to: object): void {
-    const location = locationOf(from);
-    if (location) setLocation(to, location);
-    if (hasMergeMarkers(from)) markHoldsMergeMarkers(to);
-  }
+
 }
 
 /** YAML's own typing of a plain scalar (numbers, booleans, null), by the same parser as the exact path. */

@@ -156,7 +156,8 @@ export function mapLeaves(value: unknown, fn: (leaf: unknown) => unknown): unkno
   return fn(value);
 }
 
-function keepMetadata<T extends object>(from: object, to: T): T {
+/** A copy of a value keeps its source position (still pending: worked out only if an error asks) and merge-marker flag. */
+export function keepMetadata<T extends object>(from: object, to: T): T {
   const location = (from as Located)[LOCATION];
   if (location) setLocation(to, location);
   if (holdsMergeMarkers.has(from)) holdsMergeMarkers.add(to);
