@@ -48,8 +48,7 @@ function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): st
   const tokens = patternTokens(pattern);
   // The instances of a stack mostly give the same name: the last one is kept and handed out again
   // (one string per stack, not one per instance).
-  const last = lastFilled;
-  if (last && last.pattern === pattern && last.tokens.every((token, i) => vars[token] === last.values[i])) return last.name;
+  if (lastFilled?.pattern === pattern && sameValues(lastFilled, vars)) return lastFilled.name;
   const parts: string[] = [];
   for (const token of tokens) {
     const value = vars[token];
@@ -67,7 +66,19 @@ function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): st
   return name;
 }
 
-let lastFilled: { pattern: string; tokens: readonly string[]; values: readonly string[]; name: string } | undefined;
+interface FilledPattern {
+  pattern: string;
+  tokens: readonly string[];
+  values: readonly string[];
+  name: string;
+}
+
+let lastFilled: FilledPattern | undefined;
+
+function sameValues(filled: FilledPattern, vars: PlainMap): boolean {
+  for (let i = 0; i < filled.tokens.length; i++) if (vars[filled.tokens[i]] !== filled.values[i]) return false;
+  return true;
+}
 
 /** The recognised tokens of a pattern, in order (read once per pattern, not once per instance). */
 const tokensByPattern = new Map<string, string[]>();
