@@ -262,9 +262,13 @@ async function interruptApply(project: string, key: string, extraEnv: Record<str
 
 /** Terraform stopped on one interrupt, saved the interrupted create (tainted) and released the lock. */
 async function expectGracefulStop(key: string, terraformLog: string) {
-  expect(terraformLog.match(/Stop called, initiating interrupt sequence/g)).toHaveLength(1);
-  // A second interrupt makes terraform abandon the run ("Two interrupts received... data loss").
+  // At most one: the provisioner's `sleep` is in terraform's process group and gets the same
+  // SIGINT, so on a loaded machine the apply can fail on the provisioner (and save its state)
+  // before terraform logs its own stop. Never two: a second interrupt makes terraform abandon the
+  // run ("Two interrupts received... data loss").
+  expect((terraformLog.match(/Stop called, initiating interrupt sequence/g) ?? []).length).toBeLessThanOrEqual(1);
   expect(terraformLog.match(/forcefully canceled/g) ?? []).toEqual([]);
+  expect(terraformLog).toMatch(/Errors while provisioning terraform_data\.x|Stop called/);
   expect(await lockIds(ddb)).not.toContain(lockId(key));
   const state = await readStateObject(s3, key);
   expect(state?.resources.map((r) => `${r.type}.${r.name}:${r.instances[0]?.status}`)).toEqual(['terraform_data.x:tainted']);
