@@ -59,8 +59,14 @@ const { runTerraform } = require(processModule);
     const result = await runTerraform({ binary, args, cwd: process.cwd(), env: process.env, captureStdout: true, stdout: () => {}, stderr: () => {} });
     results.push(result);
   }
-  fs.writeFileSync(resultFile, JSON.stringify(results.length === 1 ? results[0] : results));
-})().catch((error) => fs.writeFileSync(resultFile, JSON.stringify({ error: error.message })));
+  writeResult(results.length === 1 ? results[0] : results);
+})().catch((error) => writeResult({ error: error.message }));
+
+// Whole or not at all: the test polls for the file and reads it as soon as it exists.
+function writeResult(value) {
+  fs.writeFileSync(resultFile + '.partial', JSON.stringify(value));
+  fs.renameSync(resultFile + '.partial', resultFile);
+}
 `;
 
 /** A fake terraform in sh, which (like Go) dies of SIGPIPE when it writes to a closed pipe. */
