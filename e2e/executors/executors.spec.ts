@@ -30,7 +30,6 @@ import {
   lockIds,
   mode,
   nx,
-  processesInside,
   readStateObject,
   requireBuiltPlugin,
   s3Keys,
@@ -39,6 +38,7 @@ import {
   stopStarted,
   waitUntil,
 } from './helpers';
+import { lingeringProcesses, processesInside } from '../harness/processes';
 
 jest.setTimeout(180_000);
 
@@ -71,7 +71,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of started) await stopStarted(s);
-  const survivors = ws ? processesInside(ws.root) : [];
+  // What is still on its way out (nx's plugin worker follows nx a moment later) gets a grace period first.
+  const survivors = ws ? await lingeringProcesses(ws.root) : [];
   // Reported below; killed (by PID: they run inside our temp workspace) so they cannot outlive the run.
   for (const { pid } of survivors) {
     try {

@@ -182,25 +182,3 @@ export function mode(file: string): string {
   return (fs.statSync(file).mode & 0o777).toString(8).padStart(4, '0');
 }
 
-/** Processes (other than us) whose working directory or command line is inside `root`. */
-export function processesInside(root: string): Array<{ pid: number; cmd: string }> {
-  const found: Array<{ pid: number; cmd: string }> = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let cwd = '';
-    let cmd = '';
-    let state = '';
-    try {
-      cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      state = stat.slice(stat.lastIndexOf(')') + 2)[0];
-      cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
-    } catch {
-      /* gone, or not ours to read */
-    }
-    if (state === 'Z') continue;
-    if (cwd === root || cwd.startsWith(root + path.sep) || cmd.includes(root)) found.push({ pid, cmd });
-  }
-  return found;
-}

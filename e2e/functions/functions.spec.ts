@@ -30,11 +30,11 @@ import {
   expectOk,
   isAlive,
   nx,
-  processesInside,
   putParameter,
   readStateObject,
   requireBuiltPlugin,
 } from './helpers';
+import { lingeringProcesses } from '../harness/processes';
 
 jest.setTimeout(240_000);
 
@@ -92,7 +92,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const survivors = ws ? processesInside(ws.root) : [];
+  // What is still on its way out (nx's plugin worker follows nx a moment later) gets a grace period first.
+  const survivors = ws ? await lingeringProcesses(ws.root) : [];
   s3?.destroy();
   ssm?.destroy();
   const emulatorPids = Object.values(emu?.pids ?? {}) as number[];

@@ -79,25 +79,6 @@ export async function putParameter(client: SSMClient, name: string, value: strin
 
 export const readStateObject = (s3: S3Client, key: string): Promise<StateJson | undefined> => readBucketState(s3, BUCKET, key);
 
-/** Processes (other than us) whose working directory or command line is inside `root`. */
-export function processesInside(root: string): Array<{ pid: number; cmd: string }> {
-  const found: Array<{ pid: number; cmd: string }> = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
-      if (cwd === root || cwd.startsWith(root + path.sep) || cmd.includes(root)) found.push({ pid, cmd });
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return found;
-}
-
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
