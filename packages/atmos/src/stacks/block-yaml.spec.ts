@@ -105,6 +105,8 @@ describe('block reader', () => {
     ['keys read as scalars, kept as strings', '1: a\n2.0: b\ntrue: c\nnull: d\n0x10: e\n.inf: f\n'],
     ['plain scalars with colons, hashes and dashes', 'a: http://x.y/z\nb: a#b\nc: sat:04:00-sat:06:00\nd: -lock-timeout=5m\ne: a - b\nf: 日本\n'],
     ['local tags on scalars', 'a: !env AWS_REGION us-east-1\nb: !terraform.output vpc .vpc_id\nc: !unset\nd: !env "quoted"\ne: !repo-root # comment\nl:\n  - !env X\n'],
+    ['a document start line', '---\na: 1\n'],
+    ['a document start line with a comment', '--- # the stack\n\na:\n  b: 1\n'],
     ['template text', 'vars:\n  name: "{{ .vars.stage }}-x"\n  other: a {{ .x }} b\n'],
   ])('reads %s as js-yaml does', (_name, text) => {
     expect(agrees(text)).toBe(true);
@@ -120,7 +122,9 @@ describe('block reader', () => {
     ['an unclosed quote', 'a: "x\n  y"\n'],
     ['!append lists', 'a: !append\n  - x\n'],
     ['tabs', 'a:\n\tb: 1\n'],
-    ['document markers', '---\na: 1\n'],
+    ['a second document', 'a: 1\n---\nb: 2\n'],
+    ['a document end marker', 'a: 1\n...\n'],
+    ['content on the document start line', '--- a: 1\n'],
     ['a top-level list', '- a\n- b\n'],
     ['duplicate keys', 'a: 1\na: 2\n'],
     ['a key with a space before its colon', 'a : 1\n'],
@@ -244,7 +248,8 @@ function generateDocument(random: () => number): string {
     }
   };
   map(0, 0);
-  return lines.join('\n') + (random() < 0.8 ? '\n' : '');
+  const start = pick(random, ['', '', '', '', '', '', '---\n', '--- # stack\n', '---\n---\n']);
+  return start + lines.join('\n') + (random() < 0.8 ? '\n' : '');
 }
 
 const MUTATION_CHARS = [...':-#\'"!&*|>[]{} \n\tx1.'];

@@ -5,9 +5,10 @@
  * order and node positions as js-yaml, but runs several times faster on a cold process, where a
  * workspace's hundreds of manifests are read once each.
  *
- * Anything outside that subset (anchors and aliases, block scalars, multi-line scalars, flow
- * collections with content, escapes, explicit keys, directives, tabs, duplicate keys, tags on
- * collections, or any syntax error) makes it give up with NOT_BLOCK_YAML, and the caller parses
+ * A leading `---` line is allowed. Anything outside that subset (anchors and aliases, block
+ * scalars, multi-line scalars, flow collections with content, escapes, explicit keys, directives,
+ * more documents, tabs, duplicate keys, tags on collections, or any syntax error) makes it give up
+ * with NOT_BLOCK_YAML, and the caller parses
  * the text with js-yaml, which also reports the errors. It never accepts a text js-yaml would
  * refuse or read differently: block-yaml.spec.ts checks it against js-yaml on every manifest of
  * the repository and on generated and mutated documents.
@@ -52,18 +53,29 @@ const INDICATORS_BEFORE_SPACE = new Set([...'-?:'].map((c) => c.charCodeAt(0)));
 /** Reads `text`, or gives NOT_BLOCK_YAML when it is not block YAML of the subset; null for a document without content. */
 export function parseBlockYaml(text: string, hooks: BlockYamlHooks): unknown {
   // Whole-text refusals: tabs (YAML forbids them in indentation; simpler to leave them all to
-  // js-yaml), carriage returns, a byte-order mark, and document markers or directives.
+  // js-yaml), carriage returns, a byte-order mark, directives, and document markers other than
+  // one `---` on the first line (a common way to start a manifest).
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return NOT_BLOCK_YAML;
-  if (text.startsWith('---') || text.startsWith('...') || text.includes('\n---') || text.includes('\n...') || text.startsWith('%') || text.includes('\n%')) {
+  const start = documentStart(text);
+  if (start < 0 || text.includes('\n---', start - 1) || text.includes('\n...') || text.startsWith('...') || text.startsWith('%') || text.includes('\n%')) {
     return NOT_BLOCK_YAML;
   }
   try {
-    return new BlockReader(text, hooks).document();
+    return new BlockReader(text, hooks, start).document();
   } catch (error) {
     // A RangeError is a nesting too deep for the call stack: js-yaml reports its own depth limit.
     if (error === GIVE_UP || error instanceof RangeError) return NOT_BLOCK_YAML;
     throw error;
   }
+}
+
+/** Where the document's content may start: after a leading `---` line (-1: that line holds more than a comment). */
+function documentStart(text: string): number {
+  if (!text.startsWith('---')) return 0;
+  let end = text.indexOf('\n');
+  if (end < 0) end = text.length;
+  const rest = text.slice(3, end).trim();
+  return rest === '' || (rest.startsWith('#') && text.charCodeAt(3) === SPACE) ? Math.min(end + 1, text.length) : -1;
 }
 
 class BlockReader {
@@ -81,8 +93,9 @@ class BlockReader {
   constructor(
     private readonly text: string,
     private readonly hooks: BlockYamlHooks,
+    start: number,
   ) {
-    this.seekContent(0);
+    this.seekContent(start);
   }
 
   document(): unknown {
