@@ -109,22 +109,12 @@ export class ManifestReader {
     if (!this.compiled.has(request.file)) this.compiled.set(request.file, compileTemplateManifest(text, request.file, this.options.delimiters));
     const compiled = this.compiled.get(request.file);
     if (!compiled) return undefined;
-    return renderCompiledManifest(compiled, (template) => renderAroundExpressions(template, (source) => renderTemplate(source, request.context ?? {}, {
-      fileName: request.file,
-      missingKey: request.ignoreMissingTemplateValues ? 'default' : 'error',
-      delimiters: this.options.delimiters,
-      env: this.options.env,
-    })), request.file);
+    return renderCompiledManifest(compiled, (template) => this.renderWithContext(template, request));
   }
 
   private render(text: string, request: ManifestRequest): string {
     try {
-      return renderAroundExpressions(text, (source) => renderTemplate(source, request.context ?? {}, {
-        fileName: request.file,
-        missingKey: request.ignoreMissingTemplateValues ? 'default' : 'error',
-        delimiters: this.options.delimiters,
-        env: this.options.env,
-      }));
+      return this.renderWithContext(text, request);
     } catch (error) {
       if (error instanceof TemplateError) {
         throw new AtmosUserError('TEMPLATE_ERROR', error.detail, { file: request.file, line: error.line, column: error.column },
@@ -133,6 +123,16 @@ export class ManifestReader {
       }
       throw error;
     }
+  }
+
+  /** Template text rendered with the import's context (inline `${{ }}` expressions kept for run time). */
+  private renderWithContext(text: string, request: ManifestRequest): string {
+    return renderAroundExpressions(text, (source) => renderTemplate(source, request.context ?? {}, {
+      fileName: request.file,
+      missingKey: request.ignoreMissingTemplateValues ? 'default' : 'error',
+      delimiters: this.options.delimiters,
+      env: this.options.env,
+    }));
   }
 }
 

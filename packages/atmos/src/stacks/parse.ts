@@ -83,7 +83,8 @@ const IMPLICIT_TYPES = (SCHEMA as unknown as { compiledImplicit?: Type[] }).comp
 const MAY_RESOLVE = new Uint8Array(128);
 for (const c of '~nNtTfF0123456789+-.<') MAY_RESOLVE[c.charCodeAt(0)] = 1;
 
-function resolvePlain(text: string): unknown {
+/** A plain scalar as js-yaml types it: null, a boolean, a number, or the text itself. */
+export function resolvePlain(text: string): unknown {
   const first = text.charCodeAt(0);
   if (first >= 128 || MAY_RESOLVE[first] === 0) return text;
   for (const type of IMPLICIT_TYPES ?? []) if (type.resolve(text)) return type.construct(text);

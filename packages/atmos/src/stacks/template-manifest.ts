@@ -10,7 +10,7 @@
  * quoted scalar, ...) or any render error gives up: the caller then takes the exact path, so
  * results and error messages are always those of rendering the text.
  */
-import { parseManifest, parseYaml, TemplateScalar } from './parse';
+import { parseManifest, resolvePlain, TemplateScalar } from './parse';
 import { AppendList, YamlFunction, hasOwn, isPlainMap, keepMetadata, setKey, type PlainMap } from './values';
 
 const MARKER = 'ATMOSTPL';
@@ -63,9 +63,9 @@ export function compileTemplateManifest(text: string, file: string, [left, right
 }
 
 /** The manifest for one context, or undefined to take the exact path. */
-export function renderCompiledManifest(compiled: CompiledManifest, render: (template: string) => string, file: string): PlainMap | undefined {
+export function renderCompiledManifest(compiled: CompiledManifest, render: (template: string) => string): PlainMap | undefined {
   try {
-    return new Renderer(compiled, render, file).value(compiled.tree) as PlainMap;
+    return new Renderer(compiled, render).value(compiled.tree) as PlainMap;
   } catch {
     return undefined;
   }
@@ -79,7 +79,6 @@ class Renderer {
   constructor(
     compiled: CompiledManifest,
     private readonly render: (template: string) => string,
-    private readonly file: string,
   ) {
     this.actions = compiled.actions;
     this.templated = compiled.templated;
@@ -142,7 +141,7 @@ class Renderer {
     const rendered = this.text(scalar.text);
     switch (scalar.style) {
       case 'PLAIN':
-        return typedPlain(this.plainText(rendered), this.file);
+        return typedPlain(this.plainText(rendered));
       case 'QUOTE_DOUBLE':
         if (/["\\\n\r]/.test(rendered)) throw new GiveUp();
         return rendered;
@@ -171,18 +170,14 @@ class Renderer {
     if (/[\n\r\t,[\]{}]|: |:$| #|^[-?:#&*!|>'"%@`\s]|\s$/.test(rendered)) throw new GiveUp();
     return rendered;
   }
-
-
 }
 
-/** YAML's own typing of a plain scalar (numbers, booleans, null), by the same parser as the exact path. */
-function typedPlain(text: string, file: string): unknown {
-  if (text === '') return null;
-  if (!/^[-+.0-9~nNtTfF]/.test(text)) return text;
-  // Most rendered scalars are small decimal integers: typed here without a parser run (the
-  // bound keeps them exact; anything else, leading zeros included, goes to the parser).
-  if (/^(?:0|-?[1-9][0-9]{0,14})$/.test(text)) return Number(text);
-  return parseYaml(text, { file });
+/**
+ * YAML's own typing of a rendered plain scalar (numbers, booleans, null), by js-yaml's resolvers,
+ * as the exact path types it in place (a rendered `...` is text there, not an end of document).
+ */
+function typedPlain(text: string): unknown {
+  return text === '' ? null : resolvePlain(text);
 }
 
 function placeholder(index: number): string {
