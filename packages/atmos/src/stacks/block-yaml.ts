@@ -14,6 +14,8 @@
  * the repository and on generated and mutated documents.
  */
 
+import { hasOwn } from './values';
+
 export const NOT_BLOCK_YAML: unique symbol = Symbol('not block yaml');
 
 export interface BlockYamlHooks {
@@ -150,7 +152,7 @@ class BlockReader {
     const start = this.at;
     for (;;) {
       const key = this.key();
-      if (key === '__proto__' || Object.prototype.hasOwnProperty.call(map, key)) throw GIVE_UP;
+      if (key === '__proto__' || hasOwn(map, key)) throw GIVE_UP;
       map[key] = this.value(this.valueAt, column, true);
       if (this.lineStart < 0 || this.indent < column) break;
       if (this.indent > column || this.isListItem()) throw GIVE_UP;
