@@ -50,6 +50,14 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
   return section;
 }
 
+/**
+ * The strings of componentSection that come from names, types and the command rather than from
+ * its maps (kept beside it: a string added there belongs here too).
+ */
+export function sectionStrings(instance: SectionIdentity, sections: ComponentSections): string[] {
+  return [instance.component, instance.stack, instance.terraformComponent, instance.workspace, sections.backendType, sections.remoteStateBackendType, sections.command];
+}
+
 /** Component folders relative to the workspace root, per describe context: thousands of instances share a few dozen folders. */
 const relativePaths = new WeakMap<DescribeContext, Map<string, string>>();
 

@@ -8,7 +8,7 @@ import type { AtmosConfig } from '../config/types';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import { hasTemplate, type TemplateFunction } from '../templates';
 import { instanceDeps, summariseSources } from './deps';
-import { componentSection, sectionsFrom, type DescribeContext } from './describe';
+import { componentSection, sectionStrings, sectionsFrom, type DescribeContext } from './describe';
 import { discoverStackFiles, importName, manifestName } from './discover';
 import type { ResolvedImport } from './imports';
 import { buildInstances, type RawInstance } from './instances';
@@ -17,7 +17,7 @@ import { stackName, terraformWorkspace } from './naming';
 import { ImportClosures, processStackFile, type StackFile } from './stack-file';
 import { TemplateKeyIndex } from './template-keys';
 import { SectionTemplateError, renderSectionTemplates } from './templating';
-import type { ComponentInstance, ComponentSections } from './types';
+import type { ComponentInstance } from './types';
 import { deepEqual, type PlainMap } from './values';
 
 export interface ResolveOptions {
@@ -156,7 +156,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
 
   let sections = raw.sections;
   // Most instances hold no template at all: no section to build and walk for them.
-  if (context.processTemplates && (raw.mayHoldTemplates !== false || namesHoldTemplate(instance, sections, config.templates.delimiters))) {
+  if (context.processTemplates && (raw.mayHoldTemplates !== false || sectionStrings(instance, sections).some((text) => hasTemplate(text, config.templates.delimiters)))) {
     try {
       const section = componentSection(instance, sections, describeContext);
       const rendered = renderSectionTemplates(section, {
@@ -183,12 +183,6 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
   instance.enabled = metadata.enabled !== false;
   instance.locked = metadata.locked === true;
   return instance;
-}
-
-/** The strings of a component section that are not in its maps (names, types, command) hold a template. */
-function namesHoldTemplate(instance: ComponentInstance, sections: ComponentSections, delimiters: [string, string]): boolean {
-  return [instance.component, instance.stack, instance.terraformComponent, instance.workspace, sections.backendType, sections.remoteStateBackendType, sections.command]
-    .some((text) => hasTemplate(text, delimiters));
 }
 
 /** Finds which manifest of the stack wrote a piece of text (templates lose their position when merged). */
