@@ -76,6 +76,20 @@ describe('deepMerge (Atmos rules)', () => {
     expect(deepMerge([stack])).toEqual({ c: { tags: ['a', 'b'], more: ['m'] } });
   });
 
+  it('a map that comes again (a base imported by every catalog entry) is merged once and shared, unless lists append or markers act', () => {
+    const base = parse('defaults: {vars: {tags: [a], size: 1}}');
+    const entry = (name: string) => parse(`${name}: {vars: {size: 2}}`);
+    const layers = [base, entry('one'), base, entry('two'), base];
+    const merged = mergeKeepingMarkers(layers);
+    expect(merged.defaults).toBe(base.defaults);
+    expect(deepMerge(layers, 'merge').defaults).toBe(base.defaults);
+    expect(deepMerge(layers, 'append')).toEqual({ defaults: { vars: { tags: ['a', 'a', 'a'], size: 1 } }, one: { vars: { size: 2 } }, two: { vars: { size: 2 } } });
+    const appending = parse('defaults: {tags: !append [b]}');
+    expect(deepMerge([parse('defaults: {tags: [a]}'), appending, appending])).toEqual({ defaults: { tags: ['a', 'b', 'b'] } });
+    // Between two comings of the base, another layer changed the key: the base wins again.
+    expect(deepMerge([base, parse('defaults: {vars: {size: 9}}'), base]).defaults).toEqual({ vars: { tags: ['a'], size: 1 } });
+  });
+
   it('a key unset and set again by a later layer moves to the end, as in a pairwise merge', () => {
     const merged = deepMerge([parse('a: 1\nb: 2\nc: 3'), parse('a: !unset'), parse('a: 4\nc: 5')]);
     expect(Object.keys(merged)).toEqual(['b', 'c', 'a']);

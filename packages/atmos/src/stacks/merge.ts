@@ -60,12 +60,24 @@ function mergeAllMaps(maps: readonly PlainMap[], mode: MergeMode): PlainMap {
         continue;
       }
       let values = repeated?.get(key);
+      if (mergesOverItself(value, values ? values[values.length - 1] : result[key], mode)) continue;
       if (!values) (repeated ??= new Map()).set(key, (values = [result[key]]));
       values.push(value);
     }
   }
   if (repeated) for (const [key, values] of repeated) setKey(result, key, mergeValues(values, mode));
   return flagMarkers(result, mode);
+}
+
+/**
+ * Whether merging a value over the same value, just merged, changes nothing: true unless lists
+ * append or a merge marker acts again. A stack imports a base (`catalog/x/defaults`) once per
+ * catalog entry that imports it, so the same map comes dozens of times: merged once, and shared.
+ */
+function mergesOverItself(value: unknown, previous: unknown, mode: MergeMode): boolean {
+  if (value !== previous) return false;
+  if (typeof value !== 'object' || value === null) return true;
+  return mode.strategy !== 'append' && !hasMergeMarkers(value);
 }
 
 /** The values one key has in successive layers (the first already settled), merged; runs of maps at once. */
