@@ -231,7 +231,8 @@ export function summariseSources(
   for (const layer of layers) {
     let summary = byFile.get(layer.file);
     if (!summary) byFile.set(layer.file, (summary = { name: layer.file === stackFile ? stackManifestName : importNameOf(layer.file), rank: 0, configs: [] }));
-    summary.configs.push(layer.config);
+    // A file imported again (a base under each catalog entry) brings the same config: indexed once.
+    if (!summary.configs.includes(layer.config)) summary.configs.push(layer.config);
   }
   const stackManifest = byFile.get(stackFile) ?? { name: stackManifestName, rank: 0, configs: [] };
   byFile.delete(stackFile);
