@@ -162,12 +162,11 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const chain = shared.chain(resolver.basesOf(name));
   const baseSections = chain.baseSections;
   const overrides = asMap(section.overrides);
-  const strategy = componentStrategy([section.settings]) ?? chain.strategy ?? options.listMergeStrategy;
+  const strategy = strategyOf(section.settings) ?? chain.strategy ?? options.listMergeStrategy;
 
   const prefix = shared.prefix(chain, strategy);
   const metadataLayers = [options.inheritMetadata ? prefix.metadata : undefined, section.metadata];
   const metadata = deepMerge(metadataLayers, options.listMergeStrategy);
-  const ownLayers = (key: MergedSection): unknown[] => [section[key], overrides[key]];
   const mergeSection = (key: MergedSection): PlainMap => {
     const own = section[key];
     const over = overrides[key];
@@ -181,7 +180,7 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const terraformComponent = folderFromMetadata ?? legacyComponent ?? name;
   const stableName = typeof metadata.name === 'string' && metadata.name !== '' ? metadata.name : undefined;
   const keyName = stableName ?? folderFromMetadata ?? legacyComponent ?? name;
-  const ownBackend = BACKEND_KEYS.some((key) => key in section);
+  const ownBackend = hasBackendKeys(section);
   let backend = ownBackend ? undefined : prefix.backends.get(keyName);
   if (!backend) {
     const layers = [terraform, ...baseSections, section];
@@ -195,9 +194,9 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
     });
     if (!ownBackend) prefix.backends.set(keyName, backend);
   }
-  const command = firstCommand([overrides.command, section.command]) ?? chain.command ?? options.defaultCommand;
+  const command = nonEmptyString(overrides.command) ?? nonEmptyString(section.command) ?? chain.command ?? options.defaultCommand;
   const index = options.templateKeys;
-  const templateKeys = index && prefix.templateKeys && templateKeysOf(index, ownLayers, prefix.templateKeys);
+  const templateKeys = index && prefix.templateKeys && ownTemplateKeys(index, section, overrides, prefix.templateKeys);
 
   return {
     component: name,
@@ -222,13 +221,21 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
     templateKeys,
     mayHoldTemplates: index && templateKeys && (MERGED_SECTIONS.some((key) => templateKeys[key].length > 0) ||
       // The other maps of the section, by the layers they come from.
-      index.keysOf([...metadataLayers, overrides, prefix.dependencies, section.dependencies, backend.backend, backend.remoteStateBackend]).length > 0),
+      index.mayHold(metadataLayers[0]) || index.mayHold(section.metadata) || index.mayHold(overrides) || index.mayHold(prefix.dependencies) ||
+      index.mayHold(section.dependencies) || index.mayHold(backend.backend) || index.mayHold(backend.remoteStateBackend)),
   };
 }
 
-function templateKeysOf(index: TemplateKeyIndex, layersOf: (section: MergedSection) => unknown[], shared?: Record<MergedSection, readonly string[]>): Record<MergedSection, readonly string[]> {
+/** The shared keys (the prefix's), with those the component's own sections and overrides add. */
+function ownTemplateKeys(index: TemplateKeyIndex, section: PlainMap, overrides: PlainMap, shared: Record<MergedSection, readonly string[]>): Record<MergedSection, readonly string[]> {
   const keys = {} as Record<MergedSection, readonly string[]>;
-  for (const section of MERGED_SECTIONS) keys[section] = index.keysOf(layersOf(section), shared?.[section]);
+  for (const key of MERGED_SECTIONS) keys[key] = index.withLayer(index.withLayer(shared[key], section[key]), overrides[key]);
+  return keys;
+}
+
+function templateKeysOf(index: TemplateKeyIndex, layersOf: (section: MergedSection) => unknown[]): Record<MergedSection, readonly string[]> {
+  const keys = {} as Record<MergedSection, readonly string[]>;
+  for (const section of MERGED_SECTIONS) keys[section] = index.keysOf(layersOf(section));
   return keys;
 }
 
@@ -242,15 +249,30 @@ function withoutKeys(map: PlainMap, keys: string[]): PlainMap {
 /** `settings.list_merge_strategy` may be set per component (also through its bases): the last layer that sets a valid one. */
 function componentStrategy(settingsLayers: unknown[]): ListMergeStrategy | undefined {
   for (let i = settingsLayers.length - 1; i >= 0; i--) {
-    const value = asMap(settingsLayers[i]).list_merge_strategy;
-    if (typeof value === 'string' && (LIST_MERGE_STRATEGIES as readonly string[]).includes(value)) return value as ListMergeStrategy;
+    const strategy = strategyOf(settingsLayers[i]);
+    if (strategy) return strategy;
   }
   return undefined;
+}
+
+/** A valid `list_merge_strategy` of one settings map. */
+function strategyOf(settings: unknown): ListMergeStrategy | undefined {
+  const value = asMap(settings).list_merge_strategy;
+  return typeof value === 'string' && (LIST_MERGE_STRATEGIES as readonly string[]).includes(value) ? (value as ListMergeStrategy) : undefined;
 }
 
 /** The first non-empty `command` string, in priority order. */
 function firstCommand(candidates: unknown[]): string | undefined {
   return candidates.find((c): c is string => typeof c === 'string' && c !== '');
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function hasBackendKeys(section: PlainMap): boolean {
+  for (const key of BACKEND_KEYS) if (key in section) return true;
+  return false;
 }
 
 /** Atmos lists the inheritance chain nearest base first. */

@@ -20,12 +20,20 @@ export class TemplateKeyIndex {
   /** The keys of the merge of these layers that may hold a template (unordered, may repeat), after those already known. */
   keysOf(layers: readonly unknown[], known: readonly string[] = NO_KEYS): readonly string[] {
     let keys = known;
-    for (const layer of layers) {
-      if (!isPlainMap(layer)) continue;
-      const more = this.layerKeys(layer);
-      if (more.length > 0) keys = keys.length === 0 ? more : [...keys, ...more];
-    }
+    for (const layer of layers) keys = this.withLayer(keys, layer);
     return keys;
+  }
+
+  /** `known` and the keys of one more layer that may hold a template. */
+  withLayer(known: readonly string[], layer: unknown): readonly string[] {
+    if (!isPlainMap(layer)) return known;
+    const more = this.layerKeys(layer);
+    return more.length === 0 ? known : known.length === 0 ? more : [...known, ...more];
+  }
+
+  /** Whether some key of a layer may hold a template. */
+  mayHold(layer: unknown): boolean {
+    return isPlainMap(layer) && this.layerKeys(layer).length > 0;
   }
 
   private layerKeys(layer: PlainMap): readonly string[] {
