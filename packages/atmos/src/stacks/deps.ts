@@ -91,6 +91,8 @@ export class StackSources {
   private readonly groups: [GroupIndex, GroupIndex];
   private readonly flaggedNames = new Map<string, string[]>();
   private readonly flags: { inDeps: Uint8Array; inDepsAll: Uint8Array };
+  /** First-source counts of one instance, reused like the flags (a typed array per instance cost more than the rest of the search). */
+  private readonly counts: Int32Array;
   /** Folded steps by inheritance chain (the instances of one chain share its list), then section id. */
   private readonly folded = new Map<readonly string[], Map<string, InheritedIndex>>();
 
@@ -107,6 +109,7 @@ export class StackSources {
     readonly mayUnset: boolean,
   ) {
     this.flags = { inDeps: new Uint8Array(names.length), inDepsAll: new Uint8Array(names.length) };
+    this.counts = new Int32Array(names.length);
     this.groups = [indexGroup([stackManifest]), indexGroup(imports)];
   }
 
@@ -115,6 +118,12 @@ export class StackSources {
     this.flags.inDeps.fill(0);
     this.flags.inDepsAll.fill(0);
     return this.flags;
+  }
+
+  /** A copy of some first-source counts, valid until the next call. */
+  countsCopy(counts: Int32Array): Int32Array {
+    this.counts.set(counts);
+    return this.counts;
   }
 
   /**
@@ -281,7 +290,7 @@ export function instanceDeps(
       if (!hidden) {
         for (const rank of inherited.firstRanks) inDeps[rank] = 1;
       } else {
-        const counts = inherited.firstCounts.slice();
+        const counts = sources.countsCopy(inherited.firstCounts);
         for (const rank of hidden) counts[rank]--;
         for (const rank of inherited.firstRanks) if (counts[rank] > 0) inDeps[rank] = 1;
       }
