@@ -68,10 +68,10 @@ interface InheritedIndex {
   keys: string[];
   /** Every rank in the index, once. */
   allRanks: number[];
-  /** By rank: how many keys the manifest of that rank is the first source of. */
-  firstCounts: Int32Array;
-  /** The ranks with a first count, once. */
+  /** The ranks of the manifests that are the first source of some key, once. */
   firstRanks: number[];
+  /** For each of firstRanks: how many keys that manifest is the first source of. */
+  firstCounts: number[];
 }
 
 /** Backend keys are searched under the instance's backend type: `backend.<type>`. */
@@ -91,8 +91,7 @@ export class StackSources {
   private readonly groups: [GroupIndex, GroupIndex];
   private readonly flaggedNames = new Map<string, string[]>();
   private readonly flags: { inDeps: Uint8Array; inDepsAll: Uint8Array };
-  /** First-source counts of one instance, reused like the flags (a typed array per instance cost more than the rest of the search). */
-  private readonly counts: Int32Array;
+
   /** Folded steps by inheritance chain (the instances of one chain share its list), then section id. */
   private readonly folded = new Map<readonly string[], Map<string, InheritedIndex>>();
 
@@ -109,7 +108,6 @@ export class StackSources {
     readonly mayUnset: boolean,
   ) {
     this.flags = { inDeps: new Uint8Array(names.length), inDepsAll: new Uint8Array(names.length) };
-    this.counts = new Int32Array(names.length);
     this.groups = [indexGroup([stackManifest]), indexGroup(imports)];
   }
 
@@ -118,12 +116,6 @@ export class StackSources {
     this.flags.inDeps.fill(0);
     this.flags.inDepsAll.fill(0);
     return this.flags;
-  }
-
-  /** A copy of some first-source counts, valid until the next call. */
-  countsCopy(counts: Int32Array): Int32Array {
-    this.counts.set(counts);
-    return this.counts;
   }
 
   /**
@@ -160,14 +152,14 @@ export class StackSources {
       } else {
         steps.push(stack.terraform.get(sectionId), imports.terraform.get(sectionId));
       }
-      folded = foldSteps(steps, this.names.length);
+      folded = foldSteps(steps);
       bySection.set(sectionId, folded);
     }
     return folded;
   }
 }
 
-function foldSteps(steps: (StepIndex | undefined)[], names: number): InheritedIndex {
+function foldSteps(steps: (StepIndex | undefined)[]): InheritedIndex {
   const index = new Map<string, number[]>();
   for (const step of steps) {
     if (!step) continue;
@@ -178,13 +170,19 @@ function foldSteps(steps: (StepIndex | undefined)[], names: number): InheritedIn
     }
   }
   const all = new Set<number>();
-  const firstCounts = new Int32Array(names);
+  // A handful of first sources: lists searched, not arrays as long as the stack's names.
+  const firstRanks: number[] = [];
+  const firstCounts: number[] = [];
   for (const ranks of index.values()) {
-    firstCounts[ranks[0]]++;
+    const at = firstRanks.indexOf(ranks[0]);
+    if (at < 0) {
+      firstRanks.push(ranks[0]);
+      firstCounts.push(1);
+    } else {
+      firstCounts[at]++;
+    }
     for (const rank of ranks) all.add(rank);
   }
-  const firstRanks: number[] = [];
-  firstCounts.forEach((count, rank) => count > 0 && firstRanks.push(rank));
   return { index, keys: [...index.keys()], allRanks: [...all], firstCounts, firstRanks };
 }
 
@@ -290,9 +288,12 @@ export function instanceDeps(
       if (!hidden) {
         for (const rank of inherited.firstRanks) inDeps[rank] = 1;
       } else {
-        const counts = sources.countsCopy(inherited.firstCounts);
-        for (const rank of hidden) counts[rank]--;
-        for (const rank of inherited.firstRanks) if (counts[rank] > 0) inDeps[rank] = 1;
+        // A first source stays unless the component hides every key it is the first source of.
+        inherited.firstRanks.forEach((rank, at) => {
+          let count = inherited.firstCounts[at];
+          for (const hiddenRank of hidden) if (hiddenRank === rank) count--;
+          if (count > 0) inDeps[rank] = 1;
+        });
       }
       continue;
     }
