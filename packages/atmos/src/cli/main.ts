@@ -13,16 +13,11 @@
 import { parseArgs } from 'node:util';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, isUserError } from '../errors/user-error';
-import { describeAffected } from '../stacks/affected';
 import { describeInstance, describeStacks } from '../stacks/describe';
 import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
-import { evaluateInstance } from '../functions/runtime/evaluate';
-import { SecretMasker } from '../functions/runtime/mask';
-import { SsmParameters } from '../functions/runtime/ssm';
 import type { ComponentInstance } from '../stacks/types';
 import { isPlainMap, type PlainMap } from '../stacks/values';
 import { sensitiveVariables } from '../terraform/sensitive-variables';
-import { closeStateClients, readState } from '../terraform/state';
 import { formatOutput, toPlain } from './output';
 
 const USAGE = `usage:
@@ -48,6 +43,12 @@ const processIo: CliIo = {
   env: process.env,
 };
 
+/**
+ * The AWS SDK (SSM, S3 state) and git (affected) are loaded by the commands that use them: most
+ * of the CLI's start-up time otherwise, for `list` and `describe config` too.
+ */
+let stateModule: typeof import('../terraform/state') | undefined;
+
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
     return await run(argv, io);
@@ -59,7 +60,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
     return 2;
   } finally {
-    closeStateClients();
+    stateModule?.closeStateClients();
   }
 }
 
@@ -104,6 +105,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     case 'describe affected': {
       const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
+      const { describeAffected } = await import('../stacks/affected');
       io.stdout(formatOutput(describeAffected(config, values.base ?? 'main', io.env), format));
       return 0;
     }
@@ -161,6 +163,11 @@ function parseCommandLine(argv: string[]) {
  * (dependency outputs from state, SSM parameters); secrets print as *** unless --show-secrets.
  */
 async function describeEvaluated(instance: ComponentInstance, resolved: ResolvedStacks, io: CliIo, showSecrets: boolean) {
+  const [{ evaluateInstance }, { SecretMasker }, { SsmParameters }, state] = await Promise.all([
+    import('../functions/runtime/evaluate'), import('../functions/runtime/mask'), import('../functions/runtime/ssm'), import('../terraform/state'),
+  ]);
+  stateModule = state;
+  const { readState } = state;
   const ssm = new SsmParameters(io.env);
   try {
     const evaluated = await evaluateInstance(instance, {
