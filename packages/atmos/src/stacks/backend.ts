@@ -2,6 +2,7 @@
  * Backend and remote-state backend sections, with the defaults Atmos adds, and the files the
  * run phase writes: `backend.tf.json` and the varfile.
  */
+import { mapList } from './lists';
 import { deepMerge, type ListMergeStrategy } from './merge';
 import { asMap, isPlainMap, type PlainMap } from './values';
 
@@ -26,10 +27,10 @@ export interface ResolvedBackend {
 
 export function resolveBackend(layers: BackendLayers): ResolvedBackend {
   const backendType = lastString(layers.types) ?? '';
-  const backend = withBackendDefaults(backendType, deepMerge(layers.sections.map((s) => asMap(s)[backendType]), layers.strategy), layers.keyName);
+  const backend = withBackendDefaults(backendType, deepMerge(mapList(layers.sections, (s) => asMap(s)[backendType]), layers.strategy), layers.keyName);
   const remoteStateBackendType = lastString(layers.remoteStateTypes) ?? backendType;
   const remoteStateBackend = deepMerge(
-    [remoteStateBackendType === backendType ? backend : {}, ...layers.remoteStateSections.map((s) => asMap(s)[remoteStateBackendType])],
+    [remoteStateBackendType === backendType ? backend : {}, ...mapList(layers.remoteStateSections, (s) => asMap(s)[remoteStateBackendType])],
     layers.strategy,
   );
   return { backendType, backend, remoteStateBackendType, remoteStateBackend };

@@ -10,6 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import { MANIFEST_EXTENSIONS, isManifestFile } from './discover';
+import { mapList, newList } from './lists';
 import { isPlainMap, locationOf, type PlainMap } from './values';
 
 export interface ImportSpec {
@@ -44,9 +45,9 @@ export interface ImportResolution {
 /** Reads the `import:` section of a manifest into specs, validating its shape. */
 export function readImportSpecs(manifest: PlainMap, file: string): ImportSpec[] {
   const section = manifest.import;
-  if (section === undefined || section === null) return [];
+  if (section === undefined || section === null) return newList();
   const entries = Array.isArray(section) ? section : [section];
-  return entries.map((entry, index) => toSpec(entry, index, () => locationOf(entry) ?? locationOf(section) ?? { file }));
+  return mapList(entries, (entry, index) => toSpec(entry, index, () => locationOf(entry) ?? locationOf(section) ?? { file }));
 }
 
 function toSpec(entry: unknown, index: number, locate: () => SourceLocation): ImportSpec {

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { resolveBackend, type ResolvedBackend } from './backend';
+import { mapList, newList } from './lists';
 import { deepMerge, LIST_MERGE_STRATEGIES, normalise, type ListMergeStrategy } from './merge';
 import type { StackFile } from './stack-file';
 import type { TemplateKeyIndex } from './template-keys';
@@ -51,7 +52,7 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
   const components = asMap(asMap(merged.components).terraform);
   const resolver = new InheritanceResolver(components, stackFile.file);
   const shared = new SharedLayers(merged, terraform, resolver, options);
-  return Object.keys(components).map((name) => {
+  return mapList(Object.keys(components), (name) => {
     const section = components[name];
     if (!isPlainMap(section)) {
       throw new AtmosUserError('INVALID_MANIFEST', `components.terraform.${name} must be a map`, locationOf(merged.components) ?? { file: stackFile.file });
@@ -108,11 +109,11 @@ class SharedLayers {
     let chain = this.chains.get(key);
     if (!chain) {
       const { globals, terraform } = this;
-      const baseSections = bases.map((base) => this.resolver.section(base));
+      const baseSections = mapList(bases, (base) => this.resolver.section(base));
       chain = {
         baseSections,
-        strategy: componentStrategy([globals.settings, terraform.settings, ...baseSections.map((b) => b.settings)]),
-        command: firstCommand([...baseSections.map((b) => b.command).reverse(), terraform.command]),
+        strategy: componentStrategy([globals.settings, terraform.settings, ...mapList(baseSections, (b) => b.settings)]),
+        command: firstCommand([...mapList(baseSections, (b) => b.command).reverse(), terraform.command]),
         inheritance: inheritanceList(bases),
         prefixes: new Map(),
       };
@@ -141,8 +142,8 @@ class SharedLayers {
       prefix = {
         sections,
         templateKeys: options.templateKeys && templateKeysOf(options.templateKeys, (section) => layers[section]),
-        metadata: deepMerge(baseSections.map((b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), options.listMergeStrategy),
-        dependencies: deepMerge(baseSections.map((b) => b.dependencies), strategy),
+        metadata: deepMerge(mapList(baseSections, (b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), options.listMergeStrategy),
+        dependencies: deepMerge(mapList(baseSections, (b) => b.dependencies), strategy),
         backends: new Map(),
       };
       chain.prefixes.set(strategy, prefix);
@@ -185,10 +186,10 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   if (!backend) {
     const layers = [terraform, ...baseSections, section];
     backend = resolveBackend({
-      types: layers.map((s) => s.backend_type),
-      sections: layers.map((s) => s.backend),
-      remoteStateTypes: layers.map((s) => s.remote_state_backend_type),
-      remoteStateSections: layers.map((s) => s.remote_state_backend),
+      types: mapList(layers, (s) => s.backend_type),
+      sections: mapList(layers, (s) => s.backend),
+      remoteStateTypes: mapList(layers, (s) => s.remote_state_backend_type),
+      remoteStateSections: mapList(layers, (s) => s.remote_state_backend),
       keyName,
       strategy,
     });
@@ -302,7 +303,7 @@ class InheritanceResolver {
         'remove one of the metadata.inherits entries in this cycle');
     }
     const section = this.section(name);
-    const direct: string[] = [];
+    const direct = newList<string>();
     if (typeof section.component === 'string' && section.component !== name && isPlainMap(this.components[section.component])) direct.push(section.component);
     const written = normalise(asMap(section.metadata).inherits, 'replace');
     const inherits = written === UNSET ? undefined : written;
@@ -319,7 +320,7 @@ class InheritanceResolver {
         direct.push(base);
       }
     }
-    const bases: string[] = [];
+    const bases = newList<string>();
     for (const base of direct) bases.push(...this.basesOf(base, [...path, name]), base);
     this.cache.set(name, bases);
     return bases;

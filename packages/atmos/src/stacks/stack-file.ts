@@ -10,8 +10,9 @@
  */
 import { relative } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
-import { ManifestReader } from './manifests';
 import { resolveImport, readImportSpecs, type ImportResolution, type ResolvedImport } from './imports';
+import { mapList } from './lists';
+import { ManifestReader } from './manifests';
 import { deepMerge, mergeKeepingMarkers, type ListMergeStrategy } from './merge';
 import { EMPTY_MAP, asMap, isEmptyMap, isPlainMap, setKey, type PlainMap } from './values';
 
@@ -137,7 +138,7 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
   return {
     file,
     layers,
-    merged: mergeKeepingMarkers(layers.map((layer) => layer.config), options.listMergeStrategy),
+    merged: mergeKeepingMarkers(mapList(layers, (layer) => layer.config), options.listMergeStrategy),
     imports: [...imported],
     importPatterns: [...new Set(patterns)],
     includedFiles: includedFiles(layers, reader),
@@ -154,7 +155,7 @@ function includedFiles(layers: ManifestLayer[], reader: ManifestReader): string[
 function importsOf(manifest: PlainMap, file: string, options: StackFileOptions): ResolvedImport[] {
   let resolved = options.resolvedImports?.get(manifest);
   if (!resolved) {
-    resolved = readImportSpecs(manifest, file).map((spec) => resolveImport(spec, file, options));
+    resolved = mapList(readImportSpecs(manifest, file), (spec) => resolveImport(spec, file, options));
     options.resolvedImports?.set(manifest, resolved);
   }
   return resolved;
