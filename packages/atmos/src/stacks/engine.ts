@@ -82,12 +82,10 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       globalEnv: config.env,
       templateKeys,
     });
+    const context: FinishContext = { config, env, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames };
     for (const raw of raws) {
-      const instance = finishInstance(raw, stackFile, {
-        config, env, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames,
-        deps: sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS,
-      });
-      instances.add(instance);
+      const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
+      instances.add(finishInstance(raw, stackFile, deps, context));
     }
   }
   return { config, instances: instances.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext };
@@ -104,10 +102,9 @@ interface FinishContext {
   reader: ManifestReader;
   manifestName: string;
   importNames: string[];
-  deps: { deps: string[]; depsAll: string[] };
 }
 
-function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishContext): ComponentInstance {
+function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: string[]; depsAll: string[] }, context: FinishContext): ComponentInstance {
   const { config, describeContext } = context;
   // Built complete up front (stack, workspace and rendered sections filled in below) so every
   // instance has one object shape; a spread into a fresh literal at the end cost more than the merge.
@@ -128,8 +125,8 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, context: FinishC
     importNames: context.importNames,
     importPatterns: stackFile.importPatterns,
     includedFiles: stackFile.includedFiles,
-    deps: context.deps.deps,
-    depsAll: context.deps.depsAll,
+    deps: deps.deps,
+    depsAll: deps.depsAll,
   };
   const explicitName = typeof stackFile.merged.name === 'string' && stackFile.merged.name !== '' ? stackFile.merged.name : undefined;
   instance.stack = stackName({
