@@ -91,7 +91,6 @@ export class StackSources {
   private readonly groups: [GroupIndex, GroupIndex];
   private readonly flaggedNames = new Map<string, string[]>();
   private readonly flags: { inDeps: Uint8Array; inDepsAll: Uint8Array };
-
   /** Folded steps by inheritance chain (the instances of one chain share its list), then section id. */
   private readonly folded = new Map<readonly string[], Map<string, InheritedIndex>>();
 
