@@ -11,6 +11,9 @@
  *   npm run bench -- engine [--runs 5] [--stacks 200 --components 50 ...generator flags]
  *                           [--workspace DIR] [--keep] [--engine path/to/dist/index.js]
  *                           [--profile] [--cpu-prof] [--top 25] [--dump FILE] [--json] [--strict]
+ *                           [--compare path/to/other/dist/index.js]
+ *
+ * With --compare, an A/B of two builds instead (see compareEngines).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -20,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags, type SyntheticStats } from '../synthetic/generate';
 import { RESULT_MARKER, type ChildResult } from './engine-child';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
-import { machineReferenceMs, median, parseBenchArgs } from './stats';
+import { machineReferenceMs, median, pairedRatios, parseBenchArgs } from './stats';
 
 /** The issue's targets for 10,000 instances. */
 export const TARGETS = { engineMs: 1000, peakMemoryMB: 500 };
@@ -34,6 +37,9 @@ export const ENGINE_USAGE = `usage: npm run bench -- engine [options]
   --workspace DIR       use this workspace instead of generating one
   --keep                keep the generated workspace (its path is printed)
   --engine FILE         the engine to load (default packages/atmos/dist/index.js)
+  --compare FILE        A/B: --runs pairs of fresh processes alternating --engine and this other build
+                        (e.g. a copy of dist built from the base commit); prints the paired ratios.
+                        On this noisy machine use 16 pairs or more, and repeat before trusting 2-3%
   --profile             one extra run under the CPU profiler (engine window only), summarised
   --cpu-prof            one extra run with node --cpu-prof (whole child process), summarised
   --top N               rows per profile table (default 25)
@@ -54,6 +60,7 @@ interface EngineBenchOptions {
   dump?: string;
   json: boolean;
   strict: boolean;
+  compare?: string;
 }
 
 interface RunResult extends ChildResult {
@@ -86,6 +93,7 @@ function parseArgs(argv: string[]): { options: EngineBenchOptions; generator: Re
     else if (arg === '--dump') options.dump = resolve(value());
     else if (arg === '--json') options.json = true;
     else if (arg === '--strict') options.strict = true;
+    else if (arg === '--compare') options.compare = resolve(value());
     else throw new Error(`unknown argument ${arg}`);
   }
   return { options, generator };
@@ -128,6 +136,10 @@ export async function runEngineBenchmark(argv: string[]): Promise<number> {
     process.stderr.write(`engine not built: ${options.engine} is missing (run \`npm run build\`)\n`);
     return 1;
   }
+  if (options.compare && !existsSync(options.compare)) {
+    process.stderr.write(`engine to compare with not found: ${options.compare}\n`);
+    return 1;
+  }
   if (!existsSync(CHILD)) {
     process.stderr.write(`${CHILD} is missing (run \`npm run build\`)\n`);
     return 1;
@@ -150,6 +162,7 @@ export async function runEngineBenchmark(argv: string[]): Promise<number> {
       out(`workspace: ${workspace}`);
     }
     out(`engine: ${options.engine}`);
+    if (options.compare) return await compareEngines(workspace, options.engine, options.compare, options.runs, out);
     out(`node ${process.version}, ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${options.runs} run(s), each in a fresh process`);
     const referenceBefore = machineReferenceMs();
     out();
@@ -253,6 +266,41 @@ export async function runEngineBenchmark(argv: string[]): Promise<number> {
       else rmSync(scratch, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * `--compare`: an A/B of two builds on one workspace. The runs alternate in fresh processes (A B,
+ * B A, ...), so each pair ran at nearly the same moment: the ratio within a pair holds while the
+ * machine's speed drifts by 2x, where two medians taken apart would not. Both builds must give
+ * the same checksum (an optimisation must not change the result).
+ */
+async function compareEngines(workspace: string, engine: string, compare: string, pairs: number, out: (line?: string) => void): Promise<number> {
+  out(`compare: ${compare}`);
+  out(`${pairs} pair(s) of fresh processes, alternating which goes first`);
+  const tested: RunResult[] = [];
+  const base: RunResult[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const order = i % 2 === 0 ? [engine, compare] : [compare, engine];
+    for (const file of order) (file === engine ? tested : base).push(await runChild({ workspace, engine: file }));
+    out(`pair ${i + 1}: --engine ${ms(tested[i].engineMs)} (cpu ${ms(tested[i].engineCpuMs)}), --compare ${ms(base[i].engineMs)} (cpu ${ms(base[i].engineCpuMs)})`);
+  }
+  out();
+  for (const [label, runs] of [['--engine ', tested], ['--compare', base]] as const) {
+    out(`${label}  engine median ${ms(median(runs.map((r) => r.engineMs)))} (min ${ms(Math.min(...runs.map((r) => r.engineMs)))}), ` +
+      `engine CPU median ${ms(median(runs.map((r) => r.engineCpuMs)))}`);
+  }
+  const wall = pairedRatios(base.map((r) => r.engineMs), tested.map((r) => r.engineMs));
+  const cpu = pairedRatios(base.map((r) => r.engineCpuMs), tested.map((r) => r.engineCpuMs));
+  const change = (ratio: number) => (ratio <= 1 ? `${((1 - ratio) * 100).toFixed(1)}% faster` : `${((ratio - 1) * 100).toFixed(1)}% slower`);
+  out(`--engine / --compare, paired: engine ${wall.median.toFixed(3)} (mean ${wall.mean.toFixed(3)}), engine CPU ${cpu.median.toFixed(3)} (mean ${cpu.mean.toFixed(3)})`);
+  out(`--engine is ${change(wall.median)} (engine CPU: ${change(cpu.median)})`);
+  const checksums = new Set([...tested, ...base].map((r) => r.sha256));
+  if (checksums.size !== 1) {
+    out(`checksums DIFFER: --engine ${[...new Set(tested.map((r) => r.sha256))].join(', ')}, --compare ${[...new Set(base.map((r) => r.sha256))].join(', ')}`);
+    return 1;
+  }
+  out(`checksums identical: ${tested[0].sha256}`);
+  return 0;
 }
 
 function readProfile(file: string): CpuProfile {

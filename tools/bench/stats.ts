@@ -9,6 +9,16 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * Per pair, b / a, summarised: the way to compare two builds on a machine whose speed drifts
+ * (each pair ran at nearly the same moment, so the drift cancels out in its ratio).
+ */
+export function pairedRatios(a: number[], b: number[]): { median: number; mean: number; count: number } {
+  if (a.length !== b.length) throw new Error(`paired figures need equal counts (${a.length} and ${b.length})`);
+  const ratios = a.map((x, i) => b[i] / x);
+  return { median: median(ratios), mean: ratios.reduce((sum, r) => sum + r, 0) / (ratios.length || NaN), count: ratios.length };
+}
+
 /** Nearest-rank percentile; NaN when empty. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
