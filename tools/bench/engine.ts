@@ -140,6 +140,10 @@ export async function runEngineBenchmark(argv: string[]): Promise<number> {
     process.stderr.write(`engine to compare with not found: ${options.compare}\n`);
     return 1;
   }
+  if (options.compare === options.engine) {
+    process.stderr.write(`--compare names the engine under test itself (${options.engine}): give another build\n`);
+    return 2;
+  }
   if (!existsSync(CHILD)) {
     process.stderr.write(`${CHILD} is missing (run \`npm run build\`)\n`);
     return 1;
