@@ -286,6 +286,10 @@ async function compareEngines(workspace: string, engine: string, compare: string
   for (let i = 0; i < pairs; i++) {
     const order = i % 2 === 0 ? [engine, compare] : [compare, engine];
     for (const file of order) (file === engine ? tested : base).push(await runChild({ workspace, engine: file }));
+    if (tested[0].instances === 0) {
+      process.stderr.write(`no component instances in ${workspace}: is it the workspace root (the folder with atmos.yaml)?\n`);
+      return 1;
+    }
     out(`pair ${i + 1}: --engine ${ms(tested[i].engineMs)} (cpu ${ms(tested[i].engineCpuMs)}), --compare ${ms(base[i].engineMs)} (cpu ${ms(base[i].engineCpuMs)})`);
   }
   out();
