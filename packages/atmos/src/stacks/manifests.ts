@@ -86,9 +86,10 @@ export class ManifestReader {
       const compiled = templated ? this.renderCompiled(text, request) : undefined;
       const source = templated && !compiled ? this.render(text, request) : text;
       const parsed = compiled ?? parseManifest(source, { file: request.file });
-      if (source.includes('!unset') || source.includes('!include')) this.unsetting.add(request.file);
       // Only a text that spells the tag can hold one (the fast path renders scalars, never tags): skip the walk for the others.
-      manifest = !source.includes('!include') ? parsed : resolveIncludes(parsed, request.file, {
+      const includes = source.includes('!include');
+      if (includes || source.includes('!unset')) this.unsetting.add(request.file);
+      manifest = !includes ? parsed : resolveIncludes(parsed, request.file, {
         stacksBasePath: this.options.stacksBasePath,
         rootPath: this.options.rootPath,
         onRead: (file) => this.recordInclude(request.file, file),
