@@ -101,7 +101,7 @@ function expressionReferences(instance: ComponentInstance): ComponentReference[]
     if (reference.kind !== 'output') continue;
     if (reference.dynamic) {
       throw new AtmosUserError('FUNCTION_ERROR', `an output reference to '${reference.component}' in '${instance.component}' (stack '${instance.stack}') has a computed stack`,
-        { file: instance.manifestFile }, 'write the stack as a string literal, e.g. output("dns", "core-ue1-shared").zone_id, so the dependency is known before running');
+        { file: instance.manifestFile }, 'write the stack as a string literal, e.g. output("dns", "shared-use1").zone_id, so the dependency is known before running');
     }
     references.push({ component: reference.component, stack: reference.stack, via: `\${{ output.${reference.component}... }}` });
   }

@@ -196,7 +196,7 @@ export function parseOutputFunction(fn: YamlFunction, currentStack: string): { c
   const args = splitArgs(fn.args);
   if (args.length < 2) {
     throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag} ${fn.args}: expected <component> [<stack>] <output>`, fn.location,
-      `e.g. \`${fn.tag} vpc vpc_id\` or \`${fn.tag} vpc plat-ue1-dev .private_subnet_ids[0]\``);
+      `e.g. \`${fn.tag} vpc vpc_id\` or \`${fn.tag} vpc dev-use1 .private_subnet_ids[0]\``);
   }
   if (args.length === 2 || args[1].startsWith('.')) return { component: args[0], stack: currentStack, expression: leadingArgs(fn.args, 1).rest };
   return { component: args[0], stack: args[1], expression: leadingArgs(fn.args, 2).rest };
