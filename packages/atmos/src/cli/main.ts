@@ -75,7 +75,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const processTemplates = booleanFlag(values['process-templates'], '--process-templates');
   const processFunctions = booleanFlag(values['process-functions'], '--process-functions') ?? true;
   const showSecrets = values['show-secrets'] === true;
-  const load = () => resolveStacks(loadAtmosConfig({ cwd: io.cwd, env: io.env }), { processTemplates, env: io.env });
+  const load = () => {
+    const resolved = resolveStacks(loadAtmosConfig({ cwd: io.cwd, env: io.env }), { processTemplates, env: io.env });
+    for (const warning of resolved.warnings) io.stderr(`warning: ${warning}\n`);
+    return resolved;
+  };
   const [command, subject, ...rest] = positionals;
 
   switch (`${command} ${subject ?? ''}`.trim()) {

@@ -40,6 +40,8 @@ export interface ResolvedStacks {
   /** Every manifest read (top-level and imported), absolute. */
   manifestsRead: string[];
   describeContext: DescribeContext;
+  /** Things the user should know that do not stop resolution (one line each). */
+  warnings: string[];
 }
 
 export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {}): ResolvedStacks {
@@ -54,6 +56,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   };
   const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath };
   const processTemplates = options.processTemplates ?? config.templates.enabled;
+  const warnings: string[] = [];
 
   const templateKeys = processTemplates ? new TemplateKeyIndex(config.templates.delimiters) : undefined;
   const instances = new InstanceRegistry(config.basePath);
@@ -82,19 +85,21 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       globalEnv: config.env,
       templateKeys,
     });
-    const context: FinishContext = { config, env, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames };
+    const context: FinishContext = { config, warnings, env, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames };
     for (const raw of raws) {
       const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
       instances.add(finishInstance(raw, stackFile, deps, context));
     }
   }
-  return { config, instances: instances.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext };
+  return { config, instances: instances.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings };
 }
 
 const NO_DEPS = { deps: [], depsAll: [] };
 
 interface FinishContext {
   config: AtmosConfig;
+  /** Collects ResolvedStacks.warnings. */
+  warnings: string[];
   env: Record<string, string | undefined>;
   processTemplates: boolean;
   options: ResolveOptions;
@@ -156,13 +161,24 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
   if (context.processTemplates && (raw.mayHoldTemplates !== false || sectionStrings(instance, sections).some((text) => hasTemplate(text, config.templates.delimiters)))) {
     try {
       const section = componentSection(instance, sections, describeContext);
+      const filesRead: string[] = [];
+      const volatile = new Set<string>();
       const rendered = renderSectionTemplates(section, {
         delimiters: config.templates.delimiters,
         evaluations: config.templates.evaluations,
         env: context.env,
         functions: context.options.templateFunctions?.({ component: raw.component, stack: instance.stack }),
         templateKeys: raw.templateKeys,
+        repoRoot: config.basePath,
+        onRead: (file) => filesRead.push(file),
+        onVolatile: (namespace) => volatile.add(namespace),
       });
+      // A file a template read (gomplate's file.Read) is an input of this instance only.
+      if (filesRead.length > 0) instance.includedFiles = [...new Set([...stackFile.includedFiles, ...filesRead])];
+      if (volatile.size > 0) {
+        context.warnings.push(`component '${raw.component}' in stack '${instance.stack}' uses ${[...volatile].sort().map((n) => `${n}.*`).join(', ')} in a template: ` +
+          'its configuration changes on every run, so it is always affected and never cached');
+      }
       // Most instances hold no template: the section comes back as it went in.
       if (rendered !== section) sections = sectionsFrom(rendered, sections);
     } catch (error) {

@@ -133,6 +133,8 @@ export class ManifestReader {
       missingKey: request.ignoreMissingTemplateValues ? 'default' : 'error',
       delimiters: this.options.delimiters,
       env: this.options.env,
+      repoRoot: this.options.rootPath,
+      onRead: (file) => this.recordInclude(request.file, file),
     }));
   }
 }

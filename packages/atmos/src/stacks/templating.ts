@@ -16,6 +16,12 @@ export interface SectionTemplateOptions {
   evaluations: number;
   env?: Record<string, string | undefined>;
   functions?: Record<string, TemplateFunction>;
+  /** The repository root gomplate's `file.*` functions may read inside. */
+  repoRoot?: string;
+  /** Told of each file a template function read (it becomes an input of the instance). */
+  onRead?: (file: string) => void;
+  /** Told when a template function returned a value that changes on every run. */
+  onVolatile?: (namespace: string) => void;
   /**
    * Per top-level key of the section (`vars`, `settings`, ...), the keys of its map that may
    * hold a template (see template-keys.ts); the others are known to hold none and are skipped.
@@ -119,7 +125,15 @@ function renderMap(map: PlainMap, context: PlainMap, options: SectionTemplateOpt
 function renderOne(template: string, context: PlainMap, options: SectionTemplateOptions): string {
   try {
     return renderAroundExpressions(template, (text) =>
-      renderTemplate(text, context, { missingKey: 'default', delimiters: options.delimiters, env: options.env, functions: options.functions }));
+      renderTemplate(text, context, {
+        missingKey: 'default',
+        delimiters: options.delimiters,
+        env: options.env,
+        functions: options.functions,
+        repoRoot: options.repoRoot,
+        onRead: options.onRead,
+        onVolatile: options.onVolatile,
+      }));
   } catch (error) {
     if (error instanceof TemplateError) throw new SectionTemplateError(template, error);
     throw error;

@@ -38,6 +38,9 @@ export interface ExecOptions {
   missingKey: 'error' | 'default' | 'zero';
   functions: Record<string, TemplateFunction> | undefined;
   env: Record<string, string | undefined>;
+  repoRoot?: string;
+  onRead?: (file: string) => void;
+  onVolatile?: (namespace: string) => void;
 }
 
 /** What walking a list tells the enclosing range. */
@@ -79,7 +82,7 @@ class State {
     private readonly tree: Tree,
     private readonly opts: ExecOptions,
   ) {
-    this.ctx = { env: opts.env };
+    this.ctx = { env: opts.env, repoRoot: opts.repoRoot, onRead: opts.onRead, onVolatile: opts.onVolatile };
   }
 
   // -------------------------------------------------------------------------------------

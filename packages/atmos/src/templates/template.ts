@@ -22,6 +22,12 @@ export interface RenderOptions {
   functions?: Record<string, TemplateFunction>;
   /** Environment for `env`/`getenv`; default process.env. */
   env?: Record<string, string | undefined>;
+  /** Root of the repository that gomplate's `file.*` functions may read inside; unset, they refuse. */
+  repoRoot?: string;
+  /** Told of each file a template function read. */
+  onRead?: (file: string) => void;
+  /** Told when a template function returned a value that changes on every run (`time`, `uuid`, `random`). */
+  onVolatile?: (namespace: string) => void;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -45,6 +51,9 @@ export class Template {
         missingKey: options.missingKey ?? 'error',
         functions: options.functions,
         env: options.env ?? process.env,
+        repoRoot: options.repoRoot,
+        onRead: options.onRead,
+        onVolatile: options.onVolatile,
       });
     } catch (error) {
       throw toTemplateError(error, this.source, options);

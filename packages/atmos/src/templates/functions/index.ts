@@ -1,6 +1,6 @@
 /**
  * Every function a template can call without user-supplied functions: Go's text/template
- * builtins plus the Sprig/Gomplate subset that Atmos stack manifests use.
+ * builtins, Sprig's functions and gomplate's namespaces (strings, conv, coll, ...), as Atmos merges them.
  */
 import { BUILTINS } from './builtins';
 import { DICT_FUNCTIONS } from './dicts';
@@ -12,11 +12,14 @@ import { REGEX_FUNCTIONS } from './regex';
 import { SEMVER_FUNCTIONS } from './semver';
 import { STRING_FUNCTIONS } from './strings';
 import { CONVERSION_FUNCTIONS } from './conversion';
+import { GOMPLATE_FUNCTIONS } from './gomplate';
 import type { TemplateFunction } from './signature';
 
 export const BUILTIN_FUNCTIONS: Readonly<Record<string, TemplateFunction>> = Object.freeze(
   Object.assign(
     Object.create(null) as Record<string, TemplateFunction>,
+    // Gomplate's namespaces first: Atmos assigns Sprig's functions over them (lo.Assign order).
+    GOMPLATE_FUNCTIONS,
     GENERAL_FUNCTIONS,
     CONVERSION_FUNCTIONS,
     STRING_FUNCTIONS,

@@ -11,6 +11,12 @@ export type TemplateFunction = (...args: unknown[]) => unknown;
 /** What builtins receive as `this`: per-render state some of them need. */
 export interface CallContext {
   env: Record<string, string | undefined>;
+  /** The repository root gomplate's `file` functions may read inside (unset: they refuse). */
+  repoRoot?: string;
+  /** Told of each file a function read, so the caller can count it as an input. */
+  onRead?: (file: string) => void;
+  /** Told when a function returns a value that changes on every run (`time`, `uuid`, `random`). */
+  onVolatile?: (namespace: string) => void;
 }
 
 export type ParamKind = 'string' | 'int' | 'number' | 'bool' | 'map' | 'list' | 'any';
