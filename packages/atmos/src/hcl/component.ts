@@ -6,7 +6,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expressionText, parseHclFile, type HclBody } from './parse';
+import { parseHclFile } from './parse';
+import { expressionText, type HclBody } from './values';
 
 export interface TerraformVariable {
   name: string;

@@ -1,5 +1,8 @@
 /** The HCL adapter's public surface: parse HCL, read a Terraform component's interface. */
-export { parseHcl, parseHclFile, expressionText, type HclBody } from './parse';
+export { parseHcl, parseHclFile } from './parse';
+export { expressionText, hclValues, type HclBody } from './values';
+export { hclSyntaxError } from './errors';
+export { parseHclSync } from './sync';
 export {
   readTerraformComponent,
   requiredVariables,

@@ -8,9 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { AtmosUserError } from '../errors/user-error';
-
-/** hcl2json's JSON form of an HCL body: blocks become maps of lists, attributes become values. */
-export type HclBody = Record<string, unknown>;
+import { hclSyntaxError } from './errors';
+import type { HclBody } from './values';
 
 /**
  * Parse HCL text. A syntax error becomes an AtmosUserError with the file, line and column
@@ -36,25 +35,4 @@ export async function parseHclFile(file: string): Promise<HclBody> {
     }
   }
   return parseHcl(file, text);
-}
-
-const POSITION = /:(\d+),(\d+)(?:-\d+)?: (.*?)(?:\]|$)/s;
-
-function hclSyntaxError(file: string, error: unknown): AtmosUserError {
-  const raw = error instanceof Error ? error.message : String(error);
-  const match = POSITION.exec(raw);
-  const message = match ? match[3].trim() : raw.replace(/^Error: /, '');
-  return new AtmosUserError('INVALID_MANIFEST', `HCL syntax error: ${message}`,
-    match ? { file, line: Number(match[1]), column: Number(match[2]) } : { file },
-    'fix the HCL syntax (terraform fmt and terraform validate show the same error)');
-}
-
-/**
- * hcl2json writes expressions as `${...}` strings (`type = number` becomes `"${number}"`).
- * Returns the expression text, or undefined for a literal value.
- */
-export function expressionText(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = /^\$\{([\s\S]*)\}$/.exec(value);
-  return match ? match[1] : undefined;
 }

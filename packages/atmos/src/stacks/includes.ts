@@ -7,6 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { parseHclSync } from '../hcl/sync';
+import { hclValues } from '../hcl/values';
 import { AtmosUserError } from '../errors/user-error';
 import { QueryError, applyQuery } from '../functions/runtime/query';
 import { splitArgs } from '../functions/yaml-references';
@@ -70,9 +72,8 @@ function parseByExtension(text: string, file: string, location: { file: string }
     }
   }
   if (extension === '.yaml' || extension === '.yml') return parseYaml(text, { file });
-  if (['.hcl', '.tf', '.tfvars'].includes(extension)) {
-    throw new AtmosUserError('FUNCTION_ERROR', `!include ${file}: HCL files are not supported yet`, location, 'convert the values to YAML or JSON, or use !include.raw for the text');
-  }
+  // Atmos reads HCL files as values (pkg/filetype: DetectFormatAndParseFile); so do we, with HashiCorp's own parser.
+  if (extension === '.hcl' || extension === '.tf' || extension === '.tfvars') return hclValues(parseHclSync(file, text), extension === '.tfvars');
   return text;
 }
 
