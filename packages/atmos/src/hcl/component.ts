@@ -5,8 +5,9 @@
  * variables.tf) and the static security assertions over the reference components.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseHclFile } from './parse';
+import { basename, join } from 'node:path';
+import { AtmosUserError } from '../errors/user-error';
+import { parseHcl, parseHclFile } from './parse';
 import { expressionText, type HclBody } from './values';
 
 export interface TerraformVariable {
@@ -46,12 +47,41 @@ export interface TerraformComponent {
 /** Reads every `.tf` and `.tf.json` file directly in the folder (Terraform does not recurse). */
 export async function readTerraformComponent(folder: string): Promise<TerraformComponent> {
   const files = readdirSync(folder, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && (entry.name.endsWith('.tf') || entry.name.endsWith('.tf.json')))
+    .filter((entry) => entry.isFile() && isTerraformFile(entry.name))
     .map((entry) => join(folder, entry.name))
     .sort();
-  const component: TerraformComponent = { folder, files, variables: new Map(), outputs: new Map(), bodies: new Map() };
-  for (const file of files) {
-    const body = await parseHclFile(file);
+  const bodies: Array<[string, HclBody]> = [];
+  for (const file of files) bodies.push([file, await parseHclFile(file)]);
+  return componentFromBodies(folder, bodies);
+}
+
+/**
+ * The same from texts the caller read (a generator reads through the Nx Tree, which may hold
+ * files not yet on disk). `files` are the folder's files, any order; non-Terraform ones are skipped.
+ */
+export async function readTerraformComponentTexts(folder: string, files: Array<{ file: string; text: string }>): Promise<TerraformComponent> {
+  const sorted = files.filter((entry) => isTerraformFile(entry.file)).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const bodies: Array<[string, HclBody]> = [];
+  for (const entry of sorted) bodies.push([entry.file, entry.file.endsWith('.json') ? parseJsonBody(entry.file, entry.text) : await parseHcl(entry.file, entry.text)]);
+  return componentFromBodies(folder, bodies);
+}
+
+function parseJsonBody(file: string, text: string): HclBody {
+  try {
+    return JSON.parse(text) as HclBody;
+  } catch (error) {
+    throw new AtmosUserError('INVALID_MANIFEST', `${basename(file)} is not valid JSON: ${(error as Error).message}`, { file },
+      'fix the JSON syntax (terraform reads *.tf.json files as JSON)');
+  }
+}
+
+export function isTerraformFile(name: string): boolean {
+  return name.endsWith('.tf') || name.endsWith('.tf.json');
+}
+
+function componentFromBodies(folder: string, bodies: Array<[string, HclBody]>): TerraformComponent {
+  const component: TerraformComponent = { folder, files: bodies.map(([file]) => file), variables: new Map(), outputs: new Map(), bodies: new Map() };
+  for (const [file, body] of bodies) {
     component.bodies.set(file, body);
     for (const [name, block] of namedBlocks(body, 'variable')) component.variables.set(name, toVariable(name, block, file));
     for (const [name, block] of namedBlocks(body, 'output')) {

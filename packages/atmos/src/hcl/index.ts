@@ -5,6 +5,8 @@ export { hclSyntaxError } from './errors';
 export { parseHclSync } from './sync';
 export {
   readTerraformComponent,
+  readTerraformComponentTexts,
+  isTerraformFile,
   requiredVariables,
   namedBlocks,
   type TerraformComponent,

@@ -110,16 +110,21 @@ export function isDeployable(instance: ComponentInstance): boolean {
   return !instance.abstract && instance.enabled;
 }
 
+/** The Nx project name of an instance under the `projectName` template (`{component}-{stack}`). */
+export function projectName(template: string, instance: ComponentInstance): string {
+  const vars = instance.sections.vars;
+  return template.replace(/\{(component|stack|namespace|tenant|environment|stage)\}/g, (_, token: string) => {
+    if (token === 'component') return instance.component.split('/').join('-');
+    if (token === 'stack') return instance.stack.split('/').join('-');
+    return String(vars[token] ?? '');
+  });
+}
+
 function assignProjectNames(instances: ComponentInstance[], template: string): Map<ComponentInstance, string> {
   const names = new Map<ComponentInstance, string>();
   const owners = new Map<string, ComponentInstance>();
   for (const instance of instances) {
-    const vars = instance.sections.vars;
-    const name = template.replace(/\{(component|stack|namespace|tenant|environment|stage)\}/g, (_, token: string) => {
-      if (token === 'component') return instance.component.split('/').join('-');
-      if (token === 'stack') return instance.stack.split('/').join('-');
-      return String(vars[token] ?? '');
-    });
+    const name = projectName(template, instance);
     const clash = owners.get(name);
     if (clash) {
       throw new AtmosUserError('CONFLICTING_COMPONENT',
