@@ -1,6 +1,6 @@
 /**
  * Child-process entry for one emulator. Started by `emulators.ts` as
- *   node -r ./ts-register.js ./emulator-child.ts <s3|dynamodb|ssm> '<json options>'
+ *   node -r ./ts-register.js ./emulator-child.ts <s3|dynamodb|ssm|sts> '<json options>'
  * with an IPC channel. It listens on 127.0.0.1 with an ephemeral port and
  * reports `{ type: 'ready', kind, port }` over IPC (and as a
  * `HARNESS_EMULATOR_READY {...}` line on stdout for non-IPC callers).
@@ -13,13 +13,18 @@ import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { startSsmServer } from './ssm-server';
+import { startStsServer, type StsRole } from './sts-server';
 
-type Kind = 's3' | 'dynamodb' | 'ssm';
+type Kind = 's3' | 'dynamodb' | 'ssm' | 'sts';
 
 interface ChildOptions {
   /** s3: data directory (created by the parent, removed by the parent). */
   directory?: string;
   region?: string;
+  /** s3: the only access keys s3rver accepts (default: its built-in S3RVER/S3RVER). */
+  accessKeys?: Array<{ accessKeyId: string; secretAccessKey: string }>;
+  /** sts: roles by ARN. */
+  roles?: Record<string, StsRole>;
 }
 
 const HOST = '127.0.0.1';
@@ -28,6 +33,13 @@ async function startS3(opts: ChildOptions): Promise<{ port: number; close(): Pro
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const S3rver = require('s3rver');
   if (!opts.directory) throw new Error('s3 emulator needs options.directory');
+  if (opts.accessKeys) {
+    // s3rver keeps its accounts in a process-wide registry: replace the built-in key with these.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const account = require('s3rver/lib/models/account');
+    account.DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
+    for (const key of opts.accessKeys) account.DUMMY_ACCOUNT.createKeyPair(key.accessKeyId, key.secretAccessKey);
+  }
   const instance = new S3rver({
     silent: true,
     directory: opts.directory,
@@ -139,6 +151,11 @@ async function startSsm(opts: ChildOptions): Promise<{ port: number; close(): Pr
   return { port: running.port, close: running.close };
 }
 
+async function startSts(opts: ChildOptions): Promise<{ port: number; close(): Promise<void> }> {
+  const running = await startStsServer({ host: HOST, port: 0, roles: opts.roles });
+  return { port: running.port, close: running.close };
+}
+
 async function main(): Promise<void> {
   const kind = process.argv[2] as Kind;
   const opts = JSON.parse(process.argv[3] ?? '{}') as ChildOptions;
@@ -146,6 +163,7 @@ async function main(): Promise<void> {
     s3: startS3,
     dynamodb: startDynamo,
     ssm: startSsm,
+    sts: startSts,
   };
   const start = starters[kind];
   if (!start) throw new Error(`unknown emulator kind ${JSON.stringify(kind)}`);

@@ -4,6 +4,7 @@
  *   - S3:        s3rver (data in a temp directory)
  *   - DynamoDB:  dynalite (in-memory)
  *   - SSM:       ./ssm-server.ts (Parameter Store, JSON 1.1 protocol)
+ *   - STS:       ./sts-server.ts (AssumeRole, query protocol)
  *
  *   const emu = await startEmulators({ s3: true, dynamodb: true, ssm: true });
  *   await emu.createBucket('tfstate');
@@ -23,10 +24,17 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SsmStats } from './ssm-server';
+import type { StsCall, StsRole } from './sts-server';
 
 export type { SsmStats } from './ssm-server';
+export type { StsCall, StsRole } from './sts-server';
 
-export type EmulatorKind = 's3' | 'dynamodb' | 'ssm';
+export type EmulatorKind = 's3' | 'dynamodb' | 'ssm' | 'sts';
+
+export interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 export interface EmulatorEndpoints {
   region: string;
@@ -34,12 +42,16 @@ export interface EmulatorEndpoints {
   s3?: string;
   dynamodb?: string;
   ssm?: string;
+  sts?: string;
 }
 
 export interface StartEmulatorsOptions {
-  s3?: boolean;
+  /** `{ accessKeys }`: s3rver accepts only these keys (e.g. a role's, handed out by the local STS). */
+  s3?: boolean | { accessKeys: AccessKey[] };
   dynamodb?: boolean;
   ssm?: boolean;
+  /** `{ roles }`: the roles AssumeRole knows, by ARN (see sts-server.ts). */
+  sts?: boolean | { roles: Record<string, StsRole> };
   /** Defaults to us-east-1. */
   region?: string;
   /** How long to wait for each child to report its port. Default 30 s. */
@@ -56,6 +68,11 @@ export interface Emulators {
   createLockTable(name: string): Promise<void>;
   ssmStats(): Promise<SsmStats>;
   resetSsmStats(): Promise<void>;
+  /** Every AssumeRole request the local STS received, in order. */
+  stsCalls(): Promise<StsCall[]>;
+  resetStsCalls(): Promise<void>;
+  /** The keys the S3 emulator accepts (the harness's own calls, e.g. createBucket, use the first). */
+  s3AccessKeys: AccessKey[];
   /** Last output lines of a child (stdout+stderr), for diagnostics. */
   logs(kind: EmulatorKind): string;
 }
@@ -219,19 +236,21 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Starts the requested emulators in parallel. Nothing requested = all three. */
+/** Starts the requested emulators in parallel. Nothing requested = S3, DynamoDB and SSM. */
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<Emulators> {
   const region = options.region ?? DEFAULT_REGION;
-  const noneRequested = !options.s3 && !options.dynamodb && !options.ssm;
-  const wanted: EmulatorKind[] = (['s3', 'dynamodb', 'ssm'] as const).filter((k) => noneRequested || options[k]);
+  const noneRequested = !options.s3 && !options.dynamodb && !options.ssm && !options.sts;
+  const wanted: EmulatorKind[] = (['s3', 'dynamodb', 'ssm', 'sts'] as const).filter((k) => (noneRequested && k !== 'sts') || options[k]);
+  const s3AccessKeys = typeof options.s3 === 'object' ? options.s3.accessKeys : [{ ...FAKE_CREDENTIALS }];
   const timeoutMs = options.startTimeoutMs ?? 30_000;
 
   const results = await Promise.allSettled(
     wanted.map((kind) => {
       if (kind === 's3') {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atmos-e2e-s3rver-'));
-        return startChild(kind, { directory: dir, region }, timeoutMs, dir);
+        return startChild(kind, { directory: dir, region, accessKeys: typeof options.s3 === 'object' ? options.s3.accessKeys : undefined }, timeoutMs, dir);
       }
+      if (kind === 'sts') return startChild(kind, { roles: typeof options.sts === 'object' ? options.sts.roles : {} }, timeoutMs);
       return startChild(kind, { region }, timeoutMs);
     }),
   );
@@ -257,10 +276,13 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     endpoints,
     pids,
     stop: () => (stopped ??= Promise.all(started.map((s) => killChild(s.entry))).then(() => undefined)),
-    createBucket: (name) => createBucket(endpoints, name),
+    createBucket: (name) => createBucket(endpoints, name, s3AccessKeys[0]),
     createLockTable: (name) => createLockTable(endpoints, name),
     ssmStats: () => getSsmStats(endpoints),
     resetSsmStats: () => resetSsmStats(endpoints),
+    stsCalls: () => getStsCalls(endpoints),
+    resetStsCalls: () => resetStsCalls(endpoints),
+    s3AccessKeys,
     logs: (kind) => byKind.get(kind)?.log.text ?? '',
   };
 }
@@ -300,10 +322,11 @@ export function awsEnv(endpoints: EmulatorEndpoints): Record<string, string | un
     AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
     AWS_ENDPOINT_URL: undefined,
-    // No emulator for these: send any stray STS/IAM call (e.g. a backend
-    // without skip_credentials_validation / skip_requesting_account_id) to a
-    // closed loopback port so it fails fast instead of leaving the machine.
-    AWS_ENDPOINT_URL_STS: LOOPBACK_SINK,
+    // STS goes to the local STS when it runs; IAM (and STS otherwise) to a
+    // closed loopback port, so a stray call (e.g. a backend without
+    // skip_credentials_validation / skip_requesting_account_id) fails fast
+    // instead of leaving the machine.
+    AWS_ENDPOINT_URL_STS: endpoints.sts ?? LOOPBACK_SINK,
     AWS_ENDPOINT_URL_IAM: LOOPBACK_SINK,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // s3rver predates the SDKs' default CRC32 checksums / aws-chunked uploads
@@ -401,9 +424,10 @@ const sdkBase = (endpoints: EmulatorEndpoints) => ({
   credentials: { ...FAKE_CREDENTIALS },
 });
 
-export function s3Client(endpoints: EmulatorEndpoints): S3Client {
+export function s3Client(endpoints: EmulatorEndpoints, credentials: AccessKey = FAKE_CREDENTIALS): S3Client {
   return new S3Client({
     ...sdkBase(endpoints),
+    credentials: { ...credentials },
     endpoint: need(endpoints, 's3'),
     forcePathStyle: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -419,8 +443,8 @@ export function ssmClient(endpoints: EmulatorEndpoints): SSMClient {
   return new SSMClient({ ...sdkBase(endpoints), endpoint: need(endpoints, 'ssm') });
 }
 
-export async function createBucket(endpoints: EmulatorEndpoints, name: string): Promise<void> {
-  const client = s3Client(endpoints);
+export async function createBucket(endpoints: EmulatorEndpoints, name: string, credentials?: AccessKey): Promise<void> {
+  const client = s3Client(endpoints, credentials);
   try {
     await client.send(new CreateBucketCommand({ Bucket: name }));
   } finally {
@@ -460,4 +484,15 @@ export async function getSsmStats(endpoints: EmulatorEndpoints): Promise<SsmStat
 export async function resetSsmStats(endpoints: EmulatorEndpoints): Promise<void> {
   const res = await fetch(`${need(endpoints, 'ssm')}/__stats`, { method: 'DELETE' });
   if (!res.ok) throw new Error(`DELETE /__stats failed: ${res.status}`);
+}
+
+export async function getStsCalls(endpoints: EmulatorEndpoints): Promise<StsCall[]> {
+  const res = await fetch(`${need(endpoints, 'sts')}/__calls`);
+  if (!res.ok) throw new Error(`GET /__calls failed: ${res.status}`);
+  return (await res.json()) as StsCall[];
+}
+
+export async function resetStsCalls(endpoints: EmulatorEndpoints): Promise<void> {
+  const res = await fetch(`${need(endpoints, 'sts')}/__calls`, { method: 'DELETE' });
+  if (!res.ok) throw new Error(`DELETE /__calls failed: ${res.status}`);
 }

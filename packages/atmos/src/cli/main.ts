@@ -11,6 +11,7 @@
  * User mistakes print one clear message (file:line:col, what is wrong, what to do) and exit 1.
  */
 import { parseArgs } from 'node:util';
+import { setAwsVerbose } from '../aws/verbose';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, isUserError } from '../errors/user-error';
 import { describeInstance, describeStacks } from '../stacks/describe';
@@ -18,10 +19,11 @@ import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { isPlainMap, type PlainMap } from '../stacks/values';
 import { sensitiveVariables } from '../terraform/sensitive-variables';
+import { maskBackendSecrets } from './mask-backend';
 import { formatOutput, toPlain } from './output';
 
 const USAGE = `usage:
-  atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false] [--process-functions=false] [--show-secrets]
+  atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false] [--process-functions=false] [--show-secrets] [--verbose]
   atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false]
   atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]
   atmos-nx describe config [--format yaml|json]
@@ -75,6 +77,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const processTemplates = booleanFlag(values['process-templates'], '--process-templates');
   const processFunctions = booleanFlag(values['process-functions'], '--process-functions') ?? true;
   const showSecrets = values['show-secrets'] === true;
+  // Logs every AWS client and role assumption (role and account, never a key).
+  if (values.verbose) setAwsVerbose(true, (line) => io.stderr(line + '\n'));
   const load = () => {
     const resolved = resolveStacks(loadAtmosConfig({ cwd: io.cwd, env: io.env }), { processTemplates, env: io.env });
     for (const warning of resolved.warnings) io.stderr(`warning: ${warning}\n`);
@@ -89,7 +93,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const resolved = load();
       const instance = findInstance(resolved, component, values.stack);
       const described = processFunctions ? await describeEvaluated(instance, resolved, io, showSecrets) : describeInstance(instance, resolved.describeContext);
-      io.stdout(formatOutput(showSecrets ? described : maskSensitiveVars(described, instance), format));
+      io.stdout(formatOutput(showSecrets ? described : maskBackendSecrets(maskSensitiveVars(described, instance)), format));
       return 0;
     }
     case 'describe stacks': {
@@ -101,7 +105,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       if (!showSecrets) {
         for (const instance of instances) {
           const components = (described[instance.stack] as { components: { terraform: Record<string, PlainMap> } }).components.terraform;
-          components[instance.component] = maskSensitiveVars(components[instance.component], instance);
+          components[instance.component] = maskBackendSecrets(maskSensitiveVars(components[instance.component], instance));
         }
       }
       io.stdout(formatOutput(described, format));
@@ -153,6 +157,7 @@ function parseCommandLine(argv: string[]) {
         'process-templates': { type: 'string' },
         'process-functions': { type: 'string' },
         'show-secrets': { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
         base: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },

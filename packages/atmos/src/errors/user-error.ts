@@ -29,6 +29,7 @@ export type UserErrorCode =
   | 'COMPONENT_NOT_FOUND'
   | 'STACK_NOT_FOUND'
   | 'FUNCTION_ERROR'
+  | 'AWS_ERROR'
   | 'INVALID_MANIFEST'
   | 'USAGE';
 

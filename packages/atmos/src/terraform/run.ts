@@ -6,6 +6,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AtmosConfig } from '../config/types';
+import { AwsCallError } from '../aws/errors';
 import { AtmosUserError } from '../errors/user-error';
 import type { ComponentInstance } from '../stacks/types';
 import { findBinary } from './binary';
@@ -320,12 +321,23 @@ async function assertNoLiveDependents(request: InstanceRunRequest): Promise<void
   if (!request.dependents) return;
   const live: string[] = [];
   for (const dependent of await request.dependents()) {
-    const count = managedResourceCount(await readState(dependent.instance, request.workspaceRoot, request.env ?? process.env));
+    const count = managedResourceCount(await dependentState(request, dependent));
     if (count > 0) live.push(`${dependent.name} (${count} resource${count === 1 ? '' : 's'})`);
   }
   if (live.length > 0) {
     throw new AtmosUserError('USAGE', `cannot destroy '${request.instance.component}' in stack '${request.instance.stack}': ${live.join(', ')} still depend on it`, undefined,
       'destroy the dependents first (the destroy-environment workflow orders them), then run this again');
+  }
+}
+
+/** A dependent's state; an AWS failure says it happened in the destroy guard, and where the dependent is defined. */
+async function dependentState(request: InstanceRunRequest, dependent: { name: string; instance: ComponentInstance }) {
+  try {
+    return await readState(dependent.instance, request.workspaceRoot, request.env ?? process.env);
+  } catch (error) {
+    if (!(error instanceof AwsCallError)) throw error;
+    throw error.within(`destroy of '${request.instance.component}' in stack '${request.instance.stack}' checks that its dependent ${dependent.name} has no resources left`,
+      { file: dependent.instance.manifestFile });
   }
 }
 

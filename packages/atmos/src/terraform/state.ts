@@ -1,10 +1,14 @@
 /**
  * Reads an instance's Terraform state straight from its backend (S3 through the AWS SDK, or
  * the local file) without running terraform: used by `destroy` to find dependents that still
- * have resources, and by `!terraform.state`.
+ * have resources, and by `!terraform.state` / `!terraform.output`. S3 reads go through src/aws
+ * with the backend's own region, endpoints, profile and `assume_role` chain, as terraform reads it.
  */
-import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
+import { awsClients, closeAwsClients } from '../aws/clients';
+import { backendTarget } from '../aws/backend-target';
+import { explainAwsError } from '../aws/errors';
 import { AtmosUserError } from '../errors/user-error';
 import type { ComponentInstance } from '../stacks/types';
 import type { PlainMap } from '../stacks/values';
@@ -24,7 +28,7 @@ export async function readState(instance: ComponentInstance, workspaceRoot: stri
     const text = readTextOrUndefined(path);
     return text === undefined || text.trim() === '' ? undefined : (JSON.parse(text) as TerraformState);
   }
-  if (type === 's3') return readS3State(config, workspace, env);
+  if (type === 's3') return readS3State(instance, config, workspace, env);
   throw new AtmosUserError('FUNCTION_ERROR', `reading state from a "${type}" backend is not supported (only s3 and local)`, { file: instance.manifestFile },
     'use !terraform.output for this dependency instead');
 }
@@ -41,32 +45,29 @@ export function s3StateKey(config: PlainMap, workspace: string): string {
   return `${prefix}/${workspace}/${key}`;
 }
 
-async function readS3State(config: PlainMap, workspace: string, env: Record<string, string | undefined>): Promise<TerraformState | undefined> {
-  const endpoints = (config.endpoints ?? {}) as PlainMap;
-  const endpoint = (endpoints.s3 as string | undefined) ?? (config.endpoint as string | undefined) ?? env.AWS_ENDPOINT_URL_S3;
-  const client = s3Client(String(config.region ?? env.AWS_REGION ?? 'us-east-1'), endpoint, config.use_path_style === true || config.force_path_style === true);
+async function readS3State(instance: ComponentInstance, config: PlainMap, workspace: string, env: Record<string, string | undefined>): Promise<TerraformState | undefined> {
+  const target = backendTarget(config, { owner: `the s3 backend of '${instance.component}' in stack '${instance.stack}'`, file: instance.manifestFile }, env);
+  const bucket = String(config.bucket);
+  const key = s3StateKey(config, workspace);
   try {
-    const response = await client.send(new GetObjectCommand({ Bucket: String(config.bucket), Key: s3StateKey(config, workspace) }));
+    const response = await awsClients(env).s3(target).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const text = await response.Body?.transformToString('utf8');
     return text ? (JSON.parse(text) as TerraformState) : undefined;
   } catch (error) {
     if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw error;
+    // As Atmos: a bucket that does not exist yet holds no state (nothing in this backend was applied).
+    if ((error as { name?: string }).name === 'NoSuchBucket') return undefined;
+    throw explainAwsError(error, {
+      service: 's3',
+      action: 's3:GetObject',
+      resource: `s3://${bucket}/${key}`,
+      purpose: `reading the state of '${instance.component}' in stack '${instance.stack}'`,
+      target,
+    }, env);
   }
 }
 
-/** One client per region/endpoint for the whole process: connection setup dominates small state reads. */
-const clients = new Map<string, S3Client>();
-
-function s3Client(region: string, endpoint: string | undefined, forcePathStyle: boolean): S3Client {
-  const key = `${region}\0${endpoint ?? ''}\0${forcePathStyle}`;
-  let client = clients.get(key);
-  if (!client) clients.set(key, (client = new S3Client({ region, endpoint, forcePathStyle })));
-  return client;
-}
-
-/** Closes the shared clients (their sockets would keep a short-lived process alive). */
+/** Ends the run's AWS clients (their sockets would keep a short-lived process alive) and its cached credentials. */
 export function closeStateClients(): void {
-  for (const client of clients.values()) client.destroy();
-  clients.clear();
+  closeAwsClients();
 }

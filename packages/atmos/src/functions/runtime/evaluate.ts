@@ -14,7 +14,7 @@ import { YamlFunction, isPlainMap, mapLeaves, type PlainMap } from '../../stacks
 import type { TerraformState } from '../../terraform/state';
 import { evaluateValue, scanReferences, type ExpressionContext } from '../index';
 import { leadingArgs, splitArgs } from '../yaml-references';
-import { DependencyOutputs, collectSecrets, outputValue } from './outputs';
+import { DependencyOutputs, collectSecrets, outputValue, type DependencyRequest } from './outputs';
 import { QueryError, applyQuery } from './query';
 import { SsmParameters } from './ssm';
 import { decodeStoreValue, parseStoreFunction, type StoreRead } from './stores';
@@ -56,7 +56,7 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
   const outputs = new DependencyOutputs(services, instance, services.command === 'plan' || services.command === 'describe', secrets, services.log);
 
   // 1. Static scan: what must be fetched.
-  const dependencies: Array<{ component: string; stack: string; location?: SourceLocation }> = [];
+  const dependencies: DependencyRequest[] = [];
   const ssmWanted = new Map<string, Map<string, SourceLocation>>();
   const wantSsm = (paramRegion: string, name: string, location: SourceLocation) => {
     const names = ssmWanted.get(paramRegion) ?? new Map<string, SourceLocation>();
@@ -69,14 +69,14 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
       const location = value.location ?? where;
       if (value.tag === '!terraform.output' || value.tag === '!terraform.state') {
         const call = parseOutputFunction(value, instance.stack);
-        dependencies.push({ component: call.component, stack: call.stack, location });
+        dependencies.push({ component: call.component, stack: call.stack, location, reference: `${value.tag} ${value.args}` });
       } else if (value.tag === '!store' || value.tag === '!store.get') {
         const read = parseStoreFunction(value, instance.stack, services.config.stores, region);
         wantSsm(read.region, read.parameter, location);
       }
     } else if (typeof value === 'string' && value.includes('${{')) {
       for (const reference of scanReferences(value)) {
-        if (reference.kind === 'output') dependencies.push({ component: reference.component, stack: reference.stack ?? instance.stack, location: where });
+        if (reference.kind === 'output') dependencies.push({ component: reference.component, stack: reference.stack ?? instance.stack, location: where, reference: `the output reference \${{ output.${reference.component} }}` });
         if (reference.kind === 'ssm') wantSsm(region, reference.path, where);
       }
     }

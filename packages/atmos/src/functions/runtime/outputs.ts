@@ -4,6 +4,7 @@
  * `settings.mock_outputs.<component>` when planning (and the log says so); `apply` never uses
  * mocks. Sensitive outputs are recorded as secrets so they are masked wherever they are printed.
  */
+import { AwsCallError } from '../../aws/errors';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
 import type { ComponentInstance } from '../../stacks/types';
 import { asMap } from '../../stacks/values';
@@ -18,6 +19,8 @@ export interface DependencyRequest {
   component: string;
   stack: string;
   location?: SourceLocation;
+  /** The function or expression as written (`!terraform.state vpc vpc_id`), for errors. */
+  reference?: string;
 }
 
 export class DependencyOutputs {
@@ -52,13 +55,23 @@ export class DependencyOutputs {
     return outputs;
   }
 
+  /** An AWS failure is said by the reference that needed the state, at the place it is written. */
+  private async readState(dependency: ComponentInstance, request: DependencyRequest): Promise<TerraformState | undefined> {
+    try {
+      return await this.source.readState(dependency);
+    } catch (error) {
+      if (!(error instanceof AwsCallError)) throw error;
+      throw error.within(`${request.reference ?? `the outputs of '${request.component}'`} in '${this.consumer.component}' (stack '${this.consumer.stack}')`, request.location);
+    }
+  }
+
   private async load(request: DependencyRequest): Promise<Record<string, unknown>> {
     const dependency = this.source.findInstance(request.component, request.stack);
     if (!dependency) {
       throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${request.component}' does not exist in stack '${request.stack}'`, request.location,
         'fix the component or stack name of this output reference');
     }
-    const state = await this.source.readState(dependency);
+    const state = await this.readState(dependency, request);
     if (state?.outputs && (Object.keys(state.outputs).length > 0 || (state.resources ?? []).length > 0)) {
       const values: Record<string, unknown> = {};
       for (const [name, output] of Object.entries(state.outputs)) {

@@ -1,0 +1,101 @@
+/**
+ * THE place the plugin builds AWS clients. A client is made for a target (region, endpoint,
+ * path style, credential chain) once per run and shared by every call aimed at the same target;
+ * its credentials come from `CredentialChains`, so a role is assumed once per run, not per client.
+ * With --verbose (or NX_VERBOSE_LOGGING=true, or ATMOS_LOGS_LEVEL=Debug) each client and each
+ * role assumption is logged with the role and the account — never a key.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { CredentialChains } from './credentials';
+import { awsVerboseLog, isAwsVerbose } from './verbose';
+import { chainKey, describeEndpoint, describeIdentity, describeRole, type AwsService, type AwsTarget } from './target';
+
+export interface AwsClientsOptions {
+  env?: Record<string, string | undefined>;
+  /** Where --verbose lines go (stderr by default). */
+  log?: (line: string) => void;
+  verbose?: boolean;
+  now?: () => number;
+}
+
+/** A connection that cannot be made within this time is an unreachable endpoint, not a hang. */
+const CONNECTION_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export class AwsClients {
+  readonly env: Record<string, string | undefined>;
+  private readonly chains: CredentialChains;
+  private readonly clients = new Map<string, S3Client | SSMClient>();
+  private readonly verbose: boolean;
+  private readonly log: (line: string) => void;
+
+  constructor(options: AwsClientsOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.verbose = options.verbose ?? isAwsVerbose(this.env);
+    this.log = options.log ?? awsVerboseLog;
+    this.chains = new CredentialChains({
+      now: options.now,
+      onAssume: (hop, target) => {
+        if (!this.verbose) return;
+        const index = target.roles.indexOf(hop);
+        this.log(`aws: assuming ${describeRole(hop.roleArn)} as ${describeIdentity(target, this.env, index)}` +
+          ` (session ${hop.sessionName}${hop.externalId ? ', external_id ***' : ''}, STS ${describeEndpoint(target, 'sts')}) for ${target.owner}`);
+      },
+    });
+  }
+
+  s3(target: AwsTarget): S3Client {
+    return this.client('s3', target, () => new S3Client({ ...this.base(target, 's3'), forcePathStyle: target.forcePathStyle }));
+  }
+
+  ssm(target: AwsTarget): SSMClient {
+    return this.client('ssm', target, () => new SSMClient(this.base(target, 'ssm')));
+  }
+
+  /** Who a call for `target` runs as, in words (for messages). */
+  identity(target: AwsTarget): string {
+    return describeIdentity(target, this.env);
+  }
+
+  /** Closes every client (their sockets would keep a short-lived process alive) and forgets the credentials. */
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+    this.chains.clear();
+  }
+
+  private client<T extends S3Client | SSMClient>(service: AwsService, target: AwsTarget, make: () => T): T {
+    const key = [service, target.region, target.endpoints[service] ?? '', target.forcePathStyle, chainKey(target)].join('\0');
+    let client = this.clients.get(key) as T | undefined;
+    if (!client) {
+      client = make();
+      this.clients.set(key, client);
+      if (this.verbose) this.log(`aws: ${service} in ${target.region} (${describeEndpoint(target, service)}) as ${this.identity(target)}, for ${target.owner}`);
+    }
+    return client;
+  }
+
+  private base(target: AwsTarget, service: AwsService) {
+    return {
+      region: target.region,
+      endpoint: target.endpoints[service],
+      credentials: this.chains.provider(target),
+      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    };
+  }
+}
+
+let shared: AwsClients | undefined;
+
+/** The clients of this run (one process = one run: an executor, a CLI command). */
+export function awsClients(env: Record<string, string | undefined> = process.env): AwsClients {
+  shared ??= new AwsClients({ env });
+  return shared;
+}
+
+/** Ends the run: closes the clients and drops the cached credentials. */
+export function closeAwsClients(): void {
+  shared?.destroy();
+  shared = undefined;
+}
