@@ -1,5 +1,6 @@
-# HTTP or REST API in front of Lambda functions, with access logging,
-# throttling, optional JWT auth, VPC link and custom domain.
+# HTTP or REST API in front of Lambda functions and (HTTP, through a VPC link)
+# the load balancer, with access logging, throttling, optional JWT auth and a
+# custom domain whose alias record may live in another account's zone.
 
 provider "aws" {
   region = var.region
@@ -7,6 +8,21 @@ provider "aws" {
   default_tags {
     # `Name` is set per resource, everything else comes from the label context.
     tags = { for k, v in module.label.tags : k => v if k != "Name" }
+  }
+}
+
+# Writes the custom domain's alias record, possibly into another account's zone.
+provider "aws" {
+  alias  = "zone"
+  region = var.region
+
+  dynamic "assume_role" {
+    for_each = var.zone_role_arn == null ? [] : [var.zone_role_arn]
+
+    content {
+      role_arn     = assume_role.value
+      session_name = "apigateway-alias-record"
+    }
   }
 }
 
@@ -53,9 +69,12 @@ locals {
   })
 }
 
-resource "aws_cloudwatch_log_group" "access" {
+module "access_logs" {
+  source = "../modules/log-group"
+
   name              = "/aws/apigateway/${module.label.id}"
   retention_in_days = var.log_retention_in_days
+  tags              = { Name = "${module.label.id}-access" }
 }
 
 # ---- HTTP API (v2) ----
@@ -89,6 +108,30 @@ resource "aws_apigatewayv2_integration" "lambda" {
   payload_format_version = "2.0"
 }
 
+# Routes whose integration is `alb` go through the VPC link to the load
+# balancer's HTTPS listener (output `https_listener_arn` of alb).
+resource "aws_apigatewayv2_integration" "alb" {
+  count = local.http && var.alb_listener_arn != null ? 1 : 0
+
+  api_id             = aws_apigatewayv2_api.this[0].id
+  integration_type   = "HTTP_PROXY"
+  integration_method = "ANY"
+  integration_uri    = var.alb_listener_arn
+  connection_type    = "VPC_LINK"
+  connection_id      = aws_apigatewayv2_vpc_link.this[0].id
+
+  tls_config {
+    server_name_to_verify = var.domain_name
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.vpc_id != null
+      error_message = "An alb integration needs the VPC link: set vpc_id and vpc_link_subnet_ids."
+    }
+  }
+}
+
 resource "aws_apigatewayv2_authorizer" "jwt" {
   count = local.http && var.jwt_issuer != null ? 1 : 0
 
@@ -108,7 +151,7 @@ resource "aws_apigatewayv2_route" "this" {
 
   api_id             = aws_apigatewayv2_api.this[0].id
   route_key          = each.key
-  target             = "integrations/${aws_apigatewayv2_integration.lambda[each.value.integration].id}"
+  target             = "integrations/${each.value.integration == "alb" ? aws_apigatewayv2_integration.alb[0].id : aws_apigatewayv2_integration.lambda[each.value.integration].id}"
   authorization_type = each.value.authorized ? "JWT" : "NONE"
   authorizer_id      = each.value.authorized ? aws_apigatewayv2_authorizer.jwt[0].id : null
 }
@@ -126,7 +169,7 @@ resource "aws_apigatewayv2_stage" "this" {
   }
 
   access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.access.arn
+    destination_arn = module.access_logs.arn
     format          = local.access_log_format
   }
 }
@@ -188,7 +231,7 @@ resource "aws_api_gateway_stage" "this" {
   xray_tracing_enabled = true
 
   access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.access.arn
+    destination_arn = module.access_logs.arn
     format          = local.access_log_format
   }
 }
@@ -241,7 +284,8 @@ resource "aws_apigatewayv2_api_mapping" "this" {
 }
 
 resource "aws_route53_record" "this" {
-  count = var.domain_name != null && var.zone_id != null ? 1 : 0
+  count    = var.domain_name != null && var.zone_id != null ? 1 : 0
+  provider = aws.zone
 
   zone_id = var.zone_id
   name    = var.domain_name

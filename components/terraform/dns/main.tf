@@ -84,12 +84,17 @@ resource "aws_route53_record" "this" {
   records = each.value.records
 }
 
-resource "aws_cloudwatch_log_group" "query_log" {
-  count    = local.query_logged ? 1 : 0
-  provider = aws.us_east_1
+module "query_log" {
+  source = "../modules/log-group"
+  count  = local.query_logged ? 1 : 0
+
+  providers = {
+    aws = aws.us_east_1
+  }
 
   name              = "/aws/route53/${var.domain_name}"
   retention_in_days = var.query_log_retention_in_days
+  tags              = { Name = "${module.label.id}-query-log" }
 }
 
 data "aws_iam_policy_document" "query_log" {
@@ -97,7 +102,7 @@ data "aws_iam_policy_document" "query_log" {
 
   statement {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.query_log[0].arn}:*"]
+    resources = ["${module.query_log[0].arn}:*"]
 
     principals {
       type        = "Service"
@@ -118,7 +123,58 @@ resource "aws_route53_query_log" "this" {
   count = local.query_logged ? 1 : 0
 
   zone_id                  = aws_route53_zone.this.zone_id
-  cloudwatch_log_group_arn = aws_cloudwatch_log_group.query_log[0].arn
+  cloudwatch_log_group_arn = module.query_log[0].arn
 
   depends_on = [aws_cloudwatch_log_resource_policy.query_log]
+}
+
+# ---- Record writer role ----
+# The environments (other accounts) write their certificate validation and API
+# alias records into this zone through this role, and only into this zone.
+
+data "aws_partition" "current" {}
+
+data "aws_iam_policy_document" "record_writer_trust" {
+  count = length(var.record_writer_account_ids) > 0 ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [for id in var.record_writer_account_ids : "arn:${data.aws_partition.current.partition}:iam::${id}:root"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "record_writer" {
+  statement {
+    sid       = "ChangeRecordsOfThisZone"
+    actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone"]
+    resources = [aws_route53_zone.this.arn]
+  }
+
+  statement {
+    sid       = "WaitForChanges"
+    actions   = ["route53:GetChange", "route53:ListHostedZones", "route53:ListHostedZonesByName"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role" "record_writer" {
+  count = length(var.record_writer_account_ids) > 0 ? 1 : 0
+
+  name               = "${module.label.id}-record-writer"
+  description        = "Writes records into ${var.domain_name} for the environment accounts"
+  assume_role_policy = data.aws_iam_policy_document.record_writer_trust[0].json
+
+  tags = { Name = "${module.label.id}-record-writer" }
+}
+
+resource "aws_iam_role_policy" "record_writer" {
+  count = length(var.record_writer_account_ids) > 0 ? 1 : 0
+
+  name   = "route53-records"
+  role   = aws_iam_role.record_writer[0].id
+  policy = data.aws_iam_policy_document.record_writer.json
 }

@@ -22,3 +22,8 @@ output "private" {
   description = "Whether the zone is private."
   value       = local.private
 }
+
+output "record_writer_role_arn" {
+  description = "Role other accounts assume to write records into this zone (null when no account is allowed)."
+  value       = one(aws_iam_role.record_writer[*].arn)
+}

@@ -36,9 +36,12 @@ resource "aws_kms_key" "this" {
 }
 
 # Created before the cluster so retention is ours, not the default "never expire".
-resource "aws_cloudwatch_log_group" "this" {
+module "cluster_logs" {
+  source = "../modules/log-group"
+
   name              = "/aws/eks/${module.label.id}/cluster"
   retention_in_days = var.cluster_log_retention_in_days
+  tags              = { Name = "${module.label.id}-cluster" }
 }
 
 resource "aws_eks_cluster" "this" {
@@ -77,7 +80,7 @@ resource "aws_eks_cluster" "this" {
     }
   }
 
-  depends_on = [aws_cloudwatch_log_group.this]
+  depends_on = [module.cluster_logs]
 }
 
 resource "aws_eks_access_entry" "admin" {

@@ -26,9 +26,37 @@ locals {
   zip           = var.package_type == "Zip"
 }
 
-resource "aws_cloudwatch_log_group" "this" {
+module "logs" {
+  source = "../modules/log-group"
+
   name              = "/aws/lambda/${local.function_name}"
   retention_in_days = var.log_retention_in_days
+  tags              = { Name = local.function_name }
+}
+
+# The function's own security group: outbound only (it calls AWS APIs through the
+# VPC endpoints and NAT). Nothing may connect to a Lambda function.
+resource "aws_security_group" "this" {
+  count = var.vpc_id == null ? 0 : 1
+
+  name        = local.function_name
+  description = "Lambda function ${local.function_name} (egress only)"
+  vpc_id      = var.vpc_id
+
+  tags = { Name = local.function_name }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "all" {
+  count = var.vpc_id == null ? 0 : 1
+
+  security_group_id = aws_security_group.this[0].id
+  description       = "all outbound"
+  ip_protocol       = "-1"
+  cidr_ipv4         = "0.0.0.0/0"
 }
 
 resource "aws_lambda_function" "this" {
@@ -59,11 +87,11 @@ resource "aws_lambda_function" "this" {
   }
 
   dynamic "vpc_config" {
-    for_each = length(var.subnet_ids) > 0 ? [1] : []
+    for_each = var.vpc_id == null ? [] : [1]
 
     content {
       subnet_ids         = var.subnet_ids
-      security_group_ids = var.security_group_ids
+      security_group_ids = [aws_security_group.this[0].id]
     }
   }
 
@@ -73,7 +101,7 @@ resource "aws_lambda_function" "this" {
 
   logging_config {
     log_format = "JSON"
-    log_group  = aws_cloudwatch_log_group.this.name
+    log_group  = module.logs.name
   }
 
   tags = { Name = local.function_name }
@@ -82,6 +110,11 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = local.zip ? (var.s3_bucket != null && var.s3_key != null) : var.image_uri != null
       error_message = "Zip functions need s3_bucket and s3_key; Image functions need image_uri."
+    }
+
+    precondition {
+      condition     = var.vpc_id == null || length(var.subnet_ids) > 0
+      error_message = "A function in a VPC (vpc_id set) needs subnet_ids."
     }
   }
 }

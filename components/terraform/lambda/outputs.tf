@@ -25,5 +25,10 @@ output "version" {
 
 output "log_group_name" {
   description = "CloudWatch log group of the function."
-  value       = aws_cloudwatch_log_group.this.name
+  value       = module.logs.name
+}
+
+output "security_group_id" {
+  description = "The function's own security group (null outside a VPC)."
+  value       = one(aws_security_group.this[*].id)
 }

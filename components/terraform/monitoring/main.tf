@@ -47,6 +47,14 @@ locals {
       namespace = "AWS/ApiGateway", metric = "5xx", statistic = "Sum", dimensions = { ApiId = api }
       operator  = "GreaterThanThreshold", threshold = var.api_5xx_threshold
     } },
+    { for id in var.ec2_instance_ids : "ec2-cpu-${id}" => {
+      namespace = "AWS/EC2", metric = "CPUUtilization", statistic = "Average", dimensions = { InstanceId = id }
+      operator  = "GreaterThanThreshold", threshold = var.ec2_cpu_threshold_percent
+    } },
+    { for id in var.ec2_instance_ids : "ec2-status-${id}" => {
+      namespace = "AWS/EC2", metric = "StatusCheckFailed", statistic = "Maximum", dimensions = { InstanceId = id }
+      operator  = "GreaterThanThreshold", threshold = 0
+    } },
     { for t in var.dynamodb_table_names : "dynamodb-throttles-${t}" => {
       namespace = "AWS/DynamoDB", metric = "ThrottledRequests", statistic = "Sum", dimensions = { TableName = t }
       operator  = "GreaterThanThreshold", threshold = 0
@@ -55,6 +63,8 @@ locals {
 
   widgets = [
     for i, w in [
+      { title = "EC2 CPU", metrics = [for id in var.ec2_instance_ids : ["AWS/EC2", "CPUUtilization", "InstanceId", id]] },
+      { title = "VPC rejected packets", metrics = var.vpc_flow_log_group_name == null ? [] : [["${module.label.id}/VPC", "RejectedPackets"]] },
       { title = "RDS CPU", metrics = [for id in var.rds_instance_ids : ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", id]] },
       { title = "Lambda errors", metrics = [for fn in var.lambda_function_names : ["AWS/Lambda", "Errors", "FunctionName", fn]] },
       { title = "API 5xx", metrics = [for api in var.http_api_ids : ["AWS/ApiGateway", "5xx", "ApiId", api]] },
@@ -78,9 +88,48 @@ locals {
   ]
 }
 
+# The alarm topic's key: CloudWatch must be allowed to use it, which the AWS
+# managed alias/aws/sns key does not allow (alarms would silently fail to publish).
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_iam_policy_document" "topic_key" {
+  statement {
+    sid       = "AccountAdministration"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_kms_key" "topic" {
+  description             = "Encrypts the alarm topic ${module.label.id}-alarms"
+  deletion_window_in_days = 30
+  enable_key_rotation     = true
+  policy                  = data.aws_iam_policy_document.topic_key.json
+
+  tags = { Name = "${module.label.id}-alarms" }
+}
+
 resource "aws_sns_topic" "alarms" {
   name              = "${module.label.id}-alarms"
-  kms_master_key_id = "alias/aws/sns"
+  kms_master_key_id = aws_kms_key.topic.arn
 
   tags = { Name = "${module.label.id}-alarms" }
 }
@@ -127,4 +176,75 @@ resource "aws_cloudwatch_dashboard" "this" {
 
   dashboard_name = local.dashboard_name
   dashboard_body = jsonencode({ widgets = local.widgets })
+}
+
+# VPC flow logs: rejected packets as a metric (dashboard above).
+resource "aws_cloudwatch_log_metric_filter" "vpc_rejected" {
+  count = var.vpc_flow_log_group_name == null ? 0 : 1
+
+  name           = "${module.label.id}-vpc-rejected"
+  log_group_name = var.vpc_flow_log_group_name
+  pattern        = "[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, windowstart, windowend, action=\"REJECT\", flowlogstatus]"
+
+  metric_transformation {
+    name      = "RejectedPackets"
+    namespace = "${module.label.id}/VPC"
+    value     = "$packets"
+  }
+}
+
+# ---- Aggregation across accounts (CloudWatch cross-account observability) ----
+# The shared account's instance hosts the sink; every environment's instance links
+# its metrics, logs and traces to it.
+
+resource "aws_oam_sink" "this" {
+  count = var.oam_sink_enabled ? 1 : 0
+
+  name = module.label.id
+
+  tags = { Name = module.label.id }
+}
+
+data "aws_iam_policy_document" "sink" {
+  count = var.oam_sink_enabled ? 1 : 0
+
+  statement {
+    actions   = ["oam:CreateLink", "oam:UpdateLink"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.oam_source_account_ids
+    }
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "oam:ResourceTypes"
+      values   = ["AWS::CloudWatch::Metric", "AWS::Logs::LogGroup", "AWS::XRay::Trace"]
+    }
+  }
+}
+
+resource "aws_oam_sink_policy" "this" {
+  count = var.oam_sink_enabled ? 1 : 0
+
+  sink_identifier = aws_oam_sink.this[0].arn
+  policy          = data.aws_iam_policy_document.sink[0].json
+}
+
+resource "aws_oam_link" "this" {
+  count = var.oam_sink_arn == null ? 0 : 1
+
+  label_template  = "$AccountName"
+  resource_types  = ["AWS::CloudWatch::Metric", "AWS::Logs::LogGroup", "AWS::XRay::Trace"]
+  sink_identifier = var.oam_sink_arn
+
+  tags = { Name = module.label.id }
+
+  lifecycle {
+    precondition {
+      condition     = !var.oam_sink_enabled
+      error_message = "An instance is either the sink (oam_sink_enabled) or links to one (oam_sink_arn), not both."
+    }
+  }
 }

@@ -12,3 +12,13 @@ output "dashboard_name" {
   description = "Name of the dashboard (null when nothing was wired in)."
   value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
 }
+
+output "oam_sink_arn" {
+  description = "The cross-account observability sink (null unless oam_sink_enabled)."
+  value       = one(aws_oam_sink.this[*].arn)
+}
+
+output "oam_link_arn" {
+  description = "This account's link to the aggregating sink (null without oam_sink_arn)."
+  value       = one(aws_oam_link.this[*].arn)
+}

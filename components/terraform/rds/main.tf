@@ -64,6 +64,17 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+# The log exports' groups, created before the instance so they are encrypted with
+# our key and keep our retention (RDS would create them unencrypted, kept forever).
+module "logs" {
+  source   = "../modules/log-group"
+  for_each = toset(local.log_exports[var.engine])
+
+  name              = "/aws/rds/instance/${module.label.id}/${each.key}"
+  retention_in_days = var.log_retention_in_days
+  tags              = { Name = "${module.label.id}-${each.key}" }
+}
+
 resource "aws_db_instance" "this" {
   identifier     = module.label.id
   engine         = var.engine
@@ -107,4 +118,6 @@ resource "aws_db_instance" "this" {
   performance_insights_retention_period = var.performance_insights_enabled ? 7 : null
 
   tags = { Name = module.label.id }
+
+  depends_on = [module.logs]
 }

@@ -25,18 +25,20 @@ locals {
   groups = {
     alb         = "Public load balancers"
     app         = "Application workloads (EKS nodes, ECS tasks, EC2)"
-    database    = "Databases, reachable only from app, lambda and EKS"
+    database    = "Databases, reachable only from the app group"
+    cache       = "ElastiCache, reachable only from the app group"
     eks_cluster = "EKS control plane ENIs"
-    lambda      = "Lambda functions running in the VPC"
   }
 
-  # Ingress rules: key => { group, port, source group or cidr }.
+  # Ingress rules: key => { group, port, source group or cidr }. Only the load
+  # balancer group takes traffic from outside the VPC, and only on 443. (Lambda
+  # functions bring their own egress-only group: component lambda.)
   ingress = merge(
     { for i, cidr in var.public_ingress_cidrs : "alb-https-${i}" => { group = "alb", port = 443, source_group = null, cidr = cidr } },
     {
       app-from-alb         = { group = "app", port = var.app_port, source_group = "alb", cidr = null }
       database-from-app    = { group = "database", port = var.database_port, source_group = "app", cidr = null }
-      database-from-lambda = { group = "database", port = var.database_port, source_group = "lambda", cidr = null }
+      cache-from-app       = { group = "cache", port = var.cache_port, source_group = "app", cidr = null }
       eks-api-from-vpc     = { group = "eks_cluster", port = 443, source_group = null, cidr = var.vpc_cidr_block }
       app-from-eks-cluster = { group = "app", port = 10250, source_group = "eks_cluster", cidr = null }
     },

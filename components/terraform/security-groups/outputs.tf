@@ -1,5 +1,5 @@
 output "security_group_ids" {
-  description = "Map of group key (alb, app, database, eks_cluster, lambda) to security group ID."
+  description = "Map of group key (alb, app, database, cache, eks_cluster) to security group ID."
   value       = { for k, sg in aws_security_group.this : k => sg.id }
 }
 
@@ -23,7 +23,7 @@ output "eks_cluster_security_group_id" {
   value       = aws_security_group.this["eks_cluster"].id
 }
 
-output "lambda_security_group_id" {
-  description = "Security group of VPC-attached Lambda functions."
-  value       = aws_security_group.this["lambda"].id
+output "cache_security_group_id" {
+  description = "Security group of ElastiCache (ingress from app on cache_port)."
+  value       = aws_security_group.this["cache"].id
 }

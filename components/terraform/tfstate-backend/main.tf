@@ -1,6 +1,8 @@
-# Terraform state backend: versioned, KMS-encrypted S3 bucket and a DynamoDB
-# lock table. Bootstrapped once in the shared account with local state, then
-# migrated into itself (see stacks/workflows/bootstrap-backend.yaml).
+# Terraform state backend: versioned, KMS-encrypted S3 bucket, a DynamoDB lock
+# table and the cross-account backend access role the dev, staging and prod
+# accounts assume to read and write their state (architecture-diagrams §9).
+# Bootstrapped once in the shared account with local state, then migrated into
+# itself (see stacks/workflows/bootstrap-backend.yaml).
 
 provider "aws" {
   region = var.region
@@ -42,21 +44,6 @@ data "aws_iam_policy_document" "kms" {
       identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
     }
   }
-
-  dynamic "statement" {
-    for_each = length(var.allowed_principal_arns) > 0 ? [1] : []
-
-    content {
-      sid       = "CrossAccountStateEncryption"
-      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"]
-      resources = ["*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = var.allowed_principal_arns
-      }
-    }
-  }
 }
 
 resource "aws_kms_key" "this" {
@@ -84,7 +71,8 @@ resource "aws_s3_bucket_ownership_controls" "this" {
   bucket = aws_s3_bucket.this.id
 
   rule {
-    object_ownership = "BucketOwnerPreferred"
+    # ACLs disabled: every object belongs to the bucket owner, whoever writes it.
+    object_ownership = "BucketOwnerEnforced"
   }
 }
 
@@ -155,22 +143,6 @@ data "aws_iam_policy_document" "bucket" {
       values   = ["false"]
     }
   }
-
-  dynamic "statement" {
-    for_each = length(var.allowed_principal_arns) > 0 ? [1] : []
-
-    content {
-      sid       = "AllowCrossAccountStateAccess"
-      effect    = "Allow"
-      actions   = ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-      resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = var.allowed_principal_arns
-      }
-    }
-  }
 }
 
 resource "aws_s3_bucket_policy" "this" {
@@ -200,4 +172,69 @@ resource "aws_dynamodb_table" "lock" {
   }
 
   tags = { Name = local.table_name }
+}
+
+# ---- Backend access role (cross-account) ----
+# The workload accounts do not get bucket or table permissions of their own: their
+# Terraform principals assume this role (terraform.backend.s3.assume_role), which
+# can only touch the state objects, the lock table and the key.
+
+locals {
+  backend_access_role_name = "${module.label.id}-backend-access"
+}
+
+data "aws_iam_policy_document" "backend_access_trust" {
+  statement {
+    sid     = "WorkloadAccounts"
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+
+    principals {
+      type = "AWS"
+      identifiers = [
+        for id in concat([data.aws_caller_identity.current.account_id], var.backend_access_account_ids) :
+        "arn:${data.aws_partition.current.partition}:iam::${id}:root"
+      ]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "backend_access" {
+  statement {
+    sid       = "ListStateBucket"
+    actions   = ["s3:ListBucket", "s3:GetBucketVersioning"]
+    resources = [aws_s3_bucket.this.arn]
+  }
+
+  statement {
+    sid       = "ReadWriteState"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.this.arn}/*"]
+  }
+
+  statement {
+    sid       = "StateLocks"
+    actions   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.lock.arn]
+  }
+
+  statement {
+    sid       = "StateEncryption"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    resources = [aws_kms_key.this.arn]
+  }
+}
+
+resource "aws_iam_role" "backend_access" {
+  name                 = local.backend_access_role_name
+  description          = "Read/write access to the Terraform state in ${local.bucket_name}, assumed from the workload accounts"
+  assume_role_policy   = data.aws_iam_policy_document.backend_access_trust.json
+  max_session_duration = var.backend_access_max_session_duration
+
+  tags = { Name = local.backend_access_role_name }
+}
+
+resource "aws_iam_role_policy" "backend_access" {
+  name   = "terraform-state"
+  role   = aws_iam_role.backend_access.id
+  policy = data.aws_iam_policy_document.backend_access.json
 }

@@ -32,3 +32,8 @@ output "account_id" {
   description = "Account that owns the backend."
   value       = data.aws_caller_identity.current.account_id
 }
+
+output "backend_access_role_arn" {
+  description = "Role the workload accounts assume for state access, for `terraform.backend.s3.assume_role.role_arn`."
+  value       = aws_iam_role.backend_access.arn
+}

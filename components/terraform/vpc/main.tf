@@ -181,11 +181,13 @@ resource "aws_vpc_endpoint" "gateway" {
   tags = { Name = "${module.label.id}-${each.key}" }
 }
 
-resource "aws_cloudwatch_log_group" "flow_logs" {
-  count = var.flow_logs_enabled ? 1 : 0
+module "flow_logs" {
+  source = "../modules/log-group"
+  count  = var.flow_logs_enabled ? 1 : 0
 
   name              = "/aws/vpc/${module.label.id}/flow-logs"
   retention_in_days = var.flow_logs_retention_in_days
+  tags              = { Name = "${module.label.id}-flow-logs" }
 }
 
 data "aws_iam_policy_document" "flow_logs_assume" {
@@ -216,7 +218,7 @@ resource "aws_iam_role_policy" "flow_logs" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-      Resource = "${aws_cloudwatch_log_group.flow_logs[0].arn}:*"
+      Resource = "${module.flow_logs[0].arn}:*"
     }]
   })
 }
@@ -227,6 +229,6 @@ resource "aws_flow_log" "this" {
   vpc_id               = aws_vpc.this.id
   traffic_type         = "ALL"
   log_destination_type = "cloud-watch-logs"
-  log_destination      = aws_cloudwatch_log_group.flow_logs[0].arn
+  log_destination      = module.flow_logs[0].arn
   iam_role_arn         = aws_iam_role.flow_logs[0].arn
 }

@@ -37,3 +37,18 @@ output "nat_gateway_public_ips" {
   description = "Elastic IPs of the NAT gateways, e.g. for allow-lists at partners."
   value       = aws_eip.nat[*].public_ip
 }
+
+output "s3_vpc_endpoint_id" {
+  description = "ID of the S3 gateway endpoint (null when endpoints are disabled)."
+  value       = var.vpc_endpoints_enabled ? aws_vpc_endpoint.gateway["s3"].id : null
+}
+
+output "dynamodb_vpc_endpoint_id" {
+  description = "ID of the DynamoDB gateway endpoint (null when endpoints are disabled), for table policies that admit only this VPC."
+  value       = var.vpc_endpoints_enabled ? aws_vpc_endpoint.gateway["dynamodb"].id : null
+}
+
+output "flow_log_group_name" {
+  description = "CloudWatch log group of the VPC flow logs (null when flow logs are disabled)."
+  value       = var.flow_logs_enabled ? module.flow_logs[0].name : null
+}

@@ -6,7 +6,7 @@
  *   atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]
   atmos-nx describe config [--format yaml|json]
  *   atmos-nx list stacks | list components [--stack S]
- *   atmos-nx validate stacks
+ *   atmos-nx validate stacks | validate component <component> -s <stack>
  *
  * User mistakes print one clear message (file:line:col, what is wrong, what to do) and exit 1.
  */
@@ -29,7 +29,8 @@ const USAGE = `usage:
   atmos-nx describe config [--format yaml|json]
   atmos-nx list stacks
   atmos-nx list components [--stack <stack>]
-  atmos-nx validate stacks`;
+  atmos-nx validate stacks
+  atmos-nx validate component <component> -s <stack>`;
 
 export interface CliIo {
   stdout(text: string): void;
@@ -136,12 +137,32 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     case 'validate stacks': {
       const resolved = load();
+      // The contract of every deployed instance with its Terraform component (src/validation).
+      if (!(await contractsHold(resolved, undefined, io))) return 1;
       io.stdout(`✓ ${resolved.stackFiles.length} stack manifests, ${resolved.instances.length} component instances: all valid\n`);
+      return 0;
+    }
+    case 'validate component': {
+      const component = rest[0];
+      if (!component || !values.stack) throw usage('validate component needs a component and -s <stack>');
+      const resolved = load();
+      const instance = findInstance(resolved, component, values.stack);
+      if (!(await contractsHold(resolved, [instance], io))) return 1;
+      io.stdout(`✓ ${component} in ${values.stack}: vars, types, output references and settings.validation schemas match ${instance.terraformComponent}\n`);
       return 0;
     }
     default:
       throw usage(`unknown command "${positionals.join(' ')}"`);
   }
+}
+
+/** Prints the contract problems of the instances (all deployed ones by default); true when there are none. */
+async function contractsHold(resolved: ResolvedStacks, instances: ComponentInstance[] | undefined, io: CliIo): Promise<boolean> {
+  const { validateContracts, formatContractProblems } = await import('../validation/contract');
+  const problems = await validateContracts(resolved, { env: io.env, instances });
+  if (problems.length === 0) return true;
+  io.stderr(formatContractProblems(problems, io.cwd) + `${problems.length} contract problem${problems.length === 1 ? '' : 's'} between the stacks and their Terraform components\n`);
+  return false;
 }
 
 function parseCommandLine(argv: string[]) {

@@ -43,6 +43,18 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
   }
   return {
     ...terraformTargets,
+    // Static contract check (src/validation): no terraform, no state. Not cached: it also reads the
+    // outputs.tf of referenced components and the settings.validation schemas, which are not inputs.
+    [target('validate-config')]: {
+      executor: 'nx:run-commands',
+      cache: false,
+      inputs: [CONFIG_INPUT],
+      options: { command: `atmos-nx validate component ${quote(component)} -s ${quote(stack)}`, cwd: '{workspaceRoot}' },
+      metadata: {
+        technologies: ['atmos'],
+        description: `Check ${component} in ${stack} against its Terraform component: declared and required variables, types, output references, settings.validation schemas`,
+      },
+    },
     [target('describe')]: {
       executor: 'nx:run-commands',
       cache: true,
