@@ -4,12 +4,14 @@
  *   atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false]
  *   atmos-nx describe stacks [--stack S] [--components a,b] [--format yaml|json]
  *   atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]
+ *   atmos-nx describe graph [--format mermaid|markdown|dot|json] [--stack S | --environment E | -p PATTERN] ...
   atmos-nx describe config [--format yaml|json]
  *   atmos-nx list stacks | list components [--stack S]
  *   atmos-nx validate stacks | validate component <component> -s <stack>
  *
  * User mistakes print one clear message (file:line:col, what is wrong, what to do) and exit 1.
  */
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setAwsVerbose } from '../aws/verbose';
 import { loadAtmosConfig } from '../config/load';
@@ -27,6 +29,8 @@ const USAGE = `usage:
   atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false]
   atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]
   atmos-nx describe config [--format yaml|json]
+  atmos-nx describe graph [--format mermaid|markdown|dot|json] [--stack <stack>] [--environment <env>] [-p <pattern>,...]
+                          [--group-by stack|account|environment] [--max-nodes N] [--output-dir <dir>]
   atmos-nx list stacks
   atmos-nx list components [--stack <stack>]
   atmos-nx validate stacks
@@ -73,7 +77,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE + '\n');
     return values.help ? 0 : 1;
   }
-  const format = values.format;
+  // The dependency graph has its own formats (mermaid, dot, ...): see src/graph.
+  if (positionals[0] === 'describe' && positionals[1] === 'graph') return describeGraphCommand(values, positionals.slice(2), io);
+  const format = values.format ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw usage(`--format must be yaml or json, not "${format}"`);
   const processTemplates = booleanFlag(values['process-templates'], '--process-templates');
   const processFunctions = booleanFlag(values['process-functions'], '--process-functions') ?? true;
@@ -174,18 +180,41 @@ function parseCommandLine(argv: string[]) {
       options: {
         stack: { type: 'string', short: 's' },
         components: { type: 'string' },
-        format: { type: 'string', short: 'f', default: 'yaml' },
+        format: { type: 'string', short: 'f' },
         'process-templates': { type: 'string' },
         'process-functions': { type: 'string' },
         'show-secrets': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         base: { type: 'string' },
+        environment: { type: 'string' },
+        projects: { type: 'string', short: 'p', multiple: true },
+        'group-by': { type: 'string' },
+        'max-nodes': { type: 'string' },
+        'output-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
     throw usage((error as Error).message);
   }
+}
+
+/** `describe graph`: loaded on demand (it reads the Nx plugin's graph model, and @nx/devkit with it). */
+async function describeGraphCommand(values: ReturnType<typeof parseCommandLine>['values'], extra: string[], io: CliIo): Promise<number> {
+  if (extra.length > 0) throw usage(`describe graph takes no arguments, got "${extra.join(' ')}" (select instances with --stack, --environment or -p)`);
+  const { describeGraph, parseGraphFlags } = await import('../graph');
+  const flags = parseGraphFlags({ format: values.format, groupBy: values['group-by'], maxNodes: values['max-nodes'] });
+  const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
+  if (!config.configFile) throw new AtmosUserError('CONFIG_INVALID', `no atmos.yaml in ${io.cwd} or any folder above it`, undefined, 'run atmos-nx inside the workspace (the folder of atmos.yaml and nx.json)');
+  describeGraph({
+    workspaceRoot: dirname(config.configFile),
+    format: flags.format,
+    options: { stack: values.stack, environment: values.environment, projects: values.projects, groupBy: flags.groupBy, maxNodes: flags.maxNodes },
+    outputDir: values['output-dir'],
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+  return 0;
 }
 
 /**

@@ -23,6 +23,8 @@ export interface InstanceProject {
   manifest: string;
   componentPath: string;
   locked: boolean;
+  /** `settings.layer` (network, database, ...), which colours the instance in `describe graph`. */
+  layer?: string;
 }
 
 export interface GraphEdge {
@@ -30,6 +32,8 @@ export interface GraphEdge {
   target: string;
   /** Why: `settings.depends_on.1`, `vars.vpc_id: !terraform.state vpc vpc_id`, ... */
   via: string;
+  /** Every distinct reason for this pair, `via` first (`describe graph` labels the edge with them all). */
+  reasons: string[];
 }
 
 export interface GraphModel {
@@ -74,6 +78,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
       ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
     ];
     const vars = instance.sections.vars;
+    const layer = typeof instance.sections.settings.layer === 'string' && instance.sections.settings.layer !== '' ? instance.sections.settings.layer : undefined;
     return {
       name: names.get(instance)!,
       root: `.atmos/${instance.stack}/${instance.component}`,
@@ -84,11 +89,13 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
         `stack:${instance.stack}`,
         `component:${instance.component}`,
         ...CONTEXT_TAGS.filter((field) => typeof vars[field] === 'string' && vars[field] !== '').map((field) => `${field}:${String(vars[field])}`),
+        ...(layer ? [`layer:${layer}`] : []),
       ],
       inputs: [...new Set(inputs)],
       manifest: rel(instance.manifestFile),
       componentPath: rel(instance.componentPath),
       locked: instance.locked,
+      ...(layer ? { layer } : {}),
     };
   });
 
@@ -155,9 +162,11 @@ function buildEdges(
   const edges = new Map<string, GraphEdge>();
   const addEdge = (source: ComponentInstance, target: ComponentInstance, via: string) => {
     if (target === source || !isDeployable(target)) return;
-    const edge = { source: names.get(source)!, target: names.get(target)!, via };
+    const edge = { source: names.get(source)!, target: names.get(target)!, via, reasons: [via] };
     const key = `${edge.source}\0${edge.target}`;
-    if (!edges.has(key)) edges.set(key, edge);
+    const known = edges.get(key);
+    if (!known) edges.set(key, edge);
+    else if (!known.reasons.includes(via)) known.reasons.push(via);
   };
 
   for (const instance of deployable) {

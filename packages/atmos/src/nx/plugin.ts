@@ -16,7 +16,8 @@ import {
 } from '@nx/devkit';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, isUserError } from '../errors/user-error';
-import { scanReferences } from '../functions';
+import { scanReferences, type PathSegment } from '../functions';
+import { formatPath } from '../functions/expression/values';
 import type { ComponentInstance } from '../stacks/types';
 import { resolveStacks } from '../stacks/engine';
 import { graphCacheKey, readCache, writeCache } from './cache';
@@ -25,7 +26,8 @@ import { normaliseOptions, type AtmosPluginOptions } from './options';
 import type { ComponentReference } from '../functions/yaml-references';
 import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
 
-const PLUGIN_VERSION = 1;
+// 2: projects carry settings.layer, edges every reason (describe graph draws them).
+const PLUGIN_VERSION = 2;
 const CONFIG_GLOB = 'atmos.yaml';
 
 export const createNodes: CreateNodes<AtmosPluginOptions> = [
@@ -103,9 +105,16 @@ function expressionReferences(instance: ComponentInstance): ComponentReference[]
       throw new AtmosUserError('FUNCTION_ERROR', `an output reference to '${reference.component}' in '${instance.component}' (stack '${instance.stack}') has a computed stack`,
         { file: instance.manifestFile }, 'write the stack as a string literal, e.g. output("dns", "shared-use1").zone_id, so the dependency is known before running');
     }
-    references.push({ component: reference.component, stack: reference.stack, via: `\${{ output.${reference.component}... }}` });
+    references.push({ component: reference.component, stack: reference.stack, via: `\${{ ${outputExpression(reference.component, reference.stack, reference.path)} }}` });
   }
   return references;
+}
+
+/** The reference as it reads in a manifest (`output.vpc.vpc_id`, `output("dns", "shared-use1").zone_id`): the edge's reason. */
+function outputExpression(component: string, stack: string | undefined, path: PathSegment[]): string {
+  if (stack === undefined) return formatPath(['output', component, ...path]);
+  const rest = formatPath(['_', ...path]).slice(1);
+  return `output(${JSON.stringify(component)}, ${JSON.stringify(stack)})${rest}`;
 }
 
 function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefined): CreateNodesResult {

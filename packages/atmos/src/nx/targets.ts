@@ -74,6 +74,10 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
 export function workspaceTargets(): Record<string, TargetConfiguration> {
   const command = (description: string, cmd: string): TargetConfiguration => ({
     executor: 'nx:run-commands',
+    // The project's root, .atmos/, is git-ignored, so Nx knows no files of it: the default
+    // inputs ({projectRoot}/**) made every `nx run atmos:<target>` fail with "project atmos not
+    // found" while hashing. These targets are not cached; their hash needs no files.
+    inputs: [{ env: 'ATMOS_CLI_CONFIG_PATH' }, { env: 'ATMOS_BASE_PATH' }],
     options: { command: cmd, cwd: '{workspaceRoot}' },
     metadata: { technologies: ['atmos'], description },
   });
@@ -81,6 +85,7 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
     'describe-stacks': command('Show every stack with its merged component configuration', 'atmos-nx describe stacks'),
     'validate-stacks': command('Validate every stack manifest', 'atmos-nx validate stacks'),
     'describe-affected': command('Instances whose resolved configuration differs from a base ref (Atmos semantics): pass --base=<ref>', 'atmos-nx describe affected --format json'),
+    graph: command('Write the dependency graph as Mermaid, Markdown, DOT and JSON into .atmos/graph/ (narrow it with --stack, --environment, -p, --group-by)', 'atmos-nx describe graph --output-dir .atmos/graph'),
   };
 }
 
