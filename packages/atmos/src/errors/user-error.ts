@@ -31,6 +31,10 @@ export type UserErrorCode =
   | 'FUNCTION_ERROR'
   | 'AWS_ERROR'
   | 'INVALID_MANIFEST'
+  | 'INVALID_NAME'
+  | 'WRONG_TYPE'
+  | 'PATH_OUTSIDE_ROOT'
+  | 'LIMIT_EXCEEDED'
   | 'USAGE';
 
 export class AtmosUserError extends Error {

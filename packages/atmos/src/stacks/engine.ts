@@ -14,11 +14,12 @@ import type { ResolvedImport } from './imports';
 import { buildInstances, type RawInstance } from './instances';
 import { ManifestReader } from './manifests';
 import { stackName, terraformWorkspace } from './naming';
+import { assertPathName } from './path-names';
 import { ImportClosures, processStackFile, type StackFile } from './stack-file';
 import { TemplateKeyIndex } from './template-keys';
 import { SectionTemplateError, renderSectionTemplates } from './templating';
 import type { ComponentInstance } from './types';
-import { deepEqual, type PlainMap } from './values';
+import { deepEqual, locationOf, type PlainMap } from './values';
 
 export interface ResolveOptions {
   /** Render Go templates over component sections (default: atmos.yaml templates.settings.enabled). */
@@ -144,6 +145,8 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     componentSection: () => componentSection(instance, raw.sections, describeContext),
     delimiters: config.templates.delimiters,
   });
+  assertPathName(instance.stack, 'stack name', () => ({ file: stackFile.file }),
+    'fix `name:`, stacks.name_pattern / name_template or the vars they use (e.g. vars.stage) so the stack name is relative segments separated by /');
   instance.workspace = terraformWorkspace({
     workspacesEnabled: config.components.terraform.workspacesEnabled,
     backendType: raw.sections.backendType,
@@ -155,6 +158,9 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     manifestFile: stackFile.file,
     delimiters: config.templates.delimiters,
   });
+
+  assertPathName(instance.workspace, `Terraform workspace of '${raw.component}' in stack '${instance.stack}'`, () => locationOf(raw.sections.metadata) ?? { file: stackFile.file },
+    'fix metadata.terraform_workspace (or its pattern or template)');
 
   let sections = raw.sections;
   // Most instances hold no template at all: no section to build and walk for them.

@@ -6,18 +6,22 @@
  * an optional yq-style query selects a part: `!include config/tags.yaml .prod`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parseHclSync } from '../hcl/sync';
 import { hclValues } from '../hcl/values';
 import { AtmosUserError } from '../errors/user-error';
+import type { RepositoryFiles } from './confine';
 import { QueryError, applyQuery } from '../functions/runtime/query';
 import { splitArgs } from '../functions/yaml-references';
 import { parseYaml } from './parse';
+import { decodeUtf8 } from './utf8';
 import { YamlFunction, mapLeaves } from './values';
 
 export interface IncludeOptions {
   stacksBasePath: string;
   rootPath: string;
+  /** What is inside the repository, for the real path (symlinks followed). */
+  repository: RepositoryFiles;
   /** Called with every file read, for change detection. */
   onRead(file: string): void;
 }
@@ -44,12 +48,13 @@ function include(fn: YamlFunction, manifestFile: string, options: IncludeOptions
     throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: file "${path}" not found`, location,
       'paths are relative to the manifest, the stacks base path or the base path');
   }
-  const rel = relative(options.rootPath, file);
-  if (rel.startsWith('..' + sep) || isAbsolute(rel)) {
-    throw new AtmosUserError('IMPORT_ESCAPES_REPO', `${fn.tag} ${path} resolves outside the repository`, location, 'include only files inside the repository');
+  const outside = options.repository.outside(file);
+  if (outside !== undefined) {
+    throw new AtmosUserError('IMPORT_ESCAPES_REPO', `${fn.tag} ${path} resolves outside the repository${outside !== file ? ` (through a symlink, to ${outside})` : ''}`, location,
+      'include only files inside the repository; copy the file in instead of linking it');
   }
   options.onRead(file);
-  const text = readFileSync(file, 'utf8');
+  const text = decodeUtf8(readFileSync(file), file);
   if (fn.tag === '!include.raw') return text;
   const content = parseByExtension(text, file, location);
   const query = queryParts.join(' ');

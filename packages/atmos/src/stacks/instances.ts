@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { resolveBackend, type ResolvedBackend } from './backend';
 import { mapList, newList } from './lists';
+import { assertPathName } from './path-names';
 import { deepMerge, LIST_MERGE_STRATEGIES, normalise, type ListMergeStrategy } from './merge';
 import type { StackFile } from './stack-file';
 import type { TemplateKeyIndex } from './template-keys';
@@ -57,6 +58,8 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
     if (!isPlainMap(section)) {
       throw new AtmosUserError('INVALID_MANIFEST', `components.terraform.${name} must be a map`, locationOf(merged.components) ?? { file: stackFile.file });
     }
+    assertPathName(name, 'component name', () => locationOf(section) ?? locationOf(merged.components) ?? { file: stackFile.file },
+      `rename components.terraform.${name}; use '/' only between names (e.g. eks/cluster)`);
     return buildInstance(name, section, terraform, resolver, shared, options);
   });
 }
@@ -179,6 +182,11 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const legacyComponent = typeof section.component === 'string' && section.component !== '' ? section.component : undefined;
   const folderFromMetadata = typeof metadata.component === 'string' && metadata.component !== '' ? metadata.component : undefined;
   const terraformComponent = folderFromMetadata ?? legacyComponent ?? name;
+  if (terraformComponent !== name) {
+    assertPathName(terraformComponent, `component folder of '${name}' (${folderFromMetadata ? 'metadata.component' : 'component'})`,
+      () => locationOf(section.metadata) ?? locationOf(section) ?? { file: resolver.stackFile },
+      'name a folder under components.terraform.base_path, e.g. `metadata.component: vpc`');
+  }
   const stableName = typeof metadata.name === 'string' && metadata.name !== '' ? metadata.name : undefined;
   const keyName = stableName ?? folderFromMetadata ?? legacyComponent ?? name;
   const ownBackend = hasBackendKeys(section);
@@ -287,7 +295,7 @@ class InheritanceResolver {
 
   constructor(
     private readonly components: PlainMap,
-    private readonly stackFile: string,
+    readonly stackFile: string,
   ) {}
 
   section(name: string): PlainMap {

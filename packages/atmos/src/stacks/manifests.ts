@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { AtmosUserError } from '../errors/user-error';
+import { RepositoryFiles } from './confine';
 import { TemplateError, hasTemplate, renderTemplate } from '../templates';
 import { isTemplateManifest } from './discover';
 import { resolveIncludes } from './includes';
 import { parseManifest } from './parse';
+import { decodeUtf8 } from './utf8';
 import { compileTemplateManifest, renderCompiledManifest, type CompiledManifest } from './template-manifest';
 import { renderAroundExpressions } from './templating';
 import { isEmptyMap, type PlainMap } from './values';
@@ -37,16 +39,28 @@ export class ManifestReader {
   /** Manifests loaded from a text that can remove keys when merged (see mayUnset). */
   private readonly unsetting = new Set<string>();
 
-  constructor(private readonly options: ManifestReaderOptions) {}
+  /** Every file read must really be inside the repository (symlinks followed). */
+  readonly repository: RepositoryFiles;
+
+  constructor(private readonly options: ManifestReaderOptions) {
+    this.repository = new RepositoryFiles(options.rootPath);
+  }
 
   text(file: string): string {
     let text = this.texts.get(file);
     if (text === undefined) {
+      const outside = this.repository.outside(file);
+      if (outside !== undefined) {
+        throw new AtmosUserError('IMPORT_ESCAPES_REPO', `manifest ${file} ${outside === file ? 'is' : `is a link to ${outside},`} outside the repository ${this.options.rootPath}`, { file },
+          'stack manifests and imports may only read files inside the repository; copy the file into stacks/ instead of linking it');
+      }
+      let bytes: Buffer;
       try {
-        text = readFileSync(file, 'utf8');
+        bytes = readFileSync(file);
       } catch (error) {
         throw new AtmosUserError('IMPORT_NOT_FOUND', `cannot read manifest: ${(error as Error).message}`, { file });
       }
+      text = decodeUtf8(bytes, file);
       this.texts.set(file, text);
     }
     return text;
@@ -92,6 +106,7 @@ export class ManifestReader {
       manifest = !includes ? parsed : resolveIncludes(parsed, request.file, {
         stacksBasePath: this.options.stacksBasePath,
         rootPath: this.options.rootPath,
+        repository: this.repository,
         onRead: (file) => this.recordInclude(request.file, file),
       });
       this.parsed.set(key, manifest);

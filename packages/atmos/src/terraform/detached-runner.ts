@@ -56,6 +56,9 @@ function main(): void {
   // Interrupts for this process group are meant for terraform (which gets them too); the relay
   // itself must live until terraform has exited.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);
+  // Everything terraform writes (plan files, local state and its backups, errored plans left by an
+  // interrupt) can hold secrets: owner-only from the moment it exists, whatever the caller's umask.
+  process.umask(0o077);
 
   const child = spawn(binary, args, { env, stdio: ['inherit', 'pipe', 'pipe'] });
   const toStdout = relayTo(process.stdout);

@@ -1,17 +1,21 @@
 /**
  * The files the run phase generates in an instance's workdir. Every write is atomic (temp file
- * + rename: an interrupted run never leaves half a file) and the varfile is 0600 because it
- * may hold secrets.
+ * + rename: an interrupted run never leaves half a file), stays inside the folder it belongs to
+ * (owned-paths.ts), and is 0600 from the moment it exists: the varfile, backend.tf.json (an S3
+ * backend's secret_key), provider settings and the plan records may all hold secrets.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { backendFileContent, planfileName, varfileName } from '../stacks/backend';
 import type { ComponentInstance } from '../stacks/types';
 import type { PlainMap } from '../stacks/values';
+import { assertInsideRoot } from './owned-paths';
 import type { Workdir } from './workdir';
 
 export interface GeneratedFiles {
+  /** The instance's work folder: every generated file lies inside it. */
+  root: string;
   varfile: string;
   planfile: string;
   /** Fingerprint of the backend configuration, to notice a change since the last init. */
@@ -30,12 +34,31 @@ export interface GenerateOptions {
   sourcesFingerprint: string;
 }
 
-export function writeAtomically(path: string, content: string, mode = 0o644): void {
+/**
+ * Writes `content` to `path` (inside `root`) through a temp file renamed over it. The temp file is
+ * created exclusively with `mode` (never an older file or a planted symlink, never a looser mode
+ * for a moment: the umask can only take bits away, and fchmod sets the exact mode before any
+ * byte is written); the rename replaces a symlink at `path` instead of writing through it.
+ */
+export function writeAtomically(path: string, content: string, root: string, mode = 0o600): void {
+  assertInsideRoot(path, root, 'write');
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, content, { mode });
-  chmodSync(temp, mode);
+  rmSync(temp, { force: true });
+  const fd = openSync(temp, 'wx', mode);
+  try {
+    fchmodSync(fd, mode);
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temp, path);
+}
+
+/** Deletes a generated file of the workdir (a link is removed, never followed). */
+export function removeGenerated(path: string, root: string): void {
+  assertInsideRoot(path, root, 'delete');
+  rmSync(path, { force: true });
 }
 
 export function generateFiles(instance: ComponentInstance, workdir: Workdir, options: GenerateOptions): GeneratedFiles {
@@ -43,24 +66,25 @@ export function generateFiles(instance: ComponentInstance, workdir: Workdir, opt
   const varfile = join(workdir.dir, varfileName(instance.stack, instance.component, baseComponent));
   const planfile = join(workdir.dir, planfileName(instance.stack, instance.component, baseComponent));
   const varfileContent = JSON.stringify(sortKeys(options.vars), null, 2) + '\n';
-  writeAtomically(varfile, varfileContent, 0o600);
+  writeAtomically(varfile, varfileContent, workdir.root);
 
   const backend = effectiveBackend(instance, options.workspaceRoot);
   const backendFile = join(workdir.dir, 'backend.tf.json');
   if (options.autoGenerateBackendFile) {
-    writeAtomically(backendFile, JSON.stringify(backendFileContent(backend.type, backend.config), null, 2) + '\n');
+    writeAtomically(backendFile, JSON.stringify(backendFileContent(backend.type, backend.config), null, 2) + '\n', workdir.root);
   } else if (existsSync(backendFile)) {
-    rmSync(backendFile);
+    removeGenerated(backendFile, workdir.root);
   }
   const providersFile = join(workdir.dir, 'providers_override.tf.json');
   if (Object.keys(instance.sections.providers).length > 0) {
-    writeAtomically(providersFile, JSON.stringify({ provider: instance.sections.providers }, null, 2) + '\n');
+    writeAtomically(providersFile, JSON.stringify({ provider: instance.sections.providers }, null, 2) + '\n', workdir.root);
   } else if (existsSync(providersFile)) {
-    rmSync(providersFile);
+    removeGenerated(providersFile, workdir.root);
   }
 
   const backendFingerprint = hash(JSON.stringify(sortKeys({ type: backend.type, config: backend.config })));
   return {
+    root: workdir.root,
     varfile,
     planfile,
     backendFingerprint,

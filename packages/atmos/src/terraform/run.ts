@@ -3,14 +3,14 @@
  * stage the workdir -> write varfile/backend -> init when needed (never silently
  * re-initialising away from existing state) -> select the workspace -> the command.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AtmosConfig } from '../config/types';
 import { AwsCallError } from '../aws/errors';
 import { AtmosUserError } from '../errors/user-error';
 import type { ComponentInstance } from '../stacks/types';
 import { findBinary } from './binary';
-import { generateFiles, hash, readTextOrUndefined, writeAtomically, type GeneratedFiles } from './files';
+import { generateFiles, hash, readTextOrUndefined, removeGenerated, writeAtomically, type GeneratedFiles } from './files';
 import { runTerraform, type TerraformResult } from './process';
 import { SecretMasker } from '../functions/runtime/mask';
 import { resolveRunValues } from './run-values';
@@ -225,7 +225,7 @@ async function ensureInit(
     args.push('-migrate-state', '-force-copy');
   }
   const result = await withPluginCacheLock(request.env ?? process.env, () => tf(args));
-  if (result.exitCode === 0) writeAtomically(recordFile, JSON.stringify(current));
+  if (result.exitCode === 0) writeAtomically(recordFile, JSON.stringify(current), workdir.root);
   return result;
 }
 
@@ -259,14 +259,17 @@ async function selectWorkspace(workdir: Workdir, workspace: string, tf: (args: s
 }
 
 async function plan(files: GeneratedFiles, lockArgs: string[], extra: string[], tf: (args: string[]) => Promise<TerraformResult>): Promise<TerraformResult> {
-  rmSync(files.planfile, { force: true });
-  rmSync(`${files.planfile}.meta.json`, { force: true });
+  removeGenerated(files.planfile, files.root);
+  removeGenerated(`${files.planfile}.meta.json`, files.root);
+  // A plan file holds every value, secrets included: it exists 0600 before terraform writes into
+  // it (terraform truncates an existing plan file and keeps its mode; the runner's umask covers
+  // what else it writes), so an interrupted plan never leaves a readable one behind.
+  writeAtomically(files.planfile, '', files.root);
   const result = await tf(['plan', '-input=false', `-var-file=${files.varfile}`, `-out=${files.planfile}`, ...lockArgs, ...extra]);
-  // A plan file holds every value, secrets included: owner-only, like the varfile.
-  if (existsSync(files.planfile)) chmodSync(files.planfile, 0o600);
+  if (statSync(files.planfile, { throwIfNoEntry: false })?.size === 0) removeGenerated(files.planfile, files.root);
   // 0 = success; with -detailed-exitcode, 2 = success with changes.
   if (result.exitCode === 0 || (result.exitCode === 2 && extra.includes('-detailed-exitcode'))) {
-    writeAtomically(`${files.planfile}.meta.json`, JSON.stringify({ inputsFingerprint: files.inputsFingerprint }), 0o600);
+    writeAtomically(`${files.planfile}.meta.json`, JSON.stringify({ inputsFingerprint: files.inputsFingerprint }), files.root);
   }
   return result;
 }
@@ -301,8 +304,8 @@ async function applyPlanfile(files: GeneratedFiles, lockArgs: string[], tf: (arg
   const result = await tf(['apply', '-input=false', ...lockArgs, files.planfile]);
   // A plan file can be applied once; keep nothing that could be applied twice.
   if (result.exitCode === 0) {
-    rmSync(files.planfile, { force: true });
-    rmSync(`${files.planfile}.meta.json`, { force: true });
+    removeGenerated(files.planfile, files.root);
+    removeGenerated(`${files.planfile}.meta.json`, files.root);
     recordApplied(files);
   }
   return result;
@@ -313,7 +316,7 @@ function appliedRecord(files: GeneratedFiles): string {
 }
 
 function recordApplied(files: GeneratedFiles): void {
-  writeAtomically(appliedRecord(files), JSON.stringify({ inputsFingerprint: files.inputsFingerprint, at: new Date().toISOString() }), 0o600);
+  writeAtomically(appliedRecord(files), JSON.stringify({ inputsFingerprint: files.inputsFingerprint, at: new Date().toISOString() }), files.root);
 }
 
 /** Nx cannot order destroys in reverse: refuse while something that depends on this instance still has resources. */

@@ -1,0 +1,57 @@
+/**
+ * "Imports may only read inside the repository", for the real path: a manifest, an `!include`d
+ * file or a component folder reached through a symlink pointing outside the repository is
+ * refused, as is one whose path as written leads outside (`../../etc/x`). The repository is the
+ * base path of atmos.yaml, itself resolved for real.
+ *
+ * Cheap enough to ask for every manifest read: folders are resolved once each (a stack reads a
+ * hundred manifests from a dozen folders), and a file is resolved on its own only when it is a link.
+ */
+import { lstatSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+
+export class RepositoryFiles {
+  private readonly realRoot: string;
+  private readonly realFolders = new Map<string, string | undefined>();
+
+  constructor(readonly rootPath: string) {
+    this.realRoot = realOrUndefined(rootPath) ?? rootPath;
+  }
+
+  /**
+   * Undefined when `path` (an existing file or folder) lies inside the repository, else where it
+   * really is (the path as written when that already leads outside).
+   */
+  outside(path: string): string | undefined {
+    if (!isInside(this.rootPath, path)) return path;
+    const real = this.realPath(path);
+    return real !== undefined && isInside(this.realRoot, real) ? undefined : real ?? path;
+  }
+
+  private realPath(path: string): string | undefined {
+    const folder = dirname(path);
+    let realFolder = this.realFolders.get(folder);
+    if (realFolder === undefined && !this.realFolders.has(folder)) this.realFolders.set(folder, (realFolder = realOrUndefined(folder)));
+    if (realFolder === undefined) return undefined;
+    let link = false;
+    try {
+      link = lstatSync(path).isSymbolicLink();
+    } catch {
+      return join(realFolder, basename(path)); // missing: the caller reports that
+    }
+    return link ? realOrUndefined(path) : join(realFolder, basename(path));
+  }
+}
+
+function realOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
+}
