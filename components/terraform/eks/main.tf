@@ -104,6 +104,77 @@ resource "aws_eks_access_policy_association" "admin" {
   depends_on = [aws_eks_access_entry.admin]
 }
 
+# Node volumes: encrypted with their own key. Managed node groups launch through EC2 Auto
+# Scaling, whose service-linked role must be allowed to use the key (or instances fail to start).
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_iam_policy_document" "ebs" {
+  statement {
+    sid       = "AccountAdministration"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "AutoScalingUsesTheKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]
+    }
+  }
+}
+
+resource "aws_kms_key" "ebs" {
+  description             = "Encrypts the node volumes of ${module.label.id}"
+  deletion_window_in_days = 30
+  enable_key_rotation     = true
+  policy                  = data.aws_iam_policy_document.ebs.json
+
+  tags = { Name = "${module.label.id}-ebs" }
+}
+
+resource "aws_launch_template" "node" {
+  for_each = var.node_groups
+
+  name_prefix            = "${module.label.id}-${each.key}-"
+  update_default_version = true
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_type           = "gp3"
+      volume_size           = each.value.disk_size
+      encrypted             = true
+      kms_key_id            = aws_kms_key.ebs.arn
+      delete_on_termination = true
+    }
+  }
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 2
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags          = { Name = "${module.label.id}-${each.key}" }
+  }
+
+  tags = { Name = "${module.label.id}-${each.key}" }
+}
+
 resource "aws_eks_node_group" "this" {
   for_each = var.node_groups
 
@@ -113,8 +184,12 @@ resource "aws_eks_node_group" "this" {
   subnet_ids      = var.private_subnet_ids
   instance_types  = each.value.instance_types
   capacity_type   = each.value.capacity_type
-  disk_size       = each.value.disk_size
   labels          = each.value.labels
+
+  launch_template {
+    id      = aws_launch_template.node[each.key].id
+    version = aws_launch_template.node[each.key].latest_version
+  }
 
   scaling_config {
     min_size     = each.value.min_size

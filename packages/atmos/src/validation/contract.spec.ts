@@ -188,6 +188,8 @@ describe('settings.validation JSON Schema checks (ajv)', () => {
         type: 'object',
         properties: { cidr_block: { type: 'string', pattern: '^10\\.' }, azs: { enum: [2, 3] } },
         required: ['cidr_block'],
+        if: { properties: { azs: { const: 4 } } },
+        then: { properties: { nat: { const: true } } },
       },
     },
   });
@@ -197,12 +199,13 @@ describe('settings.validation JSON Schema checks (ajv)', () => {
   it('validates the described component against the schema and names the var line', async () => {
     const { run } = check({
       'stacks/schemas/jsonschema/vpc.json': SCHEMA,
-      [STACK]: 'components:\n  terraform:\n    vpc:\n' + validation() + '      vars:\n        cidr_block: 192.168.0.0/16\n        azs: 4\n',
+      [STACK]: 'components:\n  terraform:\n    vpc:\n' + validation() + '      vars:\n        cidr_block: 192.168.0.0/16\n        azs: 4\n        nat: false\n',
     });
     const problems = await run('vpc');
     expect(problems.map((p) => [p.kind, p.line, p.message])).toEqual([
       ['schema', 11, 'component vpc in stack orgs/acme/dev/ue1 fails vpc-rules (stacks/schemas/jsonschema/vpc.json): /vars/cidr_block must match pattern "^10\\."'],
       ['schema', 12, 'component vpc in stack orgs/acme/dev/ue1 fails vpc-rules (stacks/schemas/jsonschema/vpc.json): /vars/azs must be equal to one of the allowed values: 2, 3'],
+      ['schema', 13, 'component vpc in stack orgs/acme/dev/ue1 fails vpc-rules (stacks/schemas/jsonschema/vpc.json): /vars/nat must be equal to constant true'],
     ]);
     expect(problems[0].hint).toBe('vpc-rules: Private ranges only');
   });

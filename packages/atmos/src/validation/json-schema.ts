@@ -69,7 +69,8 @@ export class JsonSchemaValidator {
       }
       document ??= toPlain(describeInstance(instance, context));
       if (validator(document)) continue;
-      for (const error of (validator.errors ?? []).filter((e) => !isRuntimeValue(e.data))) {
+      // An `if` error only repeats the `then`/`else` errors it comes with.
+      for (const error of (validator.errors ?? []).filter((e) => e.keyword !== 'if' && !isRuntimeValue(e.data))) {
         problems.push({
           location: locationOfError(instance, error, positions) ?? where,
           message: `${subject} fails ${name} (${this.display(schemaFile)}): ${error.instancePath || '/'} ${error.message ?? 'is invalid'}${allowedValues(error)}`,
@@ -120,8 +121,9 @@ function isRuntimeValue(data: unknown): boolean {
 }
 
 function allowedValues(error: ErrorObject): string {
-  const params = error.params as { allowedValues?: unknown[] };
-  return Array.isArray(params.allowedValues) ? `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : '';
+  const params = error.params as { allowedValues?: unknown[]; allowedValue?: unknown };
+  if (Array.isArray(params.allowedValues)) return `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  return error.keyword === 'const' ? ` ${JSON.stringify(params.allowedValue)}` : '';
 }
 
 /** An error about `/vars/<name>/...` points at the line where that var is set. */
