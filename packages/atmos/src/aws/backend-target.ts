@@ -41,6 +41,7 @@ export function backendTarget(config: PlainMap, owner: BackendOwner, env: Record
     owner: owner.owner,
     file: owner.file,
     settingPrefix: 'terraform.backend.s3',
+    roleSetting: 'terraform.backend.s3.assume_role.role_arn',
   };
   if (config.assume_role_with_web_identity !== undefined) {
     throw read.error('assume_role_with_web_identity',

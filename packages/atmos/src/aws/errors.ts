@@ -60,7 +60,7 @@ export function explainAwsError(error: unknown, call: AwsCall, env: Record<strin
   const network = networkCode(error);
   if (network) {
     return new AwsCallError(`${doing}: cannot reach ${call.service} (${network})`,
-      `check the network (VPN, HTTPS_PROXY) or the endpoint: ${target.settingPrefix}.endpoints.${call.service} or AWS_ENDPOINT_URL_${call.service.toUpperCase()}`,
+      `check the network (VPN, HTTPS_PROXY) or the endpoint: ${endpointSetting(target, call.service)}AWS_ENDPOINT_URL_${call.service.toUpperCase()}`,
       where, 'unreachable');
   }
   const code = errorCode(error);
@@ -75,14 +75,16 @@ export function explainAwsError(error: unknown, call: AwsCall, env: Record<strin
     return new AwsCallError(`${doing}: ${identity} is not allowed ${call.action} on ${call.resource} (${code})`,
       role
         ? `grant ${call.action} on ${call.resource} to ${role.roleArn}, or set ${role.setting}${target.file ? ` in ${target.file}` : ''} to a role that has it`
-        : `set ${target.settingPrefix}.${target.settingPrefix.startsWith('stores.') ? 'read_role_arn' : 'assume_role.role_arn'} to a role that may ${call.action} (in the seed's layout: the backend access role), or use credentials that may`,
+        : target.roleSetting
+          ? `set ${target.roleSetting} to a role that may ${call.action}${target.roleSetting.startsWith('terraform.backend') ? " (in the seed's layout: the backend access role)" : ''}, or use credentials that may`
+          : `use credentials that may ${call.action} (AWS_PROFILE), or read it through a store with a read_role_arn (!store.get)`,
       where, 'access-denied');
   }
   if (UNKNOWN_KEY_CODES.has(code)) {
     return new AwsCallError(`${doing}: ${call.service} at ${describeEndpoint(target, call.service)} does not accept the credentials of ${identity} (${code})`,
       target.roles.length > 0
         ? 'the role\'s temporary credentials were refused: check the endpoint and the region of the role chain'
-        : `these credentials belong to another account, partition or endpoint: use the right ones, or set ${target.settingPrefix}.${target.settingPrefix.startsWith('stores.') ? 'read_role_arn' : 'assume_role.role_arn'} to the role that reaches this resource`,
+        : `these credentials belong to another account, partition or endpoint: use the right ones${target.roleSetting ? `, or set ${target.roleSetting} to the role that reaches this resource` : ''}`,
       where, 'unknown-keys');
   }
   return new AwsCallError(`${doing}: ${call.service} answered ${code}: ${firstLine(error)} (as ${identity}, ${describeEndpoint(target, call.service)})`,
@@ -99,7 +101,7 @@ function explainAssumeRole(failure: RoleHopFailure, doing: string, env: Record<s
   const assuming = `assuming ${describeRole(role.roleArn)}`;
   if (network) {
     return new AwsCallError(`${doing}: ${assuming}: cannot reach STS at ${sts} (${network})`,
-      `check the network (VPN, HTTPS_PROXY) or ${target.settingPrefix}.endpoints.sts / AWS_ENDPOINT_URL_STS`, where, 'unreachable');
+      `check the network (VPN, HTTPS_PROXY) or the endpoint: ${endpointSetting(target, 'sts')}AWS_ENDPOINT_URL_STS`, where, 'unreachable');
   }
   const code = errorCode(cause) ?? 'error';
   if (EXPIRED_CODES.has(code)) {
@@ -116,6 +118,13 @@ function explainAssumeRole(failure: RoleHopFailure, doing: string, env: Record<s
   }
   return new AwsCallError(`${doing}: ${assuming} as ${caller} failed: ${code}: ${firstLine(cause)} (STS ${sts})`,
     `check ${role.setting} and the settings beside it (external_id, duration, tags)`, where);
+}
+
+/** The setting that moves a service's endpoint, with the separator before the environment variable. */
+function endpointSetting(target: AwsTarget, service: AwsService): string {
+  if (target.settingPrefix.startsWith('terraform.backend')) return `${target.settingPrefix}.endpoints.${service} or `;
+  if (target.settingPrefix.startsWith('stores.') && service === 'ssm') return `${target.settingPrefix}.endpoint or `;
+  return '';
 }
 
 /** The AWS error code of an SDK error (`name` of a ServiceException, or `Code`). */

@@ -45,8 +45,10 @@ export interface AwsTarget {
   owner: string;
   /** The file a user edits to change them (a stack manifest, atmos.yaml). */
   file?: string;
-  /** The settings' path in that file, e.g. `terraform.backend.s3` or `stores.platform.options`. */
+  /** The settings' path in that file, e.g. `terraform.backend.s3` or `stores.platform.options` ('' when there are none). */
   settingPrefix: string;
+  /** The setting that names the role to use, e.g. `terraform.backend.s3.assume_role.role_arn`; absent when there is none. */
+  roleSetting?: string;
 }
 
 /** The account an IAM role ARN belongs to (`arn:aws:iam::111111111111:role/x`). */

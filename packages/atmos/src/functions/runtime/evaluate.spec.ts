@@ -9,6 +9,7 @@ import type { TerraformState } from '../../terraform/state';
 import { FIXTURE_ATMOS_YAML, removeFixtures, resolveFixture } from '../../testing/fixture-workspace';
 import { evaluateInstance, parseOutputFunction, type RuntimeServices } from './evaluate';
 import { SsmParameters, type SsmValue } from './ssm';
+import type { AwsTarget } from '../../aws/target';
 import { YamlFunction } from '../../stacks/values';
 
 afterAll(removeFixtures);
@@ -40,16 +41,16 @@ class FakeSsm extends SsmParameters {
     super({});
   }
 
-  override async prefetch(region: string, wanted: Map<string, unknown>): Promise<void> {
-    this.prefetched.push({ region, names: [...wanted.keys()] });
+  override async prefetch(target: AwsTarget, wanted: Map<string, unknown>): Promise<void> {
+    this.prefetched.push({ region: target.region, names: [...wanted.keys()] });
   }
 
-  override isMissing(_region: string, name: string): boolean {
+  override isMissing(_target: AwsTarget, name: string): boolean {
     return this.table[name] === undefined;
   }
 
-  override get(region: string, name: string): SsmValue {
-    this.reads.push(`${region}:${name}`);
+  override get(target: AwsTarget, name: string): SsmValue {
+    this.reads.push(`${target.region}:${name}`);
     const value = this.table[name];
     if (!value) throw new Error(`SSM parameter ${name} was not prefetched`);
     return value;
@@ -438,7 +439,9 @@ describe('!store and !store.get', () => {
   it('a missing parameter without a default names the parameter and the store', async () => {
     const s = setup(appStack('        x: !store platform vpc nothing\n'), { ssm });
     const error = await userError(evaluateInstance(s.instance('app'), s.services));
-    expect(error.message).toBe('!store: /atmos/plat/ue1/dev/vpc/nothing not found in store platform');
+    expect(error.message).toBe("!store platform vpc nothing in 'app' (stack 'plat-ue1-dev'): SSM parameter /atmos/plat/ue1/dev/vpc/nothing does not exist " +
+      "(looked up in us-east-1, AWS's ssm endpoint in us-east-1, as the default credential chain)");
+    expect(error.hint).toContain('| default <value>');
     expect(error.location?.file).toMatch(/dev\.yaml$/);
   });
 

@@ -7,6 +7,8 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { inlineSsmTarget, storeTarget } from '../../aws/store-target';
+import { chainKey, type AwsTarget } from '../../aws/target';
 import type { AtmosConfig } from '../../config/types';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
 import type { ComponentInstance } from '../../stacks/types';
@@ -16,7 +18,7 @@ import { evaluateValue, scanReferences, type ExpressionContext } from '../index'
 import { leadingArgs, splitArgs } from '../yaml-references';
 import { DependencyOutputs, collectSecrets, outputValue, type DependencyRequest } from './outputs';
 import { QueryError, applyQuery } from './query';
-import { SsmParameters } from './ssm';
+import { SsmParameters, type ParameterRequest } from './ssm';
 import { decodeStoreValue, parseStoreFunction, type StoreRead } from './stores';
 
 /** Functions Atmos has that we deliberately do not evaluate: a clear error instead of a wrong value. */
@@ -57,12 +59,16 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
 
   // 1. Static scan: what must be fetched.
   const dependencies: DependencyRequest[] = [];
-  const ssmWanted = new Map<string, Map<string, SourceLocation>>();
-  const wantSsm = (paramRegion: string, name: string, location: SourceLocation) => {
-    const names = ssmWanted.get(paramRegion) ?? new Map<string, SourceLocation>();
-    if (!names.has(name)) names.set(name, location);
-    ssmWanted.set(paramRegion, names);
+  const targets = new SsmTargets(instance, services, region);
+  // One batch per region, endpoint and identity: a store without a role and `${{ ssm: }}` share one.
+  const ssmWanted = new Map<string, { target: AwsTarget; names: Map<string, ParameterRequest> }>();
+  const wantSsm = (target: AwsTarget, name: string, request: ParameterRequest) => {
+    const batch = `${target.region}\0${target.endpoints.ssm ?? ''}\0${chainKey(target)}`;
+    const wanted = ssmWanted.get(batch) ?? { target, names: new Map<string, ParameterRequest>() };
+    if (!wanted.names.has(name)) wanted.names.set(name, request);
+    ssmWanted.set(batch, wanted);
   };
+  const asked = (what: string) => `${what} in '${instance.component}' (stack '${instance.stack}')`;
   const where: SourceLocation = { file: instance.manifestFile };
   forEachLeaf(sections, (value) => {
     if (value instanceof YamlFunction) {
@@ -72,24 +78,24 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
         dependencies.push({ component: call.component, stack: call.stack, location, reference: `${value.tag} ${value.args}` });
       } else if (value.tag === '!store' || value.tag === '!store.get') {
         const read = parseStoreFunction(value, instance.stack, services.config.stores, region);
-        wantSsm(read.region, read.parameter, location);
+        wantSsm(targets.store(read), read.parameter, { location, reference: asked(`${value.tag} ${value.args}`) });
       }
     } else if (typeof value === 'string' && value.includes('${{')) {
       for (const reference of scanReferences(value)) {
         if (reference.kind === 'output') dependencies.push({ component: reference.component, stack: reference.stack ?? instance.stack, location: where, reference: `the output reference \${{ output.${reference.component} }}` });
-        if (reference.kind === 'ssm') wantSsm(region, reference.path, where);
+        if (reference.kind === 'ssm') wantSsm(targets.inline(), reference.path, { location: where, reference: asked(`\${{ ssm:${reference.path} }}`) });
       }
     }
   });
 
   // 2. Fetch, once each, batched.
   await outputs.prefetch(dependencies);
-  for (const [paramRegion, names] of ssmWanted) await services.ssm.prefetch(paramRegion, names);
+  for (const { target, names } of ssmWanted.values()) await services.ssm.prefetch(target, names);
 
   // 3. Evaluate: YAML functions first (as Atmos does after templates), then inline expressions.
   // A function's result is data, never an expression: escape `${{` in it so the expression pass
   // renders it back verbatim (an SSM value or state output must not expand `${{ env:... }}`).
-  const evaluateFunction = (fn: YamlFunction): unknown => escapeExpressions(evaluateYamlFunction(fn, { instance, services, outputs, region, secrets }));
+  const evaluateFunction = (fn: YamlFunction): unknown => escapeExpressions(evaluateYamlFunction(fn, { instance, services, outputs, region, secrets, targets }));
   const withFunctions = mapSections(sections, (value) => (value instanceof YamlFunction ? evaluateFunction(value) : value));
   const context: ExpressionContext = {
     vars: withFunctions.vars,
@@ -98,7 +104,7 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
     output: (component, stack) => outputs.get(component, stack ?? instance.stack),
     processEnv: (name) => services.env[name],
     ssm: (path) => {
-      const parameter = services.ssm.get(region, path);
+      const parameter = services.ssm.get(targets.inline(), path);
       if (parameter.secure) secrets.add(parameter.value);
       return parameter.value;
     },
@@ -118,6 +124,7 @@ interface FunctionContext {
   outputs: DependencyOutputs;
   region: string;
   secrets: Set<string>;
+  targets: SsmTargets;
 }
 
 function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unknown {
@@ -168,12 +175,14 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
     case '!store':
     case '!store.get': {
       const read: StoreRead = parseStoreFunction(fn, instance.stack, services.config.stores, context.region);
-      if (services.ssm.isMissing(read.region, read.parameter)) {
+      const target = context.targets.store(read);
+      if (services.ssm.isMissing(target, read.parameter)) {
         if (read.defaultValue !== undefined) return decodeStoreValue(read.defaultValue);
-        throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: ${read.parameter} not found in store ${read.store}`, location,
-          'write the value to the store first, or add `| default <value>`');
+        throw services.ssm.missingError(target, read.parameter,
+          { location, reference: `${fn.tag} ${fn.args} in '${instance.component}' (stack '${instance.stack}')` },
+          'write the value to the store first (atmos terraform ... hooks or aws ssm put-parameter), or add `| default <value>`');
       }
-      const parameter = services.ssm.get(read.region, read.parameter);
+      const parameter = services.ssm.get(target, read.parameter);
       const value = decodeStoreValue(parameter.value);
       if (parameter.secure) {
         collectSecrets(parameter.value, context.secrets);
@@ -205,6 +214,30 @@ export function parseOutputFunction(fn: YamlFunction, currentStack: string): { c
 /** `${{` -> `$${{` in every string, which the expression pass renders back as `${{`. */
 function escapeExpressions(value: unknown): unknown {
   return mapLeaves(value, (leaf) => (typeof leaf === 'string' && leaf.includes('${{') ? leaf.split('${{').join('$${{') : leaf));
+}
+
+/** The AWS target of each store (its region, endpoint and read role) and of `${{ ssm: }}`, made once per instance. */
+class SsmTargets {
+  private readonly stores = new Map<string, AwsTarget>();
+  private inlineTarget: AwsTarget | undefined;
+
+  constructor(private readonly instance: ComponentInstance, private readonly services: RuntimeServices, private readonly region: string) {}
+
+  store(read: StoreRead): AwsTarget {
+    let target = this.stores.get(read.store);
+    if (!target) {
+      const { config, env } = this.services;
+      target = storeTarget(read.store, config.stores[read.store], 'read', this.region, env, config.configFile);
+      this.stores.set(read.store, target);
+    }
+    return target;
+  }
+
+  inline(): AwsTarget {
+    this.inlineTarget ??= inlineSsmTarget(this.region, `the \${{ ssm: }} expressions of '${this.instance.component}' in stack '${this.instance.stack}'`,
+      this.services.env, this.instance.manifestFile);
+    return this.inlineTarget;
+  }
 }
 
 function defaultRegion(instance: ComponentInstance, env: Record<string, string | undefined>): string {

@@ -1,9 +1,13 @@
 /**
  * SSM Parameter Store reads for one run: every parameter a run needs is fetched up front,
  * ten names per GetParameters call (the API's limit), SecureStrings decrypted, each parameter
- * once. A missing parameter names the parameter and the manifest that asked for it.
+ * once per target (a store's region, endpoint and read role: src/aws builds the client). A
+ * missing parameter names the parameter, what asked for it and where, and what was tried.
  */
-import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParametersCommand } from '@aws-sdk/client-ssm';
+import { awsClients } from '../../aws/clients';
+import { AwsCallError, explainAwsError } from '../../aws/errors';
+import { chainKey, describeEndpoint, describeIdentity, type AwsTarget } from '../../aws/target';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
 
 export interface SsmValue {
@@ -11,58 +15,82 @@ export interface SsmValue {
   secure: boolean;
 }
 
+/** Who asked for a parameter: the function as written, the instance, the place in the manifest. */
+export interface ParameterRequest {
+  location?: SourceLocation;
+  /** `!store.get platform /x` or `${{ ssm:/x }}` in 'app' (stack 'plat-ue1-dev') */
+  reference: string;
+}
+
 const BATCH_SIZE = 10;
 
 export class SsmParameters {
   private readonly values = new Map<string, SsmValue>();
   /** Parameters that do not exist, with who asked for them (an error only when a value is needed). */
-  private readonly missing = new Map<string, SourceLocation | undefined>();
-  private readonly clients = new Map<string, SSMClient>();
+  private readonly missing = new Map<string, ParameterRequest>();
 
   constructor(private readonly env: Record<string, string | undefined> = process.env) {}
 
   /** Fetches what is not known yet; `wanted` maps parameter names to who asked (for errors). */
-  async prefetch(region: string, wanted: Map<string, SourceLocation>): Promise<void> {
-    const names = [...wanted.keys()].filter((name) => !this.values.has(`${region}\0${name}`) && !this.missing.has(`${region}\0${name}`));
-    const client = this.client(region);
+  async prefetch(target: AwsTarget, wanted: Map<string, ParameterRequest>): Promise<void> {
+    const names = [...wanted.keys()].filter((name) => !this.values.has(key(target, name)) && !this.missing.has(key(target, name)));
+    if (names.length === 0) return;
+    const client = awsClients(this.env).ssm(target);
     for (let i = 0; i < names.length; i += BATCH_SIZE) {
       const batch = names.slice(i, i + BATCH_SIZE);
-      const response = await client.send(new GetParametersCommand({ Names: batch, WithDecryption: true }));
+      let response;
+      try {
+        response = await client.send(new GetParametersCommand({ Names: batch, WithDecryption: true }));
+      } catch (error) {
+        const explained = explainAwsError(error, {
+          service: 'ssm',
+          action: 'ssm:GetParameters',
+          resource: `parameter ${batch[0]}${batch.length > 1 ? ` (and ${batch.length - 1} more)` : ''}`,
+          purpose: `reading SSM parameters of ${target.owner}`,
+          target,
+        }, this.env);
+        const first = wanted.get(batch[0]);
+        throw explained instanceof AwsCallError && first ? explained.within(first.reference, first.location) : explained;
+      }
       for (const parameter of response.Parameters ?? []) {
         if (parameter.Name === undefined) continue;
-        this.values.set(`${region}\0${parameter.Name}`, { value: parameter.Value ?? '', secure: parameter.Type === 'SecureString' });
+        this.values.set(key(target, parameter.Name), { value: parameter.Value ?? '', secure: parameter.Type === 'SecureString' });
       }
-      for (const name of response.InvalidParameters ?? []) this.missing.set(`${region}\0${name}`, wanted.get(name));
+      for (const name of response.InvalidParameters ?? []) {
+        const request = wanted.get(name);
+        if (request) this.missing.set(key(target, name), request);
+      }
     }
   }
 
-  isMissing(region: string, name: string): boolean {
-    return this.missing.has(`${region}\0${name}`);
+  isMissing(target: AwsTarget, name: string): boolean {
+    return this.missing.has(key(target, name));
   }
 
-  /** The value; a parameter that does not exist is an error naming it and the manifest that asked. */
-  get(region: string, name: string): SsmValue {
-    const key = `${region}\0${name}`;
-    const value = this.values.get(key);
+  /** The value; a parameter that does not exist is an error naming it, what asked for it, and what was tried. */
+  get(target: AwsTarget, name: string): SsmValue {
+    const value = this.values.get(key(target, name));
     if (value) return value;
-    if (this.missing.has(key)) {
-      throw new AtmosUserError('FUNCTION_ERROR', `SSM parameter ${name} does not exist (region ${region})`, this.missing.get(key),
-        `create it (aws ssm put-parameter --name ${name} ...), fix the path, or give the function a default (| default <value>)`);
-    }
+    const request = this.missing.get(key(target, name));
+    if (request) throw this.missingError(target, name, request, 'or give the function a default (!store ... | default <value>)');
     throw new Error(`SSM parameter ${name} was not prefetched`);
   }
 
-  destroy(): void {
-    for (const client of this.clients.values()) client.destroy();
+  /** One line: the reference, the parameter, the region, endpoint and identity it was looked up with, what to do. */
+  missingError(target: AwsTarget, name: string, request: ParameterRequest, alternative: string): AtmosUserError {
+    return new AtmosUserError('FUNCTION_ERROR',
+      `${request.reference}: SSM parameter ${name} does not exist (looked up in ${target.region}, ${describeEndpoint(target, 'ssm')}, as ${describeIdentity(target, this.env)})`,
+      request.location,
+      `create it (aws ssm put-parameter --name ${name} --region ${target.region} ...), fix the name, ${alternative}`);
   }
 
-  private client(region: string): SSMClient {
-    let client = this.clients.get(region);
-    if (!client) {
-      // The standard credential chain; AWS_ENDPOINT_URL_SSM is honoured by the SDK itself.
-      client = new SSMClient({ region, endpoint: this.env.AWS_ENDPOINT_URL_SSM });
-      this.clients.set(region, client);
-    }
-    return client;
+  /** Clients belong to the run (src/aws); nothing of this reader's own to close. */
+  destroy(): void {
+    this.values.clear();
+    this.missing.clear();
   }
+}
+
+function key(target: AwsTarget, name: string): string {
+  return `${chainKey(target)}\0${target.region}\0${target.endpoints.ssm ?? ''}\0${name}`;
 }

@@ -9,6 +9,11 @@ import { FIXTURE_ATMOS_YAML, removeFixtures, resolveFixture } from '../../testin
 import { startSsmServer, type RunningSsmServer } from '../../../../../e2e/harness/ssm-server';
 import { evaluateInstance } from './evaluate';
 import { SsmParameters } from './ssm';
+import { closeAwsClients } from '../../aws/clients';
+import { inlineSsmTarget, storeTarget } from '../../aws/store-target';
+import { startStsServer, type RunningStsServer } from '../../../../../e2e/harness/sts-server';
+import { GetParametersCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
 import { decodeStoreValue, parseStoreFunction } from './stores';
 import type { StoreConfig } from '../../config/types';
 
@@ -94,6 +99,7 @@ describe('SsmParameters against the SSM emulator', () => {
 
   afterAll(async () => {
     await server?.close();
+    closeAwsClients();
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
     Object.assign(process.env, savedEnv);
     removeFixtures();
@@ -105,18 +111,20 @@ describe('SsmParameters against the SSM emulator', () => {
     server.store.handle('PutParameter', { Name: name, Value: value, Type: type, Overwrite: true });
   }
 
-  const wanted = (...names: string[]) => new Map(names.map((name) => [name, { file: '/w/stacks/dev.yaml', line: 7 }]));
+  const wanted = (...names: string[]) => new Map(names.map((name) => [name, { location: { file: '/w/stacks/dev.yaml', line: 7 }, reference: `!store.get platform ${name} in 'app' (stack 'plat-ue1-dev')` }]));
   const bulk = (count: number) => Array.from({ length: count }, (_, i) => `/bulk/p${String(i).padStart(2, '0')}`);
-  const reader = () => new SsmParameters({ AWS_ENDPOINT_URL_SSM: server.endpoint });
+  const reader = () => new SsmParameters(process.env);
+  /** Where the reads go: the emulator, with the ambient (test) keys. */
+  const target = () => inlineSsmTarget('us-east-1', 'the test', { AWS_ENDPOINT_URL_SSM: server.endpoint });
 
   it('fetches 10 names per GetParameters call, each parameter once per run', async () => {
     const ssm = reader();
     try {
-      await ssm.prefetch('us-east-1', wanted(...bulk(23)));
+      await ssm.prefetch(target(), wanted(...bulk(23)));
       expect(server.store.stats().calls).toEqual({ GetParameters: 3 });
-      expect(ssm.get('us-east-1', '/bulk/p22')).toEqual({ value: 'value-22', secure: false });
+      expect(ssm.get(target(), '/bulk/p22')).toEqual({ value: 'value-22', secure: false });
       // Known names are not fetched again; only the new one is.
-      await ssm.prefetch('us-east-1', wanted(...bulk(23), '/plain/name'));
+      await ssm.prefetch(target(), wanted(...bulk(23), '/plain/name'));
       expect(server.store.stats().calls).toEqual({ GetParameters: 4 });
     } finally {
       ssm.destroy();
@@ -126,7 +134,7 @@ describe('SsmParameters against the SSM emulator', () => {
   it('one call for up to 10 names', async () => {
     const ssm = reader();
     try {
-      await ssm.prefetch('us-east-1', wanted(...bulk(10)));
+      await ssm.prefetch(target(), wanted(...bulk(10)));
       expect(server.store.stats().calls).toEqual({ GetParameters: 1 });
     } finally {
       ssm.destroy();
@@ -136,31 +144,32 @@ describe('SsmParameters against the SSM emulator', () => {
   it('decrypts SecureStrings and marks them secure', async () => {
     const ssm = reader();
     try {
-      await ssm.prefetch('us-east-1', wanted('/secure/db', '/plain/name'));
-      expect(ssm.get('us-east-1', '/secure/db')).toEqual({ value: 'pw-very-secret', secure: true });
-      expect(ssm.get('us-east-1', '/plain/name')).toEqual({ value: 'visible', secure: false });
+      await ssm.prefetch(target(), wanted('/secure/db', '/plain/name'));
+      expect(ssm.get(target(), '/secure/db')).toEqual({ value: 'pw-very-secret', secure: true });
+      expect(ssm.get(target(), '/plain/name')).toEqual({ value: 'visible', secure: false });
     } finally {
       ssm.destroy();
     }
   });
 
-  it('a missing parameter names it, the region and the manifest that asked for it', async () => {
+  it('a missing parameter names it, the function and instance, where it was looked up, and the manifest that asked for it', async () => {
     const ssm = reader();
     try {
       // Missing parameters are recorded, not fatal: a `| default` may still apply. Reading one is the error.
-      await ssm.prefetch('us-east-1', wanted('/plain/name', '/does/not/exist', '/nor/this'));
-      expect(ssm.isMissing('us-east-1', '/does/not/exist')).toBe(true);
-      expect(ssm.isMissing('us-east-1', '/plain/name')).toBe(false);
+      await ssm.prefetch(target(), wanted('/plain/name', '/does/not/exist', '/nor/this'));
+      expect(ssm.isMissing(target(), '/does/not/exist')).toBe(true);
+      expect(ssm.isMissing(target(), '/plain/name')).toBe(false);
       const error = (() => {
         try {
-          ssm.get('us-east-1', '/does/not/exist');
+          ssm.get(target(), '/does/not/exist');
         } catch (e) {
           return e;
         }
         return undefined;
       })();
       expect(error).toBeInstanceOf(AtmosUserError);
-      expect((error as AtmosUserError).message).toBe('SSM parameter /does/not/exist does not exist (region us-east-1)');
+      expect((error as AtmosUserError).message).toBe(`!store.get platform /does/not/exist in 'app' (stack 'plat-ue1-dev'): SSM parameter /does/not/exist does not exist ` +
+        `(looked up in us-east-1, endpoint ${server.endpoint}, as the default credential chain (AWS_ACCESS_KEY_ID from the environment))`);
       expect((error as AtmosUserError).location).toEqual({ file: '/w/stacks/dev.yaml', line: 7 });
       expect((error as AtmosUserError).hint).toContain('| default');
     } finally {
@@ -183,7 +192,7 @@ describe('SsmParameters against the SSM emulator', () => {
       try {
         return await evaluateInstance(instance, {
           config: resolved.config,
-          env: {},
+          env: { AWS_ENDPOINT_URL_SSM: server.endpoint },
           command: 'plan',
           findInstance: () => undefined,
           readState: async () => undefined,
@@ -220,6 +229,53 @@ describe('SsmParameters against the SSM emulator', () => {
     it('`| default` applies when the parameter does not exist', async () => {
       const result = await evaluate('        a: !store platform vpc not_there | default fallback\n        b: !store.get platform nothing/here | default 0\n');
       expect(result.vars).toMatchObject({ a: 'fallback', b: 0 });
+    });
+  });
+
+  describe('a store with read_role_arn (Atmos v1.226.1 options)', () => {
+    const ROLE = 'arn:aws:iam::333333333333:role/plat-ssm-reader';
+    let sts: RunningStsServer;
+    beforeAll(async () => {
+      sts = await startStsServer({ roles: { [ROLE]: { accessKeyId: 'ASIASSMREADER', secretAccessKey: 'reader-secret', trustedAccessKeys: ['test'] } } });
+    });
+    afterAll(() => sts.close());
+    afterEach(() => closeAwsClients());
+
+    const store = (options: Record<string, unknown>) => storeTarget('platform', { type: 'aws-ssm-parameter-store', options: { region: 'us-east-1', ...options } }, 'read',
+      'eu-west-1', { AWS_ENDPOINT_URL_SSM: server.endpoint, AWS_ENDPOINT_URL_STS: sts.endpoint }, '/w/atmos.yaml');
+
+    it('reads through the role, assumed once with Atmos\'s session name', async () => {
+      const ssm = reader();
+      await ssm.prefetch(store({ read_role_arn: ROLE }), wanted('/plain/name'));
+      await ssm.prefetch(store({ read_role_arn: ROLE }), wanted('/secure/db'));
+      expect(ssm.get(store({ read_role_arn: ROLE }), '/plain/name').value).toBe('visible');
+      expect(sts.calls.map((c) => [c.roleArn, c.roleSessionName, c.callerAccessKeyId, c.result])).toEqual([[ROLE, 'atmos-ssm-session', 'test', 'ok']]);
+    });
+
+    it('the endpoint option of the store wins over AWS_ENDPOINT_URL_SSM', () => {
+      expect(store({ endpoint: 'http://127.0.0.1:1' }).endpoints.ssm).toBe('http://127.0.0.1:1');
+      expect(store({ endpoint_url: 'http://127.0.0.1:2' }).endpoints.ssm).toBe('http://127.0.0.1:2');
+    });
+
+    it('a read_role_arn that is not a role ARN is an atmos.yaml error', () => {
+      expect(() => store({ read_role_arn: 'plat-ssm-reader' })).toThrow(/stores.platform.options.read_role_arn of store 'platform' must be an IAM role ARN/);
+    });
+
+    it('AccessDenied names the function, the instance, the role and its account, the action and the setting (aws-sdk-client-mock)', async () => {
+      const mock = mockClient(SSMClient);
+      try {
+        mock.on(GetParametersCommand).rejects(new SSMServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'not authorized' }));
+        const error = await reader().prefetch(store({ read_role_arn: ROLE }), wanted('/atmos/plat/ue1/dev/vpc/db_password')).then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(AtmosUserError);
+        expect((error as AtmosUserError).message).toBe(
+          "!store.get platform /atmos/plat/ue1/dev/vpc/db_password in 'app' (stack 'plat-ue1-dev'): reading SSM parameters of store 'platform' " +
+          `(parameter /atmos/plat/ue1/dev/vpc/db_password in us-east-1, endpoint ${server.endpoint}): role ${ROLE} (account 333333333333), assumed with the default credential chain ` +
+          '(AWS_ACCESS_KEY_ID from the environment) is not allowed ssm:GetParameters on parameter /atmos/plat/ue1/dev/vpc/db_password (AccessDeniedException)');
+        expect((error as AtmosUserError).hint).toBe(`grant ssm:GetParameters on parameter /atmos/plat/ue1/dev/vpc/db_password to ${ROLE}, or set stores.platform.options.read_role_arn in /w/atmos.yaml to a role that has it`);
+        expect((error as AtmosUserError).location).toEqual({ file: '/w/stacks/dev.yaml', line: 7 });
+      } finally {
+        mock.restore();
+      }
     });
   });
 });
