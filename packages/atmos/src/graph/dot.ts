@@ -5,7 +5,7 @@
  */
 import type { Diagram, DiagramNode } from './model';
 import { statusText } from './mermaid';
-import { ACCOUNT_FILLS, CONTEXT_STYLE, NODE_STROKE, STATUS_STYLES, layerStyle, longHex } from './style';
+import { ACCOUNT_FILLS, CONTEXT_STYLE, groupFill, NODE_STROKE, STATUS_STYLES, layerStyle, longHex } from './style';
 
 const INDENT = '  ';
 
@@ -20,7 +20,7 @@ export function renderDot(diagram: Diagram): string {
   for (const group of diagram.groups) {
     lines.push('', `${INDENT}subgraph ${quote(`cluster_${group.name}`)} {`, `${INDENT}${INDENT}label=${quote(group.name)};`);
     const fill = group.account !== undefined ? ACCOUNT_FILLS[group.account] : undefined;
-    if (fill) lines.push(`${INDENT}${INDENT}style=filled;`, `${INDENT}${INDENT}fillcolor="${longHex(fill)}";`);
+    if (fill) lines.push(`${INDENT}${INDENT}style=filled;`, `${INDENT}${INDENT}fillcolor="${groupFill(fill)}";`, `${INDENT}${INDENT}color="${longHex(fill)}";`, `${INDENT}${INDENT}penwidth=3;`);
     for (const node of group.nodes) {
       if (node.outside) outside.add(node.project);
       lines.push(`${INDENT}${INDENT}${quote(node.project)} [${nodeAttributes(node, diagram)}];`);

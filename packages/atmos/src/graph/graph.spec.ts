@@ -99,8 +99,8 @@ const EXPECTED_MERMAID = `graph TD
     class rds_dev_use1 databaseLayer
     class app_dev_use1 appLayer
     class scratch_dev_use1,dashboards_dev_use1 neutralLayer
-    style stack_dev_use1 fill:#baf,stroke:#333,stroke-width:1px
-    style stack_shared_use1 fill:#dfd,stroke:#333,stroke-width:1px
+    style stack_dev_use1 fill:#eeeaff,stroke:#baf,stroke-width:3px
+    style stack_shared_use1 fill:#f7fff7,stroke:#dfd,stroke-width:3px
 `;
 
 const EXPECTED_DOT = `digraph atmos {
@@ -111,7 +111,9 @@ const EXPECTED_DOT = `digraph atmos {
   subgraph "cluster_dev-use1" {
     label="dev-use1";
     style=filled;
-    fillcolor="#bbaaff";
+    fillcolor="#eeeaff";
+    color="#bbaaff";
+    penwidth=3;
     "scratch-dev-use1" [label="scratch", fillcolor="#eeeeee", class="neutralLayer"];
     "vpc-dev-use1" [label="vpc", fillcolor="#bbbbff", class="networkLayer"];
     "security-group-dev-use1" [label="security-group", fillcolor="#ffbbbb", class="securityLayer"];
@@ -123,7 +125,9 @@ const EXPECTED_DOT = `digraph atmos {
   subgraph "cluster_shared-use1" {
     label="shared-use1";
     style=filled;
-    fillcolor="#ddffdd";
+    fillcolor="#f7fff7";
+    color="#ddffdd";
+    penwidth=3;
     "tfstate-backend-shared-use1" [label="tfstate-backend", fillcolor="#ff99dd", class="requiredLayer"];
   }
 
@@ -217,8 +221,8 @@ describe('atmos-nx describe graph', () => {
     class tfstate_backend_shared_use1 requiredLayer
     class vpc_dev_use1 networkLayer
     class vpc_dev_use1 outsideSelection
-    style stack_dev_use1 fill:#baf,stroke:#333,stroke-width:1px
-    style stack_shared_use1 fill:#dfd,stroke:#333,stroke-width:1px
+    style stack_dev_use1 fill:#eeeaff,stroke:#baf,stroke-width:3px
+    style stack_shared_use1 fill:#f7fff7,stroke:#dfd,stroke-width:3px
 `);
   });
 
@@ -298,8 +302,8 @@ describe('atmos-nx describe graph', () => {
     class tfstate_backend_shared_use1 inSync
     class vpc_dev_use1 drifted
     class vpc_dev_use1 outsideSelection
-    style stack_dev_use1 fill:#baf,stroke:#333,stroke-width:1px
-    style stack_shared_use1 fill:#dfd,stroke:#333,stroke-width:1px
+    style stack_dev_use1 fill:#eeeaff,stroke:#baf,stroke-width:3px
+    style stack_shared_use1 fill:#f7fff7,stroke:#dfd,stroke-width:3px
 `);
     const dot = await atmosNx(marked, 'describe', 'graph', '-p', 'app-dev-use1', '--format', 'dot');
     expect(dot.stdout).toContain('"app-dev-use1" [label="app\\nerror", fillcolor="#ffddbb", color="#c92a2a", penwidth=4, class="appLayer failed"];');

@@ -5,7 +5,7 @@
  */
 import type { Diagram, DiagramNode } from './model';
 import { idAllocator } from './ids';
-import { ACCOUNT_FILLS, CONTEXT_STYLE, LAYERS, LAYER_STYLES, NEUTRAL_STYLE, NODE_STROKE, STATUS_STYLES } from './style';
+import { ACCOUNT_FILLS, CONTEXT_STYLE, groupFill, LAYERS, LAYER_STYLES, NEUTRAL_STYLE, NODE_STROKE, STATUS_STYLES } from './style';
 import { STATUSES } from './results';
 
 /** Mermaid's default limits: past them it draws an error instead of the diagram (GitHub too). */
@@ -57,7 +57,7 @@ export function renderMermaid(diagram: Diagram): string {
   const classLines = classes.filter(([, nodes]) => nodes.length > 0).map(([name, nodes]) => `${INDENT}class ${nodes.map((n) => ids.node(n.project)).join(',')} ${name}`);
   const styleLines = diagram.groups
     .filter((g) => g.account !== undefined && ACCOUNT_FILLS[g.account] !== undefined)
-    .map((g) => `${INDENT}style ${ids.group(g.name)} fill:${ACCOUNT_FILLS[g.account!]},${stroke}`);
+    .map((g) => `${INDENT}style ${ids.group(g.name)} fill:${groupFill(ACCOUNT_FILLS[g.account!])},stroke:${ACCOUNT_FILLS[g.account!]},stroke-width:3px`);
   if (classLines.length + styleLines.length > 0) lines.push('', ...classLines, ...styleLines);
   return lines.join('\n') + '\n';
 }

@@ -67,6 +67,16 @@ export function isLayer(value: string): value is Layer {
   return (LAYERS as readonly string[]).includes(value);
 }
 
+/**
+ * A group's background: its account colour mixed with white (a quarter of the colour), so the
+ * layer colours of the instances inside stay readable; the border carries the full colour.
+ */
+export function groupFill(colour: string): string {
+  const hex = longHex(colour).slice(1);
+  const channels = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return '#' + channels.map((c) => Math.round(255 - (255 - c) * 0.25).toString(16).padStart(2, '0')).join('');
+}
+
 /** `#f9d` -> `#ff99dd`: Graphviz does not read the three-digit form. */
 export function longHex(colour: string): string {
   return /^#[0-9a-f]{3}$/i.test(colour) ? '#' + [...colour.slice(1)].map((c) => c + c).join('') : colour;
