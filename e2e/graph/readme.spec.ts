@@ -1,0 +1,33 @@
+/**
+ * The README's diagram of one environment is generated, not drawn by hand: it must be exactly
+ * what `atmos-nx describe graph --format markdown --stack dev-use1` prints for this repository
+ * today. `UPDATE_README=1 npx jest e2e/graph/readme.spec.ts` writes the fresh one in.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { assertSuccess, runCommand } from '../harness/workspace';
+
+jest.setTimeout(120_000);
+
+const REPO = path.resolve(__dirname, '../..');
+const README = path.join(REPO, 'README.md');
+const ARGS = ['describe', 'graph', '--format', 'markdown', '--stack', 'dev-use1'];
+const START = `<!-- generated: atmos-nx ${ARGS.join(' ')} -->\n`;
+const END = '<!-- end of generated graph -->\n';
+
+test('the README shows the generated graph of dev-use1', async () => {
+  const fresh = assertSuccess(await runCommand(process.execPath, [path.join(REPO, 'packages/atmos/bin/atmos-nx.js'), ...ARGS], { cwd: REPO })).stdout;
+  expect(fresh.startsWith('```mermaid\ngraph TD\n')).toBe(true);
+  const readme = fs.readFileSync(README, 'utf8');
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END, start);
+  expect(start).toBeGreaterThan(0);
+  expect(end).toBeGreaterThan(start);
+  const shown = readme.slice(start + START.length, end);
+  if (shown !== fresh && process.env.UPDATE_README === '1') {
+    fs.writeFileSync(README, readme.slice(0, start + START.length) + fresh + readme.slice(end));
+    return;
+  }
+  // On a difference: the graph changed; run with UPDATE_README=1 and commit the README.
+  expect(shown).toBe(fresh);
+});
