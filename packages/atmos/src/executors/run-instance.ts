@@ -12,8 +12,9 @@ import type { AtmosPluginOptions } from '../nx/options';
 import { graphModel } from '../nx/plugin';
 import { resolveStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
-import { runInstanceCommand, type InstanceCommand } from '../terraform/run';
+import { nxCommandLine, runInstanceCommand, type CommandLine, type InstanceCommand } from '../terraform/run';
 import { closeStateClients } from '../terraform/state';
+import { terraformArguments } from './terraform-args';
 
 export interface InstanceExecutorOptions {
   component: string;
@@ -23,43 +24,67 @@ export interface InstanceExecutorOptions {
   autoApprove?: boolean;
   migrateState?: boolean;
   lockTimeout?: string;
-  /** Extra terraform arguments (also accepted after `--`). */
+  /** Extra terraform arguments (`--args`, or the target's configuration). */
   args?: string[] | string;
+  /** The words after the target as typed (Nx fills it: `$default.$source: unparsed`). */
+  __unparsed__?: string[];
   _?: string[];
 }
 
 export function instanceExecutor(command: InstanceCommand) {
   return async function executor(options: InstanceExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-    const started = Date.now();
-    try {
-      const workspaceRoot = context.root;
-      const config = loadAtmosConfig({ cwd: workspaceRoot });
-      const manifests: ManifestCache = new Map();
-      const instance = loadInstance(workspaceRoot, config, options, manifests);
-      const result = await runInstanceCommand({
-        workspaceRoot,
-        config,
-        instance,
-        command,
-        args: extraArgs(options),
-        autoApprove: options.autoApprove === true,
-        migrateState: options.migrateState === true,
-        lockTimeout: options.lockTimeout,
-        projectName: context.projectName,
-        findInstance: instanceFinder(workspaceRoot, config, pluginOptions(context), manifests),
-        dependents: () => dependentsOf(workspaceRoot, config, context.projectName ?? '', pluginOptions(context), manifests),
-      });
-      if (result.stdout) process.stdout.write(result.stdout);
-      logTiming({ project: context.projectName, command, ownMs: Date.now() - started - result.terraformMs, terraformMs: result.terraformMs });
-      return { success: result.success };
-    } catch (error) {
-      if (!isUserError(error)) throw error;
-      process.stderr.write(`error: ${error.format(context.root)}\n`);
-      return { success: false };
-    } finally {
-      closeStateClients();
-    }
+    const success = await runInstance(command, options, {
+      workspaceRoot: context.root,
+      projectName: context.projectName,
+      pluginOptions: pluginOptions(context),
+      // Targets may carry the plugin's targetPrefix (`tf-plan`): hints name the targets as they are.
+      commandLine: nxCommandLine(context.projectName ?? '<project>', context.targetName?.endsWith(command) ? context.targetName.slice(0, -command.length) : ''),
+    });
+    return { success };
   };
+}
+
+/** Where a run comes from: the Nx executor, or `atmos-nx terraform` (same code, same rules, same output). */
+export interface InstanceRunContext {
+  workspaceRoot: string;
+  /** The Nx project of the instance (hints and the dependents of a destroy). */
+  projectName?: string;
+  pluginOptions?: AtmosPluginOptions;
+  /** Spells another command of this instance the way this user runs commands (for hints). */
+  commandLine: CommandLine;
+}
+
+export async function runInstance(command: InstanceCommand, options: InstanceExecutorOptions, run: InstanceRunContext): Promise<boolean> {
+  const started = Date.now();
+  const { workspaceRoot, projectName } = run;
+  try {
+    const config = loadAtmosConfig({ cwd: workspaceRoot });
+    const manifests: ManifestCache = new Map();
+    const instance = loadInstance(workspaceRoot, config, options, manifests);
+    const result = await runInstanceCommand({
+      workspaceRoot,
+      config,
+      instance,
+      command,
+      args: terraformArguments(options),
+      autoApprove: options.autoApprove === true,
+      migrateState: options.migrateState === true,
+      lockTimeout: options.lockTimeout,
+      projectName,
+      commandLine: run.commandLine,
+      findInstance: instanceFinder(workspaceRoot, config, run.pluginOptions, manifests),
+      dependents: () => dependentsOf(workspaceRoot, config, projectName ?? '', run.pluginOptions, manifests),
+    });
+    if (result.stdout) process.stdout.write(result.stdout);
+    logTiming({ project: projectName, command, ownMs: Date.now() - started - result.terraformMs, terraformMs: result.terraformMs });
+    return result.success;
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    process.stderr.write(`error: ${error.format(workspaceRoot)}\n`);
+    return false;
+  } finally {
+    closeStateClients();
+  }
 }
 
 /** Instances resolved per stack manifest during one executor run (a dependency in the same stack needs no second resolve). */
@@ -94,7 +119,7 @@ function instanceFinder(workspaceRoot: string, config: ReturnType<typeof loadAtm
 }
 
 /** Our plugin's options from nx.json, so project names match the graph. */
-function pluginOptions(context: ExecutorContext): AtmosPluginOptions | undefined {
+export function pluginOptions(context: Pick<ExecutorContext, 'nxJsonConfiguration'>): AtmosPluginOptions | undefined {
   for (const plugin of context.nxJsonConfiguration?.plugins ?? []) {
     if (typeof plugin === 'object' && plugin.plugin === '@org/atmos') return plugin.options as AtmosPluginOptions;
   }
@@ -115,11 +140,6 @@ async function dependentsOf(
     name: project.name,
     instance: loadInstance(workspaceRoot, config, { component: project.component, stack: project.stack, manifest: project.manifest }, manifests),
   }));
-}
-
-function extraArgs(options: InstanceExecutorOptions): string[] {
-  const args = typeof options.args === 'string' ? options.args.split(/\s+/).filter(Boolean) : options.args ?? [];
-  return [...args, ...(options._ ?? []).map(String)];
 }
 
 /** `npm run bench -- run` reads the executor's own time from this log. */

@@ -18,7 +18,9 @@ import { managedResourceCount, readState } from './state';
 import { removeWorkdir, stageWorkdir, workdirFor, type Workdir } from './workdir';
 import { localModuleFolders } from './local-modules';
 
-export type InstanceCommand = 'init' | 'plan' | 'drift' | 'apply' | 'deploy' | 'destroy' | 'output' | 'validate' | 'generate' | 'clean' | 'terraform';
+import { checkArguments, nxCommandLine, type CommandLine, type CommandSpec, type InstanceCommand } from './arguments';
+
+export { cliCommandLine, nxCommandLine, type CommandLine, type InstanceCommand } from './arguments';
 
 /** Commands (and passthrough subcommands) that change state: refused for `metadata.locked`. */
 const MUTATING_COMMANDS = new Set(['apply', 'deploy', 'destroy', 'import', 'refresh', 'state', 'taint', 'untaint']);
@@ -44,6 +46,8 @@ export interface InstanceRunRequest {
   findInstance(component: string, stack: string): ComponentInstance | undefined;
   /** The Nx project, for hints. */
   projectName?: string;
+  /** How the user runs another command of this instance (hints print it); `nx run <project>:...` by default. */
+  commandLine?: CommandLine;
   /** Instances that depend on this one (for `destroy`), with their project names. */
   dependents?: () => Promise<Array<{ name: string; instance: ComponentInstance }>>;
   log?: (line: string) => void;
@@ -69,6 +73,11 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   const { instance, config, workspaceRoot, command } = request;
   const log = request.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const env = request.env ?? process.env;
+  const commandLine = request.commandLine ?? nxCommandLine(request.projectName ?? '<project>');
+  // The arguments may not route around a target's rules (see arguments.ts); -auto-approve is the approval.
+  const checked = checkArguments(command, request.args, request.autoApprove === true, commandLine);
+  // The checked arguments replace the typed ones for everything below.
+  request = { ...request, args: checked.args, autoApprove: checked.autoApprove, commandLine };
   const subcommand = command === 'terraform' ? request.args[0] : command;
   assertRunnable(instance, command, subcommand, request.args);
 
@@ -120,7 +129,7 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   });
   const lockArgs = request.lockTimeout ? [`-lock-timeout=${request.lockTimeout}`] : [];
 
-  const init = await ensureInit(workdir, instance, files, request, tf, command === 'init');
+  const init = await ensureInit(workdir, instance, files, request, tf, command === 'init', command === 'init' ? request.args : []);
   if (init && init.exitCode !== 0) return done(init);
   if (command === 'init') return done(init ?? okResult());
   const selected = await selectWorkspace(workdir, instance.workspace, tf);
@@ -140,13 +149,13 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
     case 'deploy': {
       const planned = await plan(files, lockArgs, request.args, tf);
       if (planned.exitCode !== 0) return done(planned);
-      return done(await applyPlanfile(files, lockArgs, tf));
+      return done(await applyPlanfile(files, lockArgs, [], tf));
     }
     case 'destroy':
       await assertNoLiveDependents(request);
       if (!request.autoApprove) {
-        throw new AtmosUserError('USAGE', `destroy of ${instance.component} in ${instance.stack} needs --auto-approve`, undefined,
-          'run again with --auto-approve once you are sure; nothing was changed');
+        throw new AtmosUserError('USAGE', `destroy of ${instance.component} in ${instance.stack} needs --autoApprove`, undefined,
+          `once you are sure, run ${sameCommand(request, { autoApprove: true })}; nothing was changed`);
       }
       return done(await tf(['destroy', '-auto-approve', '-input=false', `-var-file=${files.varfile}`, ...lockArgs, ...request.args]));
     case 'output':
@@ -175,7 +184,6 @@ function assertRunnable(instance: ComponentInstance, command: InstanceCommand, s
   if (!instance.enabled) {
     throw new AtmosUserError('USAGE', `${where} is disabled (metadata.enabled: false)`, { file: instance.manifestFile }, 'enable it in the stack manifest to run it');
   }
-  if (command === 'terraform' && !subcommand) throw new AtmosUserError('USAGE', 'the terraform target needs a subcommand, e.g. `nx run <project>:terraform -- state list`');
   const mutating = MUTATING_COMMANDS.has(command) || (command === 'terraform' && subcommand !== undefined && MUTATING_COMMANDS.has(subcommand) &&
     !(subcommand === 'state' && READ_ONLY_STATE_SUBCOMMANDS.has(args[1] ?? '')));
   if (instance.locked && mutating) {
@@ -205,6 +213,7 @@ async function ensureInit(
   request: InstanceRunRequest,
   tf: (args: string[]) => Promise<TerraformResult>,
   force: boolean,
+  extra: string[],
 ): Promise<TerraformResult | undefined> {
   const recordFile = join(workdir.root, '.atmos-init.json');
   const previousText = readTextOrUndefined(recordFile);
@@ -214,13 +223,13 @@ async function ensureInit(
   if (!force && previous && initialised && previous.backendFingerprint === current.backendFingerprint && previous.sourcesFingerprint === current.sourcesFingerprint) {
     return undefined;
   }
-  const args = ['init', '-input=false'];
+  const args = ['init', '-input=false', ...extra];
   if (previous && initialised && previous.backendFingerprint !== current.backendFingerprint) {
     if (!request.migrateState) {
       throw new AtmosUserError('USAGE',
         `the backend configuration of '${instance.component}' in stack '${instance.stack}' changed since it was last initialised`, { file: instance.manifestFile },
         'terraform must move the existing state to the new backend: run again with --migrateState to run `terraform init -migrate-state` ' +
-          '(we never run -reconfigure, which would abandon the existing state); or restore the previous backend settings');
+          `(we never run -reconfigure, which would abandon the existing state): ${sameCommand(request, { migrateState: true })}; or restore the previous backend settings`);
     }
     args.push('-migrate-state', '-force-copy');
   }
@@ -279,7 +288,7 @@ async function apply(files: GeneratedFiles, lockArgs: string[], request: Instanc
   const planIsCurrent = existsSync(files.planfile) && meta !== undefined && (JSON.parse(meta) as { inputsFingerprint: string }).inputsFingerprint === files.inputsFingerprint;
   if (planIsCurrent) {
     log(`applying the reviewed plan ${files.planfile}`);
-    return applyPlanfile(files, lockArgs, tf);
+    return applyPlanfile(files, lockArgs, request.args, tf);
   }
   if (request.autoApprove || config.components.terraform.applyAutoApprove) {
     const result = await tf(['apply', '-auto-approve', '-input=false', `-var-file=${files.varfile}`, ...lockArgs, ...request.args]);
@@ -297,11 +306,13 @@ async function apply(files: GeneratedFiles, lockArgs: string[], request: Instanc
     existsSync(files.planfile)
       ? `the plan of '${instance.component}' in stack '${instance.stack}' is stale: its inputs changed since it was made`
       : `there is no reviewed plan for '${instance.component}' in stack '${instance.stack}'`,
-    undefined, 'run the plan target first and review it, or pass --auto-approve to apply without a reviewed plan');
+    undefined, `run the plan target first (${request.commandLine!({ command: 'plan' })}) and review it, then ${sameCommand(request, {})}; ` +
+      `or ${sameCommand(request, { autoApprove: true })} to apply without a reviewed plan`);
 }
 
-async function applyPlanfile(files: GeneratedFiles, lockArgs: string[], tf: (args: string[]) => Promise<TerraformResult>): Promise<TerraformResult> {
-  const result = await tf(['apply', '-input=false', ...lockArgs, files.planfile]);
+async function applyPlanfile(files: GeneratedFiles, lockArgs: string[], extra: string[], tf: (args: string[]) => Promise<TerraformResult>): Promise<TerraformResult> {
+  // The plan file comes last: terraform reads it as the positional argument.
+  const result = await tf(['apply', '-input=false', ...lockArgs, ...extra, files.planfile]);
   // A plan file can be applied once; keep nothing that could be applied twice.
   if (result.exitCode === 0) {
     removeGenerated(files.planfile, files.root);
@@ -323,13 +334,18 @@ function recordApplied(files: GeneratedFiles): void {
 async function assertNoLiveDependents(request: InstanceRunRequest): Promise<void> {
   if (!request.dependents) return;
   const live: string[] = [];
+  const commands: string[] = [];
   for (const dependent of await request.dependents()) {
     const count = managedResourceCount(await dependentState(request, dependent));
-    if (count > 0) live.push(`${dependent.name} (${count} resource${count === 1 ? '' : 's'})`);
+    if (count > 0) {
+      live.push(`${dependent.name} (${count} resource${count === 1 ? '' : 's'})`);
+      const of = { project: dependent.name, component: dependent.instance.component, stack: dependent.instance.stack };
+      commands.push(request.commandLine!({ command: 'destroy', autoApprove: true, of }));
+    }
   }
   if (live.length > 0) {
     throw new AtmosUserError('USAGE', `cannot destroy '${request.instance.component}' in stack '${request.instance.stack}': ${live.join(', ')} still depend on it`, undefined,
-      'destroy the dependents first (the destroy-environment workflow orders them), then run this again');
+      `destroy the dependents first (${commands.join('; ')}), then run this again`);
   }
 }
 
@@ -362,6 +378,18 @@ function explainFailure(result: TerraformResult, request: InstanceRunRequest, lo
   const operation = /Operation:\s+(\S+)/.exec(result.stderrTail)?.[1];
   log(`\nThe state of '${request.instance.component}' in '${request.instance.stack}' is locked by another run` +
     `${who ? ` (${who}${operation ? `, ${operation}` : ''})` : ''}.` +
-    `\n  Wait for it to finish, or pass --lockTimeout=5m to wait for the lock.` +
-    (id ? `\n  If that run is gone for good: nx run <project>:terraform -- force-unlock -force ${id}` : ''));
+    `\n  Wait for it to finish, or wait for the lock: ${sameCommand(request, { lockTimeout: '5m' })}` +
+    (id ? `\n  If that run is gone for good: ${request.commandLine!({ command: 'terraform', terraform: ['force-unlock', '-force', id] })}` : ''));
+}
+
+/** The command that is running, as the user would type it again, with some options changed. */
+function sameCommand(request: InstanceRunRequest, change: Partial<CommandSpec>): string {
+  return request.commandLine!({
+    command: request.command,
+    autoApprove: request.autoApprove,
+    migrateState: request.migrateState,
+    lockTimeout: request.lockTimeout,
+    terraform: request.args,
+    ...change,
+  });
 }
