@@ -8,7 +8,9 @@
   atmos-nx describe config [--format yaml|json]
  *   atmos-nx list stacks | list components [--stack S]
  *   atmos-nx validate stacks | validate component <component> -s <stack>
+ *   atmos-nx terraform <subcommand> <component> -s <stack> [--auto-approve] [-- terraform arguments]   (see terraform.ts)
  *
+ * An unknown command or flag names the command and lists the valid ones.
  * User mistakes print one clear message (file:line:col, what is wrong, what to do) and exit 1.
  */
 import { dirname } from 'node:path';
@@ -22,19 +24,37 @@ import type { ComponentInstance } from '../stacks/types';
 import { isPlainMap, type PlainMap } from '../stacks/values';
 import { sensitiveVariables } from '../terraform/sensitive-variables';
 import { maskBackendSecrets } from './mask-backend';
+import { findInstance, stackNotFound } from './find-instance';
 import { formatOutput, toPlain } from './output';
+import { TERRAFORM_USAGE, terraformCommand } from './terraform';
 
-const USAGE = `usage:
-  atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false] [--process-functions=false] [--show-secrets] [--verbose]
-  atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false]
-  atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]
-  atmos-nx describe config [--format yaml|json]
-  atmos-nx describe graph [--format mermaid|markdown|dot|json] [--stack <stack>] [--environment <env>] [-p <pattern>,...]
-                          [--group-by stack|account|environment] [--max-nodes N] [--output-dir <dir>]
-  atmos-nx list stacks
-  atmos-nx list components [--stack <stack>]
-  atmos-nx validate stacks
-  atmos-nx validate component <component> -s <stack>`;
+/** Every command, the flags it takes and its usage line: an unknown command or flag is checked against these. */
+const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; usage: string }> = {
+  'describe component': {
+    flags: ['stack', 'format', 'process-templates', 'process-functions', 'show-secrets', 'verbose'],
+    arguments: 1,
+    usage: 'atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false] [--process-functions=false] [--show-secrets] [--verbose]',
+  },
+  'describe stacks': {
+    flags: ['stack', 'components', 'format', 'process-templates', 'show-secrets'],
+    arguments: 0,
+    usage: 'atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false] [--show-secrets]',
+  },
+  'describe affected': { flags: ['base', 'format'], arguments: 0, usage: 'atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]' },
+  'describe config': { flags: ['format'], arguments: 0, usage: 'atmos-nx describe config [--format yaml|json]' },
+  'describe graph': {
+    flags: ['format', 'stack', 'environment', 'projects', 'group-by', 'max-nodes', 'output-dir'],
+    arguments: 0,
+    usage: 'atmos-nx describe graph [--format mermaid|markdown|dot|json] [--stack <stack>] [--environment <env>] [-p <pattern>,...]\n' +
+      '                          [--group-by stack|account|environment] [--max-nodes N] [--output-dir <dir>]',
+  },
+  'list stacks': { flags: [], arguments: 0, usage: 'atmos-nx list stacks' },
+  'list components': { flags: ['stack'], arguments: 0, usage: 'atmos-nx list components [--stack <stack>]' },
+  'validate stacks': { flags: [], arguments: 0, usage: 'atmos-nx validate stacks' },
+  'validate component': { flags: ['stack'], arguments: 1, usage: 'atmos-nx validate component <component> -s <stack>' },
+};
+
+const USAGE = `usage:\n${[...Object.values(COMMANDS).map((c) => c.usage), TERRAFORM_USAGE].map((line) => `  ${line}`).join('\n')}`;
 
 export interface CliIo {
   stdout(text: string): void;
@@ -72,10 +92,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'terraform') return terraformCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandLine(argv);
-  if (values.help || positionals.length === 0) {
+  if (positionals.length === 0) {
     io.stdout(USAGE + '\n');
     return values.help ? 0 : 1;
+  }
+  if (values.help) {
+    io.stdout(`usage:\n  ${COMMANDS[`${positionals[0]} ${positionals[1] ?? ''}`.trim()]?.usage ?? USAGE}\n`);
+    return 0;
   }
   // The dependency graph has its own formats (mermaid, dot, ...): see src/graph.
   if (positionals[0] === 'describe' && positionals[1] === 'graph') return describeGraphCommand(values, positionals.slice(2), io);
@@ -171,36 +196,73 @@ async function contractsHold(resolved: ResolvedStacks, instances: ComponentInsta
   return false;
 }
 
-function parseCommandLine(argv: string[]) {
+const FLAGS = {
+  stack: { type: 'string', short: 's' },
+  components: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  'process-templates': { type: 'string' },
+  'process-functions': { type: 'string' },
+  'show-secrets': { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  base: { type: 'string' },
+  environment: { type: 'string' },
+  projects: { type: 'string', short: 'p', multiple: true },
+  'group-by': { type: 'string' },
+  'max-nodes': { type: 'string' },
+  'output-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+type FlagName = keyof typeof FLAGS;
+type ParsedFlags = { [K in FlagName]?: (typeof FLAGS)[K] extends { multiple: true } ? string[] : (typeof FLAGS)[K]['type'] extends 'string' ? string : boolean };
+
+/**
+ * The command is known before its flags are read: the command's words first (an unknown one is
+ * named, with the commands there are), then only the flags that command takes.
+ */
+function parseCommandLine(argv: string[]): { values: ParsedFlags; positionals: string[] } {
+  const { tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: FLAGS });
+  const words = tokens.flatMap((token) => (token.kind === 'positional' ? [token.value] : []));
+  const asked = (name: string) => tokens.some((token) => token.kind === 'option' && token.name === name);
+  if (words.length === 0) return { values: { help: asked('help') }, positionals: words };
+  const name = commandName(words);
+  const command = COMMANDS[name];
+  const takes: string[] = [...command.flags, 'help'];
+  for (const token of tokens) {
+    if (token.kind !== 'option' || takes.includes(token.name)) continue;
+    const valid = command.flags.map((flag) => `--${flag}`).join(', ');
+    throw new AtmosUserError('USAGE', `unknown flag ${token.rawName} for "${name}"`, undefined,
+      `${valid ? `"${name}" takes ${valid}` : `"${name}" takes no flags`}; usage: ${command.usage}`);
+  }
+  const extra = words.slice(name.split(' ').length + command.arguments);
+  if (extra.length > 0 && !asked('help')) {
+    throw new AtmosUserError('USAGE', `"${name}" takes ${command.arguments === 0 ? 'no arguments' : `${command.arguments} argument`}, got "${extra.join(' ')}"`, undefined,
+      `usage: ${command.usage}`);
+  }
   try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stack: { type: 'string', short: 's' },
-        components: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        'process-templates': { type: 'string' },
-        'process-functions': { type: 'string' },
-        'show-secrets': { type: 'boolean' },
-        verbose: { type: 'boolean', short: 'v' },
-        base: { type: 'string' },
-        environment: { type: 'string' },
-        projects: { type: 'string', short: 'p', multiple: true },
-        'group-by': { type: 'string' },
-        'max-nodes': { type: 'string' },
-        'output-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const options = Object.fromEntries(takes.map((flag) => [flag, FLAGS[flag as FlagName]]));
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options }) as { values: ParsedFlags; positionals: string[] };
   } catch (error) {
-    throw usage((error as Error).message);
+    throw new AtmosUserError('USAGE', `${(error as Error).message.split('. ')[0]} (in "${name}")`, undefined, `usage: ${command.usage}`);
   }
 }
 
+/** The command the words name, or an error naming the unknown word and listing the commands. */
+function commandName(words: string[]): string {
+  const [group, subject] = words;
+  const name = `${group} ${subject ?? ''}`.trim();
+  if (COMMANDS[name]) return name;
+  const groups = [...new Set(Object.keys(COMMANDS).map((key) => key.split(' ')[0])), 'terraform'];
+  if (group === 'terraform') throw new AtmosUserError('USAGE', '"terraform" must come first', undefined, `usage: ${TERRAFORM_USAGE}`);
+  if (!groups.includes(group)) {
+    throw new AtmosUserError('USAGE', `unknown command "${group}"`, undefined, `commands: ${[...Object.keys(COMMANDS), 'terraform <subcommand>'].join(', ')}; run atmos-nx --help`);
+  }
+  const subjects = Object.keys(COMMANDS).filter((key) => key.startsWith(`${group} `)).map((key) => key.slice(group.length + 1));
+  throw new AtmosUserError('USAGE', subject ? `unknown command "${name}"` : `"${group}" needs a subcommand`, undefined,
+    `"${group}" takes: ${subjects.join(', ')}; e.g. ${COMMANDS[`${group} ${subjects[0]}`].usage}`);
+}
+
 /** `describe graph`: loaded on demand (it reads the Nx plugin's graph model, and @nx/devkit with it). */
-async function describeGraphCommand(values: ReturnType<typeof parseCommandLine>['values'], extra: string[], io: CliIo): Promise<number> {
+async function describeGraphCommand(values: ParsedFlags, extra: string[], io: CliIo): Promise<number> {
   if (extra.length > 0) throw usage(`describe graph takes no arguments, got "${extra.join(' ')}" (select instances with --stack, --environment or -p)`);
   const { describeGraph, parseGraphFlags } = await import('../graph');
   const flags = parseGraphFlags({ format: values.format, groupBy: values['group-by'], maxNodes: values['max-nodes'] });
@@ -261,21 +323,6 @@ function sensitiveVariablesOf(componentPath: string): Set<string> {
   let names = sensitiveByFolder.get(componentPath);
   if (!names) sensitiveByFolder.set(componentPath, (names = sensitiveVariables(componentPath)));
   return names;
-}
-
-function findInstance(resolved: ResolvedStacks, component: string, stack: string) {
-  const instance = resolved.instances.find((i) => i.component === component && i.stack === stack);
-  if (instance) return instance;
-  if (!resolved.instances.some((i) => i.stack === stack)) throw stackNotFound(stack, resolved);
-  const known = resolved.instances.filter((i) => i.stack === stack).map((i) => i.component).sort();
-  throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${component}' is not defined in stack '${stack}'`, undefined,
-    `components in '${stack}': ${known.join(', ')}`);
-}
-
-function stackNotFound(stack: string, resolved: ResolvedStacks): AtmosUserError {
-  const stacks = [...new Set(resolved.instances.map((i) => i.stack))].sort();
-  return new AtmosUserError('STACK_NOT_FOUND', `stack '${stack}' does not exist`, undefined,
-    `run \`atmos-nx list stacks\`; known stacks: ${stacks.slice(0, 20).join(', ')}${stacks.length > 20 ? ', ...' : ''}`);
 }
 
 function booleanFlag(value: string | undefined, name: string): boolean | undefined {
