@@ -4,6 +4,7 @@
  * `!store`), inline `${{ output... }}` expressions, and `atmos.Component` calls recorded while
  * templates were rendered.
  */
+import type { SourceLocation } from '../errors/user-error';
 import { YamlFunction, isPlainMap } from '../stacks/values';
 
 export interface ComponentReference {
@@ -12,6 +13,8 @@ export interface ComponentReference {
   stack?: string;
   /** Where it was written, for error messages: `vars.vpc_id` or the function text. */
   via: string;
+  /** The file and line of a YAML function (often a catalog file the manifest imports). */
+  location?: SourceLocation;
 }
 
 /** Splits function arguments like a shell: quotes group, backslashes escape inside double quotes. */
@@ -82,14 +85,14 @@ export function leadingArgs(text: string, count: number): { args: string[]; rest
 export function yamlFunctionReference(fn: YamlFunction, via: string): ComponentReference | undefined {
   if (fn.tag === '!terraform.output' || fn.tag === '!terraform.state') {
     const args = splitArgs(fn.args);
-    if (args.length === 2) return { component: args[0], via };
-    if (args.length >= 3) return { component: args[0], stack: args[1], via };
+    if (args.length === 2) return { component: args[0], via, location: fn.location };
+    if (args.length >= 3) return { component: args[0], stack: args[1], via, location: fn.location };
     return undefined;
   }
   if (fn.tag === '!store') {
     const args = splitArgs(fn.args.split('|')[0]);
-    if (args.length === 3) return { component: args[1], via };
-    if (args.length >= 4) return { component: args[2], stack: args[1], via };
+    if (args.length === 3) return { component: args[1], via, location: fn.location };
+    if (args.length >= 4) return { component: args[2], stack: args[1], via, location: fn.location };
   }
   return undefined;
 }

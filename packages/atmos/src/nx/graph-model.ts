@@ -4,10 +4,11 @@
  * Knows nothing about spawning processes; never runs terraform.
  */
 import { relative } from 'node:path';
-import { AtmosUserError } from '../errors/user-error';
+import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import { declaredDependencies, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
+import { locateText } from '../stacks/value-source';
 import { localModuleFolders } from '../terraform/local-modules';
 import type { NormalisedPluginOptions } from './options';
 import { collectYamlFunctionReferences, type ComponentReference } from '../functions/yaml-references';
@@ -189,7 +190,7 @@ function buildEdges(
     for (const reference of references) {
       const stack = reference.stack ?? instance.stack;
       const target = byKey.get(`${reference.component}\0${stack}`);
-      if (!target) throw missingTarget(instance, reference.component, `stack '${stack}'`, reference.via);
+      if (!target) throw missingTarget(instance, reference.component, `stack '${stack}'`, reference.via, reference.location);
       addEdge(instance, target, reference.via);
     }
   }
@@ -201,11 +202,20 @@ function describeContext(context: Record<string, string | undefined>, instance: 
   return fields.length === 0 ? `stack '${instance.stack}'` : `the stack with ${fields.join(', ')}`;
 }
 
-function missingTarget(instance: ComponentInstance, component: string, where: string, via: string): AtmosUserError {
+function missingTarget(instance: ComponentInstance, component: string, where: string, via: string, location?: SourceLocation): AtmosUserError {
   return new AtmosUserError('COMPONENT_NOT_FOUND',
     `component '${instance.component}' in stack '${instance.stack}' depends on '${component}' in ${where.startsWith('stack') || where.startsWith('the') ? where : `stack '${where}'`}, which does not exist (${via})`,
-    { file: instance.manifestFile },
+    location ?? referenceLocation(instance, component, via),
     'fix the component or stack name, or define that component in that stack');
+}
+
+/** The line that holds the reference, often in a catalog file the manifest imports (looked up only for the error). */
+function referenceLocation(instance: ComponentInstance, component: string, via: string) {
+  for (const needle of [via, via.slice(via.indexOf(': ') + 2), `output.${component}`, `output("${component}"`, `component: ${component}`]) {
+    const location = locateText(instance, needle);
+    if (location.line !== undefined) return location;
+  }
+  return { file: instance.manifestFile };
 }
 
 function assertNoCycles(edges: GraphEdge[]): void {

@@ -585,3 +585,29 @@ describe('secrets', () => {
     expect(result.secrets.has('p-2')).toBe(true);
   });
 });
+
+describe('an error names the file and line to edit, also in an imported catalog file', () => {
+  const catalogStack = (appVars: string): Record<string, string> => ({
+    [DEV]: `import:\n  - catalog/app\n${devVars}components:\n  terraform:\n    vpc:\n      vars:\n        cidr: 10.0.0.0/16\n`,
+    'stacks/catalog/app.yaml': `# the app's defaults\ncomponents:\n  terraform:\n    app:\n      vars:\n        name: app\n${appVars}`,
+  });
+
+  it('a mistyped output name in ${{ output.vpc.x }} names catalog/app.yaml and its line, not the stack manifest', async () => {
+    const s = setup(catalogStack('        vpc: ${{ output.vpc.vpc_idd }}\n'));
+    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    expect(error.message).toMatch(/vpc_idd/);
+    expect(error.location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 7, column: 14 });
+  });
+
+  it('a mistyped output name in !terraform.output names catalog/app.yaml and its line', async () => {
+    const s = setup(catalogStack('        vpc: !terraform.output vpc vpc_idd\n'));
+    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    expect(error.location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 7 });
+  });
+
+  it('an unknown component in an inline reference names the catalog file too', async () => {
+    const s = setup(catalogStack('        vpc: "id-${{ output.vcp.vpc_id }}"\n'));
+    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    expect(error.location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 7 });
+  });
+});

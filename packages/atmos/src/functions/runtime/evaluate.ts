@@ -12,6 +12,7 @@ import { chainKey, type AwsTarget } from '../../aws/target';
 import type { AtmosConfig } from '../../config/types';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
 import type { ComponentInstance } from '../../stacks/types';
+import { locateText, locateValue } from '../../stacks/value-source';
 import { YamlFunction, isPlainMap, mapLeaves, type PlainMap } from '../../stacks/values';
 import type { TerraformState } from '../../terraform/state';
 import { evaluateValue, scanReferences, type ExpressionContext } from '../index';
@@ -82,8 +83,11 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
       }
     } else if (typeof value === 'string' && value.includes('${{')) {
       for (const reference of scanReferences(value)) {
-        if (reference.kind === 'output') dependencies.push({ component: reference.component, stack: reference.stack ?? instance.stack, location: where, reference: `the output reference \${{ output.${reference.component} }}` });
-        if (reference.kind === 'ssm') wantSsm(targets.inline(), reference.path, { location: where, reference: asked(`\${{ ssm:${reference.path} }}`) });
+        // Where the expression is written (often a catalog file the manifest imports), for errors about it.
+        if (reference.kind === 'output') {
+          dependencies.push({ component: reference.component, stack: reference.stack ?? instance.stack, location: locateText(instance, value), reference: `the output reference \${{ output.${reference.component} }}` });
+        }
+        if (reference.kind === 'ssm') wantSsm(targets.inline(), reference.path, { location: locateText(instance, value), reference: asked(`\${{ ssm:${reference.path} }}`) });
       }
     }
   });
@@ -109,11 +113,13 @@ export async function evaluateInstance(instance: ComponentInstance, services: Ru
       return parameter.value;
     },
   };
+  // An error names the file and line that hold the expression, looked up only when one is thrown.
+  const source = (path: Array<string | number>) => locateValue(instance, path);
   const evaluated = {
-    vars: evaluateValue(withFunctions.vars, context, where, ['vars']) as PlainMap,
-    settings: evaluateValue(withFunctions.settings, context, where, ['settings']) as PlainMap,
-    env: evaluateValue(withFunctions.env, context, where, ['env']) as PlainMap,
-    providers: evaluateValue(withFunctions.providers, context, where, ['providers']) as PlainMap,
+    vars: evaluateValue(withFunctions.vars, context, source, ['vars']) as PlainMap,
+    settings: evaluateValue(withFunctions.settings, context, source, ['settings']) as PlainMap,
+    env: evaluateValue(withFunctions.env, context, source, ['env']) as PlainMap,
+    providers: evaluateValue(withFunctions.providers, context, source, ['providers']) as PlainMap,
   };
   return { ...evaluated, secrets };
 }
