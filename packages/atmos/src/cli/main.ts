@@ -235,7 +235,7 @@ function parseCommandLine(argv: string[]): { values: ParsedFlags; positionals: s
   }
   const extra = words.slice(name.split(' ').length + command.arguments);
   if (extra.length > 0 && !asked('help')) {
-    throw new AtmosUserError('USAGE', `"${name}" takes ${command.arguments === 0 ? 'no arguments' : `${command.arguments} argument`}, got "${extra.join(' ')}"`, undefined,
+    throw new AtmosUserError('USAGE', `${name} takes ${command.arguments === 0 ? 'no arguments' : `${command.arguments} argument`}, got "${extra.join(' ')}"`, undefined,
       `usage: ${command.usage}`);
   }
   try {
