@@ -13,7 +13,7 @@
  * An unknown command or flag names the command and lists the valid ones.
  * User mistakes print one clear message (file:line:col, what is wrong, what to do) and exit 1.
  */
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setAwsVerbose } from '../aws/verbose';
 import { loadAtmosConfig } from '../config/load';
@@ -51,7 +51,11 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
   'list stacks': { flags: [], arguments: 0, usage: 'atmos-nx list stacks' },
   'list components': { flags: ['stack'], arguments: 0, usage: 'atmos-nx list components [--stack <stack>]' },
   'validate stacks': { flags: [], arguments: 0, usage: 'atmos-nx validate stacks' },
-  'validate component': { flags: ['stack'], arguments: 1, usage: 'atmos-nx validate component <component> -s <stack>' },
+  'validate component': {
+    flags: ['stack', 'schema-path', 'schema-type'],
+    arguments: 1,
+    usage: 'atmos-nx validate component <component> -s <stack> [--schema-path <file> --schema-type jsonschema]',
+  },
 };
 
 const USAGE = `usage:\n${[...Object.values(COMMANDS).map((c) => c.usage), TERRAFORM_USAGE].map((line) => `  ${line}`).join('\n')}`;
@@ -176,10 +180,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     case 'validate component': {
       const component = rest[0];
       if (!component || !values.stack) throw usage('validate component needs a component and -s <stack>');
+      const schemaType = values['schema-type'] ?? 'jsonschema';
+      if (schemaType === 'opa') throw usage('--schema-type opa: OPA policies are not supported (out of scope); JSON Schema is (--schema-type jsonschema)');
+      if (schemaType !== 'jsonschema') throw usage(`--schema-type must be jsonschema, not "${schemaType}"`);
       const resolved = load();
       const instance = findInstance(resolved, component, values.stack);
-      if (!(await contractsHold(resolved, [instance], io))) return 1;
-      io.stdout(`✓ ${component} in ${values.stack}: vars, types, output references and settings.validation schemas match ${instance.terraformComponent}\n`);
+      if (!(await contractsHold(resolved, [instance], io, values['schema-path']))) return 1;
+      const schemas = values['schema-path'] ? `the schema ${values['schema-path']}` : 'its settings.validation schemas';
+      io.stdout(`✓ ${component} in ${values.stack}: vars, types and output references match ${relative(io.cwd, instance.componentPath) || '.'}; ${schemas} pass\n`);
       return 0;
     }
     default:
@@ -188,9 +196,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** Prints the contract problems of the instances (all deployed ones by default); true when there are none. */
-async function contractsHold(resolved: ResolvedStacks, instances: ComponentInstance[] | undefined, io: CliIo): Promise<boolean> {
+async function contractsHold(resolved: ResolvedStacks, instances: ComponentInstance[] | undefined, io: CliIo, schemaPath?: string): Promise<boolean> {
   const { validateContracts, formatContractProblems } = await import('../validation/contract');
-  const problems = await validateContracts(resolved, { env: io.env, instances });
+  const problems = await validateContracts(resolved, { env: io.env, instances, schemaPath });
   if (problems.length === 0) return true;
   io.stderr(formatContractProblems(problems, io.cwd) + `${problems.length} contract problem${problems.length === 1 ? '' : 's'} between the stacks and their Terraform components\n`);
   return false;
@@ -210,6 +218,8 @@ const FLAGS = {
   'group-by': { type: 'string' },
   'max-nodes': { type: 'string' },
   'output-dir': { type: 'string' },
+  'schema-path': { type: 'string' },
+  'schema-type': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 type FlagName = keyof typeof FLAGS;

@@ -21,7 +21,7 @@ import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { YamlFunction, hasOwn } from '../stacks/values';
 import { JsonSchemaValidator } from './json-schema';
-import { outputReferences } from './output-references';
+import { outputReferences, type OutputReference } from './output-references';
 import { formatTerraformType, parseTerraformType, typeMismatches } from './terraform-types';
 import { ManifestPositions, locateComponent, locateVar } from './var-locations';
 
@@ -41,6 +41,8 @@ export interface ContractOptions {
   env?: Record<string, string | undefined>;
   /** Only these instances (default: every deployable instance). */
   instances?: ComponentInstance[];
+  /** One JSON Schema instead of each instance's settings.validation (`--schema-path`). */
+  schemaPath?: string;
 }
 
 /** Checks the instances and returns every problem, sorted by file and line. */
@@ -62,6 +64,10 @@ export async function validateContracts(resolved: ResolvedStacks, options: Contr
       continue;
     }
     const folder = display(instance.componentPath);
+    if (component.files.length === 0) {
+      add('component', locateComponent(instance, positions), `${subject}: ${folder} has no .tf or .tf.json files`, 'add the Terraform files, or point metadata.component at the right folder');
+      continue;
+    }
     const { vars } = instance.sections;
 
     for (const [name, value] of Object.entries(vars)) {
@@ -89,7 +95,15 @@ export async function validateContracts(resolved: ResolvedStacks, options: Contr
         `set vars.${variable.name} for ${instance.component} in ${display(instance.manifestFile)} or a catalog file it imports${variable.description ? ` (${variable.description})` : ''}`);
     }
 
-    for (const reference of outputReferences(instance)) {
+    let references: OutputReference[] = [];
+    try {
+      references = outputReferences(instance);
+    } catch (error) {
+      // A malformed `!terraform.state` or `${{ }}` is a user error with its own position.
+      if (!isUserError(error)) throw error;
+      add('output', error.location ?? locateComponent(instance, positions), `${subject}: ${error.message}`, error.hint ?? 'fix the reference');
+    }
+    for (const reference of references) {
       if (reference.output === undefined) continue;
       const target = resolved.instances.find((i) => i.component === reference.component && i.stack === reference.stack);
       if (!target) continue; // the dependency graph reports references to missing instances
@@ -101,7 +115,7 @@ export async function validateContracts(resolved: ResolvedStacks, options: Contr
         suggestion ? `did you mean "${suggestion}"?` : `declared outputs: ${[...referenced.outputs.keys()].sort().join(', ') || 'none'}`);
     }
 
-    for (const problem of schemas.validate(instance, resolved.describeContext, positions)) add('schema', problem.location, problem.message, problem.hint);
+    for (const problem of schemas.validate(instance, resolved.describeContext, positions, options.schemaPath)) add('schema', problem.location, problem.message, problem.hint);
   }
   return problems.sort(byLocation);
 }
@@ -141,8 +155,18 @@ class ComponentReader {
   }
 }
 
-/** The candidate within edit distance 2 (or a third of the name), for "did you mean". */
+/**
+ * The candidate within edit distance 2 (or a third of the name), else the one candidate the name
+ * is a prefix of or that is a prefix of it (`cidr` -> `cidr_block`), for "did you mean".
+ */
 function closest(name: string, candidates: string[]): string | undefined {
+  const near = nearest(name, candidates);
+  if (near !== undefined || name.length < 3) return near;
+  const prefixed = candidates.filter((c) => c.length >= 3 && (c.startsWith(name) || name.startsWith(c)));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+function nearest(name: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of candidates) {

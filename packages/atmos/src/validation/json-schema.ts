@@ -47,9 +47,12 @@ export class JsonSchemaValidator {
     this.schemasPath = resolve(config.basePath, configured);
   }
 
-  /** The problems of one instance's `settings.validation` JSON Schema entries (OPA entries are skipped). */
-  validate(instance: ComponentInstance, context: DescribeContext, positions: ManifestPositions): SchemaProblem[] {
-    const entries = instance.sections.settings.validation;
+  /**
+   * The problems of one instance's `settings.validation` JSON Schema entries (OPA entries are
+   * skipped), or of the one schema given on the command line (`--schema-path`), as Atmos does.
+   */
+  validate(instance: ComponentInstance, context: DescribeContext, positions: ManifestPositions, schemaPath?: string): SchemaProblem[] {
+    const entries = schemaPath === undefined ? instance.sections.settings.validation : { '--schema-path': { schema_type: 'jsonschema', schema_path: schemaPath } };
     if (!isPlainMap(entries)) return [];
     const problems: SchemaProblem[] = [];
     let document: unknown;
@@ -57,14 +60,15 @@ export class JsonSchemaValidator {
       if (!isPlainMap(entry) || entry.disabled === true || entry.schema_type !== 'jsonschema') continue;
       const where = locateSetting(instance, 'settings', ['validation', name], positions);
       const subject = `component ${instance.component} in stack ${instance.stack}`;
+      const entryName = schemaPath === undefined ? `settings.validation.${name}` : '--schema-path';
       if (typeof entry.schema_path !== 'string' || entry.schema_path === '') {
-        problems.push({ location: where, message: `settings.validation.${name} of ${subject} has no schema_path`, hint: 'set schema_path to a JSON Schema file under ' + this.display(this.schemasPath) });
+        problems.push({ location: where, message: `${entryName} of ${subject} has no schema_path`, hint: 'set schema_path to a JSON Schema file under ' + this.display(this.schemasPath) });
         continue;
       }
       const schemaFile = isAbsolute(entry.schema_path) ? entry.schema_path : resolve(this.schemasPath, entry.schema_path);
       const validator = this.compile(schemaFile);
       if (validator instanceof Error) {
-        problems.push({ location: where, message: `settings.validation.${name} of ${subject}: ${validator.message}`, hint: 'fix the schema file or schema_path (schemas.jsonschema.base_path in atmos.yaml is ' + this.display(this.schemasPath) + ')' });
+        problems.push({ location: where, message: `${entryName} of ${subject}: ${validator.message}`, hint: 'fix the schema file or schema_path (schemas.jsonschema.base_path in atmos.yaml is ' + this.display(this.schemasPath) + ')' });
         continue;
       }
       document ??= toPlain(describeInstance(instance, context));
