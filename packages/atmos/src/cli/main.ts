@@ -13,7 +13,7 @@
  * An unknown command or flag names the command and lists the valid ones.
  * User mistakes print one clear message (file:line:col, what is wrong, what to do) and exit 1.
  */
-import { dirname, relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setAwsVerbose } from '../aws/verbose';
 import { loadAtmosConfig } from '../config/load';
@@ -278,6 +278,10 @@ async function describeGraphCommand(values: ParsedFlags, extra: string[], io: Cl
   const flags = parseGraphFlags({ format: values.format, groupBy: values['group-by'], maxNodes: values['max-nodes'] });
   const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
   if (!config.configFile) throw new AtmosUserError('CONFIG_INVALID', `no atmos.yaml in ${io.cwd} or any folder above it`, undefined, 'run atmos-nx inside the workspace (the folder of atmos.yaml and nx.json)');
+  // The picture is the Nx plugin's graph, and the plugin reads atmos.yaml at the workspace root.
+  if (basename(config.configFile) !== 'atmos.yaml') {
+    throw new AtmosUserError('CONFIG_INVALID', `describe graph draws the Nx plugin's graph, which reads atmos.yaml at the workspace root; this workspace has ${basename(config.configFile)}`, { file: config.configFile }, 'rename it to atmos.yaml');
+  }
   describeGraph({
     workspaceRoot: dirname(config.configFile),
     format: flags.format,

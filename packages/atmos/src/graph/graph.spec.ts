@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main, type CliIo } from '../cli/main';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import { mermaidLimitProblem, MERMAID_MAX_EDGES, MERMAID_MAX_TEXT } from './mermaid';
+import type { Diagram } from './model';
 import { writeInstanceResult } from './results';
 
 /**
@@ -322,5 +324,17 @@ describe('atmos-nx describe graph', () => {
     expect(run.stdout).toBe('wrote .atmos/graph/graph.mmd\nwrote .atmos/graph/graph.md\nwrote .atmos/graph/graph.dot\nwrote .atmos/graph/graph.json\n');
     expect(readFileSync(join(root, '.atmos/graph/graph.mmd'), 'utf8')).toBe(EXPECTED_MERMAID);
     expect(readFileSync(join(root, '.atmos/graph/graph.dot'), 'utf8')).toBe(EXPECTED_DOT);
+  });
+});
+
+describe('Mermaid size limits', () => {
+  const diagram = (edges: number): Diagram => ({
+    groupBy: 'stack', groups: [], unknownLayers: [],
+    edges: Array.from({ length: edges }, (_, i) => ({ from: `a${i}`, to: `b${i}`, reasons: ['x'], label: 'x' })),
+  });
+  it('says when GitHub (Mermaid defaults) would show an error instead of the picture', () => {
+    expect(mermaidLimitProblem('x'.repeat(MERMAID_MAX_TEXT), diagram(MERMAID_MAX_EDGES))).toBeUndefined();
+    expect(mermaidLimitProblem('x'.repeat(MERMAID_MAX_TEXT + 1), diagram(1))).toMatch(/^the Mermaid text is 50001 characters, more than the 50000/);
+    expect(mermaidLimitProblem('graph TD', diagram(MERMAID_MAX_EDGES + 1))).toMatch(/^the diagram has 501 edges, more than the 500/);
   });
 });

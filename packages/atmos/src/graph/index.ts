@@ -4,8 +4,8 @@
  * (the same projects, names and edges `nx graph` shows) and marked with the latest drift/plan
  * results. `--output-dir` writes every format at once (`nx run atmos:graph`).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { graphModel } from '../nx/plugin';
 import type { AtmosPluginOptions } from '../nx/options';
@@ -15,6 +15,7 @@ import { mermaidLimitProblem, renderMermaid } from './mermaid';
 import { buildDiagram, GROUP_BY, type Diagram, type DiagramOptions, type GroupBy } from './model';
 import { readLatestResults } from './results';
 import { LAYERS } from './style';
+import { writeAtomically } from './write-file';
 
 export const GRAPH_FORMATS = ['mermaid', 'markdown', 'dot', 'json'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -109,12 +110,5 @@ export function parseGraphFlags(flags: { format?: string; groupBy?: string; maxN
 function usage(message: string): AtmosUserError {
   return new AtmosUserError('USAGE', message, undefined,
     'atmos-nx describe graph [--format mermaid|markdown|dot|json] [--stack S | --environment E | -p tag:stage:prod] [--group-by stack|account|environment] [--max-nodes N] [--output-dir DIR]');
-}
-
-/** Written whole or not at all: a reader (a README, a CI artifact) never sees half a diagram. */
-function writeAtomically(file: string, text: string): void {
-  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(temp, text);
-  renameSync(temp, file);
 }
 

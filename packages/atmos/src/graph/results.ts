@@ -18,10 +18,11 @@
  * - Per instance the result with the latest `finishedAt` counts, whichever kind it is.
  *   Results of instances that no longer exist are ignored.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fg from 'fast-glob';
 import { AtmosUserError } from '../errors/user-error';
+import { writeAtomically } from './write-file';
 
 export const RESULTS_FOLDER = '.atmos/results';
 export const RESULTS_VERSION = 1;
@@ -111,11 +112,8 @@ function checkResult(entry: unknown, where: string, file: string): InstanceResul
 export function writeInstanceResult(workspaceRoot: string, result: InstanceResult): string {
   checkResult(result, 'result', '(writeInstanceResult)');
   const file = join(workspaceRoot, RESULTS_FOLDER, result.kind, `${encodeName(result.stack)}.${encodeName(result.component)}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
   const content: ResultsFile = { version: RESULTS_VERSION, results: [result] };
-  writeFileSync(temp, JSON.stringify(content, null, 2) + '\n');
-  renameSync(temp, file);
+  writeAtomically(file, JSON.stringify(content, null, 2) + '\n');
   return file;
 }
 
@@ -129,5 +127,5 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function invalid(file: string, problem: string): AtmosUserError {
   return new AtmosUserError('CONFIG_INVALID', `results file ${problem}`, { file },
-    `results are written by the drift and plan targets in the format described in packages/atmos/src/graph/results.ts; fix or delete this file (or ${RESULTS_FOLDER}/) and run them again`);
+    `the format is in the README ("Pictures of the graph", drift and plan results); fix or delete this file (or all of ${RESULTS_FOLDER}/) and run the drift or plan targets again`);
 }
