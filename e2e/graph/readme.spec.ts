@@ -1,9 +1,11 @@
 /**
  * The README's diagram of one environment is generated, not drawn by hand: it must be exactly
  * what `atmos-nx describe graph --format markdown --stack dev-use1` prints for this repository
- * today. `UPDATE_README=1 npx jest e2e/graph/readme.spec.ts` writes the fresh one in.
+ * today, and what `nx run atmos:graph --stack=dev-use1` writes at the repository root.
+ * `UPDATE_README=1 npx jest e2e/graph/readme.spec.ts` writes the fresh one in.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { assertSuccess, runCommand } from '../harness/workspace';
 
@@ -30,4 +32,22 @@ test('the README shows the generated graph of dev-use1', async () => {
   }
   // On a difference: the graph changed; run with UPDATE_README=1 and commit the README.
   expect(shown).toBe(fresh);
+});
+
+test('nx run atmos:graph at the repository root writes the same picture into .atmos/graph', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atmos-readme-graph-'));
+  try {
+    const run = assertSuccess(await runCommand(path.join(REPO, 'node_modules/.bin/nx'), ['run', 'atmos:graph', '--stack=dev-use1'], {
+      cwd: REPO,
+      // A private Nx workspace-data folder: this run shares no project-graph cache with others.
+      env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_WORKSPACE_DATA_DIRECTORY: path.join(dataDir, 'workspace-data') },
+      timeoutMs: 240_000,
+    }));
+    expect(run.stdout).toContain('wrote .atmos/graph/graph.md');
+    const readme = fs.readFileSync(README, 'utf8');
+    const start = readme.indexOf(START) + START.length;
+    expect(fs.readFileSync(path.join(REPO, '.atmos/graph/graph.md'), 'utf8')).toBe(readme.slice(start, readme.indexOf(END, start)));
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
