@@ -21,7 +21,22 @@ export interface BackendOwner {
   file?: string;
 }
 
-export function backendTarget(config: PlainMap, owner: BackendOwner, env: Record<string, string | undefined>): AwsTarget {
+/**
+ * The AWS variables of a component's `env:` section that terraform sees when it runs for that
+ * component, so the plugin's own reads of its state use them too (as Atmos does for
+ * `!terraform.state`): another profile, region, config files or endpoints per component.
+ */
+export const COMPONENT_ENV_KEYS = ['AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_STS'] as const;
+
+export function backendTarget(config: PlainMap, owner: BackendOwner, processEnv: Record<string, string | undefined>, componentEnv: PlainMap = {}): AwsTarget {
+  const overlay: Record<string, string> = {};
+  for (const key of COMPONENT_ENV_KEYS) {
+    const value = componentEnv[key];
+    if (typeof value === 'string' && value !== '') overlay[key] = value;
+  }
+  // As in the standard chain, keys in the environment win over a profile named in the environment.
+  if (overlay.AWS_PROFILE !== undefined && processEnv.AWS_ACCESS_KEY_ID) delete overlay.AWS_PROFILE;
+  const env = { ...processEnv, ...overlay };
   const read = new SettingsReader(config, 'terraform.backend.s3', owner);
   const endpoints = read.map('endpoints');
   const endpointsReader = new SettingsReader(endpoints, 'terraform.backend.s3.endpoints', owner);
@@ -33,9 +48,10 @@ export function backendTarget(config: PlainMap, owner: BackendOwner, env: Record
       dynamodb: endpointsReader.string('dynamodb') ?? read.string('dynamodb_endpoint') ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL,
     },
     forcePathStyle: read.boolean('use_path_style') ?? read.boolean('force_path_style') ?? false,
-    profile: read.string('profile'),
-    sharedConfigFile: read.singleFile('shared_config_files'),
-    sharedCredentialsFile: read.singleFile('shared_credentials_files'),
+    profile: read.string('profile') ?? overlay.AWS_PROFILE,
+    profileSetting: read.string('profile') !== undefined ? 'terraform.backend.s3.profile' : overlay.AWS_PROFILE !== undefined ? 'env.AWS_PROFILE of the component' : undefined,
+    sharedConfigFile: read.singleFile('shared_config_files') ?? overlay.AWS_CONFIG_FILE,
+    sharedCredentialsFile: read.singleFile('shared_credentials_files') ?? overlay.AWS_SHARED_CREDENTIALS_FILE,
     staticKeys: staticKeys(read),
     roles: [],
     owner: owner.owner,

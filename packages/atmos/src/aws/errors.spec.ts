@@ -127,3 +127,16 @@ describe('state reads: real failures before AWS answers', () => {
       /terraform.backend.s3.assume_role.role_arn of the s3 backend of 'vpc' in stack 'plat-ue1-dev' must be a string, not a list/);
   });
 });
+
+describe('the dependency\'s own env section (what terraform runs with for it)', () => {
+  it('AWS_PROFILE, config files and endpoints of the component are honoured for its state reads', async () => {
+    const { backendTarget } = await import('./backend-target');
+    const target = backendTarget({ bucket: 'b', region: 'us-east-1' }, { owner: 'x' }, {},
+      { AWS_PROFILE: 'plat-prod-admin', AWS_CONFIG_FILE: '/etc/aws/config', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566', AWS_REGION: 'eu-west-1', TF_LOG: 'x' });
+    expect(target).toMatchObject({ profile: 'plat-prod-admin', profileSetting: 'env.AWS_PROFILE of the component', sharedConfigFile: '/etc/aws/config', region: 'us-east-1', endpoints: { s3: 'http://127.0.0.1:4566' } });
+    // The backend's own settings win; keys in the environment win over a profile from the env section.
+    expect(backendTarget({ bucket: 'b', profile: 'p' }, { owner: 'x' }, {}, { AWS_PROFILE: 'q' }).profile).toBe('p');
+    expect(backendTarget({ bucket: 'b' }, { owner: 'x' }, { AWS_ACCESS_KEY_ID: 'k' }, { AWS_PROFILE: 'q' }).profile).toBeUndefined();
+    expect(backendTarget({ bucket: 'b' }, { owner: 'x' }, {}, { AWS_REGION: 'eu-west-1' }).region).toBe('eu-west-1');
+  });
+});

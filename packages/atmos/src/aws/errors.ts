@@ -53,7 +53,7 @@ export function explainAwsError(error: unknown, call: AwsCall, env: Record<strin
     const tried = target.profile || target.sharedCredentialsFile || target.sharedConfigFile ? describeFirstHop(target, env) : DEFAULT_CHAIN;
     return new AwsCallError(`${doing}: no AWS credentials: tried ${tried}: ${firstLine(error)}`,
       target.profile
-        ? `log in to profile ${target.profile} (aws sso login --profile ${target.profile}) or fix ${target.settingPrefix}.profile; see "No AWS credentials" in the README's troubleshooting`
+        ? `log in to profile ${target.profile} (aws sso login --profile ${target.profile}) or fix ${target.profileSetting ?? 'the profile setting'}; see "No AWS credentials" in the README's troubleshooting`
         : 'export AWS_PROFILE=<profile> (after aws sso login) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; see "No AWS credentials" in the README\'s troubleshooting',
       where, 'no-credentials');
   }

@@ -36,6 +36,8 @@ export interface AwsTarget {
   forcePathStyle: boolean;
   /** A named profile for the first hop instead of the whole standard chain. */
   profile?: string;
+  /** Where the profile is set, for messages (`terraform.backend.s3.profile`, the component's env). */
+  profileSetting?: string;
   sharedConfigFile?: string;
   sharedCredentialsFile?: string;
   /** Keys written into the settings themselves (the backend's access_key/secret_key/token). */
@@ -88,7 +90,7 @@ export function describeRole(roleArn: string): string {
 
 export function describeFirstHop(target: AwsTarget, env: Record<string, string | undefined>): string {
   if (target.staticKeys) return `the access_key written in ${target.settingPrefix}`;
-  if (target.profile) return `profile ${target.profile} (${target.settingPrefix}.profile)`;
+  if (target.profile) return `profile ${target.profile}${target.profileSetting ? ` (${target.profileSetting})` : ''}`;
   return `the default credential chain${defaultChainSource(env)}`;
 }
 

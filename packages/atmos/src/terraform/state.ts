@@ -46,7 +46,8 @@ export function s3StateKey(config: PlainMap, workspace: string): string {
 }
 
 async function readS3State(instance: ComponentInstance, config: PlainMap, workspace: string, env: Record<string, string | undefined>): Promise<TerraformState | undefined> {
-  const target = backendTarget(config, { owner: `the s3 backend of '${instance.component}' in stack '${instance.stack}'`, file: instance.manifestFile }, env);
+  // The component's own env (AWS_PROFILE, endpoints, ...) is what terraform runs with for it: the read uses it too.
+  const target = backendTarget(config, { owner: `the s3 backend of '${instance.component}' in stack '${instance.stack}'`, file: instance.manifestFile }, env, instance.sections.env);
   const bucket = String(config.bucket);
   const key = s3StateKey(config, workspace);
   try {
