@@ -116,10 +116,10 @@ const stack = (stage: string, app: boolean) => [
 ].join('\n');
 
 const stsCallsOf = (calls: StsCall[]) => calls.map((c) => ({
-  roleArn: c.roleArn, externalId: c.externalId, roleSessionName: c.roleSessionName, durationSeconds: c.durationSeconds, tags: c.tags,
+  action: c.action, roleArn: c.roleArn, externalId: c.externalId, roleSessionName: c.roleSessionName, durationSeconds: c.durationSeconds, tags: c.tags,
   callerAccessKeyId: c.callerAccessKeyId, result: c.result,
 }));
-const EXPECTED_CALL = { roleArn: BACKEND_ROLE, externalId: EXTERNAL_ID, roleSessionName: SESSION, durationSeconds: 3600, tags: { Team: 'platform' }, callerAccessKeyId: AMBIENT.accessKeyId, result: 'ok' };
+const EXPECTED_CALL = { action: 'AssumeRole', roleArn: BACKEND_ROLE, externalId: EXTERNAL_ID, roleSessionName: SESSION, durationSeconds: 3600, tags: { Team: 'platform' }, callerAccessKeyId: AMBIENT.accessKeyId, result: 'ok' };
 
 beforeAll(async () => {
   requireTerraform();
@@ -224,7 +224,8 @@ describe('without the role, or with the wrong external_id', () => {
     ws.writeFile(BACKEND_FILE, backendYaml(undefined));
     const r = failed(await atmosNx(['describe', 'component', 'app', '-s', 'dev-use1']));
     expect(r.stderr).toMatch(/^error: stacks\/orgs\/plat\/dev\/us-east-1\.yaml:\d+:\d+: !terraform\.state vpc vpc_id in 'app' \(stack 'dev-use1'\): reading the state of 'vpc' in stack 'dev-use1' /);
-    expect(r.stderr).toContain(`does not accept the credentials of the default credential chain (AWS_ACCESS_KEY_ID from the environment) (InvalidAccessKeyId)`);
+    // No role: who the ambient keys are comes from STS GetCallerIdentity.
+    expect(r.stderr).toContain(`does not accept the credentials of the default credential chain (AWS_ACCESS_KEY_ID from the environment) in account 000000000000 (InvalidAccessKeyId)`);
     expect(r.stderr).toContain('set terraform.backend.s3.assume_role.role_arn to the role that reaches this resource');
   });
 
@@ -232,9 +233,9 @@ describe('without the role, or with the wrong external_id', () => {
     ws.writeFile(BACKEND_FILE, backendYaml({ ...ROLE_SETTINGS, external_id: 'not-the-one' }));
     await emu.resetStsCalls();
     const r = failed(await atmosNx(['describe', 'component', 'app', '-s', 'dev-use1']));
-    expect(r.stderr).toContain(`the default credential chain (AWS_ACCESS_KEY_ID from the environment) is not allowed sts:AssumeRole on ${BACKEND_ROLE} (AccessDenied, session ${SESSION}, with an external_id)`);
+    expect(r.stderr).toContain(`the default credential chain (AWS_ACCESS_KEY_ID from the environment) in account 000000000000 is not allowed sts:AssumeRole on ${BACKEND_ROLE} (AccessDenied, session ${SESSION}, with an external_id)`);
     expect(r.stderr).toContain(`allow it in the trust policy of ${BACKEND_ROLE} (its sts:ExternalId condition must match external_id), or change terraform.backend.s3.assume_role.role_arn`);
     expect(r.stderr).not.toContain('not-the-one');
-    expect((await emu.stsCalls()).map((c) => [c.externalId, c.result])).toEqual([['not-the-one', 'AccessDenied']]);
+    expect((await emu.stsCalls()).map((c) => [c.action, c.externalId, c.result])).toEqual([['AssumeRole', 'not-the-one', 'AccessDenied'], ['GetCallerIdentity', undefined, 'ok']]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A small local STS that speaks STS's query protocol (`Action=AssumeRole&Version=2011-06-15`,
- * form-encoded POST, XML answers), `AssumeRole` only — enough for the AWS SDK for JavaScript
- * (`fromTemporaryCredentials`) and terraform's s3 backend (`assume_role` + `endpoints.sts`).
+ * form-encoded POST, XML answers): `AssumeRole` — enough for the AWS SDK for JavaScript
+ * (`fromTemporaryCredentials`) and terraform's s3 backend (`assume_role` + `endpoints.sts`) —
+ * and `GetCallerIdentity` (the plugin names the account of an identity without a role with it).
  *
  * Each role is configured with the keys its sessions get, so the S3 emulator can be told to
  * accept only those keys (the ambient keys then fail with InvalidAccessKeyId, as they would
@@ -10,7 +11,7 @@
  * Unknown roles are refused with AccessDenied, as STS refuses them.
  *
  * Test-only endpoints (plain HTTP):
- *   GET    /__calls -> every AssumeRole request received, in order (StsCall[])
+ *   GET    /__calls -> every request received, in order (StsCall[]; `action` tells which)
  *   DELETE /__calls -> forgets them
  */
 import * as crypto from 'crypto';
@@ -87,8 +88,10 @@ export function createStsHttpServer(options: StsServerOptions, calls: StsCall[])
       for (const [key, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) params.append(key, value);
       const call = readCall(params, String(req.headers.authorization ?? ''));
       try {
-        if (call.action !== 'AssumeRole') throw new StsError('InvalidAction', `Could not find operation ${call.action || '(none)'} for version ${params.get('Version') ?? ''} (the local STS has AssumeRole only)`);
-        const body = assumeRole(call, roles, options.defaultDurationSeconds ?? 3600);
+        let body: string;
+        if (call.action === 'AssumeRole') body = assumeRole(call, roles, options.defaultDurationSeconds ?? 3600);
+        else if (call.action === 'GetCallerIdentity') body = callerIdentity(call, roles);
+        else throw new StsError('InvalidAction', `Could not find operation ${call.action || '(none)'} for version ${params.get('Version') ?? ''} (the local STS has AssumeRole and GetCallerIdentity)`);
         call.result = 'ok';
         calls.push(call);
         res.writeHead(200, { 'Content-Type': 'text/xml' });
@@ -159,6 +162,15 @@ function assumeRole(call: StsCall, roles: Record<string, StsRole>, defaultDurati
     `<SessionToken>${crypto.randomBytes(24).toString('base64')}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
     `<PackedPolicySize>${Object.keys(call.tags).length}</PackedPolicySize></AssumeRoleResult>` +
     `<ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+}
+
+/** A role's keys are that role's session; any other key is a user of account 000000000000. */
+function callerIdentity(call: StsCall, roles: Record<string, StsRole>): string {
+  const role = Object.entries(roles).find(([, r]) => r.accessKeyId === call.callerAccessKeyId);
+  const [, account, name] = role ? /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(role[0]) ?? [] : [];
+  const arn = role ? `arn:aws:sts::${account}:assumed-role/${name}/session` : 'arn:aws:iam::000000000000:user/caller';
+  return `<GetCallerIdentityResponse xmlns="${NS}"><GetCallerIdentityResult><Arn>${xml(arn)}</Arn><UserId>AIDACALLER</UserId><Account>${account ?? '000000000000'}</Account></GetCallerIdentityResult>` +
+    `<ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
 }
 
 function xml(text: string): string {

@@ -7,9 +7,10 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CredentialChains } from './credentials';
 import { awsVerboseLog, isAwsVerbose } from './verbose';
-import { chainKey, describeEndpoint, describeIdentity, describeRole, type AwsService, type AwsTarget } from './target';
+import { accountOfArn, chainKey, describeEndpoint, describeIdentity, describeRole, type AwsService, type AwsTarget } from './target';
 
 export interface AwsClientsOptions {
   env?: Record<string, string | undefined>;
@@ -27,6 +28,7 @@ export class AwsClients {
   readonly env: Record<string, string | undefined>;
   private readonly chains: CredentialChains;
   private readonly clients = new Map<string, S3Client | SSMClient>();
+  private readonly accounts = new Map<string, Promise<string | undefined>>();
   private readonly verbose: boolean;
   private readonly log: (line: string) => void;
 
@@ -45,12 +47,34 @@ export class AwsClients {
     });
   }
 
-  s3(target: AwsTarget): S3Client {
+  async s3(target: AwsTarget): Promise<S3Client> {
     return this.client('s3', target, () => new S3Client({ ...this.base(target, 's3'), forcePathStyle: target.forcePathStyle }));
   }
 
-  ssm(target: AwsTarget): SSMClient {
+  async ssm(target: AwsTarget): Promise<SSMClient> {
     return this.client('ssm', target, () => new SSMClient(this.base(target, 'ssm')));
+  }
+
+  /**
+   * The account of the identity after `hops` roles: a role's from its ARN; the first hop's from
+   * STS GetCallerIdentity (once per run, best effort: undefined when STS does not answer).
+   */
+  account(target: AwsTarget, hops = target.roles.length): Promise<string | undefined> {
+    if (hops > 0) return Promise.resolve(accountOfArn(target.roles[hops - 1].roleArn));
+    const key = chainKey(target, 0);
+    let account = this.accounts.get(key);
+    if (!account) {
+      const sts = new STSClient({
+        region: target.region,
+        endpoint: target.endpoints.sts,
+        credentials: this.chains.provider(target, 0),
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: 2_000, requestTimeout: 3_000 },
+      });
+      account = sts.send(new GetCallerIdentityCommand({})).then((answer) => answer.Account, () => undefined).finally(() => sts.destroy());
+      this.accounts.set(key, account);
+    }
+    return account;
   }
 
   /** Who a call for `target` runs as, in words (for messages). */
@@ -65,13 +89,17 @@ export class AwsClients {
     this.chains.clear();
   }
 
-  private client<T extends S3Client | SSMClient>(service: AwsService, target: AwsTarget, make: () => T): T {
+  private async client<T extends S3Client | SSMClient>(service: AwsService, target: AwsTarget, make: () => T): Promise<T> {
     const key = [service, target.region, target.endpoints[service] ?? '', target.forcePathStyle, chainKey(target)].join('\0');
     let client = this.clients.get(key) as T | undefined;
     if (!client) {
       client = make();
       this.clients.set(key, client);
-      if (this.verbose) this.log(`aws: ${service} in ${target.region} (${describeEndpoint(target, service)}) as ${this.identity(target)}, for ${target.owner}`);
+      if (this.verbose) {
+        // Without a role the account is not in any setting: ask STS who the credentials are.
+        const account = target.roles.length === 0 ? await this.account(target, 0) : undefined;
+        this.log(`aws: ${service} in ${target.region} (${describeEndpoint(target, service)}) as ${describeIdentity(target, this.env, target.roles.length, account)}, for ${target.owner}`);
+      }
     }
     return client;
   }

@@ -38,9 +38,9 @@ export class CredentialChains {
     this.now = options.now ?? Date.now;
   }
 
-  /** The provider for the whole chain of `target` (shared with every target whose chain starts the same). */
-  provider(target: AwsTarget): CredentialProvider {
-    return this.hop(target, target.roles.length);
+  /** The provider for the chain of `target` up to `hops` roles (all by default), shared with every target whose chain starts the same. */
+  provider(target: AwsTarget, hops = target.roles.length): CredentialProvider {
+    return this.hop(target, hops);
   }
 
   /** Forgets every cached credential (the end of a run). */

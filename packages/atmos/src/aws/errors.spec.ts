@@ -11,6 +11,7 @@ import { closeStateClients, readState } from '../terraform/state';
 import { removeFixtures, resolveFixture } from '../testing/fixture-workspace';
 import type { ComponentInstance } from '../stacks/types';
 import { AwsCallError } from './errors';
+import { startStsServer, type RunningStsServer } from '../../../../e2e/harness/sts-server';
 
 const ROLE = 'arn:aws:iam::111111111111:role/plat-shared-tfstate-access';
 const MANIFEST = 'stacks/orgs/plat/ue1/dev.yaml';
@@ -26,8 +27,14 @@ function instanceWithBackend(backend: string): ComponentInstance {
 const WITH_ROLE = '      bucket: tfstate\n      region: us-east-1\n      assume_role:\n        role_arn: ' + ROLE + '\n        external_id: ext-secret-42\n';
 const WITHOUT_ROLE = '      bucket: tfstate\n      region: eu-west-1\n';
 
-/** Keys only for the mocked cases: the SDK never signs with them (the mock answers first). */
-const ENV = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY', AWS_SECRET_ACCESS_KEY: 'example-secret' };
+/** Keys for the mocked S3 cases (the mock answers first); STS (who is the caller?) is the harness's, in process. */
+const ENV: Record<string, string | undefined> = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY', AWS_SECRET_ACCESS_KEY: 'example-secret', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' };
+let sts: RunningStsServer;
+beforeAll(async () => {
+  sts = await startStsServer();
+  ENV.AWS_ENDPOINT_URL_STS = sts.endpoint;
+});
+afterAll(() => sts.close());
 
 async function failure(instance: ComponentInstance, env: Record<string, string | undefined> = ENV): Promise<AwsCallError> {
   const error = await readState(instance, '/repo', env).then(() => undefined, (e: unknown) => e);
@@ -44,7 +51,16 @@ afterAll(removeFixtures);
 
 describe('state reads: AWS answers that are user situations', () => {
   const s3 = mockClient(S3Client);
-  afterEach(() => s3.reset());
+  const saved = { ...process.env };
+  beforeEach(() => {
+    // The credential chain reads the process environment: the same keys as ENV, nothing from ~/.aws.
+    Object.assign(process.env, ENV, { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' });
+    sts.calls.length = 0;
+  });
+  afterEach(() => {
+    s3.reset();
+    process.env = { ...saved };
+  });
   afterAll(() => s3.restore());
 
   it('AccessDenied names the role and its account, the action, the object and the setting to change', async () => {
@@ -63,7 +79,9 @@ describe('state reads: AWS answers that are user situations', () => {
   it('AccessDenied without a role says to set the backend access role', async () => {
     s3.on(GetObjectCommand).rejects(serviceError('AccessDenied', 403, 'Access Denied'));
     const error = await failure(instanceWithBackend(WITHOUT_ROLE));
-    expect(error.message).toContain('the default credential chain (AWS_ACCESS_KEY_ID from the environment) is not allowed s3:GetObject on s3://tfstate/vpc/plat-ue1-dev/terraform.tfstate (AccessDenied)');
+    // No role: the account comes from STS GetCallerIdentity.
+    expect(error.message).toContain('the default credential chain (AWS_ACCESS_KEY_ID from the environment) in account 000000000000 is not allowed s3:GetObject on s3://tfstate/vpc/plat-ue1-dev/terraform.tfstate (AccessDenied)');
+    expect(sts.calls.map((c) => [c.action, c.callerAccessKeyId])).toEqual([['GetCallerIdentity', 'AKIAEXAMPLEKEY']]);
     expect(error.hint).toBe("set terraform.backend.s3.assume_role.role_arn to a role that may s3:GetObject (in the seed's layout: the backend access role), or use credentials that may");
   });
 

@@ -17,6 +17,8 @@ export interface AwsCall {
   /** What the plugin was doing, e.g. "reading the state of 'vpc' in stack 'dev-use1'". */
   purpose: string;
   target: AwsTarget;
+  /** The account of the first hop's credentials, when known (`AwsClients.account`). */
+  callerAccount?: string;
 }
 
 /** An AWS failure explained; `within` puts it in the words of the function or command that needed the call. */
@@ -46,9 +48,9 @@ export function explainAwsError(error: unknown, call: AwsCall, env: Record<strin
   const { target } = call;
   const where = target.file ? { file: target.file } : undefined;
   const doing = `${call.purpose} (${call.resource} in ${target.region}, ${describeEndpoint(target, call.service)})`;
-  if (error instanceof RoleHopFailure) return explainAssumeRole(error, doing, env, where);
+  if (error instanceof RoleHopFailure) return explainAssumeRole(error, doing, env, where, call.callerAccount);
 
-  const identity = describeIdentity(target, env);
+  const identity = describeIdentity(target, env, target.roles.length, call.callerAccount);
   if (isNoCredentials(error)) {
     const tried = target.profile || target.sharedCredentialsFile || target.sharedConfigFile ? describeFirstHop(target, env) : DEFAULT_CHAIN;
     return new AwsCallError(`${doing}: no AWS credentials: tried ${tried}: ${firstLine(error)}`,
@@ -91,10 +93,10 @@ export function explainAwsError(error: unknown, call: AwsCall, env: Record<strin
     'see the AWS error above; run with --verbose to see the identity and endpoints of every AWS call', where);
 }
 
-function explainAssumeRole(failure: RoleHopFailure, doing: string, env: Record<string, string | undefined>, where?: SourceLocation): AwsCallError {
+function explainAssumeRole(failure: RoleHopFailure, doing: string, env: Record<string, string | undefined>, where?: SourceLocation, callerAccount?: string): AwsCallError {
   const { target, hop } = failure;
   const role = target.roles[hop];
-  const caller = describeIdentity(target, env, hop);
+  const caller = describeIdentity(target, env, hop, callerAccount);
   const sts = describeEndpoint(target, 'sts');
   const cause = failure.cause;
   const network = networkCode(cause);
@@ -118,6 +120,16 @@ function explainAssumeRole(failure: RoleHopFailure, doing: string, env: Record<s
   }
   return new AwsCallError(`${doing}: ${assuming} as ${caller} failed: ${code}: ${firstLine(cause)} (STS ${sts})`,
     `check ${role.setting} and the settings beside it (external_id, duration, tags)`, where);
+}
+
+/**
+ * Whether naming the caller's account would help: a denial (or unknown keys) for credentials
+ * whose account no setting says — the first hop, when no role (or the first role) was refused.
+ */
+export function wantsCallerAccount(error: unknown, target: AwsTarget): boolean {
+  if (error instanceof RoleHopFailure) return error.hop === 0 && DENIED_CODES.has(errorCode(error.cause) ?? '');
+  const code = errorCode(error) ?? '';
+  return target.roles.length === 0 && (DENIED_CODES.has(code) || UNKNOWN_KEY_CODES.has(code));
 }
 
 /** The setting that moves a service's endpoint, with the separator before the environment variable. */

@@ -76,8 +76,8 @@ export function chainKey(target: AwsTarget, hops = target.roles.length): string 
 }
 
 /** How the credentials are obtained, in words, never with a key: "role X (account N), via the default credential chain". */
-export function describeIdentity(target: AwsTarget, env: Record<string, string | undefined>, hops = target.roles.length): string {
-  const first = describeFirstHop(target, env);
+export function describeIdentity(target: AwsTarget, env: Record<string, string | undefined>, hops = target.roles.length, firstHopAccount?: string): string {
+  const first = describeFirstHop(target, env) + (firstHopAccount ? ` in account ${firstHopAccount}` : '');
   if (hops === 0) return first;
   const roles = target.roles.slice(0, hops).map((hop) => describeRole(hop.roleArn));
   return `${roles.join(', then ')}, assumed with ${first}`;

@@ -80,6 +80,29 @@ describe('atmos-nx describe component: AWS situations are user errors', () => {
   });
 });
 
+describe('atmos-nx describe component --verbose without a role', () => {
+  it('names the account of the ambient identity (STS GetCallerIdentity), never its keys', async () => {
+    const { startStsServer } = await import('../../../../e2e/harness/sts-server');
+    const sts = await startStsServer();
+    try {
+      process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLEKEY';
+      process.env.AWS_SECRET_ACCESS_KEY = 'example-secret';
+      const root = writeWorkspace({
+        [MANIFEST]: `vars:\n  tenant: plat\n  environment: ue1\n  stage: dev\nterraform:\n  backend_type: s3\n  backend:\n    s3:\n      bucket: tfstate\n      region: us-east-1\n` +
+          `      use_path_style: true\n      endpoints:\n        s3: http://127.0.0.1:9\n        sts: ${sts.endpoint}\ncomponents:\n  terraform:\n    vpc:\n      vars: {}\n    eks:\n      vars:\n        vpc_id: !terraform.state vpc vpc_id\n`,
+        'components/terraform/vpc/main.tf': '',
+        'components/terraform/eks/main.tf': '',
+      });
+      const r = await run(root, ['describe', 'component', 'eks', '-s', 'plat-ue1-dev', '--verbose']);
+      expect(r.stderr).toContain("aws: s3 in us-east-1 (endpoint http://127.0.0.1:9) as the default credential chain (AWS_ACCESS_KEY_ID from the environment) in account 000000000000, for the s3 backend of 'vpc' in stack 'plat-ue1-dev'");
+      expect(r.stderr).toContain('cannot reach s3 (ECONNREFUSED)');
+      expect(r.stderr).not.toMatch(/AKIAEXAMPLEKEY|example-secret/);
+    } finally {
+      await sts.close();
+    }
+  });
+});
+
 describe('atmos-nx describe component: the backend role settings', () => {
   it('shows them as written, the external_id masked (shown with --show-secrets)', async () => {
     const root = workspace();

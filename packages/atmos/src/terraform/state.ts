@@ -8,7 +8,7 @@ import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { awsClients, closeAwsClients } from '../aws/clients';
 import { backendTarget } from '../aws/backend-target';
-import { explainAwsError } from '../aws/errors';
+import { explainAwsError, wantsCallerAccount } from '../aws/errors';
 import { AtmosUserError } from '../errors/user-error';
 import type { ComponentInstance } from '../stacks/types';
 import type { PlainMap } from '../stacks/values';
@@ -51,14 +51,16 @@ async function readS3State(instance: ComponentInstance, config: PlainMap, worksp
   const bucket = String(config.bucket);
   const key = s3StateKey(config, workspace);
   try {
-    const response = await awsClients(env).s3(target).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const response = await (await awsClients(env).s3(target)).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const text = await response.Body?.transformToString('utf8');
     return text ? (JSON.parse(text) as TerraformState) : undefined;
   } catch (error) {
     if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
     // As Atmos: a bucket that does not exist yet holds no state (nothing in this backend was applied).
     if ((error as { name?: string }).name === 'NoSuchBucket') return undefined;
+    const callerAccount = wantsCallerAccount(error, target) ? await awsClients(env).account(target, 0) : undefined;
     throw explainAwsError(error, {
+      callerAccount,
       service: 's3',
       action: 's3:GetObject',
       resource: `s3://${bucket}/${key}`,

@@ -6,7 +6,7 @@
  */
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from '../../aws/clients';
-import { AwsCallError, explainAwsError } from '../../aws/errors';
+import { AwsCallError, explainAwsError, wantsCallerAccount } from '../../aws/errors';
 import { chainKey, describeEndpoint, describeIdentity, type AwsTarget } from '../../aws/target';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
 
@@ -35,14 +35,17 @@ export class SsmParameters {
   async prefetch(target: AwsTarget, wanted: Map<string, ParameterRequest>): Promise<void> {
     const names = [...wanted.keys()].filter((name) => !this.values.has(key(target, name)) && !this.missing.has(key(target, name)));
     if (names.length === 0) return;
-    const client = awsClients(this.env).ssm(target);
+    const clients = awsClients(this.env);
+    const client = await clients.ssm(target);
     for (let i = 0; i < names.length; i += BATCH_SIZE) {
       const batch = names.slice(i, i + BATCH_SIZE);
       let response;
       try {
         response = await client.send(new GetParametersCommand({ Names: batch, WithDecryption: true }));
       } catch (error) {
+        const callerAccount = wantsCallerAccount(error, target) ? await clients.account(target, 0) : undefined;
         const explained = explainAwsError(error, {
+          callerAccount,
           service: 'ssm',
           action: 'ssm:GetParameters',
           resource: `parameter ${batch[0]}${batch.length > 1 ? ` (and ${batch.length - 1} more)` : ''}`,
