@@ -1,7 +1,8 @@
-// Mermaid's own parser on the text read from stdin, in plain Node: jsdom supplies the DOM that
-// mermaid's sanitiser needs, nothing is rendered (no browser). Prints what Mermaid understood
-// (vertices with their label and classes, edges, subgraphs, class definitions) as JSON, or
-// `{"error": "..."}` and exit 1 when it does not accept the text.
+// Mermaid's own parser on the diagrams read from stdin (a JSON list of texts: one start-up of
+// mermaid for many diagrams), in plain Node: jsdom supplies the DOM that mermaid's sanitiser
+// needs, nothing is rendered (no browser). Prints, as a JSON list, what Mermaid understood of
+// each (vertices with their label and classes, edges, subgraphs, class definitions), or
+// `{"error": "..."}` for one it does not accept (and exits 1).
 import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 
@@ -20,20 +21,24 @@ const decode = (text) => {
   return area.value;
 };
 
-const text = readFileSync(0, 'utf8');
-try {
-  await mermaid.parse(text);
-  const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
-  const db = diagram.db;
-  const summary = {
-    type: diagram.type,
-    vertices: [...db.getVertices().values()].map((v) => ({ id: v.id, text: decode(v.text), classes: v.classes })),
-    edges: db.getEdges().map((e) => ({ start: e.start, end: e.end, text: decode(e.text), stroke: e.stroke })),
-    subgraphs: db.getSubGraphs().map((s) => ({ id: s.id, title: decode(s.title), nodes: s.nodes })),
-    classes: [...db.getClasses().keys()],
-  };
-  process.stdout.write(JSON.stringify(summary) + '\n');
-} catch (error) {
-  process.stdout.write(JSON.stringify({ error: String(error?.message ?? error) }) + '\n');
-  process.exitCode = 1;
+async function understand(text) {
+  try {
+    await mermaid.parse(text);
+    const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
+    const db = diagram.db;
+    return {
+      type: diagram.type,
+      vertices: [...db.getVertices().values()].map((v) => ({ id: v.id, text: decode(v.text), classes: v.classes })),
+      edges: db.getEdges().map((e) => ({ start: e.start, end: e.end, text: decode(e.text), stroke: e.stroke })),
+      subgraphs: db.getSubGraphs().map((s) => ({ id: s.id, title: decode(s.title), nodes: s.nodes })),
+      classes: [...db.getClasses().keys()],
+    };
+  } catch (error) {
+    process.exitCode = 1;
+    return { error: String(error?.message ?? error) };
+  }
 }
+
+const summaries = [];
+for (const text of JSON.parse(readFileSync(0, 'utf8'))) summaries.push(await understand(text));
+process.stdout.write(JSON.stringify(summaries) + '\n');
