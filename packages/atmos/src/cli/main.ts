@@ -200,7 +200,10 @@ async function contractsHold(resolved: ResolvedStacks, instances: ComponentInsta
   const { validateContracts, formatContractProblems } = await import('../validation/contract');
   const problems = await validateContracts(resolved, { env: io.env, instances, schemaPath });
   if (problems.length === 0) return true;
-  io.stderr(formatContractProblems(problems, io.cwd) + `${problems.length} contract problem${problems.length === 1 ? '' : 's'} between the stacks and their Terraform components\n`);
+  const text = formatContractProblems(problems, io.cwd);
+  const places = (text.match(/^error: /gm) ?? []).length;
+  const where = places < problems.length ? ` (${places} to fix)` : '';
+  io.stderr(text + `${problems.length} contract problem${problems.length === 1 ? '' : 's'}${where} between the stacks and their Terraform components\n`);
   return false;
 }
 

@@ -233,3 +233,21 @@ describe('settings.validation JSON Schema checks (ajv)', () => {
     ]);
   });
 });
+
+describe('formatContractProblems', () => {
+  it('prints a catalog mistake once, naming the stacks it breaks', async () => {
+    const stacks = Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((name) => [`stacks/orgs/acme/${name}.yaml`, 'import: [catalog/vpc]\n']));
+    const { resolved, run } = check({
+      'atmos.yaml': 'base_path: ""\ncomponents: {terraform: {base_path: components/terraform}}\nstacks: {base_path: stacks, included_paths: ["orgs/**/*"]}\n',
+      'stacks/catalog/vpc.yaml': 'components:\n  terraform:\n    vpc:\n      vars:\n        cidr_block: 10.0.0.0/16\n        nta: false\n',
+      ...stacks,
+      'stacks/orgs/acme/f.yaml': 'import: [catalog/vpc]\ncomponents:\n  terraform:\n    vpc:\n      vars:\n        nta: true\n',
+    });
+    const problems = await run('vpc');
+    expect(problems).toHaveLength(6);
+    expect(formatContractProblems(problems, resolved.root).split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      'error: stacks/catalog/vpc.yaml:6:9: var "nta" of component vpc in stacks orgs/acme/a, orgs/acme/b, orgs/acme/c and 2 more is not a variable of components/terraform/vpc',
+      'error: stacks/orgs/acme/f.yaml:6:9: var "nta" of component vpc in stack orgs/acme/f is not a variable of components/terraform/vpc',
+    ]);
+  });
+});

@@ -120,9 +120,27 @@ export async function validateContracts(resolved: ResolvedStacks, options: Contr
   return problems.sort(byLocation);
 }
 
-/** `error: file:line:col: message` plus a hint line per problem, paths relative to the workspace. */
+/**
+ * `error: file:line:col: message` plus a hint line, paths relative to the workspace. A catalog
+ * line imported by many stacks is one mistake: the problems it causes in each stack are printed
+ * once, naming the stacks (`in stacks dev-use1, dev-usw2 and 3 more`).
+ */
 export function formatContractProblems(problems: ContractProblem[], basePath: string): string {
-  return problems.map((p) => `error: ${formatLocation(p.location, basePath)}: ${p.message}\n  hint: ${p.hint}\n`).join('');
+  const groups = new Map<string, ContractProblem[]>();
+  for (const problem of problems) {
+    const where = formatLocation(problem.location, basePath);
+    const key = [problem.kind, where, problem.message.split(`in stack ${problem.stack}`).join('\0'), problem.hint].join('\n');
+    const group = groups.get(key);
+    if (group) group.push(problem);
+    else groups.set(key, [problem]);
+  }
+  return [...groups.values()].map((group) => {
+    const [first] = group;
+    const stacks = group.map((p) => p.stack);
+    const named = stacks.length === 1 ? `in stack ${stacks[0]}` : `in stacks ${stacks.slice(0, 3).join(', ')}${stacks.length > 3 ? ` and ${stacks.length - 3} more` : ''}`;
+    const message = first.message.split(`in stack ${first.stack}`).join(named);
+    return `error: ${formatLocation(first.location, basePath)}: ${message}\n  hint: ${first.hint}\n`;
+  }).join('');
 }
 
 export function isDeployed(instance: ComponentInstance): boolean {
