@@ -11,13 +11,14 @@
  * Each case has its own stack (written into the workspace here), so cases do not share state.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Emulators, dynamoClient, s3Client, startEmulators } from '../harness/emulators';
 import { requireTerraform } from '../harness/terraform';
 import { Workspace } from '../harness/workspace';
 import { lingeringProcesses, processesInside } from '../harness/processes';
-import { BUCKET, TABLE, NxResult, Started, createExecutorWorkspace, expectFailure, expectOk, lockIds, nx, readStateObject, requireBuiltPlugin, startNx, stopStarted, waitUntil } from './helpers';
+import { BUCKET, REPO_ROOT, TABLE, NxResult, Started, createExecutorWorkspace, expectFailure, expectOk, lockIds, nx, readStateObject, requireBuiltPlugin, startNx, stopStarted, waitUntil } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -59,6 +60,7 @@ beforeAll(async () => {
   stack('args', '    app:\n      vars:\n        name: args\n');
   stack('guard', '    net:\n      metadata:\n        component: app\n      vars:\n        name: net\n' +
     '    svc:\n      metadata:\n        component: app\n      settings:\n        depends_on:\n          1:\n            component: net\n      vars:\n        name: svc\n');
+  stack('shown', '    one:\n      metadata:\n        component: app\n      vars:\n        name: one\n    two:\n      metadata:\n        component: app\n      vars:\n        name: two\n');
   stack('crash', '    slow:\n      vars:\n        name: crash\n        sleep_seconds: 60\n');
   ws.commit('argument stacks');
 });
@@ -109,6 +111,20 @@ describe('flags after -- reach terraform unchanged', () => {
 
   it('clean refuses terraform arguments instead of ignoring them', async () => {
     expectFailure(await run(['run', 'app-args:clean', '--', '-json']), 'clean runs no terraform command and takes no terraform arguments (got -json)');
+  });
+});
+
+describe('plans are visible in a many-task run', () => {
+  it('with the repository\'s .env (NX_DEFAULT_OUTPUT_STYLE=static) nx run-many -t plan prints every plan; without it Nx collapses them', async () => {
+    const collapsed = expectOk(await run(['run-many', '-t', 'plan', '-p', 'one-shown', 'two-shown']));
+    expect(collapsed.output).toMatch(/Output of 2 successful tasks were not shown/);
+    expect(collapsed.output).not.toMatch(/Plan: 1 to add/);
+
+    fs.copyFileSync(path.join(REPO_ROOT, '.env'), ws.path('.env'));
+    const shown = expectOk(await run(['run-many', '-t', 'plan', '-p', 'one-shown', 'two-shown']));
+    expect(shown.output.match(/Plan: 1 to add, 0 to change, 0 to destroy\./g)).toHaveLength(2);
+    expect(shown.output).toMatch(/\+ resource "terraform_data" "x"/);
+    fs.rmSync(ws.path('.env'));
   });
 });
 

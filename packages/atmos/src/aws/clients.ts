@@ -5,6 +5,7 @@
  * With --verbose (or NX_VERBOSE_LOGGING=true, or ATMOS_LOGS_LEVEL=Debug) each client and each
  * role assumption is logged with the role and the account — never a key.
  */
+import './node-support';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
