@@ -200,8 +200,10 @@ describe('through the backend access role', () => {
 
   it('plan and apply of app: terraform and the plugin both go through the role', async () => {
     await emu.resetStsCalls();
-    const plan = ok(await nx(['run', 'app-dev-use1:plan', '--output-style=static']));
+    const plan = ok(await nx(['run', 'app-dev-use1:plan', '--output-style=static', '--verbose']));
     expect(plan.output).toMatch(/Plan: 1 to add/);
+    // nx --verbose reaches the executor: the plugin's reads name the role and its account.
+    expect(plan.output).toContain(`aws: assuming role ${BACKEND_ROLE} (account 444444444444) as the default credential chain (AWS_ACCESS_KEY_ID from the environment) (session ${SESSION}, external_id ***`);
     expect(plan.output).toContain('vpc-dev-77+vpc-prod-77');
     ok(await nx(['run', 'app-dev-use1:apply', '--output-style=static']));
     expect((await readStateObject(roleS3, BUCKET, 'app/dev-use1/terraform.tfstate'))?.outputs.pair.value).toBe('vpc-dev-77+vpc-prod-77');

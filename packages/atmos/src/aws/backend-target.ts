@@ -8,7 +8,7 @@
  * itself rejects them: the README says to move them into `assume_role`).
  */
 import { AtmosUserError } from '../errors/user-error';
-import { isPlainMap, type PlainMap } from '../stacks/values';
+import { YamlFunction, isPlainMap, type PlainMap } from '../stacks/values';
 import type { AwsTarget, RoleHop, StaticKeys } from './target';
 
 /** The session name terraform's settings leave empty: recognisable in CloudTrail. */
@@ -227,6 +227,7 @@ class SettingsReader {
 }
 
 function describe(value: unknown): string {
+  if (value instanceof YamlFunction) return `the YAML function ${value.toString()} (functions are not evaluated in backend and store settings)`;
   if (Array.isArray(value)) return 'a list';
   if (isPlainMap(value)) return 'a map';
   return JSON.stringify(value);

@@ -85,6 +85,12 @@ describe('state reads: AWS answers that are user situations', () => {
     expect(error.hint).toBe("set terraform.backend.s3.assume_role.role_arn to a role that may s3:GetObject (in the seed's layout: the backend access role), or use credentials that may");
   });
 
+  it('a KMS denial (encrypted state) says kms:Decrypt is needed too', async () => {
+    s3.on(GetObjectCommand).rejects(serviceError('AccessDenied', 403, 'User is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext'));
+    const error = await failure(instanceWithBackend(WITH_ROLE));
+    expect(error.hint).toMatch(/; the value is KMS-encrypted: kms:Decrypt on its key is needed too$/);
+  });
+
   it('an expired token says so and how to refresh', async () => {
     s3.on(GetObjectCommand).rejects(serviceError('ExpiredToken', 400, 'The provided token has expired.'));
     const error = await failure(instanceWithBackend(WITH_ROLE));

@@ -74,12 +74,14 @@ export function explainAwsError(error: unknown, call: AwsCall, env: Record<strin
   }
   if (DENIED_CODES.has(code) || (code === 'UnknownError' && status(error) === 403)) {
     const role = target.roles[target.roles.length - 1];
+    // A KMS-encrypted state object or SecureString is denied by KMS, not by S3 or SSM.
+    const kms = /\bkms\b/i.test(firstLine(error)) ? '; the value is KMS-encrypted: kms:Decrypt on its key is needed too' : '';
     return new AwsCallError(`${doing}: ${identity} is not allowed ${call.action} on ${call.resource} (${code})`,
-      role
+      (role
         ? `grant ${call.action} on ${call.resource} to ${role.roleArn}, or set ${role.setting}${target.file ? ` in ${target.file}` : ''} to a role that has it`
         : target.roleSetting
           ? `set ${target.roleSetting} to a role that may ${call.action}${target.roleSetting.startsWith('terraform.backend') ? " (in the seed's layout: the backend access role)" : ''}, or use credentials that may`
-          : `use credentials that may ${call.action} (AWS_PROFILE), or read it through a store with a read_role_arn (!store.get)`,
+          : `use credentials that may ${call.action} (AWS_PROFILE), or read it through a store with a read_role_arn (!store.get)`) + kms,
       where, 'access-denied');
   }
   if (UNKNOWN_KEY_CODES.has(code)) {
