@@ -17,7 +17,9 @@ import { basename, dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setAwsVerbose } from '../aws/verbose';
 import { loadAtmosConfig } from '../config/load';
-import { AtmosUserError, isUserError } from '../errors/user-error';
+import { AtmosUserError, isUserError, throwCollected } from '../errors/user-error';
+import { buildGraphModel } from '../nx/graph-model';
+import { normaliseOptions } from '../nx/options';
 import { describeInstance, describeStacks } from '../stacks/describe';
 import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
@@ -116,7 +118,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // Logs every AWS client and role assumption (role and account, never a key).
   if (values.verbose) setAwsVerbose(true, (line) => io.stderr(line + '\n'));
   const load = () => {
-    const resolved = resolveStacks(loadAtmosConfig({ cwd: io.cwd, env: io.env }), { processTemplates, env: io.env });
+    // The one validation pass (the engine's checks, then the graph's: references, cycles,
+    // component folders, YAML functions), every problem reported together, as `nx show projects` does.
+    const problems: AtmosUserError[] = [];
+    const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
+    const resolved = resolveStacks(config, { processTemplates, env: io.env, problems });
+    buildGraphModel({ workspaceRoot: config.basePath, resolved, options: normaliseOptions(undefined), problems });
+    throwCollected(problems);
     for (const warning of resolved.warnings) io.stderr(`warning: ${warning}\n`);
     return resolved;
   };

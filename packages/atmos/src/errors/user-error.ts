@@ -68,3 +68,30 @@ export function formatLocation(location: SourceLocation, relativeTo?: string): s
 export function isUserError(error: unknown): error is AtmosUserError {
   return error instanceof AtmosUserError;
 }
+
+/**
+ * Several user mistakes found by one validation pass, reported together (never only the first).
+ * It is a user error itself, so every place that prints one prints all: `format` gives one
+ * `file:line:col: message` block per problem, each after the first prefixed `error: ` like the
+ * first one is by the caller.
+ */
+export class UserErrors extends AtmosUserError {
+  constructor(readonly errors: AtmosUserError[]) {
+    super(errors[0]?.code ?? 'INVALID_MANIFEST', `${errors.length} problems in the stack manifests`, errors[0]?.location, errors[0]?.hint);
+  }
+
+  override format(relativeTo?: string): string {
+    return this.errors.map((error) => error.format(relativeTo)).join('\nerror: ') + `\n${this.errors.length} problems found`;
+  }
+}
+
+/** Throws what was collected: nothing, the one error as it is, or all of them together. */
+export function throwCollected(errors: AtmosUserError[]): void {
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new UserErrors(errors);
+}
+
+/** The single errors inside a collected one. */
+export function userErrorsOf(error: AtmosUserError): AtmosUserError[] {
+  return error instanceof UserErrors ? error.errors : [error];
+}

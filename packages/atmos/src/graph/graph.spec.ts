@@ -65,6 +65,8 @@ components:
     scratch:
       vars: {name: scratch}
 `,
+  // Every deployed instance needs its component folder (the validation pass checks it).
+  ...Object.fromEntries(['tfstate-backend', 'vpc', 'security-group', 'rds', 'app', 'dashboards', 'scratch'].map((name) => [`components/terraform/${name}/main.tf`, ''])),
 };
 
 const EXPECTED_MERMAID = `graph TD

@@ -4,7 +4,8 @@
  * Knows nothing about spawning processes; never runs terraform.
  */
 import { relative } from 'node:path';
-import { AtmosUserError, type SourceLocation } from '../errors/user-error';
+import { AtmosUserError, throwCollected, type SourceLocation } from '../errors/user-error';
+import { instanceProblems } from '../validation/stacks';
 import { declaredDependencies, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
@@ -40,6 +41,24 @@ export interface GraphEdge {
 export interface GraphModel {
   projects: InstanceProject[];
   edges: GraphEdge[];
+  /** The mistakes of the validation pass (the graph holds everything else); absent when there are none. */
+  problems?: ProblemRecord[];
+}
+
+/** A user error as the on-disk graph cache keeps it. */
+export interface ProblemRecord {
+  code: AtmosUserError['code'];
+  message: string;
+  location?: SourceLocation;
+  hint?: string;
+}
+
+export function toProblemRecord(error: AtmosUserError): ProblemRecord {
+  return { code: error.code, message: error.message, location: error.location, hint: error.hint };
+}
+
+export function fromProblemRecord(record: ProblemRecord): AtmosUserError {
+  return new AtmosUserError(record.code, record.message, record.location, record.hint);
 }
 
 export interface GraphModelInput {
@@ -50,19 +69,28 @@ export interface GraphModelInput {
   templateReferences?: Map<string, ComponentReference[]>;
   /** Extra references per instance from inline expressions (functions layer). */
   expressionReferences?: (instance: ComponentInstance) => ComponentReference[];
+  /**
+   * Collects every mistake (unknown references, cycles, name clashes, the checks of
+   * src/validation/stacks.ts) and builds the rest of the graph; without it they are thrown together.
+   */
+  problems?: AtmosUserError[];
 }
 
 const CONTEXT_TAGS = ['namespace', 'tenant', 'environment', 'stage'] as const;
 
 export function buildGraphModel(input: GraphModelInput): GraphModel {
   const { workspaceRoot, resolved, options } = input;
+  const problems: AtmosUserError[] = [];
   const rel = (path: string) => relative(workspaceRoot, path).split('\\').join('/');
-  const deployable = resolved.instances.filter(isDeployable);
-  const names = assignProjectNames(deployable, options.projectName);
+  // The checks every command runs (validate stacks, describe, the graph). An instance failing one
+  // stays in the graph, so the problems of its references and cycles are reported too.
+  instanceProblems(resolved, problems);
+  const names = assignProjectNames(resolved.instances.filter(isDeployable), options.projectName, problems);
+  const deployable = resolved.instances.filter((instance) => names.has(instance));
   const moduleCache = new Map<string, string[]>();
   const atmosYaml = resolved.config.configFile ? [`{workspaceRoot}/${rel(resolved.config.configFile)}`] : [];
 
-  const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredDependencies(instance.sections, { file: instance.manifestFile })]));
+  const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredOrEmpty(instance, problems)]));
   // Instances of one stack manifest share their import lists: turn each list into inputs once.
   const asInputs = memoByIdentity((files: string[]) => files.map((file) => `{workspaceRoot}/${rel(file)}`));
   const projects: InstanceProject[] = deployable.map((instance) => {
@@ -100,9 +128,21 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     };
   });
 
-  const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input);
-  assertNoCycles(edges);
+  const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input, problems);
+  problems.push(...cycleProblems(edges, projects));
+  if (input.problems) input.problems.push(...problems);
+  else throwCollected(problems);
   return { projects, edges };
+}
+
+function declaredOrEmpty(instance: ComponentInstance, problems: AtmosUserError[]): DeclaredDependencies {
+  try {
+    return declaredDependencies(instance.sections, { file: instance.manifestFile });
+  } catch (error) {
+    if (!(error instanceof AtmosUserError)) throw error;
+    problems.push(error);
+    return { components: [], files: [], folders: [] };
+  }
 }
 
 function memoByIdentity<K extends object, V>(fn: (key: K) => V): (key: K) => V {
@@ -128,17 +168,18 @@ export function projectName(template: string, instance: ComponentInstance): stri
   });
 }
 
-function assignProjectNames(instances: ComponentInstance[], template: string): Map<ComponentInstance, string> {
+function assignProjectNames(instances: ComponentInstance[], template: string, problems: AtmosUserError[]): Map<ComponentInstance, string> {
   const names = new Map<ComponentInstance, string>();
   const owners = new Map<string, ComponentInstance>();
   for (const instance of instances) {
     const name = projectName(template, instance);
     const clash = owners.get(name);
     if (clash) {
-      throw new AtmosUserError('CONFLICTING_COMPONENT',
+      problems.push(new AtmosUserError('CONFLICTING_COMPONENT',
         `project name '${name}' is produced by both '${clash.component}' in stack '${clash.stack}' and '${instance.component}' in stack '${instance.stack}'`,
         { file: instance.manifestFile },
-        'change the plugin option "projectName" in nx.json (e.g. "{component}-{stack}") so every instance gets its own name');
+        'change the plugin option "projectName" in nx.json (e.g. "{component}-{stack}") so every instance gets its own name'));
+      continue;
     }
     owners.set(name, instance);
     names.set(instance, name);
@@ -152,6 +193,7 @@ function buildEdges(
   declaredByInstance: Map<ComponentInstance, DeclaredDependencies>,
   names: Map<ComponentInstance, string>,
   input: GraphModelInput,
+  problems: AtmosUserError[],
 ): GraphEdge[] {
   const byKey = new Map(all.map((instance) => [`${instance.component}\0${instance.stack}`, instance]));
   const byComponent = new Map<string, ComponentInstance[]>();
@@ -162,7 +204,7 @@ function buildEdges(
   }
   const edges = new Map<string, GraphEdge>();
   const addEdge = (source: ComponentInstance, target: ComponentInstance, via: string) => {
-    if (target === source || !isDeployable(target)) return;
+    if (target === source || !names.has(target)) return;
     const edge = { source: names.get(source)!, target: names.get(target)!, via, reasons: [via] };
     const key = `${edge.source}\0${edge.target}`;
     const known = edges.get(key);
@@ -178,7 +220,7 @@ function buildEdges(
       const exact = sameOrExplicit ? byKey.get(`${dependency.component}\0${dependency.stack ?? instance.stack}`) : undefined;
       const targets = sameOrExplicit ? (exact ? [exact] : []) : (byComponent.get(dependency.component) ?? []).filter((candidate) =>
         dependencyMatches(dependency, { stack: instance.stack, vars: instance.sections.vars }, { component: candidate.component, stack: candidate.stack, vars: candidate.sections.vars }));
-      if (targets.length === 0) throw missingTarget(instance, dependency.component, dependency.stack ?? describeContext(dependency.context, instance), dependency.via);
+      if (targets.length === 0) problems.push(missingTarget(instance, dependency.component, dependency.stack ?? describeContext(dependency.context, instance), dependency.via));
       for (const target of targets) addEdge(instance, target, dependency.via);
     }
     const references: ComponentReference[] = [];
@@ -186,12 +228,17 @@ function buildEdges(
       collectYamlFunctionReferences(value, section, references);
     }
     references.push(...(input.templateReferences?.get(`${instance.component}\0${instance.stack}`) ?? []));
-    references.push(...(input.expressionReferences?.(instance) ?? []));
+    try {
+      references.push(...(input.expressionReferences?.(instance) ?? []));
+    } catch (error) {
+      if (!(error instanceof AtmosUserError)) throw error;
+      problems.push(error);
+    }
     for (const reference of references) {
       const stack = reference.stack ?? instance.stack;
       const target = byKey.get(`${reference.component}\0${stack}`);
-      if (!target) throw missingTarget(instance, reference.component, `stack '${stack}'`, reference.via, reference.location);
-      addEdge(instance, target, reference.via);
+      if (!target) problems.push(missingTarget(instance, reference.component, `stack '${stack}'`, reference.via, reference.location));
+      else addEdge(instance, target, reference.via);
     }
   }
   return [...edges.values()];
@@ -218,25 +265,36 @@ function referenceLocation(instance: ComponentInstance, component: string, via: 
   return { file: instance.manifestFile };
 }
 
-function assertNoCycles(edges: GraphEdge[]): void {
+/**
+ * Every dependency cycle (one per edge that closes one in a depth-first walk), each edge named
+ * with the manifest that declares it and why, so the user sees which file to edit.
+ */
+function cycleProblems(edges: GraphEdge[], projects: InstanceProject[]): AtmosUserError[] {
+  const manifests = new Map(projects.map((project) => [project.name, project.manifest]));
   const next = new Map<string, GraphEdge[]>();
   for (const edge of edges) next.set(edge.source, [...(next.get(edge.source) ?? []), edge]);
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
+  const path: GraphEdge[] = [];
+  const problems: AtmosUserError[] = [];
   const visit = (node: string): void => {
     state.set(node, 'visiting');
-    stack.push(node);
     for (const edge of next.get(node) ?? []) {
       const seen = state.get(edge.target);
       if (seen === 'visiting') {
-        const cycle = [...stack.slice(stack.indexOf(edge.target)), edge.target];
-        throw new AtmosUserError('INVALID_MANIFEST', `dependency cycle: ${cycle.join(' -> ')}`, undefined,
-          'remove one of these dependencies (settings.depends_on, dependencies.components or an output reference)');
+        const start = path.findIndex((step) => step.source === edge.target);
+        const cycle = [...path.slice(start < 0 ? path.length : start), edge];
+        const steps = cycle.map((step) => `${step.source} -> ${step.target} (${manifests.get(step.source) ?? '?'}: ${step.via})`);
+        const first = manifests.get(cycle[0].source);
+        problems.push(new AtmosUserError('INVALID_MANIFEST', `dependency cycle: ${steps.join(', ')}`, first ? { file: first } : undefined,
+          'remove one of these dependencies (settings.depends_on, dependencies.components or an output reference)'));
+      } else if (!seen) {
+        path.push(edge);
+        visit(edge.target);
+        path.pop();
       }
-      if (!seen) visit(edge.target);
     }
-    stack.pop();
     state.set(node, 'done');
   };
   for (const node of [...next.keys()].sort()) if (!state.has(node)) visit(node);
+  return problems;
 }

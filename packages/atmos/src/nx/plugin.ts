@@ -15,19 +15,20 @@ import {
   type RawProjectGraphDependency,
 } from '@nx/devkit';
 import { loadAtmosConfig } from '../config/load';
-import { AtmosUserError, isUserError } from '../errors/user-error';
+import { AtmosUserError, isUserError, userErrorsOf } from '../errors/user-error';
 import { scanReferences, type PathSegment } from '../functions';
 import { formatPath } from '../functions/expression/values';
 import type { ComponentInstance } from '../stacks/types';
 import { resolveStacks } from '../stacks/engine';
 import { graphCacheKey, readCache, writeCache } from './cache';
-import { buildGraphModel, type GraphModel } from './graph-model';
+import { buildGraphModel, fromProblemRecord, toProblemRecord, type GraphModel } from './graph-model';
 import { normaliseOptions, type AtmosPluginOptions } from './options';
 import type { ComponentReference } from '../functions/yaml-references';
 import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
 
 // 2: projects carry settings.layer, edges every reason (describe graph draws them).
-const PLUGIN_VERSION = 2;
+// 3: the model keeps the validation pass's problems beside the partial graph.
+const PLUGIN_VERSION = 3;
 const CONFIG_GLOB = 'atmos.yaml';
 
 export const createNodes: CreateNodes<AtmosPluginOptions> = [
@@ -35,11 +36,19 @@ export const createNodes: CreateNodes<AtmosPluginOptions> = [
   (configFiles, options, context) => {
     // Only the workspace's own atmos.yaml: nested example and test workspaces have their own.
     if (!configFiles.includes(CONFIG_GLOB)) return [];
+    let model: GraphModel;
     try {
-      return [[CONFIG_GLOB, projectsFor(graphModel(context.workspaceRoot, options), options)]];
+      model = graphModel(context.workspaceRoot, options);
     } catch (error) {
-      throw new AggregateCreateNodesError([[CONFIG_GLOB, asNxError(error, context.workspaceRoot)]], []);
+      const errors: unknown[] = isUserError(error) ? userErrorsOf(error) : [error];
+      throw new AggregateCreateNodesError(errors.map((e) => [CONFIG_GLOB, asNxError(e, context.workspaceRoot)]), []);
     }
+    const result = projectsFor(model, options);
+    // Every problem of the validation pass, each on its own line, with the rest of the graph built.
+    if (model.problems && model.problems.length > 0) {
+      throw new AggregateCreateNodesError(model.problems.map((problem) => [CONFIG_GLOB, asNxError(fromProblemRecord(problem), context.workspaceRoot)]), [[CONFIG_GLOB, result]]);
+    }
+    return [[CONFIG_GLOB, result]];
   },
 ];
 
@@ -73,8 +82,10 @@ export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions
   let model = readCache<GraphModel>(cacheFile, key);
   if (!model) {
     const templateReferences = new Map<string, ComponentReference[]>();
+    const problems: AtmosUserError[] = [];
     const resolved = resolveStacks(config, {
       computeDeps: false,
+      problems,
       // `atmos.Component` cannot run terraform here: record the reference, render nothing.
       templateFunctions: ({ component, stack }) => ({
         atmos: () => ({
@@ -88,7 +99,8 @@ export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions
         }),
       }),
     });
-    model = buildGraphModel({ workspaceRoot, resolved, options, templateReferences, expressionReferences });
+    model = buildGraphModel({ workspaceRoot, resolved, options, templateReferences, expressionReferences, problems });
+    if (problems.length > 0) model.problems = problems.map(toProblemRecord);
     writeCache(cacheFile, key, model);
   }
   memo.set(key, model);

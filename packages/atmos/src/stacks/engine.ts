@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { AtmosConfig } from '../config/types';
-import { AtmosUserError, type SourceLocation } from '../errors/user-error';
+import { AtmosUserError, isUserError, throwCollected, type SourceLocation } from '../errors/user-error';
 import { hasTemplate, type TemplateFunction } from '../templates';
 import { instanceDeps, summariseSources } from './deps';
 import { componentSection, sectionStrings, sectionsFrom, type DescribeContext } from './describe';
@@ -29,6 +29,11 @@ export interface ResolveOptions {
   templateFunctions?: (instance: { component: string; stack: string }) => Record<string, TemplateFunction>;
   /** Only these top-level manifests (absolute paths); default: all discovered. */
   stackFiles?: string[];
+  /**
+   * Collects every mistake here and returns what could be built (the graph builds the rest of the
+   * graph around a broken stack). Without it, the mistakes are thrown together at the end.
+   */
+  problems?: AtmosUserError[];
   /** Compute Atmos's `deps`/`deps_all` (describe output); the graph phase does not need them. Default true. */
   computeDeps?: boolean;
 }
@@ -64,15 +69,27 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   const importCache = new Map<string, { files: string[]; patterns: string[] }>();
   const resolvedImports = new Map<PlainMap, ResolvedImport[]>();
   const closures = new ImportClosures();
+  // Every mistake is collected (one validation pass reports them all): a stack whose manifests
+  // cannot be read is left out, as is an instance that cannot be built.
+  const problems = reader.problems;
   for (const file of stackFiles) {
-    const stackFile = processStackFile(file, reader, {
-      stacksBasePath: config.stacks.basePath,
-      rootPath: config.basePath,
-      listMergeStrategy: config.settings.listMergeStrategy,
-      cache: importCache,
-      resolvedImports,
-      closures,
-    });
+    let stackFile: StackFile;
+    try {
+      stackFile = processStackFile(file, reader, {
+        stacksBasePath: config.stacks.basePath,
+        rootPath: config.basePath,
+        listMergeStrategy: config.settings.listMergeStrategy,
+        cache: importCache,
+        resolvedImports,
+        closures,
+      });
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      problems.push(error);
+      continue;
+    }
+    // A manifest of the closure had a wrongly typed section (reported by the reader): its stack is not built.
+    if (reader.hasInvalid && (reader.isInvalid(file) || stackFile.layers.some((layer) => reader.isInvalid(layer.file)))) continue;
     const stackManifestName = manifestName(config, file);
     // Sorted in code-unit order, as Atmos (Go) sorts them.
     const stackImportNames = [...new Set(stackFile.imports.map(importNameOf))].sort();
@@ -85,13 +102,21 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       inheritMetadata: config.stacks.inheritMetadata,
       globalEnv: config.env,
       templateKeys,
+      problems,
     });
     const context: FinishContext = { config, warnings, env, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames };
     for (const raw of raws) {
-      const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
-      instances.add(finishInstance(raw, stackFile, deps, context));
+      try {
+        const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
+        instances.add(finishInstance(raw, stackFile, deps, context));
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        problems.push(error);
+      }
     }
   }
+  if (options.problems) options.problems.push(...problems);
+  else throwCollected(problems);
   return { config, instances: instances.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings };
 }
 

@@ -45,6 +45,8 @@ export interface InstanceOptions {
   globalEnv: PlainMap;
   /** Given when templates are rendered after merging: records where templates can be. */
   templateKeys?: TemplateKeyIndex;
+  /** Collects the components' mistakes (the component is left out); without it the first one is thrown. */
+  problems?: AtmosUserError[];
 }
 
 export function buildInstances(stackFile: StackFile, options: InstanceOptions): RawInstance[] {
@@ -53,15 +55,23 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
   const components = asMap(asMap(merged.components).terraform);
   const resolver = new InheritanceResolver(components, stackFile.file);
   const shared = new SharedLayers(merged, terraform, resolver, options);
-  return mapList(Object.keys(components), (name) => {
-    const section = components[name];
-    if (!isPlainMap(section)) {
-      throw new AtmosUserError('INVALID_MANIFEST', `components.terraform.${name} must be a map`, locationOf(merged.components) ?? { file: stackFile.file });
+  const instances = newList<RawInstance>();
+  for (const name of Object.keys(components)) {
+    // One component's mistake is reported with the others of the stack, not instead of them.
+    try {
+      const section = components[name];
+      if (!isPlainMap(section)) {
+        throw new AtmosUserError('INVALID_MANIFEST', `components.terraform.${name} must be a map`, locationOf(merged.components) ?? { file: stackFile.file });
+      }
+      assertPathName(name, 'component name', () => locationOf(section) ?? locationOf(merged.components) ?? { file: stackFile.file },
+        `rename components.terraform.${name}; use '/' only between names (e.g. eks/cluster)`);
+      instances.push(buildInstance(name, section, terraform, resolver, shared, options));
+    } catch (error) {
+      if (!(error instanceof AtmosUserError) || !options.problems) throw error;
+      options.problems.push(error);
     }
-    assertPathName(name, 'component name', () => locationOf(section) ?? locationOf(merged.components) ?? { file: stackFile.file },
-      `rename components.terraform.${name}; use '/' only between names (e.g. eks/cluster)`);
-    return buildInstance(name, section, terraform, resolver, shared, options);
-  });
+  }
+  return instances;
 }
 
 /** What a chain of base components gives every instance that inherits it, whatever its own sections. */

@@ -9,7 +9,9 @@ import { RepositoryFiles } from './confine';
 import { TemplateError, hasTemplate, renderTemplate } from '../templates';
 import { isTemplateManifest } from './discover';
 import { resolveIncludes } from './includes';
+import { ManifestPositions } from '../validation/var-locations';
 import { parseManifest } from './parse';
+import { withoutWrongTypes, wrongTypeError, wrongTypes, type WrongType } from './section-types';
 import { decodeUtf8 } from './utf8';
 import { compileTemplateManifest, renderCompiledManifest, type CompiledManifest } from './template-manifest';
 import { renderAroundExpressions } from './templating';
@@ -41,6 +43,10 @@ export class ManifestReader {
 
   /** Every file read must really be inside the repository (symlinks followed). */
   readonly repository: RepositoryFiles;
+  /** Mistakes found while reading (wrong section types), reported with the others of the validation pass. */
+  readonly problems: AtmosUserError[] = [];
+  /** Manifests with such a mistake: the stacks importing them are not built. */
+  private readonly invalid = new Set<string>();
 
   constructor(private readonly options: ManifestReaderOptions) {
     this.repository = new RepositoryFiles(options.rootPath);
@@ -109,9 +115,32 @@ export class ManifestReader {
         repository: this.repository,
         onRead: (file) => this.recordInclude(request.file, file),
       });
+      const wrong = wrongTypes(manifest);
+      if (wrong.length > 0) manifest = this.reportWrongTypes(manifest, wrong, request.file);
       this.parsed.set(key, manifest);
     }
     return manifest;
+  }
+
+  /** Whether any manifest read so far had a mistake that left it out (see `problems`). */
+  isInvalid(file: string): boolean {
+    return this.invalid.size > 0 && this.invalid.has(file);
+  }
+
+  get hasInvalid(): boolean {
+    return this.invalid.size > 0;
+  }
+
+  private reportWrongTypes(manifest: PlainMap, wrong: WrongType[], file: string): PlainMap {
+    const positions = new ManifestPositions((path) => this.text(path));
+    for (const problem of wrong) {
+      this.problems.push(wrongTypeError(problem, file, (path) => {
+        const found = positions.find(file, path);
+        return found ? { file, ...found } : undefined;
+      }, manifest));
+    }
+    this.invalid.add(file);
+    return withoutWrongTypes(manifest, wrong);
   }
 
   private recordInclude(manifest: string, included: string): void {

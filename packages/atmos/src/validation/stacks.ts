@@ -1,0 +1,104 @@
+/**
+ * The checks of the one validation pass that look at resolved instances (the engine checks what
+ * it reads: names, section types, imports, templates; the graph model checks references and
+ * cycles). `validate stacks`, `describe` and graph construction all run them, through
+ * buildGraphModel, and report every problem with its file and position.
+ *
+ * Each check is a function over the resolved stacks returning problems per instance, so another
+ * check plugs in by joining INSTANCE_CHECKS (the component contract of ./contract.ts is async and
+ * runs after, in `validate stacks`).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { AtmosUserError } from '../errors/user-error';
+import { RepositoryFiles } from '../stacks/confine';
+import type { ResolvedStacks } from '../stacks/engine';
+import type { ComponentInstance } from '../stacks/types';
+import { YamlFunction, isPlainMap } from '../stacks/values';
+
+export type InstanceCheck = (instance: ComponentInstance, context: CheckContext) => AtmosUserError[];
+
+export interface CheckContext {
+  resolved: ResolvedStacks;
+  repository: RepositoryFiles;
+  /** Per-check memory for the run (component folders are shared by many instances). */
+  memo: Map<string, AtmosUserError[]>;
+  /** Maps and lists already walked (merged sections share them between instances). */
+  walked: WeakSet<object>;
+}
+
+/** YAML functions the run phase evaluates (functions/runtime/evaluate.ts); `!include` is resolved when a manifest is read. */
+const KNOWN_FUNCTIONS = new Set(['!env', '!exec', '!include', '!include.raw', '!template', '!literal', '!repo-root', '!terraform.output', '!terraform.state', '!store', '!store.get']);
+
+/** Atmos functions we do not implement (named so in the message, as the run phase does). */
+const UNSUPPORTED = /^!(aws\.|git\.|random|secret|cel|starlark|labels|tags|version|emulator|cwd)/;
+
+/** A deployable instance's component folder exists and really lies inside the repository. */
+const componentFolder: InstanceCheck = (instance, context) => {
+  const path = instance.componentPath;
+  let found = context.memo.get(path);
+  if (!found) {
+    found = [];
+    const where = { file: instance.manifestFile };
+    const shown = relative(context.resolved.config.basePath, path);
+    if (!existsSync(path) || !statSync(path).isDirectory()) {
+      found.push(new AtmosUserError('COMPONENT_NOT_FOUND', `the Terraform component folder ${shown} of '${instance.component}' (stack '${instance.stack}') does not exist`, where,
+        `create it, or fix metadata.component of '${instance.component}' (folders are relative to components.terraform.base_path)`));
+    } else {
+      const outside = context.repository.outside(path);
+      if (outside !== undefined) {
+        found.push(new AtmosUserError('PATH_OUTSIDE_ROOT', `the Terraform component folder ${shown} of '${instance.component}' ${outside === path ? 'is' : `is a link to ${outside},`} outside the repository`, where,
+          'keep component folders inside the repository; vendor an outside module into it instead of linking it'));
+      }
+    }
+    context.memo.set(path, found);
+  }
+  return found;
+};
+
+/** Every YAML function in the instance's values is one the run phase knows, and `!exec` only when atmos.yaml allows it. */
+const yamlFunctions: InstanceCheck = (instance, context) => {
+  const found: AtmosUserError[] = [];
+  const execEnabled = context.resolved.config.functions.execEnabled;
+  const visit = (value: unknown): void => {
+    if (value instanceof YamlFunction) {
+      const where = value.location ?? { file: instance.manifestFile };
+      if (!KNOWN_FUNCTIONS.has(value.tag)) {
+        found.push(UNSUPPORTED.test(value.tag)
+          ? new AtmosUserError('FUNCTION_ERROR', `the YAML function ${value.tag} is not supported by @org/atmos`, where, 'replace it with a plain value, !env, !store or an inline ${{ }} expression')
+          : new AtmosUserError('FUNCTION_ERROR', `unknown YAML function ${value.tag}`, where, 'supported: ' + [...KNOWN_FUNCTIONS].join(', ') + ', !append, !unset'));
+      } else if (value.tag === '!exec' && !execEnabled) {
+        found.push(new AtmosUserError('FUNCTION_ERROR', `!exec is disabled: ${value.args}`, where,
+          'running commands from stack manifests is off by default; set `settings: {functions: {exec: true}}` in atmos.yaml to allow it'));
+      }
+      return;
+    }
+    if (typeof value !== 'object' || value === null || context.walked.has(value)) return;
+    context.walked.add(value);
+    if (Array.isArray(value)) for (const item of value) visit(item);
+    else if (isPlainMap(value)) for (const key in value) visit(value[key]);
+  };
+  const { vars, settings, env, providers, backend, remoteStateBackend } = instance.sections;
+  for (const section of [vars, settings, env, providers, backend, remoteStateBackend]) visit(section);
+  return found;
+};
+
+export const INSTANCE_CHECKS: InstanceCheck[] = [componentFolder, yamlFunctions];
+
+/** Runs the checks over every deployable instance; returns the instances that failed one (their problems go to `problems`). */
+export function instanceProblems(resolved: ResolvedStacks, problems: AtmosUserError[], checks: InstanceCheck[] = INSTANCE_CHECKS): Set<ComponentInstance> {
+  const context: CheckContext = { resolved, repository: new RepositoryFiles(resolved.config.basePath), memo: new Map(), walked: new WeakSet() };
+  const failing = new Set<ComponentInstance>();
+  const reported = new Set<AtmosUserError>();
+  for (const instance of resolved.instances) {
+    if (instance.abstract || !instance.enabled) continue;
+    for (const check of checks) {
+      const found = check(instance, context);
+      if (found.length === 0) continue;
+      failing.add(instance);
+      // A shared folder's problem is reported once, not once per instance.
+      for (const problem of found) if (!reported.has(problem)) (reported.add(problem), problems.push(problem));
+    }
+  }
+  return failing;
+}
