@@ -13,6 +13,7 @@ import { AtmosUserError } from '../errors/user-error';
 import type { RepositoryFiles } from './confine';
 import { QueryError, applyQuery } from '../functions/runtime/query';
 import { splitArgs } from '../functions/yaml-references';
+import { MAX_NESTING, assertNesting } from './depth';
 import { parseYaml } from './parse';
 import { decodeUtf8 } from './utf8';
 import { YamlFunction, mapLeaves } from './values';
@@ -71,8 +72,11 @@ function parseByExtension(text: string, file: string, location: { file: string }
   const extension = extname(file).toLowerCase();
   if (extension === '.json') {
     try {
-      return JSON.parse(text);
+      const value: unknown = JSON.parse(text);
+      if (text.length > 2 * MAX_NESTING) assertNesting(value, location);
+      return value;
     } catch (error) {
+      if (error instanceof AtmosUserError) throw error;
       throw new AtmosUserError('FUNCTION_ERROR', `!include ${file}: invalid JSON: ${(error as Error).message}`, location);
     }
   }

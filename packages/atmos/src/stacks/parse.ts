@@ -12,6 +12,7 @@
 import * as jsyaml from 'js-yaml';
 import { CORE_SCHEMA, Type, YAMLException, load, type LoadOptions } from 'js-yaml';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
+import { MAX_NESTING, assertNesting, isStackOverflow, nestingError } from './depth';
 import { NOT_BLOCK_YAML, parseBlockYaml, type BlockYamlHooks } from './block-yaml';
 import { AppendList, UNSET, YamlFunction, hasMergeMarkers, isPlainMap, markHoldsMergeMarkers, setLocation, type PendingLocation, type PlainMap } from './values';
 
@@ -100,7 +101,24 @@ export function parseYamlWithJsYaml(text: string, options: ParseOptions): unknow
   return readYaml(text, options, false);
 }
 
+/** Texts shorter than this cannot nest deep enough to overflow the call stack after parsing. */
+const DEEP_TEXT = 16 * MAX_NESTING;
+
 function readYaml(text: string, options: ParseOptions, blockFirst: boolean): unknown {
+  let value: unknown;
+  try {
+    value = readYamlUnchecked(text, options, blockFirst);
+  } catch (error) {
+    if (isStackOverflow(error)) throw nestingError({ file: options.file });
+    throw error;
+  }
+  // Only a large text can nest deep enough to overflow what follows (a level takes at least two
+  // characters, and the recursive steps after parsing hold several thousand levels): most manifests skip the walk.
+  if (text.length > DEEP_TEXT) assertNesting(value, { file: options.file });
+  return value;
+}
+
+function readYamlUnchecked(text: string, options: ParseOptions, blockFirst: boolean): unknown {
   const positions = new PositionRecorder(text, options);
   // Manifests are nearly always plain block YAML, read several times faster by the block reader;
   // js-yaml reads the rest.
