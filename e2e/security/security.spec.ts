@@ -86,11 +86,14 @@ describe('names that become paths', () => {
     const ws = securityWorkspace({
       'stacks/orgs/dev.yaml': 'vars:\n  stage: dev\ncomponents:\n  terraform:\n    vpc:\n      vars: {name: ok}\n',
       'stacks/orgs/evil.yaml': 'name: ".."\nvars:\n  stage: evil\ncomponents:\n  terraform:\n    "..":\n      metadata: {component: vpc}\n      vars: {name: evil}\n',
+      // A second, unrelated mistake: one validation pass reports both (AggregateCreateNodesError).
+      'stacks/orgs/typo.yaml': 'vars:\n  stage: typo\ncomponents:\n  terraform:\n    vpc:\n      vars:\n        - name\n',
     });
     workspaces.push(ws);
     const shown = await nx(ws, ['show', 'projects']);
     expect(shown.exitCode).not.toBe(0);
     expect(output(shown)).toMatch(/stacks\/orgs\/evil\.yaml(:\d+(:\d+)?)?: (stack|component) name '\.\.' has a '\.\.' path segment/);
+    expect(output(shown)).toMatch(/stacks\/orgs\/typo\.yaml:6:7: components\.terraform\.vpc\.vars must be a map, not a list/);
 
     const clean = await nx(ws, ['run', '..-..:clean']);
     expect(clean.exitCode).not.toBe(0);

@@ -117,13 +117,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const showSecrets = values['show-secrets'] === true;
   // Logs every AWS client and role assumption (role and account, never a key).
   if (values.verbose) setAwsVerbose(true, (line) => io.stderr(line + '\n'));
-  const load = () => {
+  const load = (validate = true) => {
     // The one validation pass (the engine's checks, then the graph's: references, cycles,
     // component folders, YAML functions), every problem reported together, as `nx show projects` does.
     const problems: AtmosUserError[] = [];
     const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
     const resolved = resolveStacks(config, { processTemplates, env: io.env, problems });
-    buildGraphModel({ workspaceRoot: config.basePath, resolved, options: normaliseOptions(undefined), problems });
+    // `list` shows names only: it needs the manifests, not the graph's checks.
+    if (validate) buildGraphModel({ workspaceRoot: config.basePath, resolved, options: normaliseOptions(undefined), problems });
     throwCollected(problems);
     for (const warning of resolved.warnings) io.stderr(`warning: ${warning}\n`);
     return resolved;
@@ -168,12 +169,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     case 'list stacks': {
-      const stacks = [...new Set(load().instances.map((i) => i.stack))].sort();
+      const stacks = [...new Set(load(false).instances.map((i) => i.stack))].sort();
       io.stdout(stacks.map((s) => s + '\n').join(''));
       return 0;
     }
     case 'list components': {
-      const resolved = load();
+      const resolved = load(false);
       const names = [...new Set(resolved.instances.filter((i) => !values.stack || i.stack === values.stack).map((i) => i.component))].sort();
       io.stdout(names.map((s) => s + '\n').join(''));
       return 0;
