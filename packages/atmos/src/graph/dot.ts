@@ -12,9 +12,10 @@ const INDENT = '  ';
 export function renderDot(diagram: Diagram): string {
   const lines = [
     'digraph atmos {',
-    `${INDENT}graph [rankdir=TB, fontname="Helvetica", newrank=true];`,
+    // Room between ranks and grey arrows keep the reason labels apart from the arrows they cross.
+    `${INDENT}graph [rankdir=TB, fontname="Helvetica", newrank=true, ranksep=0.9, nodesep=0.4];`,
     `${INDENT}node [shape=box, style="rounded,filled", fontname="Helvetica", color="${longHex(NODE_STROKE.stroke)}", penwidth=${NODE_STROKE.width}];`,
-    `${INDENT}edge [fontname="Helvetica", fontsize=10];`,
+    `${INDENT}edge [fontname="Helvetica", fontsize=9, color="#555555", fontcolor="#555555"];`,
   ];
   const outside = new Set<string>();
   for (const group of diagram.groups) {

@@ -108,9 +108,9 @@ const EXPECTED_MERMAID = `graph TD
 `;
 
 const EXPECTED_DOT = `digraph atmos {
-  graph [rankdir=TB, fontname="Helvetica", newrank=true];
+  graph [rankdir=TB, fontname="Helvetica", newrank=true, ranksep=0.9, nodesep=0.4];
   node [shape=box, style="rounded,filled", fontname="Helvetica", color="#333333", penwidth=1];
-  edge [fontname="Helvetica", fontsize=10];
+  edge [fontname="Helvetica", fontsize=9, color="#555555", fontcolor="#555555"];
 
   subgraph "cluster_dev-use1" {
     label="dev-use1";
