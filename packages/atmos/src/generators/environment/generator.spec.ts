@@ -99,6 +99,17 @@ describe('environment generator', () => {
     expect(yamlOf(tree, result.manifest)).toEqual({ import: ['common/app'], vars: { stage: 'qa', region: 'eu-central-1', environment: 'euc1' } });
   });
 
+  it('sets the context in the manifest when the copied imports carry the old one (environment from a shared _defaults)', async () => {
+    const tree = treeWith({
+      'atmos.yaml': 'components:\n  terraform:\n    base_path: c\nstacks:\n  base_path: stacks\n  included_paths: ["orgs/**/*"]\n  excluded_paths: ["**/_defaults.yaml"]\n  name_pattern: "{tenant}-{environment}-{stage}"\n',
+      'stacks/orgs/acme/_defaults.yaml': 'vars:\n  tenant: acme\n  environment: local\n',
+      'stacks/orgs/acme/dev/local.yaml': 'import:\n  - orgs/acme/_defaults\nvars:\n  stage: dev\ncomponents:\n  terraform:\n    app: {}\n',
+    });
+    const result = await generateEnvironment(tree, { account: 'staging', region: 'us-west-2' });
+    expect(result).toMatchObject({ stack: 'acme-usw2-staging', manifest: 'stacks/orgs/acme/staging/usw2.yaml' });
+    expect(yamlOf(tree, result.manifest)).toEqual({ import: ['orgs/acme/_defaults'], vars: { stage: 'staging', environment: 'usw2' }, components: { terraform: { app: {} } } });
+  });
+
   it('asks for --tenant only when there is more than one', async () => {
     const files = {
       ...REFERENCE_LAYOUT,

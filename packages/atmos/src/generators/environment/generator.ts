@@ -147,6 +147,19 @@ async function plan(tree: Tree, view: WorkspaceView, options: Options): Promise<
     planned = [...files, { path: manifest, content: manifestDoc.toString() }];
     resolved = resolveNew(view, planned, manifest, stacks);
   }
+  // Where the copied imports do not carry the new context (a shared _defaults that sets the
+  // environment, a region var nothing swaps), the manifest sets it itself: its own vars win.
+  const wanted = contextWanted(source.stack, target);
+  const missing = Object.entries(wanted).filter(([key, value]) => resolved.context[key as keyof StackSummary['context']] !== value);
+  if (missing.length > 0) {
+    for (const [key, value] of missing) manifestDoc.setIn(['vars', key], value);
+    planned = [...files, { path: manifest, content: manifestDoc.toString() }];
+    resolved = resolveNew(view, planned, manifest, stacks);
+    const still = Object.entries(wanted).filter(([key, value]) => resolved.context[key as keyof StackSummary['context']] !== value);
+    if (still.length > 0) {
+      throw new GeneratorError(`${manifest} resolves with ${still.map(([key]) => `${key}=${String(resolved.context[key as keyof StackSummary['context']])}`).join(', ')} although it sets ${still.map(([key, value]) => `${key}: ${value}`).join(', ')}: a component of ${source.stack.name} overrides it; copy another stack with --from`);
+    }
+  }
   writePlannedFiles(tree, planned, options.force);
   return {
     stack: resolved.name,
@@ -155,6 +168,14 @@ async function plan(tree: Tree, view: WorkspaceView, options: Options): Promise<
     created,
     projects: projectNames(tree, resolved),
   };
+}
+
+/** The context the new stack must resolve with: account and environment always, tenant and region where the copied stack has them. */
+function contextWanted(source: StackSummary, target: { tenant?: string; stage: string; region: string; environment: string }): Record<string, string> {
+  const wanted: Record<string, string> = { stage: target.stage, environment: target.environment };
+  if (source.context.region !== undefined) wanted.region = target.region;
+  if (target.tenant !== undefined && source.context.tenant !== undefined) wanted.tenant = target.tenant;
+  return wanted;
 }
 
 function chooseSource(stacks: StackSummary[], options: Options): { stack: StackSummary; reason: string } {
@@ -369,17 +390,26 @@ function keepOverrides(doc: Document, needed: Set<string>): void {
 /**
  * Without --from only the imports (and the stack-wide vars) are copied; of the copied stack's
  * component overrides, only the values of required variables (no default in variables.tf) stay,
- * so the new stack still plans. Everything else is environment-specific.
+ * so the new stack still plans. Everything else is environment-specific. A component the
+ * manifest defines itself (no import defines it) is part of the selection and is kept whole.
  */
 async function keepRequiredOverrides(tree: Tree, view: WorkspaceView, doc: Document, source: StackSummary, selected: string[]): Promise<void> {
   const terraform = doc.getIn(['components', 'terraform'], true);
   if (!isMap(terraform)) return;
+  const importer = view.scratchPath(source.manifest);
+  const imported = new Set<string>();
+  for (const entry of importEntries(doc)) for (const component of componentsDefinedBy(view, entry.path, importer, new Set())) imported.add(component);
   const kept = new YAMLMap();
   for (const pair of terraform.items) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
     const name = String(pair.key.value);
     const instance = source.instances.find((candidate) => candidate.component === name);
     if (!instance || !selected.includes(name) || !isMap(pair.value)) continue;
+    // Defined here, not in a catalog: the definition is the selection itself, kept whole.
+    if (!imported.has(name)) {
+      kept.set(name, pair.value);
+      continue;
+    }
     const vars = pair.value.get('vars', true);
     if (!isMap(vars)) continue;
     const required = await requiredVariableNames(tree, view.workspacePath(instance.componentPath));
