@@ -229,6 +229,10 @@ describe('without the role, or with the wrong external_id', () => {
     // No role: who the ambient keys are comes from STS GetCallerIdentity.
     expect(r.stderr).toContain(`does not accept the credentials of the default credential chain (AWS_ACCESS_KEY_ID from the environment) in account 000000000000 (InvalidAccessKeyId)`);
     expect(r.stderr).toContain('set terraform.backend.s3.assume_role.role_arn to the role that reaches this resource');
+    // The same line from the executor, where users run it.
+    const plan = failed(await nx(['run', 'app-dev-use1:plan', '--output-style=static']));
+    expect(plan.output).toMatch(/error: stacks\/orgs\/plat\/dev\/us-east-1\.yaml:\d+:\d+: !terraform\.state vpc vpc_id in 'app' \(stack 'dev-use1'\): .*\(InvalidAccessKeyId\)/);
+    expect(plan.output).not.toMatch(/Plan: /);
   });
 
   it('a wrong external_id: AccessDenied on sts:AssumeRole, naming the role, the caller and the setting', async () => {
