@@ -54,3 +54,8 @@ test('nx run atmos:graph passes the selection on: --stack shows the stack and th
     'db-plat-ue1-dev (outside)', 'vpc-plat-uw2-dev', 'app-plat-uw2-dev',
   ]);
 });
+
+test('every workspace target runs (their root .atmos is git-ignored: Nx once failed to hash them, "project atmos not found")', async () => {
+  const run = await nx('run', 'atmos:describe-stacks');
+  expect(run.stdout).toMatch(/^plat-ue1-dev:$/m);
+});
