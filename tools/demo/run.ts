@@ -1,65 +1,262 @@
 /**
- * `npm run demo`: the main job, offline. Copies examples/offline into a fresh git workspace and
- * drives it through the real Nx CLI and real terraform: projects, graph, plans (with mock
- * outputs before the network exists), applies in dependency order, outputs and a drift check.
- * Usage: node tools/dist/demo/run.js [--out DIR]
+ * `npm run demo`: the main job, offline. Copies the offline twin (examples/twin: the reference
+ * stacks with provider-free components, local state) into a temporary git workspace and drives
+ * it through the real Nx CLI and real terraform: the instances, the dependency graph, plans,
+ * applies in dependency order, outputs, and `nx affected -t plan` after a one-line change.
+ * Every figure it prints is counted from what ran, not assumed.
+ *
+ * Usage: node tools/dist/demo/run.js [--stacks dev-use1,shared-use1] [--parallel N] [--keep] [--out DIR]
+ *   --stacks    only these stacks' instances (they must include every stack they depend on)
+ *   --parallel  terraform tasks at a time (default 3)
+ *   --keep      keep the temporary workspace (it is removed otherwise, also after a failure)
+ *   --out DIR   use DIR (empty or new) as the workspace; kept like --keep
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { dependencyWaves, edgesOf, type NxGraphFile } from './graph';
 
 const repoRoot = resolve(__dirname, '../../..');
-const example = join(repoRoot, 'examples/offline');
+const twin = join(repoRoot, 'examples/twin');
+const nxBin = join(repoRoot, 'node_modules/nx/dist/bin/nx.js');
+const UNDECLARED = 'Value for undeclared variable';
 
-function main(): number {
-  const outIndex = process.argv.indexOf('--out');
-  const dir = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : mkdtempSync(join(tmpdir(), 'atmos-demo-'));
-  if (existsSync(join(dir, 'atmos.yaml'))) throw new Error(`${dir} already holds a workspace; pass an empty --out folder`);
-  cpSync(example, dir, { recursive: true });
-  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '-A');
-  git(dir, '-c', 'user.email=demo@example.com', '-c', 'user.name=demo', 'commit', '-qm', 'offline example');
-  console.log(`workspace: ${dir}\n`);
-
-  const steps: Array<[string, string[]]> = [
-    ['projects (one per component instance)', ['show', 'projects']],
-    ['dependency graph', ['graph', '--file=graph.json']],
-    ['plan everything (app uses settings.mock_outputs: network was never applied)', ['run-many', '-t', 'plan', '--parallel=2']],
-    ['apply the reviewed network plans', ['run-many', '-t', 'apply', '-p', 'tag:component:network', '--parallel=2']],
-    ['re-plan app with the real network outputs', ['run-many', '-t', 'plan', '-p', 'tag:component:app', '--parallel=2']],
-    ['apply app: dependencies first (^apply), each with its reviewed plan', ['run-many', '-t', 'apply', '-p', 'tag:component:app', '--parallel=2']],
-    ['outputs of app in prod', ['run', 'app-acme-local-prod:output']],
-    ['drift check: plan -detailed-exitcode on every instance', ['run-many', '-t', 'drift', '--parallel=2']],
-  ];
-  for (const [title, args] of steps) {
-    console.log(`\n=== ${title}\n$ nx ${args.join(' ')}`);
-    const runsTasks = args[0] === 'run' || args[0] === 'run-many';
-    const result = spawnSync(process.execPath, [join(repoRoot, 'node_modules/nx/dist/bin/nx.js'), ...args, ...(runsTasks ? ['--output-style=stream'] : [])], {
-      cwd: dir,
-      stdio: 'inherit',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-    });
-    if (result.status !== 0) {
-      console.error(`\nstep failed: nx ${args.join(' ')} (exit ${result.status})`);
-      return 1;
-    }
-    if (args[0] === 'graph') printEdges(join(dir, 'graph.json'));
-  }
-  console.log(`\ndemo complete: 4 instances planned, applied and checked for drift in ${dir}`);
-  return 0;
+export interface DemoOptions {
+  stacks?: string[];
+  parallel: number;
+  keep: boolean;
+  out?: string;
 }
 
-function printEdges(file: string): void {
-  const graph = JSON.parse(readFileSync(file, 'utf8')) as { graph: { dependencies: Record<string, Array<{ target: string; type: string }>> } };
-  for (const [source, edges] of Object.entries(graph.graph.dependencies)) {
-    for (const edge of edges) console.log(`  ${source} -> ${edge.target} (${edge.type})`);
+class DemoError extends Error {}
+
+export function parseArgs(argv: string[]): DemoOptions {
+  const options: DemoOptions = { parallel: 3, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new DemoError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--keep') options.keep = true;
+    else if (arg === '--stacks') options.stacks = value().split(',').map((s) => s.trim()).filter((s) => s !== '');
+    else if (arg === '--parallel') {
+      options.parallel = Number(value());
+      if (!Number.isInteger(options.parallel) || options.parallel < 1) throw new DemoError('--parallel needs a whole number of 1 or more');
+    } else if (arg === '--out') options.out = resolve(value());
+    else throw new DemoError(`unknown option ${arg} (known: --stacks, --parallel, --keep, --out)`);
   }
+  return options;
+}
+
+/** What the demo counted while it ran. */
+interface Tally {
+  undeclaredWarnings: number;
+}
+
+/** Per-instance results in a task step's output (terraform's colours removed). */
+export function countResults(text: string): { applied: number; changes: number; noChanges: number } {
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
+  const count = (re: RegExp) => (plain.match(re) ?? []).length;
+  return {
+    applied: count(/^\S+: Apply complete! Resources:/gm),
+    changes: count(/^\S+: Plan: \d+ to add/gm),
+    noChanges: count(/^\S+: No changes\./gm),
+  };
+}
+
+/** Runs nx in the workspace, echoing its output and counting what the demo reports. */
+function nx(dir: string, args: string[], tally: Tally): Promise<string> {
+  const runsTasks = args[0] === 'run' || args[0] === 'run-many' || args[0] === 'affected';
+  const fullArgs = [nxBin, ...args, ...(runsTasks ? ['--output-style=stream'] : [])];
+  console.log(`$ nx ${args.join(' ')}`);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, fullArgs, {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CHECKPOINT_DISABLE: '1', NO_COLOR: '1' },
+    });
+    let text = '';
+    const take = (chunk: Buffer, sink: NodeJS.WriteStream) => {
+      text += chunk.toString('utf8');
+      sink.write(chunk);
+    };
+    child.stdout.on('data', (c: Buffer) => take(c, process.stdout));
+    child.stderr.on('data', (c: Buffer) => take(c, process.stderr));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      tally.undeclaredWarnings += text.split(UNDECLARED).length - 1;
+      if (code !== 0) reject(new DemoError(`step failed: nx ${args.join(' ')} (exit ${code})`));
+      else resolvePromise(text);
+    });
+  });
 }
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd, stdio: 'ignore' });
+  execFileSync('git', ['-c', 'user.email=demo@example.invalid', '-c', 'user.name=demo', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'ignore' });
 }
 
-process.exitCode = main();
+function heading(title: string): void {
+  console.log(`\n=== ${title}`);
+}
+
+/** The workspace: a copy of the twin with this checkout's node_modules, committed to git (nx affected needs a base). */
+function prepareWorkspace(options: DemoOptions): string {
+  const dir = options.out ?? mkdtempSync(join(tmpdir(), 'atmos-demo-'));
+  mkdirSync(dir, { recursive: true });
+  if (readdirSync(dir).length > 0) throw new DemoError(`${dir} is not empty; pass an empty or new --out folder`);
+  cpSync(twin, dir, { recursive: true, filter: (from) => !/[/\\](\.atmos|\.nx|\.terraform|node_modules)$/.test(from) });
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'offline twin');
+  return dir;
+}
+
+/** Outputs each applied instance's local state holds. */
+function countOutputs(dir: string): { instances: number; outputs: number } {
+  const stateRoot = join(dir, '.atmos/state');
+  let instances = 0;
+  let outputs = 0;
+  if (!existsSync(stateRoot)) return { instances, outputs };
+  for (const component of readdirSync(stateRoot)) {
+    const workspaces = join(stateRoot, component, 'terraform.tfstate.d');
+    if (!existsSync(workspaces)) continue;
+    for (const workspace of readdirSync(workspaces)) {
+      const file = join(workspaces, workspace, 'terraform.tfstate');
+      if (!existsSync(file)) continue;
+      const state = JSON.parse(readFileSync(file, 'utf8')) as { outputs?: Record<string, unknown> };
+      instances++;
+      outputs += Object.keys(state.outputs ?? {}).length;
+    }
+  }
+  return { instances, outputs };
+}
+
+/**
+ * Dependencies whose apply had not completed when their dependent's task began, judged from the
+ * streamed output (each line prefixed with its project, in the order it was printed).
+ */
+export function orderViolations(text: string, edges: Array<{ source: string; target: string }>): string[] {
+  const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const firstLine = new Map<string, number>();
+  const completed = new Map<string, number>();
+  lines.forEach((line, i) => {
+    const m = /^(\S+): (.*)$/.exec(line);
+    if (!m) return;
+    if (!firstLine.has(m[1])) firstLine.set(m[1], i);
+    if (m[2].startsWith('Apply complete!')) completed.set(m[1], i);
+  });
+  return edges
+    .filter((e) => !(completed.has(e.target) && firstLine.has(e.source) && (completed.get(e.target) as number) < (firstLine.get(e.source) as number)))
+    .map((e) => `${e.source} -> ${e.target}`);
+}
+
+async function demo(options: DemoOptions, dir: string): Promise<void> {
+  const tally: Tally = { undeclaredWarnings: 0 };
+  const started = Date.now();
+  console.log(`workspace: ${dir}`);
+
+  heading('the instances: one Nx project per component x stack');
+  const all = (JSON.parse(await nx(dir, ['show', 'projects', '--json'], tally)) as string[]).filter((p) => p !== 'atmos');
+
+  heading('the dependency graph (inferred from output references and depends_on)');
+  await nx(dir, ['graph', '--file=graph.json'], tally);
+  const graph = JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')) as NxGraphFile;
+  const stackOf = (project: string): string => graph.graph.nodes[project]?.data.metadata?.atmos?.stack ?? '?';
+  const selected = options.stacks ? all.filter((p) => options.stacks?.includes(stackOf(p))) : all;
+  if (options.stacks) {
+    const unknown = options.stacks.filter((s) => !all.some((p) => stackOf(p) === s));
+    if (unknown.length > 0) throw new DemoError(`--stacks: no instances in ${unknown.join(', ')} (stacks: ${[...new Set(all.map(stackOf))].sort().join(', ')})`);
+  }
+  const edges = edgesOf(graph, new Set(selected));
+  const outside = edgesOf(graph, new Set(all)).filter((e) => selected.includes(e.source) && !selected.includes(e.target));
+  if (outside.length > 0) {
+    const e = outside[0];
+    throw new DemoError(`${e.source} depends on ${e.target}, in stack ${stackOf(e.target)}: add ${stackOf(e.target)} to --stacks`);
+  }
+  const stacks = [...new Set(selected.map(stackOf))].sort();
+  const crossStack = edges.filter((e) => stackOf(e.source) !== stackOf(e.target));
+  for (const stack of stacks) console.log(`  ${stack}: ${selected.filter((p) => stackOf(p) === stack).length} instances`);
+  console.log(`  ${selected.length} instances in ${stacks.length} stacks, ${edges.length} dependencies (${crossStack.length} across stacks)`);
+  const waves = dependencyWaves(selected, edges);
+  waves.forEach((wave, i) => console.log(`  wave ${i + 1}: ${wave.join(' ')}`));
+
+  heading(`plan the instances that depend on nothing (${waves[0].length})`);
+  const firstPlans = countResults(await nx(dir, ['run-many', '-t', 'plan', '-p', waves[0].join(','), `--parallel=${options.parallel}`], tally));
+
+  heading(`apply all ${selected.length} in dependency order (Nx runs each apply after its dependencies' applies)`);
+  const applyStarted = Date.now();
+  const applyText = await nx(dir, ['run-many', '-t', 'apply', '-p', selected.join(','), '--autoApprove', `--parallel=${options.parallel}`], tally);
+  const applies = countResults(applyText);
+  const violations = orderViolations(applyText, edges);
+  const applySeconds = (Date.now() - applyStarted) / 1000;
+
+  const sample = selected.find((p) => p.startsWith('apigateway-')) ?? selected[selected.length - 1];
+  heading(`outputs of ${sample}`);
+  await nx(dir, ['run', `${sample}:output`], tally);
+  const counted = countOutputs(dir);
+
+  // The change a user makes most: one value in one stack. Task-mode `nx affected -t plan` plans
+  // the instance whose own configuration changed, now with its dependencies' real outputs.
+  let affected: ReturnType<typeof countResults> | undefined;
+  const manifest = join(dir, 'stacks/orgs/plat', stacks.includes('dev-use1') ? 'dev/us-east-1.yaml' : '');
+  if (stacks.includes('dev-use1') && existsSync(manifest)) {
+    heading('change one value (dev-use1: vpc flow log retention) and plan what it affects');
+    const text = readFileSync(manifest, 'utf8');
+    if (!/^    vpc:\n      vars:\n/m.test(text)) throw new DemoError(`${manifest} has no vpc vars block to change`);
+    writeFileSync(manifest, text.replace(/^    vpc:\n      vars:\n/m, '    vpc:\n      vars:\n        flow_logs_retention_in_days: 90\n'));
+    git(dir, 'commit', '-qam', 'dev-use1: keep vpc flow logs for 90 days');
+    affected = countResults(await nx(dir, ['affected', '-t', 'plan', '--base=HEAD~1', `--parallel=${options.parallel}`], tally));
+  }
+
+  // Room for the workflows issue: onboarding and drift steps go here.
+
+  heading('summary');
+  console.log(`  instances: ${selected.length} in ${stacks.length} stacks; dependencies: ${edges.length} (${crossStack.length} across stacks); waves: ${waves.length}`);
+  console.log(`  first plans: ${firstPlans.changes} with changes, ${firstPlans.noChanges} without`);
+  console.log(`  applies completed: ${applies.applied} of ${selected.length} in ${applySeconds.toFixed(0)} s at --parallel=${options.parallel}`);
+  console.log(`  dependency order: ${edges.length - violations.length} of ${edges.length} dependencies applied before their dependent started`);
+  if (affected) console.log(`  nx affected -t plan after the change: ${affected.changes + affected.noChanges} planned, ${affected.changes} with changes`);
+  console.log(`  outputs in state: ${counted.outputs} across ${counted.instances} instances`);
+  console.log(`  "${UNDECLARED}" warnings: ${tally.undeclaredWarnings}`);
+  console.log(`  total: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (tally.undeclaredWarnings > 0) throw new DemoError(`terraform warned ${tally.undeclaredWarnings} times about undeclared variables`);
+  if (violations.length > 0) throw new DemoError(`applied out of dependency order: ${violations.join(', ')}`);
+  if (applies.applied !== selected.length || counted.instances !== selected.length) {
+    throw new DemoError(`expected ${selected.length} applies, counted ${applies.applied} (${counted.instances} states)`);
+  }
+}
+
+async function main(): Promise<number> {
+  let options: DemoOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`demo: ${(error as Error).message}`);
+    return 2;
+  }
+  let dir: string | undefined;
+  // Ctrl-C reaches nx (and terraform, which releases its lock) from the terminal; the demo waits
+  // for it to stop and then removes its workspace instead of dying first.
+  process.on('SIGINT', () => console.error('\ninterrupted: waiting for nx to stop'));
+  try {
+    dir = prepareWorkspace(options);
+    await demo(options, dir);
+    console.log(`\ndemo complete`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof DemoError)) throw error;
+    console.error(`\ndemo: ${error.message}`);
+    return 1;
+  } finally {
+    if (dir && !options.keep && !options.out) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    else if (dir) console.log(`workspace kept: ${dir}`);
+  }
+}
+
+if (require.main === module) {
+  main().then((code) => (process.exitCode = code));
+}
