@@ -6,9 +6,11 @@
  * to locate swc-node or ts-node"). The copied-fixture suites could not see it: they symlink the
  * repository's node_modules into a foreign workspace. This suite does what a user does:
  *
- *   git clone (the current checkout's HEAD) -> npm install -> nx run <instance>:generate / :describe
+ *   git clone (the current checkout's HEAD) -> npm install -> nx run vpc-dev-use1:generate / :describe
+ *   -> in examples/twin: nx run-many -t plan, nx run vpc-dev-use1:apply, :output
+ *   -> npm run demo -- --stacks dev-use1,shared-use1 (the demo's shortened path, same code)
  *
- * in a temporary folder, through the real Nx CLI (NX_DAEMON=false). `npm install --offline`
+ * in a temporary folder, through the real Nx CLI (NX_DAEMON=false) and real terraform. `npm install --offline`
  * installs the clone's own lock file from npm's cache (which installing this checkout filled),
  * runs the clone's postinstall build, and links the clone's own packages/atmos: nothing is
  * borrowed from this checkout, and no test traffic leaves the machine (the harness's loopback
@@ -17,9 +19,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { lingeringProcesses } from '../harness/processes';
+import { requireTerraform } from '../harness/terraform';
 import { assertSuccess, createWorkspace, formatRunResult, type RunResult, type Workspace } from '../harness/workspace';
 
-jest.setTimeout(600_000);
+jest.setTimeout(900_000);
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -28,8 +31,8 @@ let instance: string;
 let stack: string;
 let component: string;
 
-function nx(args: string[]): Promise<RunResult> {
-  return clone.run(clone.path('node_modules/.bin/nx'), args, { timeoutMs: 180_000 });
+function nx(args: string[], cwd = '.'): Promise<RunResult> {
+  return clone.run(clone.path('node_modules/.bin/nx'), args, { cwd, timeoutMs: 300_000 });
 }
 
 /** Nx's failure modes when it loads the plugin from TypeScript source. */
@@ -41,6 +44,7 @@ function assertNoSourceLoading(r: RunResult): void {
 }
 
 beforeAll(async () => {
+  requireTerraform();
   clone = createWorkspace({ prefix: 'atmos-clone-e2e-' });
   // init + fetch HEAD works for a branch, a worktree and a detached HEAD alike (a plain
   // `git clone` of a path checks out the source's default branch, not necessarily HEAD).
@@ -79,9 +83,9 @@ test('the clone installed itself: @org/atmos is its own packages/atmos, built by
 test('nx show projects at the root lists the reference instances', async () => {
   const r = assertSuccess(await nx(['show', 'projects', '--json']));
   const projects = JSON.parse(r.stdout) as string[];
-  // The reference's headline instance; before the dev-use1 names land, the first vpc instance.
-  instance = projects.includes('vpc-dev-use1') ? 'vpc-dev-use1' : [...projects].sort().find((p) => p.startsWith('vpc-')) ?? '';
-  expect(instance).not.toBe('');
+  // The product's headline instance (stack names `{stage}-{environment}`).
+  instance = 'vpc-dev-use1';
+  expect(projects).toEqual(expect.arrayContaining([instance, 'tfstate-backend-shared-use1', 'eks-prod-usw2']));
   const project = JSON.parse(assertSuccess(await nx(['show', 'project', instance, '--json'])).stdout) as {
     metadata: { atmos: { stack: string; component: string } };
   };
@@ -110,6 +114,39 @@ test('nx run <instance>:describe prints the resolved component', async () => {
   expect(r.stdout).toContain(`atmos_stack: ${stack}`);
 });
 
-test('running targets leaves the clone clean (work folders are git-ignored)', () => {
+test('in the clone\'s examples/twin: plan, then nx run vpc-dev-use1:apply applies its dependency first, then output', async () => {
+  const twin = 'examples/twin';
+  const plan = assertSuccess(await nx(['run-many', '-t', 'plan', '-p', 'tfstate-backend-shared-use1,vpc-dev-use1', '--output-style=stream'], twin));
+  const apply = assertSuccess(await nx(['run', 'vpc-dev-use1:apply', '--output-style=stream'], twin));
+  expect(plan.stdout + plan.stderr + apply.stdout + apply.stderr).not.toContain('Value for undeclared variable');
+  // ^apply: the backend (settings.depends_on) completes before the vpc.
+  const backendDone = apply.stdout.indexOf('tfstate-backend-shared-use1: Apply complete!');
+  expect(backendDone).toBeGreaterThan(-1);
+  expect(apply.stdout.indexOf('vpc-dev-use1: Apply complete!')).toBeGreaterThan(backendDone);
+  const output = assertSuccess(await nx(['run', 'vpc-dev-use1:output', '--args=-json', '--output-style=stream'], twin));
+  expect(output.stdout).toMatch(/"vpc_id"[\s\S]*?"value": "vpc-[0-9a-f]{17}"/);
+  expect(output.stdout).toMatch(/"private_subnet_ids"[\s\S]*?"subnet-[0-9a-f]{17}"/);
+});
+
+test('npm run demo -- --stacks dev-use1,shared-use1: applies in dependency order, counts, cleans up', async () => {
+  const r = await clone.run('npm', ['run', 'demo', '--', '--stacks', 'dev-use1,shared-use1', '--parallel', '3'], { timeoutMs: 900_000 });
+  assertSuccess(r);
+  const out = r.stdout;
+  expect(r.stdout + r.stderr).not.toMatch(/Value for undeclared variable(?!" warnings: 0)/);
+  const instances = Number(/instances: (\d+) in 2 stacks/.exec(out)?.[1]);
+  expect(instances).toBeGreaterThan(10);
+  expect(out).toContain(`applies completed: ${instances} of ${instances}`);
+  const deps = Number(/dependencies: (\d+) \((\d+) across stacks\)/.exec(out)?.[1]);
+  expect(deps).toBeGreaterThan(instances);
+  expect(out).toContain(`dependency order: ${deps} of ${deps} dependencies applied before their dependent started`);
+  expect(out).toMatch(/outputs in state: [1-9]\d* across \d+ instances/);
+  // The one-line change to dev-use1's vpc: exactly one instance plans a change.
+  expect(out).toMatch(/nx affected -t plan after the change: \d+ planned, 1 with changes/);
+  const workspace = /^workspace: (\S+)$/m.exec(out)?.[1];
+  expect(workspace).toBeDefined();
+  expect(fs.existsSync(workspace as string)).toBe(false);
+}, 900_000);
+
+test('running targets and the demo leave the clone clean (work folders and state are git-ignored)', () => {
   expect(clone.git(['status', '--porcelain']).trim()).toBe('');
 });

@@ -67,8 +67,18 @@ export function countResults(text: string): { applied: number; changes: number; 
   };
 }
 
-/** Runs nx in the workspace, echoing its output and counting what the demo reports. */
-function nx(dir: string, args: string[], tally: Tally): Promise<string> {
+/** Runs nx in the workspace, echoing its output; fails the demo when nx fails. */
+async function nx(dir: string, args: string[], tally: Tally): Promise<string> {
+  const { code, text } = await nxRun(dir, args, tally);
+  if (code !== 0) throw new DemoError(`step failed: nx ${args.join(' ')} (exit ${code})`);
+  return text;
+}
+
+/** The nx process running now (a Ctrl-C sent to the demo alone is passed on to it). */
+let running: ReturnType<typeof spawn> | undefined;
+
+/** Runs nx in the workspace, echoing its output and counting terraform's warnings. */
+function nxRun(dir: string, args: string[], tally: Tally): Promise<{ code: number | null; text: string }> {
   const runsTasks = args[0] === 'run' || args[0] === 'run-many' || args[0] === 'affected';
   const fullArgs = [nxBin, ...args, ...(runsTasks ? ['--output-style=stream'] : [])];
   console.log(`$ nx ${args.join(' ')}`);
@@ -78,6 +88,7 @@ function nx(dir: string, args: string[], tally: Tally): Promise<string> {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CHECKPOINT_DISABLE: '1', NO_COLOR: '1' },
     });
+    running = child;
     let text = '';
     const take = (chunk: Buffer, sink: NodeJS.WriteStream) => {
       text += chunk.toString('utf8');
@@ -87,9 +98,9 @@ function nx(dir: string, args: string[], tally: Tally): Promise<string> {
     child.stderr.on('data', (c: Buffer) => take(c, process.stderr));
     child.on('error', reject);
     child.on('close', (code) => {
+      running = undefined;
       tally.undeclaredWarnings += text.split(UNDECLARED).length - 1;
-      if (code !== 0) reject(new DemoError(`step failed: nx ${args.join(' ')} (exit ${code})`));
-      else resolvePromise(text);
+      resolvePromise({ code, text });
     });
   });
 }
@@ -113,6 +124,15 @@ function prepareWorkspace(options: DemoOptions): string {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'offline twin');
   return dir;
+}
+
+/** The stack manifests under `root`. */
+function stackFiles(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(root, entry.name);
+    if (entry.isDirectory()) return stackFiles(path);
+    return /\.ya?ml(\.tmpl)?$/.test(entry.name) ? [path] : [];
+  });
 }
 
 /** Outputs each applied instance's local state holds. */
@@ -187,12 +207,36 @@ async function demo(options: DemoOptions, dir: string): Promise<void> {
   heading(`plan the instances that depend on nothing (${waves[0].length})`);
   const firstPlans = countResults(await nx(dir, ['run-many', '-t', 'plan', '-p', waves[0].join(','), `--parallel=${options.parallel}`], tally));
 
+  // The reference locks production databases (metadata.locked): apply refuses them. The demo
+  // shows the refusal, then unlocks them in its own copy for their first apply, and locks them
+  // again afterwards, as an operator would.
+  const locked = selected.filter((p) => graph.graph.nodes[p]?.data.metadata?.atmos?.locked === true);
+  const lockFiles: string[] = [];
+  if (locked.length > 0) {
+    heading(`locked instances (${locked.length}: ${locked.join(' ')}): apply refuses them`);
+    const refused = await nxRun(dir, ['run', `${locked[0]}:apply`, '--autoApprove', '--exclude-task-dependencies'], tally);
+    if (refused.code === 0 || !/is locked/.test(refused.text)) throw new DemoError(`${locked[0]} is locked, yet its apply was not refused`);
+    heading('unlock them in the demo workspace for their first apply (metadata.locked: false)');
+    for (const file of stackFiles(join(dir, 'stacks'))) {
+      const text = readFileSync(file, 'utf8');
+      if (!/^\s+locked: true\b/m.test(text)) continue;
+      writeFileSync(file, text.replace(/^(\s+)locked: true\b/gm, '$1locked: false'));
+      lockFiles.push(file);
+      console.log(`  ${file.slice(dir.length + 1)}`);
+    }
+    git(dir, 'commit', '-qam', 'unlock for the first apply');
+  }
+
   heading(`apply all ${selected.length} in dependency order (Nx runs each apply after its dependencies' applies)`);
   const applyStarted = Date.now();
   const applyText = await nx(dir, ['run-many', '-t', 'apply', '-p', selected.join(','), '--autoApprove', `--parallel=${options.parallel}`], tally);
   const applies = countResults(applyText);
   const violations = orderViolations(applyText, edges);
   const applySeconds = (Date.now() - applyStarted) / 1000;
+  if (lockFiles.length > 0) {
+    git(dir, 'revert', '--no-edit', 'HEAD');
+    console.log(`\nlocked again: ${locked.join(' ')}`);
+  }
 
   const sample = selected.find((p) => p.startsWith('apigateway-')) ?? selected[selected.length - 1];
   heading(`outputs of ${sample}`);
@@ -239,9 +283,17 @@ async function main(): Promise<number> {
     return 2;
   }
   let dir: string | undefined;
-  // Ctrl-C reaches nx (and terraform, which releases its lock) from the terminal; the demo waits
-  // for it to stop and then removes its workspace instead of dying first.
-  process.on('SIGINT', () => console.error('\ninterrupted: waiting for nx to stop'));
+  // Ctrl-C at a terminal reaches nx (and terraform, which releases its lock) directly; a SIGINT
+  // or SIGTERM sent to the demo alone is passed on. Either way the demo waits for nx to stop and
+  // then removes its workspace instead of dying first.
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!interrupted) console.error('\ninterrupted: waiting for nx to stop');
+      interrupted = true;
+      running?.kill('SIGINT');
+    });
+  }
   try {
     dir = prepareWorkspace(options);
     await demo(options, dir);

@@ -54,7 +54,7 @@ function referencedOutputs(value: unknown, found: Array<[string, string]>): void
 
 /** Per Terraform component folder: the vars the stacks set and the outputs they read. */
 function stackUses(): Map<string, ComponentUse> {
-  const json = execFileSync(process.execPath, [join(repoRoot, 'packages/atmos/bin/atmos-nx.js'), 'describe', 'stacks', '--format', 'json', '--process-functions=false'], {
+  const json = execFileSync(process.execPath, [join(repoRoot, 'packages/atmos/bin/atmos-nx.js'), 'describe', 'stacks', '--format', 'json'], {
     cwd: repoRoot,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
