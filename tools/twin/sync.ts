@@ -182,6 +182,8 @@ function withoutBackend(rel: string, text: string): string {
 
 /** The reference stack file as the twin holds it. */
 function twinStackFile(rel: string, text: string): string {
+  // JSON (the schemas settings.validation names) has no comments: copied as it is.
+  if (!/\.(ya?ml|tmpl)$/.test(rel)) return text;
   const header = `${GENERATED}\n# Source: stacks/${rel}\n`;
   if (rel !== 'orgs/plat/_defaults.yaml') return header + text;
   return `${header}# The twin keeps state locally (.atmos/state/<component>/): the reference's S3 backend is left out.\n${withoutBackend(rel, text)}`;

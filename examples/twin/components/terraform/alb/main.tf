@@ -22,6 +22,7 @@ resource "terraform_data" "this" {
     idle_timeout            = var.idle_timeout
     name                    = var.name
     namespace               = var.namespace
+    path_patterns           = var.path_patterns
     region                  = var.region
     security_group_name     = var.security_group_name
     ssl_policy              = var.ssl_policy

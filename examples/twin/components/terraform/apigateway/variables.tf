@@ -2,6 +2,8 @@
 
 # --- components/terraform/apigateway/variables.tf
 
+# ---- Label context (the same in every component; set by the stacks' vars) ----
+
 variable "region" {
   type        = string
   description = "AWS region to deploy into, e.g. `us-east-1`."
@@ -14,28 +16,53 @@ variable "region" {
 
 variable "namespace" {
   type        = string
-  description = "Organization namespace, first element of every resource name."
+  description = "Organization namespace, first element of every resource name, e.g. `acme`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.namespace))
+    error_message = "namespace must be 2 to 10 lowercase letters or digits, starting with a letter."
+  }
 }
 
 variable "tenant" {
   type        = string
-  description = "Tenant (organizational unit), e.g. `core` or `plat`."
+  description = "Tenant (organizational unit), e.g. `plat`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.tenant))
+    error_message = "tenant must be 2 to 10 lowercase letters or digits, starting with a letter."
+  }
 }
 
 variable "environment" {
   type        = string
-  description = "Short region code, e.g. `ue1` or `uw2`."
+  description = "Region abbreviation, e.g. `use1` (us-east-1) or `usw2` (us-west-2)."
+
+  validation {
+    condition     = can(regex("^[a-z]{2,4}[0-9]$", var.environment))
+    error_message = "environment must be a region abbreviation such as use1, usw2 or euw1."
+  }
 }
 
 variable "stage" {
   type        = string
-  description = "Stage (account), e.g. `dev`, `staging`, `prod` or `shared`."
+  description = "Stage, which is the account: `dev`, `staging`, `prod` or `shared`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.stage))
+    error_message = "stage must be 2 to 10 lowercase letters or digits, e.g. dev, staging, prod or shared."
+  }
 }
 
 variable "name" {
   type        = string
-  description = "Name of this component instance, used in resource names."
+  description = "Name of this component instance, last element of resource names."
   default     = "api"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,30}$", var.name))
+    error_message = "name must be lowercase letters, digits and dashes (at most 31), starting with a letter."
+  }
 }
 
 variable "tags" {
@@ -75,11 +102,16 @@ variable "routes" {
     integration = string
     authorized  = optional(bool, false)
   }))
-  description = "Routes keyed by `METHOD /path`, e.g. `\"GET /orders\" = { integration = \"orders\" }`. `authorized` requires the JWT authorizer (HTTP only)."
+  description = "Routes keyed by `METHOD /path`, e.g. `\"GET /orders\" = { integration = \"orders\" }`. `integration` is a key of lambda_integrations, or `alb` for the load balancer (HTTP only). `authorized` requires the JWT authorizer (HTTP only)."
 
   validation {
     condition     = alltrue([for k in keys(var.routes) : can(regex("^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /", k))])
     error_message = "Route keys must look like `GET /path`."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.routes) : r.integration == "alb" || contains(keys(var.lambda_integrations), r.integration)])
+    error_message = "Each route's integration must be a key of lambda_integrations or `alb`."
   }
 }
 
@@ -105,12 +137,22 @@ variable "throttling_burst_limit" {
   type        = number
   description = "Stage-wide burst limit."
   default     = 500
+
+  validation {
+    condition     = var.throttling_burst_limit >= 0
+    error_message = "throttling_burst_limit must not be negative."
+  }
 }
 
 variable "throttling_rate_limit" {
   type        = number
   description = "Stage-wide steady-state requests per second."
   default     = 1000
+
+  validation {
+    condition     = var.throttling_rate_limit >= 0
+    error_message = "throttling_rate_limit must not be negative."
+  }
 }
 
 variable "vpc_id" {
@@ -145,20 +187,28 @@ variable "zone_id" {
 
 variable "log_retention_in_days" {
   type        = number
-  description = "Retention of the access log group."
+  description = "Retention of the access log group (a value CloudWatch accepts, e.g. 30)."
   default     = 30
 }
 
-# --- set by the stacks, not (yet) declared by components/terraform/apigateway
-
 variable "alb_listener_arn" {
-  type        = any
-  description = "Set by the reference stacks."
+  type        = string
+  description = "HTTPS listener of the load balancer (output `https_listener_arn` of alb), target of the `alb` routes through the VPC link. Null: no alb routes."
   default     = null
+
+  validation {
+    condition     = var.alb_listener_arn == null || can(regex("^arn:aws[a-z-]*:elasticloadbalancing:", var.alb_listener_arn))
+    error_message = "alb_listener_arn must be an Elastic Load Balancing listener ARN."
+  }
 }
 
 variable "zone_role_arn" {
-  type        = any
-  description = "Set by the reference stacks."
+  type        = string
+  description = "Role to assume for writing the alias record when the zone is in another account (output `record_writer_role_arn` of dns)."
   default     = null
+
+  validation {
+    condition     = var.zone_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.zone_role_arn))
+    error_message = "zone_role_arn must be an IAM role ARN."
+  }
 }

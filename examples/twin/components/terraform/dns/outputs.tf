@@ -19,8 +19,9 @@ output "private" {
 }
 
 output "record_writer_role_arn" {
-  value      = "arn:aws:iam::${local.account_id}:role/${local.label}-record-writer-role"
-  depends_on = [terraform_data.this]
+  description = "Role other accounts assume to write records into this zone (null when no account is allowed)."
+  value       = "arn:aws:iam::${local.account_id}:role/${local.label}-record-writer-role"
+  depends_on  = [terraform_data.this]
 }
 
 output "zone_arn" {

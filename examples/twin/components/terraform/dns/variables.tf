@@ -2,6 +2,8 @@
 
 # --- components/terraform/dns/variables.tf
 
+# ---- Label context (the same in every component; set by the stacks' vars) ----
+
 variable "region" {
   type        = string
   description = "AWS region to deploy into, e.g. `us-east-1`."
@@ -14,28 +16,53 @@ variable "region" {
 
 variable "namespace" {
   type        = string
-  description = "Organization namespace, first element of every resource name."
+  description = "Organization namespace, first element of every resource name, e.g. `acme`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.namespace))
+    error_message = "namespace must be 2 to 10 lowercase letters or digits, starting with a letter."
+  }
 }
 
 variable "tenant" {
   type        = string
-  description = "Tenant (organizational unit), e.g. `core` or `plat`."
+  description = "Tenant (organizational unit), e.g. `plat`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.tenant))
+    error_message = "tenant must be 2 to 10 lowercase letters or digits, starting with a letter."
+  }
 }
 
 variable "environment" {
   type        = string
-  description = "Short region code, e.g. `ue1` or `uw2`."
+  description = "Region abbreviation, e.g. `use1` (us-east-1) or `usw2` (us-west-2)."
+
+  validation {
+    condition     = can(regex("^[a-z]{2,4}[0-9]$", var.environment))
+    error_message = "environment must be a region abbreviation such as use1, usw2 or euw1."
+  }
 }
 
 variable "stage" {
   type        = string
-  description = "Stage (account), e.g. `dev`, `staging`, `prod` or `shared`."
+  description = "Stage, which is the account: `dev`, `staging`, `prod` or `shared`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.stage))
+    error_message = "stage must be 2 to 10 lowercase letters or digits, e.g. dev, staging, prod or shared."
+  }
 }
 
 variable "name" {
   type        = string
-  description = "Name of this component instance, used in resource names."
+  description = "Name of this component instance, last element of resource names."
   default     = "dns"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,30}$", var.name))
+    error_message = "name must be lowercase letters, digits and dashes (at most 31), starting with a letter."
+  }
 }
 
 variable "tags" {
@@ -99,10 +126,13 @@ variable "query_log_retention_in_days" {
   default     = 30
 }
 
-# --- set by the stacks, not (yet) declared by components/terraform/dns
-
 variable "record_writer_account_ids" {
-  type        = any
-  description = "Set by the reference stacks."
-  default     = null
+  type        = list(string)
+  description = "Accounts (the environments) allowed to assume the record writer role to write records into this zone."
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.record_writer_account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "record_writer_account_ids must be 12-digit AWS account IDs."
+  }
 }

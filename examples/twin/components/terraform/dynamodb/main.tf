@@ -14,17 +14,21 @@ resource "terraform_data" "this" {
     access_role_arns               = var.access_role_arns
     attributes                     = var.attributes
     billing_mode                   = var.billing_mode
+    deletion_protection_enabled    = var.deletion_protection_enabled
     environment                    = var.environment
+    global_secondary_indexes       = var.global_secondary_indexes
     hash_key                       = var.hash_key
     name                           = var.name
     namespace                      = var.namespace
     point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
     range_key                      = var.range_key
+    read_capacity                  = var.read_capacity
     region                         = var.region
     stage                          = var.stage
     tags                           = var.tags
     tenant                         = var.tenant
     ttl_attribute                  = var.ttl_attribute
     vpc_endpoint_id                = var.vpc_endpoint_id
+    write_capacity                 = var.write_capacity
   }
 }

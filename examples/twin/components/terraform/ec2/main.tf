@@ -27,5 +27,6 @@ resource "terraform_data" "this" {
     subnet_ids            = var.subnet_ids
     tags                  = var.tags
     tenant                = var.tenant
+    user_data             = var.user_data
   }
 }

@@ -14,12 +14,14 @@ resource "terraform_data" "this" {
     engine                   = var.engine
     engine_version           = var.engine_version
     environment              = var.environment
+    log_retention_in_days    = var.log_retention_in_days
     maintenance_window       = var.maintenance_window
     name                     = var.name
     namespace                = var.namespace
     node_type                = var.node_type
     num_cache_clusters       = var.num_cache_clusters
     parameter_group_family   = var.parameter_group_family
+    parameters               = var.parameters
     port                     = var.port
     region                   = var.region
     security_group_ids       = var.security_group_ids

@@ -11,25 +11,24 @@ locals {
 
 resource "terraform_data" "this" {
   input = {
-    backend_access_role_arn         = var.backend_access_role_arn
-    ci_policy_arn                   = var.ci_policy_arn
-    deployer_policy_arn             = var.deployer_policy_arn
-    deployer_trusted_principal_arns = var.deployer_trusted_principal_arns
-    developer_access                = var.developer_access
-    ec2_role_enabled                = var.ec2_role_enabled
-    ecs_roles_enabled               = var.ecs_roles_enabled
-    eks_roles_enabled               = var.eks_roles_enabled
-    environment                     = var.environment
-    lambda_extra_policy_arns        = var.lambda_extra_policy_arns
-    lambda_role_enabled             = var.lambda_role_enabled
-    lambda_vpc_access_enabled       = var.lambda_vpc_access_enabled
-    max_session_duration            = var.max_session_duration
-    name                            = var.name
-    namespace                       = var.namespace
-    region                          = var.region
-    stage                           = var.stage
-    tags                            = var.tags
-    tenant                          = var.tenant
-    trusted_account_id              = var.trusted_account_id
+    backend_access_role_arn   = var.backend_access_role_arn
+    ci_policy_arn             = var.ci_policy_arn
+    ci_principal_role_name    = var.ci_principal_role_name
+    developer_access          = var.developer_access
+    ec2_role_enabled          = var.ec2_role_enabled
+    ecs_roles_enabled         = var.ecs_roles_enabled
+    eks_roles_enabled         = var.eks_roles_enabled
+    environment               = var.environment
+    lambda_extra_policy_arns  = var.lambda_extra_policy_arns
+    lambda_role_enabled       = var.lambda_role_enabled
+    lambda_vpc_access_enabled = var.lambda_vpc_access_enabled
+    max_session_duration      = var.max_session_duration
+    name                      = var.name
+    namespace                 = var.namespace
+    region                    = var.region
+    stage                     = var.stage
+    tags                      = var.tags
+    tenant                    = var.tenant
+    trusted_account_id        = var.trusted_account_id
   }
 }

@@ -29,7 +29,6 @@ resource "terraform_data" "this" {
     runtime                           = var.runtime
     s3_bucket                         = var.s3_bucket
     s3_key                            = var.s3_key
-    security_group_ids                = var.security_group_ids
     stage                             = var.stage
     subnet_ids                        = var.subnet_ids
     tags                              = var.tags

@@ -30,6 +30,12 @@ output "log_group_name" {
   depends_on  = [terraform_data.this]
 }
 
+output "security_group_id" {
+  description = "The function's own security group (null outside a VPC)."
+  value       = "sg-${substr(sha1("${local.label}/security_group_id"), 0, 17)}"
+  depends_on  = [terraform_data.this]
+}
+
 output "version" {
   description = "Latest published version."
   value       = "1"

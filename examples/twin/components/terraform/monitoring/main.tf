@@ -14,7 +14,6 @@ resource "terraform_data" "this" {
     alarm_email_addresses            = var.alarm_email_addresses
     alarm_https_endpoint             = var.alarm_https_endpoint
     api_5xx_threshold                = var.api_5xx_threshold
-    central_alarm_topic_arn          = var.central_alarm_topic_arn
     dashboard_name                   = var.dashboard_name
     dynamodb_table_names             = var.dynamodb_table_names
     ec2_cpu_threshold_percent        = var.ec2_cpu_threshold_percent

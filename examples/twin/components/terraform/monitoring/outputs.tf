@@ -12,9 +12,16 @@ output "dashboard_name" {
   depends_on  = [terraform_data.this]
 }
 
+output "oam_link_arn" {
+  description = "This account's link to the aggregating sink (null without oam_sink_arn)."
+  value       = "arn:aws:resource-groups:${var.region}:${local.account_id}:group/${local.label}-oam-link"
+  depends_on  = [terraform_data.this]
+}
+
 output "oam_sink_arn" {
-  value      = "arn:aws:oam:${var.region}:${local.account_id}:sink/${local.label}-oam-sink"
-  depends_on = [terraform_data.this]
+  description = "The cross-account observability sink (null unless oam_sink_enabled)."
+  value       = "arn:aws:oam:${var.region}:${local.account_id}:sink/${local.label}-oam-sink"
+  depends_on  = [terraform_data.this]
 }
 
 output "sns_topic_arn" {

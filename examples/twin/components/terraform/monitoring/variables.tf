@@ -2,6 +2,8 @@
 
 # --- components/terraform/monitoring/variables.tf
 
+# ---- Label context (the same in every component; set by the stacks' vars) ----
+
 variable "region" {
   type        = string
   description = "AWS region to deploy into, e.g. `us-east-1`."
@@ -14,28 +16,53 @@ variable "region" {
 
 variable "namespace" {
   type        = string
-  description = "Organization namespace, first element of every resource name."
+  description = "Organization namespace, first element of every resource name, e.g. `acme`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.namespace))
+    error_message = "namespace must be 2 to 10 lowercase letters or digits, starting with a letter."
+  }
 }
 
 variable "tenant" {
   type        = string
-  description = "Tenant (organizational unit), e.g. `core` or `plat`."
+  description = "Tenant (organizational unit), e.g. `plat`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.tenant))
+    error_message = "tenant must be 2 to 10 lowercase letters or digits, starting with a letter."
+  }
 }
 
 variable "environment" {
   type        = string
-  description = "Short region code, e.g. `ue1` or `uw2`."
+  description = "Region abbreviation, e.g. `use1` (us-east-1) or `usw2` (us-west-2)."
+
+  validation {
+    condition     = can(regex("^[a-z]{2,4}[0-9]$", var.environment))
+    error_message = "environment must be a region abbreviation such as use1, usw2 or euw1."
+  }
 }
 
 variable "stage" {
   type        = string
-  description = "Stage (account), e.g. `dev`, `staging`, `prod` or `shared`."
+  description = "Stage, which is the account: `dev`, `staging`, `prod` or `shared`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.stage))
+    error_message = "stage must be 2 to 10 lowercase letters or digits, e.g. dev, staging, prod or shared."
+  }
 }
 
 variable "name" {
   type        = string
-  description = "Name of this component instance, used in resource names."
+  description = "Name of this component instance, last element of resource names."
   default     = "monitoring"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,30}$", var.name))
+    error_message = "name must be lowercase letters, digits and dashes (at most 31), starting with a letter."
+  }
 }
 
 variable "tags" {
@@ -115,46 +142,58 @@ variable "api_5xx_threshold" {
   default     = 10
 }
 
-# --- set by the stacks, not (yet) declared by components/terraform/monitoring
+variable "ec2_instance_ids" {
+  type        = list(string)
+  description = "EC2 instances to alarm on (output `instance_ids` of ec2): CPU and status checks."
+  default     = []
 
-variable "central_alarm_topic_arn" {
-  type        = any
-  description = "Set by the reference stacks."
-  default     = null
+  validation {
+    condition     = alltrue([for id in var.ec2_instance_ids : can(regex("^i-[0-9a-f]+$", id))])
+    error_message = "ec2_instance_ids must be instance IDs such as i-0123456789abcdef0."
+  }
 }
 
 variable "ec2_cpu_threshold_percent" {
-  type        = any
-  description = "Set by the reference stacks."
-  default     = null
+  type        = number
+  description = "EC2 CPU alarm threshold, in percent."
+  default     = 85
+
+  validation {
+    condition     = var.ec2_cpu_threshold_percent > 0 && var.ec2_cpu_threshold_percent <= 100
+    error_message = "ec2_cpu_threshold_percent must be between 1 and 100."
+  }
 }
 
-variable "ec2_instance_ids" {
-  type        = any
-  description = "Set by the reference stacks."
-  default     = null
-}
-
-variable "oam_sink_arn" {
-  type        = any
-  description = "Set by the reference stacks."
+variable "vpc_flow_log_group_name" {
+  type        = string
+  description = "Flow log group of the VPC (output `flow_log_group_name` of vpc); rejected packets become a metric. Null: no VPC metric."
   default     = null
 }
 
 variable "oam_sink_enabled" {
-  type        = any
-  description = "Set by the reference stacks."
-  default     = null
+  type        = bool
+  description = "Make this instance the aggregating one: a CloudWatch cross-account observability sink the environments link to (shared account)."
+  default     = false
 }
 
 variable "oam_source_account_ids" {
-  type        = any
-  description = "Set by the reference stacks."
-  default     = null
+  type        = list(string)
+  description = "Accounts allowed to link to the sink (with oam_sink_enabled)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.oam_source_account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "oam_source_account_ids must be 12-digit AWS account IDs."
+  }
 }
 
-variable "vpc_flow_log_group_name" {
-  type        = any
-  description = "Set by the reference stacks."
+variable "oam_sink_arn" {
+  type        = string
+  description = "The aggregating sink to link this account's metrics, logs and traces to (output `oam_sink_arn` of the shared account's monitoring). Null: no link."
   default     = null
+
+  validation {
+    condition     = var.oam_sink_arn == null || can(regex("^arn:aws[a-z-]*:oam:", var.oam_sink_arn))
+    error_message = "oam_sink_arn must be a CloudWatch Observability Access Manager sink ARN."
+  }
 }

@@ -21,6 +21,7 @@ resource "terraform_data" "this" {
     environment                  = var.environment
     instance_class               = var.instance_class
     iops                         = var.iops
+    log_retention_in_days        = var.log_retention_in_days
     maintenance_window           = var.maintenance_window
     master_username              = var.master_username
     max_allocated_storage        = var.max_allocated_storage

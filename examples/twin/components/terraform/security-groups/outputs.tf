@@ -13,8 +13,9 @@ output "app_security_group_id" {
 }
 
 output "cache_security_group_id" {
-  value      = "sg-${substr(sha1("${local.label}/cache_security_group_id"), 0, 17)}"
-  depends_on = [terraform_data.this]
+  description = "Security group of ElastiCache (ingress from app on cache_port)."
+  value       = "sg-${substr(sha1("${local.label}/cache_security_group_id"), 0, 17)}"
+  depends_on  = [terraform_data.this]
 }
 
 output "database_security_group_id" {
@@ -29,21 +30,14 @@ output "eks_cluster_security_group_id" {
   depends_on  = [terraform_data.this]
 }
 
-output "lambda_security_group_id" {
-  description = "Security group of VPC-attached Lambda functions."
-  value       = "sg-${substr(sha1("${local.label}/lambda_security_group_id"), 0, 17)}"
-  depends_on  = [terraform_data.this]
-}
-
 output "security_group_ids" {
-  description = "Map of group key (alb, app, database, eks_cluster, lambda) to security group ID."
+  description = "Map of group key (alb, app, database, cache, eks_cluster) to security group ID."
   value = {
     alb         = "sg-${substr(sha1("${local.label}/alb_security_group_id"), 0, 17)}"
     app         = "sg-${substr(sha1("${local.label}/app_security_group_id"), 0, 17)}"
     cache       = "sg-${substr(sha1("${local.label}/cache_security_group_id"), 0, 17)}"
     database    = "sg-${substr(sha1("${local.label}/database_security_group_id"), 0, 17)}"
     eks_cluster = "sg-${substr(sha1("${local.label}/eks_cluster_security_group_id"), 0, 17)}"
-    lambda      = "sg-${substr(sha1("${local.label}/lambda_security_group_id"), 0, 17)}"
   }
   depends_on = [terraform_data.this]
 }

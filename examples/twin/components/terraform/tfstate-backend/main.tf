@@ -11,18 +11,18 @@ locals {
 
 resource "terraform_data" "this" {
   input = {
-    allowed_principal_arns             = var.allowed_principal_arns
-    backend_access_account_ids         = var.backend_access_account_ids
-    enable_point_in_time_recovery      = var.enable_point_in_time_recovery
-    environment                        = var.environment
-    force_destroy                      = var.force_destroy
-    kms_deletion_window_in_days        = var.kms_deletion_window_in_days
-    name                               = var.name
-    namespace                          = var.namespace
-    noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
-    region                             = var.region
-    stage                              = var.stage
-    tags                               = var.tags
-    tenant                             = var.tenant
+    backend_access_account_ids          = var.backend_access_account_ids
+    backend_access_max_session_duration = var.backend_access_max_session_duration
+    enable_point_in_time_recovery       = var.enable_point_in_time_recovery
+    environment                         = var.environment
+    force_destroy                       = var.force_destroy
+    kms_deletion_window_in_days         = var.kms_deletion_window_in_days
+    name                                = var.name
+    namespace                           = var.namespace
+    noncurrent_version_expiration_days  = var.noncurrent_version_expiration_days
+    region                              = var.region
+    stage                               = var.stage
+    tags                                = var.tags
+    tenant                              = var.tenant
   }
 }

@@ -7,8 +7,9 @@ output "account_id" {
 }
 
 output "backend_access_role_arn" {
-  value      = "arn:aws:iam::${local.account_id}:role/${local.label}-backend-access-role"
-  depends_on = [terraform_data.this]
+  description = "Role the workload accounts assume for state access, for `terraform.backend.s3.assume_role.role_arn`."
+  value       = "arn:aws:iam::${local.account_id}:role/${local.label}-backend-access-role"
+  depends_on  = [terraform_data.this]
 }
 
 output "dynamodb_table_arn" {

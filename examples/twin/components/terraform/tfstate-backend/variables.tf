@@ -2,6 +2,8 @@
 
 # --- components/terraform/tfstate-backend/variables.tf
 
+# ---- Label context (the same in every component; set by the stacks' vars) ----
+
 variable "region" {
   type        = string
   description = "AWS region to deploy into, e.g. `us-east-1`."
@@ -14,28 +16,53 @@ variable "region" {
 
 variable "namespace" {
   type        = string
-  description = "Organization namespace, first element of every resource name."
+  description = "Organization namespace, first element of every resource name, e.g. `acme`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.namespace))
+    error_message = "namespace must be 2 to 10 lowercase letters or digits, starting with a letter."
+  }
 }
 
 variable "tenant" {
   type        = string
-  description = "Tenant (organizational unit), e.g. `core` or `plat`."
+  description = "Tenant (organizational unit), e.g. `plat`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.tenant))
+    error_message = "tenant must be 2 to 10 lowercase letters or digits, starting with a letter."
+  }
 }
 
 variable "environment" {
   type        = string
-  description = "Short region code, e.g. `ue1` or `uw2`."
+  description = "Region abbreviation, e.g. `use1` (us-east-1) or `usw2` (us-west-2)."
+
+  validation {
+    condition     = can(regex("^[a-z]{2,4}[0-9]$", var.environment))
+    error_message = "environment must be a region abbreviation such as use1, usw2 or euw1."
+  }
 }
 
 variable "stage" {
   type        = string
-  description = "Stage (account), e.g. `dev`, `staging`, `prod` or `shared`."
+  description = "Stage, which is the account: `dev`, `staging`, `prod` or `shared`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.stage))
+    error_message = "stage must be 2 to 10 lowercase letters or digits, e.g. dev, staging, prod or shared."
+  }
 }
 
 variable "name" {
   type        = string
-  description = "Name of this component instance, used in resource names."
+  description = "Name of this component instance, last element of resource names."
   default     = "tfstate"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,30}$", var.name))
+    error_message = "name must be lowercase letters, digits and dashes (at most 31), starting with a letter."
+  }
 }
 
 variable "tags" {
@@ -78,16 +105,24 @@ variable "enable_point_in_time_recovery" {
   default     = true
 }
 
-variable "allowed_principal_arns" {
+variable "backend_access_account_ids" {
   type        = list(string)
-  description = "IAM principals in other accounts (dev/staging/prod) allowed to read and write state, e.g. their Terraform roles."
+  description = "Workload accounts (dev, staging, prod) whose principals may assume the backend access role to read and write state."
   default     = []
+
+  validation {
+    condition     = alltrue([for id in var.backend_access_account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "backend_access_account_ids must be 12-digit AWS account IDs."
+  }
 }
 
-# --- set by the stacks, not (yet) declared by components/terraform/tfstate-backend
+variable "backend_access_max_session_duration" {
+  type        = number
+  description = "Maximum session length, in seconds, of the backend access role."
+  default     = 3600
 
-variable "backend_access_account_ids" {
-  type        = any
-  description = "Set by the reference stacks."
-  default     = null
+  validation {
+    condition     = var.backend_access_max_session_duration >= 3600 && var.backend_access_max_session_duration <= 43200
+    error_message = "backend_access_max_session_duration must be between 3600 and 43200 seconds."
+  }
 }

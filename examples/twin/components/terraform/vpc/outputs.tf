@@ -13,13 +13,15 @@ output "database_subnet_ids" {
 }
 
 output "dynamodb_vpc_endpoint_id" {
-  value      = "vpce-${substr(sha1("${local.label}/dynamodb_vpc_endpoint_id"), 0, 17)}"
-  depends_on = [terraform_data.this]
+  description = "ID of the DynamoDB gateway endpoint (null when endpoints are disabled), for table policies that admit only this VPC."
+  value       = "vpce-${substr(sha1("${local.label}/dynamodb_vpc_endpoint_id"), 0, 17)}"
+  depends_on  = [terraform_data.this]
 }
 
 output "flow_log_group_name" {
-  value      = "${local.label}-flow-log-group"
-  depends_on = [terraform_data.this]
+  description = "CloudWatch log group of the VPC flow logs (null when flow logs are disabled)."
+  value       = "${local.label}-flow-log-group"
+  depends_on  = [terraform_data.this]
 }
 
 output "nat_gateway_public_ips" {
@@ -43,6 +45,12 @@ output "private_subnet_ids" {
 output "public_subnet_ids" {
   description = "IDs of the public subnets, one per AZ."
   value       = [for i in range(local.count) : "subnet-${substr(sha1("${local.label}/public_subnet_ids/${i}"), 0, 17)}"]
+  depends_on  = [terraform_data.this]
+}
+
+output "s3_vpc_endpoint_id" {
+  description = "ID of the S3 gateway endpoint (null when endpoints are disabled)."
+  value       = "vpce-${substr(sha1("${local.label}/s3_vpc_endpoint_id"), 0, 17)}"
   depends_on  = [terraform_data.this]
 }
 
