@@ -327,6 +327,14 @@ describe('atmos-nx describe graph', () => {
     expect(readFileSync(join(root, '.atmos/graph/graph.mmd'), 'utf8')).toBe(EXPECTED_MERMAID);
     expect(readFileSync(join(root, '.atmos/graph/graph.dot'), 'utf8')).toBe(EXPECTED_DOT);
   });
+
+  it('--output-dir that is not a writable folder is a one-line error', async () => {
+    writeFileSync(join(root, 'a-file'), 'x');
+    const run = await atmosNx(root, 'describe', 'graph', '--output-dir', 'a-file');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/\nerror: cannot write a-file\/graph.mmd \((EEXIST|ENOTDIR)\)\n  hint: --output-dir must be a folder you can write \(it is created if missing\)\n$/);
+  });
 });
 
 describe('Mermaid size limits', () => {

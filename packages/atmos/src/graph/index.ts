@@ -4,7 +4,7 @@
  * (the same projects, names and edges `nx graph` shows) and marked with the latest drift/plan
  * results. `--output-dir` writes every format at once (`nx run atmos:graph`).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { graphModel } from '../nx/plugin';
@@ -61,11 +61,16 @@ export function describeGraph(command: GraphCommand): void {
     return;
   }
   const folder = resolve(root, command.outputDir);
-  mkdirSync(folder, { recursive: true });
   warnAboutMermaidLimits(renderMermaid(diagram), diagram, command);
   for (const format of GRAPH_FORMATS) {
     const file = join(folder, GRAPH_FILES[format]);
-    writeAtomically(file, renderDiagram(diagram, format));
+    try {
+      writeAtomically(file, renderDiagram(diagram, format));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new AtmosUserError('USAGE', `cannot write ${relative(root, file) || file} (${code})`, undefined,
+        '--output-dir must be a folder you can write (it is created if missing)');
+    }
     command.stdout(`wrote ${relative(root, file) || file}\n`);
   }
 }
