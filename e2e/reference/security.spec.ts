@@ -94,8 +94,12 @@ describe('encryption at rest (customer managed KMS keys)', () => {
     }
   });
 
-  it('encrypts every RDS instance (storage and Performance Insights) and keeps it private', () => {
+  it('encrypts every RDS instance and Aurora cluster (storage and Performance Insights) and keeps them private', () => {
     expect(failing('aws_db_instance', (db) => db.body.storage_encrypted === true && isOwnKey(db.body.kms_key_id) && db.body.publicly_accessible === false)).toEqual([]);
+    expect(failing('aws_rds_cluster', (c) => c.body.storage_encrypted === true && isOwnKey(c.body.kms_key_id))).toEqual([]);
+    const piKey = (i: Resource) => i.body.performance_insights_kms_key_id;
+    expect(failing('aws_rds_cluster_instance', (i) => i.body.publicly_accessible === false && String(piKey(i)).includes('aws_kms_key.'))).toEqual([]);
+    expect(failing('aws_db_instance', (i) => String(piKey(i)).includes('aws_kms_key.'))).toEqual([]);
   });
 
   it('encrypts every ElastiCache group at rest and in transit', () => {

@@ -41,7 +41,13 @@ locals {
   http = var.api_type == "HTTP"
   rest = var.api_type == "REST"
 
-  routes = { for k, r in var.routes : k => merge(r, { method = split(" ", k)[0], path = split(" ", k)[1] }) }
+  # `authorized = true` is shorthand for JWT; `authorization` names the type (JWT, LAMBDA, IAM, NONE).
+  routes = { for k, r in var.routes : k => merge(r, {
+    method = split(" ", k)[0]
+    path   = split(" ", k)[1]
+    auth   = coalesce(r.authorization, r.authorized ? "JWT" : "NONE")
+  }) }
+  api_keys_required = length(var.api_keys) > 0
 
   # REST APIs are described as OpenAPI: one aws_proxy integration per method.
   openapi = jsonencode({
@@ -49,15 +55,19 @@ locals {
     info    = { title = module.label.id, version = "1.0" }
     paths = {
       for path, methods in { for r in values(local.routes) : r.path => r... } : path => {
-        for r in methods : (r.method == "ANY" ? "x-amazon-apigateway-any-method" : lower(r.method)) => {
-          "x-amazon-apigateway-integration" = {
-            type       = "aws_proxy"
-            httpMethod = "POST"
-            uri        = var.lambda_integrations[r.integration].invoke_arn
-          }
-        }
+        for r in methods : (r.method == "ANY" ? "x-amazon-apigateway-any-method" : lower(r.method)) => merge(
+          # Each branch is encoded on its own: Terraform's conditional needs one type for both
+          # results, and these objects have different attributes.
+          { "x-amazon-apigateway-integration" = jsondecode(
+            contains(keys(var.http_integrations), r.integration) ? jsonencode({ type = "http_proxy", httpMethod = "ANY", uri = var.http_integrations[r.integration] }) :
+            r.integration == "mock" ? jsonencode({ type = "mock", requestTemplates = { "application/json" = "{\"statusCode\": 200}" } }) :
+            jsonencode({ type = "aws_proxy", httpMethod = "POST", uri = var.lambda_integrations[r.integration].invoke_arn })
+          ) },
+          jsondecode(local.api_keys_required ? jsonencode({ security = [{ api_key = [] }] }) : "{}"),
+        )
       }
     }
+    components = jsondecode(local.api_keys_required ? jsonencode({ securitySchemes = { api_key = { type = "apiKey", name = "x-api-key", in = "header" } } }) : "{}")
   })
 
   api_id        = local.http ? aws_apigatewayv2_api.this[0].id : aws_api_gateway_rest_api.this[0].id
@@ -97,6 +107,14 @@ resource "aws_apigatewayv2_api" "this" {
   }
 
   tags = { Name = module.label.id }
+
+  lifecycle {
+    # Checked here, not in the variable: a validation that reads other variables needs Terraform 1.9.
+    precondition {
+      condition     = alltrue([for r in values(var.routes) : contains(concat(["alb", "mock"], keys(var.lambda_integrations), keys(var.http_integrations)), r.integration)])
+      error_message = "Each route's integration must be a key of lambda_integrations or http_integrations, `alb` or `mock`."
+    }
+  }
 }
 
 resource "aws_apigatewayv2_integration" "lambda" {
@@ -132,6 +150,40 @@ resource "aws_apigatewayv2_integration" "alb" {
   }
 }
 
+# Routes whose integration is a key of http_integrations proxy to that URL.
+resource "aws_apigatewayv2_integration" "http" {
+  for_each = local.http ? var.http_integrations : {}
+
+  api_id             = aws_apigatewayv2_api.this[0].id
+  integration_type   = "HTTP_PROXY"
+  integration_method = "ANY"
+  integration_uri    = each.value
+}
+
+# A Lambda authorizer (REQUEST, simple responses) for routes with authorization = LAMBDA.
+resource "aws_apigatewayv2_authorizer" "lambda" {
+  count = local.http && var.lambda_authorizer != null ? 1 : 0
+
+  api_id                            = aws_apigatewayv2_api.this[0].id
+  name                              = "lambda"
+  authorizer_type                   = "REQUEST"
+  authorizer_uri                    = var.lambda_authorizer.invoke_arn
+  identity_sources                  = var.lambda_authorizer.identity_sources
+  authorizer_payload_format_version = "2.0"
+  enable_simple_responses           = true
+  authorizer_result_ttl_in_seconds  = var.lambda_authorizer.ttl_in_seconds
+}
+
+resource "aws_lambda_permission" "authorizer" {
+  count = local.http && var.lambda_authorizer != null ? 1 : 0
+
+  statement_id  = "AllowAuthorizerFrom${replace(title(module.label.id), "-", "")}"
+  action        = "lambda:InvokeFunction"
+  function_name = var.lambda_authorizer.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${local.execution_arn}/authorizers/*"
+}
+
 resource "aws_apigatewayv2_authorizer" "jwt" {
   count = local.http && var.jwt_issuer != null ? 1 : 0
 
@@ -151,9 +203,9 @@ resource "aws_apigatewayv2_route" "this" {
 
   api_id             = aws_apigatewayv2_api.this[0].id
   route_key          = each.key
-  target             = "integrations/${each.value.integration == "alb" ? aws_apigatewayv2_integration.alb[0].id : aws_apigatewayv2_integration.lambda[each.value.integration].id}"
-  authorization_type = each.value.authorized ? "JWT" : "NONE"
-  authorizer_id      = each.value.authorized ? aws_apigatewayv2_authorizer.jwt[0].id : null
+  target             = "integrations/${each.value.integration == "alb" ? aws_apigatewayv2_integration.alb[0].id : contains(keys(var.http_integrations), each.value.integration) ? aws_apigatewayv2_integration.http[each.value.integration].id : aws_apigatewayv2_integration.lambda[each.value.integration].id}"
+  authorization_type = each.value.auth == "IAM" ? "AWS_IAM" : each.value.auth == "LAMBDA" ? "CUSTOM" : each.value.auth
+  authorizer_id      = each.value.auth == "JWT" ? aws_apigatewayv2_authorizer.jwt[0].id : each.value.auth == "LAMBDA" ? aws_apigatewayv2_authorizer.lambda[0].id : null
 }
 
 resource "aws_apigatewayv2_stage" "this" {
@@ -207,6 +259,14 @@ resource "aws_api_gateway_rest_api" "this" {
 
   endpoint_configuration {
     types = ["REGIONAL"]
+  }
+
+  lifecycle {
+    # Checked here, not in the variable: a validation that reads other variables needs Terraform 1.9.
+    precondition {
+      condition     = alltrue([for r in values(var.routes) : contains(concat(["alb", "mock"], keys(var.lambda_integrations), keys(var.http_integrations)), r.integration)])
+      error_message = "Each route's integration must be a key of lambda_integrations or http_integrations, `alb` or `mock`."
+    }
   }
 }
 
@@ -296,4 +356,75 @@ resource "aws_route53_record" "this" {
     zone_id                = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].hosted_zone_id
     evaluate_target_health = false
   }
+}
+
+# ---- API keys and usage plans (REST) ----
+
+resource "aws_api_gateway_usage_plan" "this" {
+  count = local.rest && local.api_keys_required ? 1 : 0
+
+  name = module.label.id
+
+  api_stages {
+    api_id = aws_api_gateway_rest_api.this[0].id
+    stage  = aws_api_gateway_stage.this[0].stage_name
+  }
+
+  quota_settings {
+    limit  = var.usage_plan_quota_limit
+    period = var.usage_plan_quota_period
+  }
+
+  throttle_settings {
+    burst_limit = var.throttling_burst_limit
+    rate_limit  = var.throttling_rate_limit
+  }
+
+  tags = { Name = module.label.id }
+}
+
+resource "aws_api_gateway_api_key" "this" {
+  for_each = local.rest ? toset(var.api_keys) : toset([])
+
+  name = "${module.label.id}-${each.key}"
+
+  tags = { Name = "${module.label.id}-${each.key}" }
+}
+
+resource "aws_api_gateway_usage_plan_key" "this" {
+  for_each = local.rest ? toset(var.api_keys) : toset([])
+
+  key_id        = aws_api_gateway_api_key.this[each.key].id
+  key_type      = "API_KEY"
+  usage_plan_id = aws_api_gateway_usage_plan.this[0].id
+}
+
+# ---- CloudWatch dashboard of the API ----
+
+locals {
+  metric_dimensions = local.http ? ["ApiId", local.api_id] : ["ApiName", module.label.id]
+  errors_4xx        = local.http ? "4xx" : "4XXError"
+  errors_5xx        = local.http ? "5xx" : "5XXError"
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  count = var.dashboard_enabled ? 1 : 0
+
+  dashboard_name = "${module.label.id}-api"
+  dashboard_body = jsonencode({
+    widgets = [
+      for i, w in [
+        { title = "Requests", metrics = [concat(["AWS/ApiGateway", "Count"], local.metric_dimensions)], stat = "Sum" },
+        { title = "Errors", metrics = [concat(["AWS/ApiGateway", local.errors_4xx], local.metric_dimensions), concat(["AWS/ApiGateway", local.errors_5xx], local.metric_dimensions)], stat = "Sum" },
+        { title = "Latency p99", metrics = [concat(["AWS/ApiGateway", "Latency"], local.metric_dimensions)], stat = "p99" },
+        ] : {
+        type       = "metric"
+        x          = (i % 3) * 8
+        y          = 0
+        width      = 8
+        height     = 6
+        properties = { title = w.title, region = var.region, view = "timeSeries", stat = w.stat, period = 300, metrics = w.metrics }
+      }
+    ]
+  })
 }

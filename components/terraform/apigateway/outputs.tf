@@ -27,3 +27,13 @@ output "vpc_link_id" {
   description = "ID of the VPC link for private integrations (HTTP only)."
   value       = one(aws_apigatewayv2_vpc_link.this[*].id)
 }
+
+output "api_key_ids" {
+  description = "API key IDs by client name (REST with api_keys); the values are read with `aws apigateway get-api-key --include-value`."
+  value       = { for k, key in aws_api_gateway_api_key.this : k => key.id }
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the API (null when disabled)."
+  value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
+}

@@ -132,3 +132,85 @@ resource "aws_lambda_provisioned_concurrency_config" "live" {
   qualifier                         = aws_lambda_alias.live.name
   provisioned_concurrent_executions = var.provisioned_concurrent_executions
 }
+
+# ---- Event triggers (component-workflows §6) ----
+# API Gateway triggers are granted by the apigateway component. The execution role
+# (iam) needs read access to the sources below: lambda_extra_policy_arns there.
+
+# SQS queues, DynamoDB streams and Kinesis streams: polled by Lambda.
+resource "aws_lambda_event_source_mapping" "this" {
+  for_each = var.event_source_mappings
+
+  function_name                      = aws_lambda_alias.live.arn
+  event_source_arn                   = each.value.event_source_arn
+  batch_size                         = each.value.batch_size
+  maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
+  starting_position                  = can(regex(":sqs:", each.value.event_source_arn)) ? null : each.value.starting_position
+  enabled                            = each.value.enabled
+}
+
+# EventBridge: schedules (`rate(5 minutes)`, `cron(...)`) and event patterns.
+resource "aws_cloudwatch_event_rule" "this" {
+  for_each = var.eventbridge_rules
+
+  name                = "${local.function_name}-${each.key}"
+  description         = each.value.description
+  schedule_expression = each.value.schedule_expression
+  event_pattern       = each.value.event_pattern
+
+  tags = { Name = "${local.function_name}-${each.key}" }
+}
+
+resource "aws_cloudwatch_event_target" "this" {
+  for_each = var.eventbridge_rules
+
+  rule = aws_cloudwatch_event_rule.this[each.key].name
+  arn  = aws_lambda_alias.live.arn
+}
+
+resource "aws_lambda_permission" "eventbridge" {
+  for_each = var.eventbridge_rules
+
+  statement_id  = "AllowEventBridge-${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  qualifier     = aws_lambda_alias.live.name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.this[each.key].arn
+}
+
+# SNS topics: the function subscribes.
+resource "aws_sns_topic_subscription" "this" {
+  for_each = toset(var.sns_topic_arns)
+
+  topic_arn = each.key
+  protocol  = "lambda"
+  endpoint  = aws_lambda_alias.live.arn
+}
+
+resource "aws_lambda_permission" "sns" {
+  for_each = toset(var.sns_topic_arns)
+
+  statement_id  = "AllowSns-${md5(each.key)}"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  qualifier     = aws_lambda_alias.live.name
+  principal     = "sns.amazonaws.com"
+  source_arn    = each.key
+}
+
+# S3 buckets may invoke the function; the bucket's own notification configuration
+# (owned by whoever owns the bucket: S3 allows one per bucket) says for which events.
+resource "aws_lambda_permission" "s3" {
+  for_each = toset(var.s3_bucket_arns)
+
+  statement_id   = "AllowS3-${md5(each.key)}"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this.function_name
+  qualifier      = aws_lambda_alias.live.name
+  principal      = "s3.amazonaws.com"
+  source_arn     = each.key
+  source_account = data.aws_caller_identity.current.account_id
+}
+
+data "aws_caller_identity" "current" {}
