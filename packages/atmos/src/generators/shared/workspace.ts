@@ -54,7 +54,7 @@ export interface WorkspaceView {
    * Resolves again with extra files placed in the scratch copy (what a generator is about to
    * write): all stacks, or only the top-level manifests named (workspace-relative).
    */
-  resolveWith(files: Array<{ path: string; content: string }>, only?: string[]): StackSummary[];
+  resolveWith(files: Array<{ path: string; content: string }>, only?: string[], computeDeps?: boolean): StackSummary[];
   /** Whether included_paths/excluded_paths select this (workspace-relative) manifest as a stack, as written to the scratch copy. */
   isStackManifest(path: string): boolean;
   dispose(): void;
@@ -83,10 +83,10 @@ export function readWorkspace(tree: Tree): WorkspaceView {
       stacks: inScratch(scratch, () => summarise(config, resolveStacks(config, { computeDeps: false, env }).instances, scratch)),
       scratchPath: (path) => join(scratch, path),
       workspacePath: toWorkspace,
-      resolveWith(files, only) {
+      resolveWith(files, only, computeDeps = false) {
         for (const file of files) writeScratch(scratch, file.path, file.content);
         const stackFiles = only ? only.map((path) => join(scratch, path)) : discoverStackFiles(config);
-        return inScratch(scratch, () => summarise(config, resolveStacks(config, { computeDeps: false, env, stackFiles }).instances, scratch));
+        return inScratch(scratch, () => summarise(config, resolveStacks(config, { computeDeps, env, stackFiles }).instances, scratch));
       },
       isStackManifest: (path) => discoverStackFiles(config).includes(join(scratch, path)),
       dispose: () => rmSync(scratch, { recursive: true, force: true }),
