@@ -6,6 +6,12 @@ output "api_id" {
   depends_on  = [terraform_data.this]
 }
 
+output "api_key_ids" {
+  description = "API key IDs by client name (REST with api_keys); the values are read with `aws apigateway get-api-key --include-value`."
+  value       = [for i in range(local.count) : "key-${substr(sha1("${local.label}/api_key_ids/${i}"), 0, 17)}"]
+  depends_on  = [terraform_data.this]
+}
+
 output "api_type" {
   description = "HTTP or REST."
   value       = var.api_type
@@ -15,6 +21,12 @@ output "api_type" {
 output "custom_domain_url" {
   description = "URL on the custom domain, when one is configured."
   value       = "https://${substr(sha1("${local.label}/custom_domain_url"), 0, 10)}.${var.region}.twin.example.invalid"
+  depends_on  = [terraform_data.this]
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the API (null when disabled)."
+  value       = "${local.label}-dashboard"
   depends_on  = [terraform_data.this]
 }
 

@@ -99,10 +99,11 @@ variable "lambda_integrations" {
 
 variable "routes" {
   type = map(object({
-    integration = string
-    authorized  = optional(bool, false)
+    integration   = string
+    authorized    = optional(bool, false)
+    authorization = optional(string)
   }))
-  description = "Routes keyed by `METHOD /path`, e.g. `\"GET /orders\" = { integration = \"orders\" }`. `integration` is a key of lambda_integrations, or `alb` for the load balancer (HTTP only). `authorized` requires the JWT authorizer (HTTP only)."
+  description = "Routes keyed by `METHOD /path`, e.g. `\"GET /orders\" = { integration = \"orders\" }`. `integration` is a key of lambda_integrations or http_integrations, `alb` for the load balancer (HTTP) or `mock` (REST). `authorization` is JWT, LAMBDA, IAM or NONE (HTTP); `authorized = true` means JWT."
 
   validation {
     condition     = alltrue([for k in keys(var.routes) : can(regex("^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /", k))])
@@ -110,8 +111,8 @@ variable "routes" {
   }
 
   validation {
-    condition     = alltrue([for r in values(var.routes) : r.integration == "alb" || contains(keys(var.lambda_integrations), r.integration)])
-    error_message = "Each route's integration must be a key of lambda_integrations or `alb`."
+    condition     = alltrue([for r in values(var.routes) : contains(["JWT", "LAMBDA", "IAM", "NONE"], coalesce(r.authorization, "NONE"))])
+    error_message = "A route's authorization must be JWT, LAMBDA, IAM or NONE."
   }
 }
 
@@ -211,4 +212,65 @@ variable "zone_role_arn" {
     condition     = var.zone_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.zone_role_arn))
     error_message = "zone_role_arn must be an IAM role ARN."
   }
+}
+
+variable "http_integrations" {
+  type        = map(string)
+  description = "HTTP backends by integration name (URL), for routes whose integration names one."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for url in values(var.http_integrations) : can(regex("^https?://", url))])
+    error_message = "http_integrations values must be http:// or https:// URLs."
+  }
+}
+
+variable "lambda_authorizer" {
+  type = object({
+    function_name    = string
+    invoke_arn       = string
+    identity_sources = optional(list(string), ["$request.header.Authorization"])
+    ttl_in_seconds   = optional(number, 300)
+  })
+  description = "Lambda authorizer (HTTP, REQUEST type) for routes with authorization = LAMBDA (outputs of a lambda component). Null: none."
+  default     = null
+}
+
+variable "api_keys" {
+  type        = list(string)
+  description = "API keys to create, by client name (REST): every method then requires `x-api-key`, and the keys share one usage plan."
+  default     = []
+
+  validation {
+    condition     = alltrue([for k in var.api_keys : can(regex("^[a-z0-9][a-z0-9-]*$", k))])
+    error_message = "api_keys are client names: lowercase letters, digits and dashes."
+  }
+}
+
+variable "usage_plan_quota_limit" {
+  type        = number
+  description = "Requests each API key may make per usage_plan_quota_period (REST with api_keys)."
+  default     = 100000
+
+  validation {
+    condition     = var.usage_plan_quota_limit >= 1
+    error_message = "usage_plan_quota_limit must be at least 1."
+  }
+}
+
+variable "usage_plan_quota_period" {
+  type        = string
+  description = "Quota period of the usage plan: DAY, WEEK or MONTH."
+  default     = "MONTH"
+
+  validation {
+    condition     = contains(["DAY", "WEEK", "MONTH"], var.usage_plan_quota_period)
+    error_message = "usage_plan_quota_period must be DAY, WEEK or MONTH."
+  }
+}
+
+variable "dashboard_enabled" {
+  type        = bool
+  description = "Create a CloudWatch dashboard of the API (requests, 4xx/5xx, p99 latency)."
+  default     = true
 }

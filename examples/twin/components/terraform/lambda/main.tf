@@ -15,6 +15,8 @@ resource "terraform_data" "this" {
     description                       = var.description
     environment                       = var.environment
     environment_variables             = var.environment_variables
+    event_source_mappings             = var.event_source_mappings
+    eventbridge_rules                 = var.eventbridge_rules
     handler                           = var.handler
     image_uri                         = var.image_uri
     log_retention_in_days             = var.log_retention_in_days
@@ -28,7 +30,9 @@ resource "terraform_data" "this" {
     role_arn                          = var.role_arn
     runtime                           = var.runtime
     s3_bucket                         = var.s3_bucket
+    s3_bucket_arns                    = var.s3_bucket_arns
     s3_key                            = var.s3_key
+    sns_topic_arns                    = var.sns_topic_arns
     stage                             = var.stage
     subnet_ids                        = var.subnet_ids
     tags                              = var.tags

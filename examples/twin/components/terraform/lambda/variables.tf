@@ -212,3 +212,61 @@ variable "log_retention_in_days" {
   description = "Retention of the function's log group."
   default     = 14
 }
+
+variable "event_source_mappings" {
+  type = map(object({
+    event_source_arn                   = string
+    batch_size                         = optional(number, 10)
+    maximum_batching_window_in_seconds = optional(number, 0)
+    starting_position                  = optional(string, "LATEST")
+    enabled                            = optional(bool, true)
+  }))
+  description = "Queues and streams Lambda polls (SQS, DynamoDB streams, Kinesis), by name. `starting_position` (LATEST, TRIM_HORIZON) applies to streams."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for m in values(var.event_source_mappings) : can(regex("^arn:aws[a-z-]*:(sqs|dynamodb|kinesis|kafka):", m.event_source_arn)) && contains(["LATEST", "TRIM_HORIZON"], m.starting_position)])
+    error_message = "event_source_arn must be an SQS, DynamoDB stream, Kinesis or Kafka ARN, and starting_position LATEST or TRIM_HORIZON."
+  }
+}
+
+variable "eventbridge_rules" {
+  type = map(object({
+    schedule_expression = optional(string)
+    event_pattern       = optional(string)
+    description         = optional(string, "")
+  }))
+  description = "EventBridge rules invoking the function, by name: a `schedule_expression` (`rate(5 minutes)`, `cron(0 3 * * ? *)`) or an `event_pattern` (JSON)."
+  default     = {}
+
+  validation {
+    condition = alltrue([for r in values(var.eventbridge_rules) :
+      (r.schedule_expression == null) != (r.event_pattern == null) &&
+      (r.schedule_expression == null || can(regex("^(rate|cron)\\(.+\\)$", r.schedule_expression))) &&
+      (r.event_pattern == null || can(jsondecode(r.event_pattern)))
+    ])
+    error_message = "Each rule needs exactly one of schedule_expression (rate(...) or cron(...)) and event_pattern (valid JSON)."
+  }
+}
+
+variable "sns_topic_arns" {
+  type        = list(string)
+  description = "SNS topics the function subscribes to."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:", arn))])
+    error_message = "sns_topic_arns must be SNS topic ARNs."
+  }
+}
+
+variable "s3_bucket_arns" {
+  type        = list(string)
+  description = "S3 buckets allowed to invoke the function (their notification configuration chooses the events)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.s3_bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", arn))])
+    error_message = "s3_bucket_arns must be S3 bucket ARNs such as arn:aws:s3:::my-bucket."
+  }
+}

@@ -21,13 +21,16 @@ resource "terraform_data" "this" {
     environment                  = var.environment
     instance_class               = var.instance_class
     iops                         = var.iops
+    license_model                = var.license_model
     log_retention_in_days        = var.log_retention_in_days
     maintenance_window           = var.maintenance_window
+    major_engine_version         = var.major_engine_version
     master_username              = var.master_username
     max_allocated_storage        = var.max_allocated_storage
     multi_az                     = var.multi_az
     name                         = var.name
     namespace                    = var.namespace
+    options                      = var.options
     parameter_group_family       = var.parameter_group_family
     parameters                   = var.parameters
     performance_insights_enabled = var.performance_insights_enabled

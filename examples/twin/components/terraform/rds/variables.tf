@@ -88,23 +88,60 @@ variable "security_group_ids" {
 
 variable "engine" {
   type        = string
-  description = "Database engine."
+  description = "Database engine: postgres, mysql, mariadb, sqlserver-ee/se/ex/web, oracle-ee/se2 (one instance) or aurora-postgresql/aurora-mysql (a cluster)."
   default     = "postgres"
 
   validation {
-    condition     = contains(["postgres", "mysql", "mariadb"], var.engine)
-    error_message = "engine must be postgres, mysql or mariadb."
+    condition     = contains(["postgres", "mysql", "mariadb", "aurora-postgresql", "aurora-mysql", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web", "oracle-ee", "oracle-se2"], var.engine)
+    error_message = "engine must be postgres, mysql, mariadb, aurora-postgresql, aurora-mysql, sqlserver-ee, sqlserver-se, sqlserver-ex, sqlserver-web, oracle-ee or oracle-se2."
   }
 }
 
 variable "engine_version" {
   type        = string
-  description = "Engine version, e.g. `16.4` for PostgreSQL."
+  description = "Engine version, e.g. `16.4` for PostgreSQL, `8.0.39` for MySQL, `15.00.4395.2.v1` for SQL Server."
+
+  validation {
+    condition     = can(regex("^[0-9]+(\\.[0-9A-Za-z_-]+)*$", var.engine_version))
+    error_message = "engine_version must look like 16.4, 8.0.39 or 19.0.0.0.ru-2024-07.rur-2024-07.r1."
+  }
+}
+
+variable "major_engine_version" {
+  type        = string
+  description = "Major version for the option group (MySQL, MariaDB, SQL Server, Oracle), e.g. `8.0`; null derives it from engine_version."
+  default     = null
+}
+
+variable "options" {
+  type = map(object({
+    port     = optional(number)
+    version  = optional(string)
+    settings = optional(map(string), {})
+  }))
+  description = "Option group options by name, e.g. `MARIADB_AUDIT_PLUGIN = { settings = { SERVER_AUDIT_EVENTS = \"CONNECT\" } }` (engines with option groups only)."
+  default     = {}
+}
+
+variable "license_model" {
+  type        = string
+  description = "License model for SQL Server and Oracle (`license-included`, `bring-your-own-license`); null uses the engine's default."
+  default     = null
+
+  validation {
+    condition     = contains(["license-included", "bring-your-own-license", "general-public-license", "postgresql-license"], coalesce(var.license_model, "license-included"))
+    error_message = "license_model must be license-included, bring-your-own-license, general-public-license or postgresql-license."
+  }
 }
 
 variable "parameter_group_family" {
   type        = string
-  description = "Parameter group family matching the engine version, e.g. `postgres16`."
+  description = "Parameter group family matching the engine version, e.g. `postgres16`, `aurora-postgresql16`, `sqlserver-se-15.0`."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9.-]+$", var.parameter_group_family))
+    error_message = "parameter_group_family must look like postgres16 or aurora-mysql8.0."
+  }
 }
 
 variable "parameters" {
