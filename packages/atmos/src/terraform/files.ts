@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { backendFileContent, planfileName, varfileName } from '../stacks/backend';
 import type { ComponentInstance } from '../stacks/types';
 import type { PlainMap } from '../stacks/values';
-import { assertInsideRoot } from './owned-paths';
+import { assertInsideRoot, ownedAreas } from './owned-paths';
 import type { Workdir } from './workdir';
 
 export interface GeneratedFiles {
@@ -101,7 +101,7 @@ export function generateFiles(instance: ComponentInstance, workdir: Workdir, opt
 export function effectiveBackend(instance: ComponentInstance, workspaceRoot: string): { type: string; config: PlainMap } {
   const type = instance.sections.backendType;
   if (type === '') {
-    const stateDir = join(workspaceRoot, '.atmos', 'state', instance.terraformComponent);
+    const stateDir = localStateDir(instance, workspaceRoot);
     return { type: 'local', config: { path: join(stateDir, 'terraform.tfstate'), workspace_dir: join(stateDir, 'terraform.tfstate.d') } };
   }
   if (type === 'local') {
@@ -110,13 +110,21 @@ export function effectiveBackend(instance: ComponentInstance, workspaceRoot: str
       if (typeof config[key] === 'string' && !isAbsolute(config[key] as string)) config[key] = resolve(instance.componentPath, config[key] as string);
     }
     if (config.path === undefined) {
-      const stateDir = join(workspaceRoot, '.atmos', 'state', instance.terraformComponent);
+      const stateDir = localStateDir(instance, workspaceRoot);
       config.path = join(stateDir, 'terraform.tfstate');
       config.workspace_dir ??= join(stateDir, 'terraform.tfstate.d');
     }
     return { type, config };
   }
   return { type, config: instance.sections.backend };
+}
+
+/** `.atmos/state/<component folder>`: strictly inside the local state folder, whatever the folder's name. */
+function localStateDir(instance: ComponentInstance, workspaceRoot: string): string {
+  const area = ownedAreas(workspaceRoot).state;
+  const stateDir = join(area, instance.terraformComponent);
+  assertInsideRoot(stateDir, area, 'write', { strict: true });
+  return stateDir;
 }
 
 export function hash(text: string): string {

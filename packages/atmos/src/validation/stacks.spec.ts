@@ -82,4 +82,15 @@ describe('one validation pass reports every problem', () => {
     expect(errors.length).toBe(6);
     expect(result.stderr).toContain('6 problems found');
   });
+
+  it('a local backend path leading outside the repository is refused (state holds secrets)', async () => {
+    const root = writeWorkspace({
+      ...FOLDERS,
+      [DEV]: `${devVars}components:\n  terraform:\n    vpc:\n      backend_type: local\n      backend:\n        local: {path: ../../../../../tmp/stolen.tfstate}\n    app:\n      backend_type: local\n      backend:\n        local: {path: state/app.tfstate}\n`,
+    });
+    const result = await cli(root, ['describe', 'stacks']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/backend\.local\.path '\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/tmp\/stolen\.tfstate' of 'vpc' \(stack 'acme-ue1-dev'\) leads outside the repository/);
+    expect(result.stderr).not.toContain("of 'app'");
+  });
 });

@@ -9,9 +9,9 @@
  * runs after, in `validate stacks`).
  */
 import { existsSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
-import { RepositoryFiles } from '../stacks/confine';
+import { RepositoryFiles, isInside } from '../stacks/confine';
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { YamlFunction, isPlainMap } from '../stacks/values';
@@ -83,7 +83,26 @@ const yamlFunctions: InstanceCheck = (instance, context) => {
   return found;
 };
 
-export const INSTANCE_CHECKS: InstanceCheck[] = [componentFolder, yamlFunctions];
+/**
+ * A local backend's `path` and `workspace_dir` (relative to the component folder, as in Atmos)
+ * stay inside the repository: terraform writes the state there, and state holds every secret.
+ */
+const localStatePath: InstanceCheck = (instance, context) => {
+  if (instance.sections.backendType !== 'local') return [];
+  const found: AtmosUserError[] = [];
+  for (const key of ['path', 'workspace_dir']) {
+    const value = instance.sections.backend[key];
+    if (typeof value !== 'string' || value === '') continue;
+    const target = resolve(instance.componentPath, value);
+    if (value.includes('\0') || !isInside(context.resolved.config.basePath, target) || context.repository.outside(target) !== undefined && existsSync(target)) {
+      found.push(new AtmosUserError('PATH_OUTSIDE_ROOT', `backend.local.${key} '${value}' of '${instance.component}' (stack '${instance.stack}') leads outside the repository (${target})`,
+        { file: instance.manifestFile }, 'keep local state inside the repository (leave the path out: state then goes to .atmos/state/<component>/), or use a remote backend'));
+    }
+  }
+  return found;
+};
+
+export const INSTANCE_CHECKS: InstanceCheck[] = [componentFolder, yamlFunctions, localStatePath];
 
 /** Runs the checks over every deployable instance; returns the instances that failed one (their problems go to `problems`). */
 export function instanceProblems(resolved: ResolvedStacks, problems: AtmosUserError[], checks: InstanceCheck[] = INSTANCE_CHECKS): Set<ComponentInstance> {
