@@ -87,8 +87,20 @@ export class UserErrors extends AtmosUserError {
 
 /** Throws what was collected: nothing, the one error as it is, or all of them together. */
 export function throwCollected(errors: AtmosUserError[]): void {
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new UserErrors(errors);
+  const unique = uniqueErrors(errors);
+  if (unique.length === 1) throw unique[0];
+  if (unique.length > 1) throw new UserErrors(unique);
+}
+
+/** The same mistake found twice (a broken catalog file imported by two stacks) is reported once. */
+export function uniqueErrors(errors: AtmosUserError[]): AtmosUserError[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.code}\0${error.format()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The single errors inside a collected one. */

@@ -4,7 +4,7 @@
  * Knows nothing about spawning processes; never runs terraform.
  */
 import { relative } from 'node:path';
-import { AtmosUserError, throwCollected, type SourceLocation } from '../errors/user-error';
+import { AtmosUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { instanceProblems } from '../validation/stacks';
 import { declaredDependencies, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
 import type { ResolvedStacks } from '../stacks/engine';
@@ -130,7 +130,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
 
   const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input, problems);
   problems.push(...cycleProblems(edges, projects));
-  if (input.problems) input.problems.push(...problems);
+  if (input.problems) input.problems.push(...uniqueErrors(problems));
   else throwCollected(problems);
   return { projects, edges };
 }

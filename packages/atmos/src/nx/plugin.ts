@@ -15,7 +15,7 @@ import {
   type RawProjectGraphDependency,
 } from '@nx/devkit';
 import { loadAtmosConfig } from '../config/load';
-import { AtmosUserError, isUserError, userErrorsOf } from '../errors/user-error';
+import { AtmosUserError, isUserError, uniqueErrors, userErrorsOf } from '../errors/user-error';
 import { scanReferences, type PathSegment } from '../functions';
 import { formatPath } from '../functions/expression/values';
 import type { ComponentInstance } from '../stacks/types';
@@ -100,7 +100,7 @@ export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions
       }),
     });
     model = buildGraphModel({ workspaceRoot, resolved, options, templateReferences, expressionReferences, problems });
-    if (problems.length > 0) model.problems = problems.map(toProblemRecord);
+    if (problems.length > 0) model.problems = uniqueErrors(problems).map(toProblemRecord);
     writeCache(cacheFile, key, model);
   }
   memo.set(key, model);

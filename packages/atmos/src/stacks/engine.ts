@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { AtmosConfig } from '../config/types';
-import { AtmosUserError, isUserError, throwCollected, type SourceLocation } from '../errors/user-error';
+import { AtmosUserError, isUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { hasTemplate, type TemplateFunction } from '../templates';
 import { instanceDeps, summariseSources } from './deps';
 import { componentSection, sectionStrings, sectionsFrom, type DescribeContext } from './describe';
@@ -115,7 +115,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       }
     }
   }
-  if (options.problems) options.problems.push(...problems);
+  if (options.problems) options.problems.push(...uniqueErrors(problems));
   else throwCollected(problems);
   return { config, instances: instances.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings };
 }
