@@ -92,7 +92,7 @@ export function explainAwsError(error: unknown, call: AwsCall, env: Record<strin
       where, 'unknown-keys');
   }
   return new AwsCallError(`${doing}: ${call.service} answered ${code}: ${firstLine(error)} (as ${identity}, ${describeEndpoint(target, call.service)})`,
-    'see the AWS error above; run with --verbose to see the identity and endpoints of every AWS call', where);
+    'that is AWS\'s own answer; run with --verbose to see the identity and endpoint of every AWS call', where);
 }
 
 function explainAssumeRole(failure: RoleHopFailure, doing: string, env: Record<string, string | undefined>, where?: SourceLocation, callerAccount?: string): AwsCallError {
