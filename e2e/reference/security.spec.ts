@@ -169,8 +169,10 @@ describe('ingress from the internet', () => {
       ...ofType('aws_security_group').filter((r) => ((r.body.ingress as Block[] | undefined) ?? []).some((i) => literalPublic(i.cidr_blocks) || literalPublic(i.ipv6_cidr_blocks))),
     ];
     expect(offenders.map(id)).toEqual([]);
-    // Computed CIDRs are only allowed where this test evaluates them (next test).
-    const computed = ofType('aws_vpc_security_group_ingress_rule').filter((r) => typeof r.body.cidr_ipv4 === 'string' && (r.body.cidr_ipv4 as string).startsWith('${'));
+    // Computed CIDRs are only allowed where this test evaluates them (next test), or when they
+    // are the VPC's own block.
+    const ownVpc = (cidr: string) => cidr === '${aws_vpc.this.cidr_block}';
+    const computed = ofType('aws_vpc_security_group_ingress_rule').filter((r) => typeof r.body.cidr_ipv4 === 'string' && (r.body.cidr_ipv4 as string).startsWith('${') && !ownVpc(r.body.cidr_ipv4 as string));
     expect(computed.map(id)).toEqual(['security-groups: aws_vpc_security_group_ingress_rule.this']);
   });
 

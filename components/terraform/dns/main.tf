@@ -74,14 +74,74 @@ resource "aws_route53_record" "delegation" {
   records = aws_route53_zone.this.name_servers
 }
 
+resource "aws_route53_health_check" "this" {
+  for_each = { for key, record in var.records : key => record.health_check if record.health_check != null }
+
+  fqdn              = each.value.fqdn
+  type              = each.value.type
+  port              = each.value.port
+  resource_path     = contains(["TCP"], each.value.type) ? null : each.value.resource_path
+  failure_threshold = each.value.failure_threshold
+  request_interval  = each.value.request_interval
+
+  tags = { Name = "${module.label.id}-${each.key}" }
+}
+
 resource "aws_route53_record" "this" {
   for_each = var.records
 
-  zone_id = aws_route53_zone.this.zone_id
-  name    = each.key == "@" ? var.domain_name : "${each.key}.${var.domain_name}"
-  type    = each.value.type
-  ttl     = each.value.ttl
-  records = each.value.records
+  zone_id         = aws_route53_zone.this.zone_id
+  name            = coalesce(each.value.name, each.key) == "@" ? var.domain_name : "${coalesce(each.value.name, each.key)}.${var.domain_name}"
+  type            = each.value.type
+  ttl             = each.value.alias == null ? each.value.ttl : null
+  records         = each.value.alias == null ? each.value.records : null
+  set_identifier  = each.value.set_identifier
+  health_check_id = each.value.health_check == null ? null : aws_route53_health_check.this[each.key].id
+
+  multivalue_answer_routing_policy = try(each.value.routing.policy, "simple") == "multivalue" ? true : null
+
+  dynamic "alias" {
+    for_each = each.value.alias == null ? [] : [each.value.alias]
+
+    content {
+      name                   = alias.value.name
+      zone_id                = alias.value.zone_id
+      evaluate_target_health = alias.value.evaluate_target_health
+    }
+  }
+
+  dynamic "weighted_routing_policy" {
+    for_each = try(each.value.routing.policy, "simple") == "weighted" ? [each.value.routing] : []
+
+    content {
+      weight = weighted_routing_policy.value.weight
+    }
+  }
+
+  dynamic "latency_routing_policy" {
+    for_each = try(each.value.routing.policy, "simple") == "latency" ? [each.value.routing] : []
+
+    content {
+      region = latency_routing_policy.value.region
+    }
+  }
+
+  dynamic "failover_routing_policy" {
+    for_each = try(each.value.routing.policy, "simple") == "failover" ? [each.value.routing] : []
+
+    content {
+      type = failover_routing_policy.value.failover
+    }
+  }
+
+  dynamic "geolocation_routing_policy" {
+    for_each = try(each.value.routing.policy, "simple") == "geolocation" ? [each.value.routing] : []
+
+    content {
+      continent = geolocation_routing_policy.value.continent
+      country   = geolocation_routing_policy.value.country
+    }
+  }
 }
 
 module "query_log" {

@@ -27,3 +27,8 @@ output "record_writer_role_arn" {
   description = "Role other accounts assume to write records into this zone (null when no account is allowed)."
   value       = one(aws_iam_role.record_writer[*].arn)
 }
+
+output "health_check_ids" {
+  description = "Route53 health check IDs by record key."
+  value       = { for key, check in aws_route53_health_check.this : key => check.id }
+}

@@ -98,15 +98,56 @@ variable "parent_zone_role_arn" {
 variable "records" {
   type = map(object({
     type    = string
+    name    = optional(string)
     ttl     = optional(number, 300)
-    records = list(string)
+    records = optional(list(string), [])
+    alias = optional(object({
+      name                   = string
+      zone_id                = string
+      evaluate_target_health = optional(bool, true)
+    }))
+    set_identifier = optional(string)
+    routing = optional(object({
+      policy    = string
+      weight    = optional(number)
+      region    = optional(string)
+      failover  = optional(string)
+      continent = optional(string)
+      country   = optional(string)
+    }))
+    health_check = optional(object({
+      fqdn              = string
+      type              = optional(string, "HTTPS")
+      port              = optional(number, 443)
+      resource_path     = optional(string, "/")
+      failure_threshold = optional(number, 3)
+      request_interval  = optional(number, 30)
+    }))
   }))
-  description = "Simple record sets keyed by name relative to the zone (`@` for the apex), e.g. `{ www = { type = \"CNAME\", records = [\"app.example.com\"] } }`."
+  description = "Record sets by key; `name` (default: the key) is relative to the zone, `@` for the apex. Plain records (`records`, `ttl`) or an `alias`; a `routing` policy (simple, weighted, latency, failover, geolocation, multivalue) with a `set_identifier`; an optional `health_check`."
   default     = {}
 
   validation {
     condition     = alltrue([for r in values(var.records) : contains(["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS"], r.type)])
     error_message = "Record type must be one of A, AAAA, CNAME, MX, TXT, SRV, CAA or NS."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.records) : (r.alias == null) != (length(r.records) == 0)])
+    error_message = "Each record set has either records or an alias, not both and not neither."
+  }
+
+  validation {
+    condition = alltrue([for r in values(var.records) : r.routing == null ? r.set_identifier == null : (
+      contains(["simple", "weighted", "latency", "failover", "geolocation", "multivalue"], r.routing.policy) &&
+      (r.routing.policy == "simple") == (r.set_identifier == null)
+    )])
+    error_message = "routing.policy must be simple, weighted, latency, failover, geolocation or multivalue; every policy but simple needs a set_identifier (and simple has none)."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.records) : r.health_check == null ? true : contains(["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"], r.health_check.type)])
+    error_message = "health_check.type must be HTTP, HTTPS, HTTP_STR_MATCH, HTTPS_STR_MATCH or TCP."
   }
 }
 

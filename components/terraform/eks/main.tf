@@ -222,3 +222,83 @@ resource "aws_eks_addon" "this" {
   # coredns needs nodes to schedule onto.
   depends_on = [aws_eks_node_group.this]
 }
+
+# ---- Fargate profiles (the workflow's "Fargate" node group type) ----
+
+data "aws_iam_policy_document" "fargate_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["eks-fargate-pods.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:eks:${var.region}:${data.aws_caller_identity.current.account_id}:fargateprofile/${module.label.id}/*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "fargate" {
+  count = length(var.fargate_profiles) > 0 ? 1 : 0
+
+  name               = "${module.label.id}-fargate"
+  assume_role_policy = data.aws_iam_policy_document.fargate_assume.json
+
+  tags = { Name = "${module.label.id}-fargate" }
+}
+
+resource "aws_iam_role_policy_attachment" "fargate" {
+  count = length(var.fargate_profiles) > 0 ? 1 : 0
+
+  role       = aws_iam_role.fargate[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy"
+}
+
+resource "aws_eks_fargate_profile" "this" {
+  for_each = var.fargate_profiles
+
+  cluster_name           = aws_eks_cluster.this.name
+  fargate_profile_name   = each.key
+  pod_execution_role_arn = aws_iam_role.fargate[0].arn
+  subnet_ids             = var.private_subnet_ids
+
+  dynamic "selector" {
+    for_each = each.value.selectors
+
+    content {
+      namespace = selector.value.namespace
+      labels    = selector.value.labels
+    }
+  }
+
+  tags = { Name = "${module.label.id}-${each.key}" }
+}
+
+# ---- kubeconfig (the workflow's last step): authenticates with `aws eks get-token` ----
+
+locals {
+  kubeconfig = yamlencode({
+    apiVersion      = "v1"
+    kind            = "Config"
+    current-context = module.label.id
+    clusters = [{
+      name    = module.label.id
+      cluster = { server = aws_eks_cluster.this.endpoint, certificate-authority-data = aws_eks_cluster.this.certificate_authority[0].data }
+    }]
+    contexts = [{ name = module.label.id, context = { cluster = module.label.id, user = module.label.id } }]
+    users = [{
+      name = module.label.id
+      user = {
+        exec = {
+          apiVersion = "client.authentication.k8s.io/v1beta1"
+          command    = "aws"
+          args       = ["eks", "get-token", "--cluster-name", aws_eks_cluster.this.name, "--region", var.region]
+        }
+      }
+    }]
+  })
+}

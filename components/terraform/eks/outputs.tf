@@ -32,3 +32,13 @@ output "node_group_names" {
   description = "Names of the managed node groups."
   value       = [for ng in aws_eks_node_group.this : ng.node_group_name]
 }
+
+output "kubeconfig" {
+  description = "kubeconfig for the cluster (authenticates with `aws eks get-token`; holds no credentials)."
+  value       = local.kubeconfig
+}
+
+output "fargate_profile_names" {
+  description = "Names of the Fargate profiles."
+  value       = keys(aws_eks_fargate_profile.this)
+}

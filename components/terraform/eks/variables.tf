@@ -173,3 +173,19 @@ variable "addons" {
     eks-pod-identity-agent = {}
   }
 }
+
+variable "fargate_profiles" {
+  type = map(object({
+    selectors = list(object({
+      namespace = string
+      labels    = optional(map(string), {})
+    }))
+  }))
+  description = "Fargate profiles by name: pods matching a selector (namespace, labels) run on Fargate in the private subnets."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for p in values(var.fargate_profiles) : length(p.selectors) >= 1 && length(p.selectors) <= 5])
+    error_message = "Each Fargate profile needs 1 to 5 selectors."
+  }
+}

@@ -170,6 +170,14 @@ resource "aws_route_table_association" "database" {
   route_table_id = aws_route_table.database[0].id
 }
 
+# The default security group admits nothing: every workload gets a group of its own
+# (security-groups, lambda, ...), and a forgotten resource in the default group is cut off.
+resource "aws_default_security_group" "this" {
+  vpc_id = aws_vpc.this.id
+
+  tags = { Name = "${module.label.id}-default-deny" }
+}
+
 resource "aws_vpc_endpoint" "gateway" {
   for_each = var.vpc_endpoints_enabled ? toset(["s3", "dynamodb"]) : toset([])
 
@@ -231,4 +239,40 @@ resource "aws_flow_log" "this" {
   log_destination_type = "cloud-watch-logs"
   log_destination      = module.flow_logs[0].arn
   iam_role_arn         = aws_iam_role.flow_logs[0].arn
+}
+
+# Interface endpoints (PrivateLink) for AWS APIs the private subnets call without NAT,
+# reachable on 443 from inside the VPC only.
+resource "aws_security_group" "endpoints" {
+  count = length(var.interface_endpoints) > 0 ? 1 : 0
+
+  name        = "${module.label.id}-endpoints"
+  description = "Interface endpoints of ${module.label.id}: HTTPS from the VPC"
+  vpc_id      = aws_vpc.this.id
+
+  tags = { Name = "${module.label.id}-endpoints" }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints" {
+  count = length(var.interface_endpoints) > 0 ? 1 : 0
+
+  security_group_id = aws_security_group.endpoints[0].id
+  description       = "HTTPS from the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = aws_vpc.this.cidr_block
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each = toset(var.interface_endpoints)
+
+  vpc_id              = aws_vpc.this.id
+  service_name        = "com.amazonaws.${var.region}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.private[*].id
+  security_group_ids  = [aws_security_group.endpoints[0].id]
+  private_dns_enabled = true
+
+  tags = { Name = "${module.label.id}-${each.key}" }
 }

@@ -52,3 +52,8 @@ output "flow_log_group_name" {
   description = "CloudWatch log group of the VPC flow logs (null when flow logs are disabled)."
   value       = var.flow_logs_enabled ? module.flow_logs[0].name : null
 }
+
+output "interface_endpoint_ids" {
+  description = "Interface endpoint IDs by service."
+  value       = { for service, endpoint in aws_vpc_endpoint.interface : service => endpoint.id }
+}

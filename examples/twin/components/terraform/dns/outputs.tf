@@ -6,6 +6,12 @@ output "domain_name" {
   depends_on  = [terraform_data.this]
 }
 
+output "health_check_ids" {
+  description = "Route53 health check IDs by record key."
+  value       = [for i in range(local.count) : "check-${substr(sha1("${local.label}/health_check_ids/${i}"), 0, 17)}"]
+  depends_on  = [terraform_data.this]
+}
+
 output "name_servers" {
   description = "Name servers of the zone (to delegate from a registrar or parent zone)."
   value       = [for i in range(local.count) : "${local.label}-${substr(sha1("${local.label}/name_servers/${i}"), 0, 8)}.${var.region}.twin.example.invalid"]

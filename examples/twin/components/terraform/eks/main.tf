@@ -19,6 +19,7 @@ resource "terraform_data" "this" {
     enabled_cluster_log_types     = var.enabled_cluster_log_types
     endpoint_public_access        = var.endpoint_public_access
     environment                   = var.environment
+    fargate_profiles              = var.fargate_profiles
     kubernetes_version            = var.kubernetes_version
     name                          = var.name
     namespace                     = var.namespace

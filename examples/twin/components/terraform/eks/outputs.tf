@@ -30,6 +30,18 @@ output "cluster_security_group_id" {
   depends_on  = [terraform_data.this]
 }
 
+output "fargate_profile_names" {
+  description = "Names of the Fargate profiles."
+  value       = [for i in range(local.count) : "${local.label}-fargate-profile-${i}"]
+  depends_on  = [terraform_data.this]
+}
+
+output "kubeconfig" {
+  description = "kubeconfig for the cluster (authenticates with `aws eks get-token`; holds no credentials)."
+  value       = "${local.label}-kubeconfig"
+  depends_on  = [terraform_data.this]
+}
+
 output "node_group_names" {
   description = "Names of the managed node groups."
   value       = [for i in range(local.count) : "${local.label}-node-group-${i}"]

@@ -17,6 +17,7 @@ resource "terraform_data" "this" {
     environment                 = var.environment
     flow_logs_enabled           = var.flow_logs_enabled
     flow_logs_retention_in_days = var.flow_logs_retention_in_days
+    interface_endpoints         = var.interface_endpoints
     name                        = var.name
     namespace                   = var.namespace
     nat_gateway_enabled         = var.nat_gateway_enabled

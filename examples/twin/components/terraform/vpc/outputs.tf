@@ -24,6 +24,12 @@ output "flow_log_group_name" {
   depends_on  = [terraform_data.this]
 }
 
+output "interface_endpoint_ids" {
+  description = "Interface endpoint IDs by service."
+  value       = [for i in range(local.count) : "endpoint-${substr(sha1("${local.label}/interface_endpoint_ids/${i}"), 0, 17)}"]
+  depends_on  = [terraform_data.this]
+}
+
 output "nat_gateway_public_ips" {
   description = "Elastic IPs of the NAT gateways, e.g. for allow-lists at partners."
   value       = [for i in range(local.count) : cidrhost("198.51.100.0/24", 10 + parseint(substr(sha1("${local.label}/nat_gateway_public_ips/${i}"), 0, 2), 16) % 200)]

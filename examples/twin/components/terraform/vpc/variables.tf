@@ -122,6 +122,17 @@ variable "vpc_endpoints_enabled" {
   default     = true
 }
 
+variable "interface_endpoints" {
+  type        = list(string)
+  description = "Interface endpoints to create in the private subnets, by service, e.g. `ssm`, `ecr.api`, `ecr.dkr`, `logs`, `sts`."
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.interface_endpoints : can(regex("^[a-z0-9-]+(\\.[a-z0-9-]+)*$", s))])
+    error_message = "interface_endpoints are service names such as ssm, ecr.api or logs."
+  }
+}
+
 variable "flow_logs_enabled" {
   type        = bool
   description = "Send VPC flow logs to CloudWatch Logs."
