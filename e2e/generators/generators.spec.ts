@@ -175,20 +175,21 @@ describe('in a copy of the offline example', () => {
     workspaces.push(ws);
   });
 
-  it('adds an environment and terraform plans its instance', async () => {
+  it('adds staging-usw2 and terraform plans vpc-staging-usw2', async () => {
     const before = await projects(ws);
     const r = await nxOk(ws, ['g', '@org/atmos:environment', '--account=staging', '--region=us-west-2']);
-    const stack = /Stack (\S+):/.exec(r.stdout)![1];
+    expect(r.stdout).toContain('Stack staging-usw2: stacks/orgs/plat/staging/us-west-2.yaml');
     const printed = /New Nx projects \(\d+\): (.*)/.exec(r.stdout)![1].split(', ');
+    expect(printed).toContain('vpc-staging-usw2');
     const after = await projects(ws);
     expect(after.filter((name) => !before.includes(name)).sort()).toEqual([...printed].sort());
-    // The example's network component: vpc in the reference twin, network in the first example.
-    const component = fs.existsSync(ws.path('components/terraform/vpc')) ? 'vpc' : 'network';
-    const described = await describeComponent(ws, component, stack);
-    expect(described.vars).toMatchObject({ environment: 'usw2', stage: 'staging' });
-    if ('region' in described.vars) expect(described.vars.region).toBe('us-west-2');
-    const plan = await nx(ws, ['run', `${component}-${stack}:plan`, '--excludeTaskDependencies'], {}, 300_000);
+    const vpc = await describeComponent(ws, 'vpc', 'staging-usw2');
+    expect(vpc.vars).toMatchObject({ region: 'us-west-2', environment: 'usw2', stage: 'staging', tenant: 'plat' });
+    expect(vpc.workspace).toBe('staging-usw2');
+    const plan = await nx(ws, ['run', 'vpc-staging-usw2:plan', '--excludeTaskDependencies'], {}, 300_000);
     if (plan.exitCode !== 0) throw new Error(`plan failed\n${formatRunResult(plan)}`);
-    expect((plan.stdout + plan.stderr).replace(/\x1b\[[0-9;]*m/g, "")).toMatch(/Plan: \d+ to add/);
+    const output = (plan.stdout + plan.stderr).replace(/\x1b\[[0-9;]*m/g, '');
+    expect(output).toMatch(/Plan: \d+ to add/);
+    expect(output).toContain('us-west-2');
   });
 });

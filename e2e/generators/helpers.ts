@@ -8,7 +8,8 @@ import * as path from 'path';
 import { createWorkspace, formatRunResult, type EnvOverrides, type RunResult, type Workspace } from '../harness/workspace';
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const OFFLINE_EXAMPLE = path.join(REPO, 'examples', 'offline');
+/** The offline twin of the reference (provider-free components, local state). */
+export const OFFLINE_EXAMPLE = path.join(REPO, 'examples', 'twin');
 const NODE_MODULES = path.join(REPO, 'node_modules');
 
 export function requireBuiltPlugin(): void {
@@ -24,7 +25,7 @@ export function copyOfRepositoryWorkspace(): Workspace {
   return linked(ws);
 }
 
-/** The offline example (examples/offline) as it is in this checkout. */
+/** The offline example (examples/twin) as it is in this checkout. */
 export function copyOfOfflineExample(): Workspace {
   const ws = createWorkspace({ prefix: 'atmos-gen-offline-' });
   fs.cpSync(OFFLINE_EXAMPLE, ws.path('.'), { recursive: true, filter: (source) => !/[\\/](node_modules|\.nx|\.atmos|\.terraform)([\\/]|$)/.test(source) });
