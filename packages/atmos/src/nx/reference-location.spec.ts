@@ -9,7 +9,8 @@ const DEV = 'stacks/orgs/plat/ue1/dev.yaml';
 const manifest = `import:\n  - catalog/app\nvars:\n  tenant: plat\n  environment: ue1\n  stage: dev\ncomponents:\n  terraform:\n    vpc:\n      vars: {}\n`;
 
 function graphError(catalog: string): AtmosUserError {
-  const resolved = resolveFixture({ [DEV]: manifest, 'stacks/catalog/app.yaml': catalog });
+  // The component folders exist: the validation pass reports missing ones too.
+  const resolved = resolveFixture({ [DEV]: manifest, 'stacks/catalog/app.yaml': catalog, 'components/terraform/vpc/main.tf': '', 'components/terraform/app/main.tf': '' });
   try {
     buildGraphModel({ workspaceRoot: resolved.root, resolved, options: normaliseOptions(undefined) });
   } catch (error) {
