@@ -130,6 +130,14 @@ describe('environment generator', () => {
     expect(yamlOf(tree, result.manifest)).toEqual({ import: ['orgs/acme/_defaults'], vars: { stage: 'staging', environment: 'usw2' }, components: { terraform: { app: {} } } });
   });
 
+  it('names the stack with name_template, and refuses a manifest included_paths would not select', async () => {
+    const templated = treeWith({ ...REFERENCE_LAYOUT, 'atmos.yaml': REFERENCE_LAYOUT['atmos.yaml'].replace('  name_pattern: "{stage}-{environment}"', '  name_template: "{{ .vars.tenant }}_{{ .vars.stage }}_{{ .vars.environment }}"') });
+    expect((await generateEnvironment(templated, { account: 'staging', region: 'us-west-2' })).stack).toBe('plat_staging_usw2');
+    const devOnly = treeWith({ ...REFERENCE_LAYOUT, 'atmos.yaml': REFERENCE_LAYOUT['atmos.yaml'].replace('["orgs/**/*"]', '["orgs/*/dev/*", "orgs/*/prod/*"]') });
+    await expectRefused(devOnly, { account: 'staging', region: 'us-west-2' },
+      'stacks/orgs/plat/staging/us-west-2.yaml would not be a stack: atmos.yaml stacks.included_paths (orgs/*/dev/*, orgs/*/prod/*) or excluded_paths (**/_defaults.yaml) do not select it');
+  });
+
   it('asks for --tenant only when there is more than one', async () => {
     const files = {
       ...REFERENCE_LAYOUT,
@@ -138,6 +146,17 @@ describe('environment generator', () => {
       'atmos.yaml': REFERENCE_LAYOUT['atmos.yaml'].replace('{stage}-{environment}', '{tenant}-{stage}-{environment}'),
     };
     await expectRefused(treeWith(files), { account: 'staging', region: 'us-west-2' }, '--tenant is required: this workspace has the tenants core, plat; pass --tenant=<one of them>');
+    // In a terminal it is asked for instead, with the tenants to choose from.
+    const asked: string[][] = [];
+    const answered = await generateEnvironment(treeWith(files), { account: 'staging', region: 'us-west-2' }, async (_question, choices) => {
+      asked.push(choices);
+      return 'plat';
+    });
+    expect(asked).toEqual([['core', 'plat']]);
+    expect(answered.stack).toBe('plat-staging-usw2');
+    const single: string[][] = [];
+    await generateEnvironment(treeWith(REFERENCE_LAYOUT), { account: 'staging', region: 'us-west-2' }, async (_q, choices) => (single.push(choices), undefined));
+    expect(single).toEqual([]);
     await expectRefused(treeWith(files), { account: 'staging', region: 'us-west-2', tenant: 'ops' }, '--tenant=ops has no stack in this workspace: use one of core, plat');
     const tree = treeWith(files);
     const result = await generateEnvironment(tree, { account: 'shared', region: 'us-west-2', tenant: 'core' });

@@ -25,6 +25,7 @@ import { regionEnvironment } from '../shared/aws-regions';
 import { collectBlocks, formatBlock, isEnvironmentBlock, nextFreeBlock, overlaps, parseBlock, type Block } from '../shared/cidr-blocks';
 import { writePlannedFiles, type PlannedFile } from '../shared/files';
 import { asGeneratorErrors, checkBoolean, checkCidr, checkComponentList, checkRegion, checkSegment, GeneratorError, requireOption } from '../shared/options';
+import { askInTerminal, type AskChoice } from '../shared/prompt';
 import { readWorkspace, type StackSummary, type WorkspaceView } from '../shared/workspace';
 
 export interface EnvironmentGeneratorSchema {
@@ -66,12 +67,12 @@ export default async function environmentGenerator(tree: Tree, schema: Environme
   if (first) logger.info(`Next: nx run ${first}:plan   (all of them: nx run-many -t plan --projects=tag:stack:${result.stack})`);
 }
 
-export async function generateEnvironment(tree: Tree, schema: EnvironmentGeneratorSchema): Promise<EnvironmentResult> {
+export async function generateEnvironment(tree: Tree, schema: EnvironmentGeneratorSchema, ask: AskChoice = askInTerminal): Promise<EnvironmentResult> {
   return asGeneratorErrors(tree.root, async () => {
     const options = normalise(schema);
     const view = readWorkspace(tree);
     try {
-      return await plan(tree, view, options);
+      return await plan(tree, view, options, ask);
     } finally {
       view.dispose();
     }
@@ -99,12 +100,18 @@ function normalise(schema: EnvironmentGeneratorSchema): Options {
   };
 }
 
-async function plan(tree: Tree, view: WorkspaceView, options: Options): Promise<EnvironmentResult> {
+async function plan(tree: Tree, view: WorkspaceView, options: Options, ask: AskChoice): Promise<EnvironmentResult> {
   const stacks = view.stacks;
   if (stacks.length === 0) {
     throw new GeneratorError(`no stack to copy: ${view.stacksDir}/ has no stack with components (atmos.yaml included_paths: ${view.config.stacks.includedPaths.join(', ')}); write the first environment's manifest by hand, then add the others with this generator`);
   }
-  const source = chooseSource(stacks, options);
+  const tenants = [...new Set(stacks.map((stack) => stack.context.tenant).filter((tenant): tenant is string => tenant !== undefined))].sort();
+  // The tenant is asked for only when there is a choice (and --from does not decide it).
+  if (!options.tenant && !options.from && tenants.length > 1) {
+    const answer = await ask('Which tenant is the new environment for?', tenants);
+    if (answer !== undefined) options = { ...options, tenant: answer };
+  }
+  const source = chooseSource(stacks, tenants, options);
   const target = {
     tenant: options.tenant ?? source.stack.context.tenant,
     stage: options.account,
@@ -180,7 +187,7 @@ function contextWanted(source: StackSummary, target: { tenant?: string; stage: s
   return wanted;
 }
 
-function chooseSource(stacks: StackSummary[], options: Options): { stack: StackSummary; reason: string } {
+function chooseSource(stacks: StackSummary[], tenants: string[], options: Options): { stack: StackSummary; reason: string } {
   if (options.from) {
     const stack = stacks.find((candidate) => candidate.name === options.from);
     if (!stack) throw new GeneratorError(`--from=${options.from} is not a stack of this workspace: use one of ${stacks.map((s) => s.name).join(', ')}`);
@@ -189,7 +196,6 @@ function chooseSource(stacks: StackSummary[], options: Options): { stack: StackS
     }
     return { stack, reason: '' };
   }
-  const tenants = [...new Set(stacks.map((stack) => stack.context.tenant).filter((tenant): tenant is string => tenant !== undefined))].sort();
   let tenant = options.tenant;
   if (tenant !== undefined && tenants.length > 0 && !tenants.includes(tenant)) {
     throw new GeneratorError(`--tenant=${tenant} has no stack in this workspace: use one of ${tenants.join(', ')} (a new tenant needs its _defaults written by hand first)`);
