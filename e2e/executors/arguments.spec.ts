@@ -17,8 +17,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Emulators, dynamoClient, s3Client, startEmulators } from '../harness/emulators';
 import { requireTerraform } from '../harness/terraform';
 import { Workspace } from '../harness/workspace';
-import { lingeringProcesses, processesInside } from '../harness/processes';
-import { BUCKET, REPO_ROOT, TABLE, NxResult, Started, createExecutorWorkspace, expectFailure, expectOk, lockIds, nx, readStateObject, requireBuiltPlugin, startNx, stopStarted, waitUntil } from './helpers';
+import { killLingering, killQuietly, processesInside } from '../harness/processes';
+import { BUCKET, REPO_ROOT, TABLE, NxResult, nxEnv, stripAnsi, Started, createExecutorWorkspace, expectFailure, expectOk, lockIds, nx, readStateObject, requireBuiltPlugin, startNx, stopStarted, waitUntil } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -32,10 +32,19 @@ const run = (args: string[]) => nx(ws, emu.endpoints, args);
 const stateKey = (prefix: string, workspace: string) => `${prefix}/${workspace}/terraform.tfstate`;
 const resources = async (key: string) => (await readStateObject(s3, key))?.resources.length ?? 0;
 
-/** Runs a command exactly as a hint printed it (`nx run ...`; the words hold no quotes here). */
+const ATMOS_NX = path.join(REPO_ROOT, 'node_modules', '@org', 'atmos', 'bin', 'atmos-nx.js');
+
+/** `atmos-nx ...` in the workspace, with the environment nx gets. */
+async function atmosNx(args: string[]): Promise<NxResult> {
+  const r = await ws.run(process.execPath, [ATMOS_NX, ...args], { env: nxEnv(emu.endpoints), timeoutMs: 150_000 });
+  return { ...r, stdout: stripAnsi(r.stdout), output: stripAnsi(`${r.stdout}\n${r.stderr}`) };
+}
+
+/** Runs a command exactly as a hint printed it (`nx run ...` or `atmos-nx ...`; the words hold no quotes here). */
 function runPrinted(command: string): Promise<NxResult> {
   const words = command.trim().split(/\s+/);
-  if (words[0] !== 'nx') throw new Error(`not an nx command: ${command}`);
+  if (words[0] === 'atmos-nx') return atmosNx(words.slice(1));
+  if (words[0] !== 'nx') throw new Error(`not an nx or atmos-nx command: ${command}`);
   return run(words.slice(1));
 }
 
@@ -60,6 +69,7 @@ beforeAll(async () => {
   stack('args', '    app:\n      vars:\n        name: args\n');
   stack('guard', '    net:\n      metadata:\n        component: app\n      vars:\n        name: net\n' +
     '    svc:\n      metadata:\n        component: app\n      settings:\n        depends_on:\n          1:\n            component: net\n      vars:\n        name: svc\n');
+  stack('cli', '    app:\n      vars:\n        name: cli\n');
   stack('shown', '    one:\n      metadata:\n        component: app\n      vars:\n        name: one\n    two:\n      metadata:\n        component: app\n      vars:\n        name: two\n');
   stack('crash', '    slow:\n      vars:\n        name: crash\n        sleep_seconds: 60\n');
   ws.commit('argument stacks');
@@ -67,14 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of started) await stopStarted(s);
-  const survivors = ws ? await lingeringProcesses(ws.root) : [];
-  for (const { pid } of survivors) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  const survivors = ws ? await killLingering(ws.root) : [];
   s3?.destroy();
   ddb?.destroy();
   await emu?.stop();
@@ -111,6 +114,38 @@ describe('flags after -- reach terraform unchanged', () => {
 
   it('clean refuses terraform arguments instead of ignoring them', async () => {
     expectFailure(await run(['run', 'app-args:clean', '--', '-json']), 'clean runs no terraform command and takes no terraform arguments (got -json)');
+  });
+});
+
+describe('atmos-nx terraform <subcommand> <component> -s <stack>: the Atmos shape, the targets\' code', () => {
+  beforeAll(async () => {
+    expectOk(await run(['run', 'app-cli:deploy']));
+  });
+
+  it('output -- -json and state list print what the targets print', async () => {
+    const json = expectOk(await atmosNx(['terraform', 'output', 'app', '-s', 'cli', '--', '-json']));
+    expect(JSON.parse(/^\{[\s\S]*?^\}$/m.exec(json.stdout)?.[0] ?? 'null')).toMatchObject({ name: { value: 'cli' } });
+    expect(expectOk(await atmosNx(['terraform', 'state', 'list', 'app', '-s', 'cli'])).stdout).toMatch(/^terraform_data\.x$/m);
+  });
+
+  it('terraform\'s one-dash flags as Atmos users type them reach terraform', async () => {
+    expectFailure(await atmosNx(['terraform', 'plan', 'app', '-s', 'cli', '-var=size=11']), /size must be at most 10/);
+  });
+
+  it('the same rules: apply needs a reviewed plan, destroy an approval; the printed atmos-nx commands work', async () => {
+    const plan = expectOk(await atmosNx(['terraform', 'plan', 'app', '-s', 'cli', '--', '-var=size=2']));
+    expect(plan.output).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy\./);
+    // The reviewed plan (with -var=size=2) is what apply applies.
+    expect(expectOk(await atmosNx(['terraform', 'apply', 'app', '-s', 'cli'])).output).toMatch(/applying the reviewed plan/);
+    const refused = expectFailure(await atmosNx(['terraform', 'destroy', 'app', '-s', 'cli']), "destroy of 'app' in stack 'cli' needs an explicit approval");
+    const printedDestroy = printed(refused.output, 'once you are sure, run ');
+    expect(printedDestroy).toBe('atmos-nx terraform destroy app -s cli --auto-approve');
+    expect(expectOk(await runPrinted(printedDestroy)).output).toMatch(/Destroy complete! Resources: 1 destroyed/);
+  });
+
+  it('an unknown component names the stack\'s components; an unknown flag the valid ones', async () => {
+    expectFailure(await atmosNx(['terraform', 'plan', 'nope', '-s', 'cli']), "component 'nope' is not defined in stack 'cli'");
+    expectFailure(await atmosNx(['terraform', 'plan', 'app', '-s', 'cli', '--refresh=false']), 'unknown flag --refresh for "terraform"');
   });
 });
 
@@ -153,7 +188,7 @@ describe('the passthrough keeps the targets\' rules', () => {
   });
 
   it('destroy -- -auto-approve (terraform\'s spelling) is the approval; without it the printed command is the fix', async () => {
-    const refused = expectFailure(await run(['run', 'net-guard:destroy']), 'destroy of net in guard needs --autoApprove');
+    const refused = expectFailure(await run(['run', 'net-guard:destroy']), "destroy of 'net' in stack 'guard' needs an explicit approval");
     expect(printed(refused.output, 'once you are sure, run ')).toBe('nx run net-guard:destroy --autoApprove');
     expectOk(await run(['run', 'net-guard:destroy', '--', '-auto-approve']));
   });
@@ -170,13 +205,7 @@ describe('after a crash, the printed force-unlock and lock-timeout commands work
     // the provisioner's shell and sleep, however far they had got.
     await waitUntil('the crashed run to be gone', () => {
       const alive = processesInside(ws.root);
-      for (const { pid } of alive) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
+      for (const { pid } of alive) killQuietly(pid);
       return alive.length === 0;
     }, 10_000);
     await holder.done;

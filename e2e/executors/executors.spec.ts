@@ -325,7 +325,8 @@ it('a locked component (metadata.locked: true) refuses apply, destroy and state 
 
 it('apply needs a current reviewed plan unless --autoApprove, which is never passed on to dependencies', async () => {
   const none = expectFailure(await run(['run', 'app-review:apply']), "there is no reviewed plan for 'app' in stack 'review'");
-  expect(none.output).toMatch(/run the plan target first/);
+  // The commands the hint prints are the ones run below.
+  expect(none.output).toContain('run the plan target first (nx run app-review:plan) and review it, then nx run app-review:apply; or nx run app-review:apply --autoApprove');
 
   expectOk(await run(['run', 'app-review:plan']));
   editStack('stacks/orgs/review.yaml', (t) => t.replace('name: review', 'name: review-changed'));
@@ -361,6 +362,8 @@ it('a changed backend is refused with the -migrate-state explanation; --migrateS
   editStack('stacks/orgs/migrate.yaml', (t) => t.replace('components:', 'terraform:\n  backend:\n    s3:\n      key: moved.tfstate\n\ncomponents:'));
   const refused = expectFailure(await run(['run', 'app-migrate:plan']), "the backend configuration of 'app' in stack 'migrate' changed since it was last initialised");
   expect(refused.output).toMatch(/run again with --migrateState to run `terraform init -migrate-state`/);
+  // The command the hint prints is the one run below.
+  expect(refused.output).toContain('nx run app-migrate:plan --migrateState');
   expect(refused.output).toMatch(/we never run -reconfigure/);
   expect(await readStateObject(s3, stateKey('app', 'migrate', 'moved.tfstate'))).toBeUndefined();
 

@@ -37,3 +37,19 @@ export async function lingeringProcesses(root: string, graceMs = 10_000): Promis
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Kills (SIGKILL, by PID) whatever is left inside `root` after the grace period; returns what it found, for the suite to fail on. */
+export async function killLingering(root: string, graceMs?: number): Promise<Array<{ pid: number; cmd: string }>> {
+  const survivors = await lingeringProcesses(root, graceMs);
+  for (const { pid } of survivors) killQuietly(pid);
+  return survivors;
+}
+
+/** SIGKILL a PID that may already be gone. */
+export function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}

@@ -154,7 +154,7 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
     case 'destroy':
       await assertNoLiveDependents(request);
       if (!request.autoApprove) {
-        throw new AtmosUserError('USAGE', `destroy of ${instance.component} in ${instance.stack} needs --autoApprove`, undefined,
+        throw new AtmosUserError('USAGE', `destroy of '${instance.component}' in stack '${instance.stack}' needs an explicit approval`, undefined,
           `once you are sure, run ${sameCommand(request, { autoApprove: true })}; nothing was changed`);
       }
       return done(await tf(['destroy', '-auto-approve', '-input=false', `-var-file=${files.varfile}`, ...lockArgs, ...request.args]));
