@@ -4,7 +4,7 @@ import { GITIGNORE_ENTRIES } from './generator';
 import initGenerator from './generator';
 
 function snapshot(tree: ReturnType<typeof createTreeWithEmptyWorkspace>) {
-  return Object.fromEntries(['nx.json', 'atmos.yaml', '.gitignore'].map((path) => [path, tree.read(path, 'utf-8')]));
+  return Object.fromEntries(['nx.json', 'atmos.yaml', '.gitignore', '.env'].map((path) => [path, tree.read(path, 'utf-8')]));
 }
 
 describe('init generator', () => {
@@ -53,5 +53,16 @@ describe('init generator', () => {
     bare.delete('nx.json');
     await expect(initGenerator(bare, {})).rejects.toThrow('nx.json not found at the workspace root');
     expect(bare.exists('atmos.yaml')).toBe(false);
+  });
+
+  it('sets NX_DEFAULT_OUTPUT_STYLE=static in .env so plans print in full; keeps a style the workspace chose and other variables', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('.env', 'FOO=1');
+    await initGenerator(tree, {});
+    expect(tree.read('.env', 'utf-8')).toMatch(/^FOO=1\n# @org\/atmos: .*\nNX_DEFAULT_OUTPUT_STYLE=static\n$/);
+    const chosen = createTreeWithEmptyWorkspace();
+    chosen.write('.env', 'NX_DEFAULT_OUTPUT_STYLE=stream\n');
+    await initGenerator(chosen, {});
+    expect(chosen.read('.env', 'utf-8')).toBe('NX_DEFAULT_OUTPUT_STYLE=stream\n');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `nx add @org/atmos` (or `nx g @org/atmos:init`): the plugin in nx.json, a minimal atmos.yaml,
- * the plugin's work folders in .gitignore. Idempotent: each step writes only what is missing,
+ * the plugin's work folders in .gitignore, plans printed in full (.env). Idempotent: each step writes only what is missing,
  * so a second run changes nothing.
  */
 import { logger, readNxJson, updateNxJson, type NxJsonConfiguration, type Tree } from '@nx/devkit';
@@ -27,7 +27,7 @@ export const GITIGNORE_ENTRIES = ['.atmos/', '.terraform/', '*.tfplan', '*.tfsta
 export default async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<void> {
   await asGeneratorErrors(tree.root, async () => {
     const skipAtmosYaml = checkBoolean('skipAtmosYaml', schema.skipAtmosYaml);
-    const changed = [registerPlugin(tree), skipAtmosYaml ? undefined : writeAtmosYaml(tree), ignoreWorkFolders(tree)].filter((step): step is string => step !== undefined);
+    const changed = [registerPlugin(tree), skipAtmosYaml ? undefined : writeAtmosYaml(tree), ignoreWorkFolders(tree), showTaskOutput(tree)].filter((step): step is string => step !== undefined);
     logger.info(changed.length === 0 ? `${PLUGIN_NAME} is already set up: nothing to change` : changed.join('\n'));
   });
 }
@@ -66,4 +66,21 @@ function ignoreWorkFolders(tree: Tree): string | undefined {
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   tree.write('.gitignore', `${text}${separator}${text === '' ? '' : '\n'}# @org/atmos: staged workdirs, terraform data, plans and local state\n${missing.join('\n')}\n`);
   return `.gitignore: ${missing.join(' ')}`;
+}
+
+/**
+ * Plans are what a reviewer reads, and Nx 24 collapses the output of successful tasks in CI and
+ * other non-interactive runs ("Output of 2 successful tasks were not shown"). The Nx CLI loads
+ * the workspace root's .env into its own environment at start-up, so this default style prints
+ * every task in full; a flag or the variable set in the shell still wins. Left alone when the
+ * workspace already chose a style.
+ */
+export const OUTPUT_STYLE_SETTING = 'NX_DEFAULT_OUTPUT_STYLE=static';
+
+function showTaskOutput(tree: Tree): string | undefined {
+  const text = tree.exists('.env') ? (tree.read('.env', 'utf-8') ?? '') : '';
+  if (/^\s*(export\s+)?NX_DEFAULT_OUTPUT_STYLE\s*=/m.test(text)) return undefined;
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+  tree.write('.env', `${text}${separator}# @org/atmos: print every task's output (plans) in full; read by the Nx CLI at start-up\n${OUTPUT_STYLE_SETTING}\n`);
+  return `.env: ${OUTPUT_STYLE_SETTING} (plans print in full in nx run-many / nx affected)`;
 }
