@@ -114,10 +114,16 @@ describe('projects, metadata and edges', () => {
     expect(sorted(project.tags)).toEqual(sorted([
       'atmos', 'stack:plat-uw2-dev', 'component:app', 'namespace:acme', 'tenant:plat', 'environment:uw2', 'stage:dev',
     ]));
-    // Exactly the files its configuration comes from: atmos.yaml, the stack manifest, every
-    // import (the glob import as a glob too, so added/deleted tag files count), the component
-    // folder and the local module it uses.
+    // Its own named input: the component folder and the local module it uses. Its stack's
+    // configuration files (atmos.yaml, the stack manifest, every import) are one named input
+    // of the workspace project, shared by the stack's instances and listed by every target.
     expect(sorted(project.namedInputs.atmos)).toEqual(sorted([
+      '{workspaceRoot}/components/terraform/app/**/*',
+      '{workspaceRoot}/components/terraform/modules/label/**/*',
+    ]));
+    const shared = { input: 'stack:stacks/orgs/acme/dev/uw2.yaml', projects: 'atmos' };
+    const workspace = JSON.parse((await nxOk(ws, ['show', 'project', 'atmos', '--json'])).stdout);
+    expect(sorted(workspace.namedInputs[shared.input])).toEqual(sorted([
       '{workspaceRoot}/atmos.yaml',
       '{workspaceRoot}/stacks/orgs/acme/dev/uw2.yaml',
       '{workspaceRoot}/stacks/orgs/acme/dev/_defaults.yaml',
@@ -125,12 +131,9 @@ describe('projects, metadata and edges', () => {
       '{workspaceRoot}/stacks/mixins/stage/dev.yaml',
       '{workspaceRoot}/stacks/mixins/tags/cost-center.yaml',
       '{workspaceRoot}/stacks/mixins/tags/owner.yaml',
-      '{workspaceRoot}/stacks/mixins/tags/*.yaml',
       '{workspaceRoot}/stacks/mixins/region/uw2.yaml',
       '{workspaceRoot}/stacks/catalog/vpc.yaml',
       '{workspaceRoot}/stacks/catalog/app.yaml',
-      '{workspaceRoot}/components/terraform/app/**/*',
-      '{workspaceRoot}/components/terraform/modules/label/**/*',
     ]));
     expect(project.metadata.atmos).toEqual(expect.objectContaining({
       component: 'app',
@@ -139,24 +142,15 @@ describe('projects, metadata and edges', () => {
       componentPath: 'components/terraform/app',
     }));
     expect(project.targets.describe).toEqual(expect.objectContaining({ executor: 'nx:run-commands', cache: true }));
-    expect(project.targets.describe.inputs).toContain('atmos');
-    expect(project.targets.plan).toEqual(expect.objectContaining({ executor: '@org/atmos:plan', cache: false, inputs: ['atmos'] }));
+    expect(project.targets.describe.inputs).toEqual(expect.arrayContaining(['atmos', shared]));
+    expect(project.targets.describe.options.env.ATMOS_NX_CONFIG_DIGEST).toMatch(/^[0-9a-f]{32}$/);
+    expect(project.targets.plan).toEqual(expect.objectContaining({ executor: '@org/atmos:plan', cache: false, inputs: ['atmos', shared] }));
   });
 
   test('nx show project: db and vpc do not list the label module; prod does not list the tag glob', async () => {
     const db = JSON.parse((await nxOk(ws, ['show', 'project', 'db-plat-ue1-prod', '--json'])).stdout);
-    expect(sorted(db.namedInputs.atmos)).toEqual(sorted([
-      '{workspaceRoot}/atmos.yaml',
-      '{workspaceRoot}/stacks/orgs/acme/prod/ue1.yaml',
-      '{workspaceRoot}/stacks/orgs/acme/prod/_defaults.yaml',
-      '{workspaceRoot}/stacks/orgs/acme/_defaults.yaml',
-      '{workspaceRoot}/stacks/mixins/stage/prod.yaml',
-      '{workspaceRoot}/stacks/mixins/region/ue1.yaml',
-      '{workspaceRoot}/stacks/catalog/vpc.yaml',
-      '{workspaceRoot}/stacks/catalog/db.yaml',
-      '{workspaceRoot}/stacks/catalog/app.yaml',
-      '{workspaceRoot}/components/terraform/db/**/*',
-    ]));
+    expect(sorted(db.namedInputs.atmos)).toEqual(['{workspaceRoot}/components/terraform/db/**/*']);
+    expect(db.targets.plan.inputs).toEqual(['atmos', { input: 'stack:stacks/orgs/acme/prod/ue1.yaml', projects: 'atmos' }]);
     expect(db.metadata.atmos).toEqual(expect.objectContaining({ manifest: 'stacks/orgs/acme/prod/ue1.yaml', componentPath: 'components/terraform/db' }));
     const workspaceProject = JSON.parse((await nxOk(ws, ['show', 'project', 'atmos', '--json'])).stdout);
     expect(workspaceProject.root).toBe('.atmos');
@@ -194,32 +188,47 @@ interface AffectedCase {
 }
 
 const append = (file: string, text = '\n# edited\n') => (ws: Workspace) => ws.writeFile(file, ws.readFile(file) + text);
+const replace = (file: string, from: string, to: string) => (ws: Workspace) => {
+  const text = ws.readFile(file);
+  if (!text.includes(from)) throw new Error(`${file} has no '${from}'`);
+  ws.writeFile(file, text.replace(from, to));
+};
 
+/**
+ * Task mode selects the instances whose resolved configuration changed (e2e/affected has the
+ * full precision table); project mode adds their dependents.
+ */
 const AFFECTED: AffectedCase[] = [
   {
-    // Imported by the ue1 stacks only; project mode adds app-plat-uw2-dev, which depends on
-    // db-plat-ue1-dev (cross-stack).
-    name: 'catalog file stacks/catalog/db.yaml',
-    edit: append('stacks/catalog/db.yaml'),
-    tasks: UE1,
-    projects: [...UE1, 'app-plat-uw2-dev'],
+    // plat-ue1-prod overrides instance_size: only the dev db; project mode adds its dependents
+    // (app-plat-ue1-dev, and app-plat-uw2-dev cross-stack).
+    name: 'catalog value stacks/catalog/db.yaml instance_size',
+    edit: replace('stacks/catalog/db.yaml', 'instance_size: small', 'instance_size: medium'),
+    tasks: ['db-plat-ue1-dev'],
+    projects: ['db-plat-ue1-dev', 'app-plat-ue1-dev', 'app-plat-uw2-dev'],
   },
   {
-    name: 'mixin stacks/mixins/region/uw2.yaml',
-    edit: append('stacks/mixins/region/uw2.yaml'),
+    name: 'comment in stacks/catalog/db.yaml: nothing',
+    edit: append('stacks/catalog/db.yaml'),
+    tasks: [],
+    projects: [],
+  },
+  {
+    name: 'mixin stacks/mixins/region/uw2.yaml: a new global var',
+    edit: replace('stacks/mixins/region/uw2.yaml', 'region: us-west-2', 'region: us-west-2\n  zone_count: 3'),
     tasks: ['app-plat-uw2-dev', 'vpc-plat-uw2-dev'],
     projects: ['app-plat-uw2-dev', 'vpc-plat-uw2-dev'],
   },
   {
-    name: 'excluded-but-imported stacks/orgs/acme/dev/_defaults.yaml',
-    edit: append('stacks/orgs/acme/dev/_defaults.yaml'),
+    name: 'excluded-but-imported stacks/orgs/acme/dev/_defaults.yaml: the tag glob import removed',
+    edit: replace('stacks/orgs/acme/dev/_defaults.yaml', '  - mixins/tags/*\n', ''),
     tasks: DEV,
     projects: DEV,
   },
   {
-    name: 'stack manifest stacks/orgs/acme/prod/ue1.yaml',
-    edit: append('stacks/orgs/acme/prod/ue1.yaml'),
-    tasks: ['app-plat-ue1-prod', 'db-plat-ue1-prod', 'vpc-plat-ue1-prod'],
+    name: 'stack manifest stacks/orgs/acme/prod/ue1.yaml: vpc cidr',
+    edit: replace('stacks/orgs/acme/prod/ue1.yaml', '10.30.0.0/16', '10.31.0.0/16'),
+    tasks: ['vpc-plat-ue1-prod'],
     projects: ['app-plat-ue1-prod', 'db-plat-ue1-prod', 'vpc-plat-ue1-prod'],
   },
   {
@@ -242,7 +251,7 @@ const AFFECTED: AffectedCase[] = [
     projects: DEV,
   },
   {
-    // The HEAD graph no longer lists owner.yaml as an import; the glob input still matches it.
+    // Not an import at head any more: an input of the instances it was part of at the base.
     name: 'file DELETED under the glob import mixins/tags/*',
     edit: (ws) => fs.rmSync(ws.path('stacks/mixins/tags/owner.yaml')),
     tasks: DEV,
@@ -376,18 +385,18 @@ describe('the plugin graph cache (.nx/workspace-data/atmos-graph.json)', () => {
   test('a cold run writes the cache: the key and the model of every instance', async () => {
     fs.rmSync(ws.path('.nx'), { recursive: true, force: true });
     expect(await showProjects(ws)).toEqual(sorted([...ALL_INSTANCES, 'atmos']));
-    const cached = JSON.parse(fs.readFileSync(cacheFile(), 'utf8')) as { key: string; value: { projects: Array<{ name: string }>; edges: Array<{ source: string; target: string }> } };
+    const cached = JSON.parse(fs.readFileSync(cacheFile(), 'utf8')) as { key: string; value: { model: { projects: Array<{ name: string }>; edges: Array<{ source: string; target: string }> } } };
     expect(cached.key).toMatch(/^[0-9a-f]{64}$/);
-    expect(sorted(cached.value.projects.map((p) => p.name))).toEqual(ALL_INSTANCES);
-    expect(sorted(cached.value.edges.map((e) => `${e.source} -> ${e.target}`))).toEqual(EXPECTED_EDGES);
+    expect(sorted(cached.value.model.projects.map((p) => p.name))).toEqual(ALL_INSTANCES);
+    expect(sorted(cached.value.model.edges.map((e) => `${e.source} -> ${e.target}`))).toEqual(EXPECTED_EDGES);
   });
 
   test('a warm run (Nx caches deleted, ours kept) reads the cache instead of re-parsing', async () => {
     // Prove the cache is what gets used: rename a project inside the cached model (same key).
     const cached = JSON.parse(fs.readFileSync(cacheFile(), 'utf8'));
-    const victim = cached.value.projects.find((p: { name: string }) => p.name === 'vpc-plat-uw2-dev');
+    const victim = cached.value.model.projects.find((p: { name: string }) => p.name === 'vpc-plat-uw2-dev');
     victim.name = 'from-the-cache';
-    cached.value.edges = cached.value.edges.map((e: { source: string; target: string }) => ({
+    cached.value.model.edges = cached.value.model.edges.map((e: { source: string; target: string }) => ({
       ...e,
       target: e.target === 'vpc-plat-uw2-dev' ? 'from-the-cache' : e.target,
     }));
@@ -407,7 +416,7 @@ describe('the plugin graph cache (.nx/workspace-data/atmos-graph.json)', () => {
     expect(await showProjects(ws)).toEqual(sorted([...ALL_INSTANCES, 'db-plat-uw2-dev', 'atmos']));
     const cached = JSON.parse(fs.readFileSync(cacheFile(), 'utf8'));
     expect(cached.key).not.toBe(keyBefore);
-    expect(cached.value.projects.map((p: { name: string }) => p.name)).toContain('db-plat-uw2-dev');
+    expect(cached.value.model.projects.map((p: { name: string }) => p.name)).toContain('db-plat-uw2-dev');
 
     // Edit back, with Nx's caches gone too: the original projects again, computed afresh.
     ws.writeFile(uw2, ws.readFile(uw2).replace('        enabled: true\n', '        enabled: false\n'));

@@ -5,37 +5,41 @@
  * Two copies of the generated workspace (each with package.json, nx.json, node_modules
  * symlinked to the repo's, git-initialised), differing only in nx.json's plugin:
  *   ours   `@org/atmos` (packages/atmos/dist, loaded by package name, as users load it);
- *   floor  `./floor-plugin.js`, a tiny CommonJS plugin that replays, from a JSON dump, the very
- *          same createNodes result and dependencies that @org/atmos returns for this workspace
- *          (dumped by calling the built plugin's own createNodes/createDependencies). The floor
- *          is what any plugin would cost Nx for this graph: the difference is our computation.
+ *   floor  `./floor-plugin.js`, the minimal plugin for the same graph: it replays, from a JSON
+ *          dump, the same project names, roots and tags, the same target names with only an
+ *          executor (no inputs, options or metadata), and the same edges. The floor is what
+ *          Nx needs for this graph at the least: the difference is our computation plus what
+ *          our project configuration (inputs, options, metadata) costs Nx.
  *
- * Timed (wall time of the whole `nx show projects` process, NX_DAEMON=false, NX_NO_CLOUD=true):
- *   cold    `.nx/` deleted before each run (our graph cache lives there too);
- *   warm    everything in `.nx/` deleted except our cache `.nx/workspace-data/atmos-graph.json`,
- *           so Nx re-creates its project graph (project-graph.json, file-map.json,
- *           source-maps.json, the file-hash store and the task DB are all gone) and re-asks the
- *           plugins; ours then answers from its cache;
+ * Timed (wall time of the whole process, NX_DAEMON=false, NX_NO_CLOUD=true):
+ *   cold    `nx show projects`, `.nx/` deleted before each run (our graph cache lives there too);
+ *   warm    `nx show projects`, everything in `.nx/` deleted except our cache
+ *           `.nx/workspace-data/atmos-graph.json`, so Nx re-creates its project graph and
+ *           re-asks the plugins; ours then answers from its cache;
  *   affected  `nx show projects --affected --base=HEAD` right after one catalog edit
- *           (uncommitted), from a fully warm state (Nx's and our caches present): our cache key
- *           changes, so the plugin recomputes the model.
+ *           (uncommitted), from a fully warm state: our cache key changes, so the plugin
+ *           recomputes the model (and resolves the edited stacks at the base);
+ *   nx run  `nx run <instance>:describe --skip-nx-cache`, the time from spawning nx to the
+ *           start of the task's own process (a --require probe in NODE_OPTIONS records it; the
+ *           floor's describe runs `node` on an empty script), without the daemon and with a
+ *           warm daemon (started for the bench, always stopped).
  * Medians over --runs runs, ours and floor interleaved (alternating which goes first).
- * Targets: cold ratio <= 1.25, warm ratio <= 1.05. When a target is missed, one extra cold
- * computation of the plugin's createNodes runs under the CPU profiler and is summarised.
+ * Targets (issue 13): cold ratio <= 1.5, warm ratio <= 1.15, nx run ratio <= 1.5 without and
+ * with the daemon.
  *
  *   npm run bench -- graph [--runs 5] [--affected-runs 3] [--workspace DIR] [--keep] [--strict]
  *                          [--profile | --no-profile] [--top 25] [--json] [...generator flags]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, openSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GENERATOR_USAGE, describeStats, generateWorkspace, parseGeneratorFlags } from '../synthetic/generate';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
 import { median, parseBenchArgs } from './stats';
 
-export const GRAPH_TARGETS = { coldRatio: 1.25, warmRatio: 1.05 };
+export const GRAPH_TARGETS = { coldRatio: 1.5, warmRatio: 1.15, runRatio: 1.5, daemonRunRatio: 1.5 };
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const PLUGIN_ENTRY = join(REPO_ROOT, 'packages', 'atmos', 'dist', 'index.js');
@@ -47,6 +51,7 @@ const RUN_TIMEOUT_MS = 15 * 60_000;
 export const GRAPH_USAGE = `usage: npm run bench -- graph [options]
   --runs N              cold and warm runs per plugin (default 5)
   --affected-runs N     "edit a catalog file, nx show projects --affected" runs per plugin (default 3)
+  --run-runs N          nx run <instance>:describe runs per plugin, without and with the daemon (default 3)
   --workspace DIR       copy this Atmos workspace instead of generating one
   --keep                keep the temporary folder (its path is printed)
   --profile             always profile our plugin's cold createNodes (default: only on FAIL)
@@ -60,6 +65,7 @@ ${GENERATOR_USAGE.split('\n').slice(1).join('\n')}`;
 interface GraphBenchOptions {
   runs: number;
   affectedRuns: number;
+  runRuns: number;
   workspace?: string;
   keep: boolean;
   profile: 'always' | 'on-fail' | 'never';
@@ -72,7 +78,7 @@ type Mode = 'ours' | 'floor';
 
 function parseArgs(argv: string[]): { options: GraphBenchOptions; generator: ReturnType<typeof parseGeneratorFlags>['options'] } {
   const { options: generator, rest } = parseGeneratorFlags(argv);
-  const options: GraphBenchOptions = { runs: 5, affectedRuns: 3, keep: false, profile: 'on-fail', top: 25, json: false, strict: false };
+  const options: GraphBenchOptions = { runs: 5, affectedRuns: 3, runRuns: 3, keep: false, profile: 'on-fail', top: 25, json: false, strict: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = () => {
@@ -87,6 +93,7 @@ function parseArgs(argv: string[]): { options: GraphBenchOptions; generator: Ret
     };
     if (arg === '--runs') options.runs = count(1);
     else if (arg === '--affected-runs') options.affectedRuns = count(0);
+    else if (arg === '--run-runs') options.runRuns = count(0);
     else if (arg === '--workspace') options.workspace = resolve(value());
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--profile') options.profile = 'always';
@@ -126,16 +133,17 @@ interface Timed {
  * then calls process.exit(), which drops whatever a slow pipe reader has not taken yet (seen
  * here: 640 of 900 lines under load). Writes to a file are synchronous.
  */
-function timeNx(cwd: string, args: string[]): Promise<Timed> {
+function timeNx(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Timed> {
   const stdoutFile = join(cwd, '.nx-bench-stdout.txt');
   const fd = openSync(stdoutFile, 'w');
   return new Promise<Timed>((done, fail) => {
     let stderr = '';
     const started = performance.now();
+    startedAtEpoch = performance.timeOrigin + started;
     let exitedAt = 0;
     const child = spawn(process.execPath, [join(cwd, 'node_modules', '.bin', 'nx'), ...args], {
       cwd,
-      env: childEnv(NX_ENV),
+      env: { ...childEnv(NX_ENV), ...extraEnv },
       stdio: ['ignore', fd, 'pipe'],
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
@@ -150,6 +158,9 @@ function timeNx(cwd: string, args: string[]): Promise<Timed> {
     });
   }).finally(() => closeSync(fd));
 }
+
+/** When the last timeNx spawned nx, in epoch milliseconds (to compare with a child's performance.timeOrigin). */
+let startedAtEpoch = 0;
 
 function git(cwd: string, args: string[]): string {
   const r = spawnSync('git', args, { cwd, env: childEnv(GIT_ENV), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -171,6 +182,19 @@ function runSelf(args: string[], nodeFlags: string[] = []): void {
 
 // ---------------------------------------------------------------------------------------------
 // Workspaces
+
+/** The script the floor's `describe` target runs (`node floor-task.js`). */
+const FLOOR_TASK = 'floor-task.js';
+
+/**
+ * Loaded with --require in every Node process of an `nx run` (NODE_OPTIONS): the task's own
+ * process (atmos-nx, or the floor's script) appends when it started, in epoch milliseconds.
+ */
+const START_PROBE = `'use strict';
+if (process.env.ATMOS_BENCH_PROBE_OUT && /atmos-nx|floor-task/.test(process.argv.slice(1, 2).join(' '))) {
+  require('node:fs').appendFileSync(process.env.ATMOS_BENCH_PROBE_OUT, String(require('node:perf_hooks').performance.timeOrigin) + '\\n');
+}
+`;
 
 const FLOOR_PLUGIN = (dumpFile: string) => `// Floor plugin for \`npm run bench -- graph\`: replays a JSON dump of what @org/atmos returns
 // for this workspace (createNodes result and dependencies). Computes nothing.
@@ -194,7 +218,8 @@ function prepareWorkspace(source: string, dir: string, plugin: string, dumpFile:
   }, null, 2)}\n`);
   // In both copies, so both have the very same files apart from nx.json.
   writeFileSync(join(dir, 'floor-plugin.js'), FLOOR_PLUGIN(dumpFile));
-  writeFileSync(join(dir, '.gitignore'), 'node_modules\n.nx\n.atmos\n.nx-bench-stdout.txt\n');
+  writeFileSync(join(dir, FLOOR_TASK), '// the floor\'s describe task: starts, does nothing\n');
+  writeFileSync(join(dir, '.gitignore'), 'node_modules\n.nx\n.atmos\n.nx-bench-stdout.txt\n.nx-bench-probe.txt\n');
   symlinkSync(NODE_MODULES, join(dir, 'node_modules'), 'dir');
   git(dir, ['init', '-q', '-b', 'main']);
   git(dir, ['add', '-A']);
@@ -336,7 +361,53 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
         line.push(`${mode} ${fmt(r.ms)} (${projectSet(r.stdout).length} projects)`);
       }
       out(`affected ${i + 1} (edit ${edited}): ${line.join(', ')}`);
-      if (affectedCounts.ours[i] !== affectedCounts.floor[i]) throw new Error(`affected run ${i + 1}: ours and floor disagree on the affected projects`);
+    }
+    // Leave the edits: they would otherwise count as changes for the runs below.
+    for (const mode of ['ours', 'floor'] as Mode[]) git(dirs[mode], ['checkout', '-q', '--', edited]);
+
+    // --- nx run <instance>:describe: spawn -> the task's own process started, without and with a warm daemon
+    const instance = projects.ours.find((name) => name !== 'atmos')!;
+    const probe = join(scratch, 'start-probe.js');
+    writeFileSync(probe, START_PROBE);
+    const toTaskStart = async (mode: Mode, daemon: boolean): Promise<number> => {
+      const probeOut = join(dirs[mode], '.nx-bench-probe.txt');
+      rmSync(probeOut, { force: true });
+      await timeNx(dirs[mode], ['run', `${instance}:describe`, '--skip-nx-cache'], {
+        NX_DAEMON: daemon ? 'true' : 'false', NODE_OPTIONS: `--require ${probe}`, ATMOS_BENCH_PROBE_OUT: probeOut,
+      });
+      const starts = existsSync(probeOut) ? readFileSync(probeOut, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+      if (starts.length === 0) throw new Error(`nx run ${instance}:describe (${mode}): the task's process never started`);
+      return starts[0] - startedAtEpoch;
+    };
+    const run: Series = { ours: [], floor: [] };
+    const daemonRun: Series = { ours: [], floor: [] };
+    if (options.runRuns > 0) {
+      for (let i = 0; i < options.runRuns; i++) {
+        const line: string[] = [];
+        for (const mode of pairOrder(i)) {
+          const ms = await toTaskStart(mode, false);
+          run[mode].push(ms);
+          line.push(`${mode} ${fmt(ms)}`);
+        }
+        out(`nx run ${instance}:describe to task start, no daemon ${i + 1}: ${line.join(', ')}`);
+      }
+      try {
+        for (const mode of ['ours', 'floor'] as Mode[]) {
+          await timeNx(dirs[mode], ['daemon', '--start'], { NX_DAEMON: 'true' });
+          await toTaskStart(mode, true); // warms the daemon (untimed)
+        }
+        for (let i = 0; i < options.runRuns; i++) {
+          const line: string[] = [];
+          for (const mode of pairOrder(i)) {
+            const ms = await toTaskStart(mode, true);
+            daemonRun[mode].push(ms);
+            line.push(`${mode} ${fmt(ms)}`);
+          }
+          out(`nx run ${instance}:describe to task start, warm daemon ${i + 1}: ${line.join(', ')}`);
+        }
+      } finally {
+        for (const mode of ['ours', 'floor'] as Mode[]) await timeNx(dirs[mode], ['daemon', '--stop'], { NX_DAEMON: 'true' }).catch(() => undefined);
+      }
     }
 
     // --- summary
@@ -348,23 +419,34 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
     const warmRatio = warmM.ours / warmM.floor;
     const coldOk = coldRatio <= GRAPH_TARGETS.coldRatio;
     const warmOk = warmRatio <= GRAPH_TARGETS.warmRatio;
+    const runM = options.runRuns > 0 ? m(run) : undefined;
+    const daemonRunM = options.runRuns > 0 ? m(daemonRun) : undefined;
+    const runRatio = runM ? runM.ours / runM.floor : undefined;
+    const daemonRunRatio = daemonRunM ? daemonRunM.ours / daemonRunM.floor : undefined;
+    const runOk = runRatio === undefined || runRatio <= GRAPH_TARGETS.runRatio;
+    const daemonRunOk = daemonRunRatio === undefined || daemonRunRatio <= GRAPH_TARGETS.daemonRunRatio;
+    const allOk = coldOk && warmOk && runOk && daemonRunOk;
     out();
-    out(`projects: ${projects.ours.length} (identical with both plugins)`);
-    out(`                          ours      floor     ratio   (median of ${options.runs})`);
+    out(`projects: ${projects.ours.length} (identical with both plugins); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (a shared machine: ratios of alternating runs, not absolute times, are the figures)`);
+    out(`                          ours      floor     ratio   (median of ${options.runs}; nx run: of ${options.runRuns})`);
     const row = (label: string, v: { ours: number; floor: number }) =>
       out(`${label.padEnd(24)} ${fmt(v.ours).padStart(8)} ${fmt(v.floor).padStart(10)} ${(v.ours / v.floor).toFixed(2).padStart(8)}`);
     row('nx show projects, cold', coldM);
     row('nx show projects, warm', warmM);
     if (affectedM) row('--affected after edit', affectedM);
+    if (runM) row('nx run, no daemon', runM);
+    if (daemonRunM) row('nx run, warm daemon', daemonRunM);
     out(`  ours over floor: cold +${fmt(coldM.ours - coldM.floor)}, warm +${fmt(warmM.ours - warmM.floor)}` +
       (affectedM ? `, affected +${fmt(affectedM.ours - affectedM.floor)}` : ''));
     if (options.affectedRuns > 0) out(`  affected projects after editing ${edited}: ours ${affectedCounts.ours.join('/')}, floor ${affectedCounts.floor.join('/')}`);
     out();
     out(`cold ratio ${coldRatio.toFixed(2)} <= ${GRAPH_TARGETS.coldRatio}: ${coldOk ? 'PASS' : 'FAIL'}`);
     out(`warm ratio ${warmRatio.toFixed(2)} <= ${GRAPH_TARGETS.warmRatio}: ${warmOk ? 'PASS' : 'FAIL'}`);
+    if (runRatio !== undefined) out(`nx run (to task start, no daemon) ratio ${runRatio.toFixed(2)} <= ${GRAPH_TARGETS.runRatio}: ${runOk ? 'PASS' : 'FAIL'}`);
+    if (daemonRunRatio !== undefined) out(`nx run (to task start, warm daemon) ratio ${daemonRunRatio.toFixed(2)} <= ${GRAPH_TARGETS.daemonRunRatio}: ${daemonRunOk ? 'PASS' : 'FAIL'}`);
 
     let profileSummary: ReturnType<typeof summariseProfile> | undefined;
-    if (options.profile === 'always' || (options.profile === 'on-fail' && !(coldOk && warmOk))) {
+    if (options.profile === 'always' || (options.profile === 'on-fail' && !allOk)) {
       out();
       out('profiling our plugin: one cold createNodes + createDependencies (as in an Nx plugin worker), node --cpu-prof');
       const profileDir = join(scratch, 'profile');
@@ -381,12 +463,12 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
 
     if (options.json) {
       out(JSON.stringify({
-        targets: GRAPH_TARGETS, projects: projects.ours.length, cold, warm, affected, affectedCounts, edited,
-        median: { cold: coldM, warm: warmM, affected: affectedM }, ratio: { cold: coldRatio, warm: warmRatio },
-        pass: { cold: coldOk, warm: warmOk }, profile: profileSummary,
+        targets: GRAPH_TARGETS, projects: projects.ours.length, cold, warm, affected, affectedCounts, edited, run, daemonRun,
+        median: { cold: coldM, warm: warmM, affected: affectedM, run: runM, daemonRun: daemonRunM }, ratio: { cold: coldRatio, warm: warmRatio, run: runRatio, daemonRun: daemonRunRatio },
+        pass: { cold: coldOk, warm: warmOk, run: runOk, daemonRun: daemonRunOk }, profile: profileSummary,
       }, null, 2));
     }
-    return options.strict && !(coldOk && warmOk) ? 1 : 0;
+    return options.strict && !allOk ? 1 : 0;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 1;
@@ -419,10 +501,33 @@ async function computeLikeNx(workspaceRoot: string): Promise<{ createNodesResult
   return { createNodesResult, dependencies };
 }
 
+interface DumpedProject {
+  name?: string;
+  root?: string;
+  tags?: string[];
+  targets?: Record<string, { executor?: string }>;
+}
+
+/**
+ * The floor's graph: the same project names, roots, tags and target names, each target with
+ * only its executor, and the same edges. `describe` runs an empty script, for `nx run`.
+ */
+function minimalGraph(graph: { createNodesResult: unknown; dependencies: unknown }): { createNodesResult: unknown; dependencies: unknown } {
+  const projects = (graph.createNodesResult as { projects: Record<string, DumpedProject> }).projects;
+  const minimal: Record<string, DumpedProject> = {};
+  for (const [root, project] of Object.entries(projects)) {
+    const targets: Record<string, { executor?: string; options?: unknown }> = {};
+    for (const [name, target] of Object.entries(project.targets ?? {})) targets[name] = { executor: target.executor };
+    if (targets.describe) targets.describe = { executor: 'nx:run-commands', options: { command: `node ${FLOOR_TASK}`, cwd: '{workspaceRoot}' } };
+    minimal[root] = { name: project.name, root: project.root ?? root, ...(project.tags ? { tags: project.tags } : {}), targets };
+  }
+  return { createNodesResult: { projects: minimal }, dependencies: graph.dependencies };
+}
+
 async function childMain(argv: string[]): Promise<void> {
   const [mode, workspace, outFile] = argv;
   if (mode === '--dump-floor' && workspace && outFile) {
-    writeFileSync(outFile, JSON.stringify(await computeLikeNx(resolve(workspace))));
+    writeFileSync(outFile, JSON.stringify(minimalGraph(await computeLikeNx(resolve(workspace)))));
   } else if (mode === '--model' && workspace) {
     await computeLikeNx(resolve(workspace));
   } else {

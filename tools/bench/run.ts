@@ -8,6 +8,7 @@ import { runEngineBenchmark } from './engine';
 import { runOutputsBenchmark } from './outputs';
 import { runExecutorsBenchmark } from './run-executors';
 import { runGraphBenchmark } from './graph';
+import { runAffectedBenchmark } from './affected';
 
 export interface Benchmark {
   description: string;
@@ -16,12 +17,16 @@ export interface Benchmark {
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   engine: {
-    description: 'static stack engine: resolve + describe a synthetic 10,000-instance workspace (targets: <= 1.0 s, <= 500 MB)',
+    description: 'static stack engine: resolve + describe a synthetic 10,000-instance workspace, and the whole `atmos-nx describe stacks --format json` command (targets: engine <= 0.7 s, <= 500 MB, describe stacks <= 1.5 s)',
     run: runEngineBenchmark,
   },
   graph: {
-    description: 'Nx plugin: `nx show projects` on the 10,000-instance workspace vs a floor plugin replaying the same graph (targets: cold <= 1.25x, warm <= 1.05x)',
+    description: 'Nx plugin on the 10,000-instance workspace vs the minimal floor plugin (same names, roots, tags, target names, edges): nx show projects cold and warm, nx run <instance>:describe to task start without and with a warm daemon (targets: cold <= 1.5x, warm <= 1.15x, nx run <= 1.5x)',
     run: runGraphBenchmark,
+  },
+  affected: {
+    description: '`atmos-nx describe affected --base main` after one catalog edit on the 10,000-instance workspace, whole command (target: <= 1.5 s)',
+    run: runAffectedBenchmark,
   },
   run: {
     description: 'terraform executors: nx run-many -t plan of one component in 20 stacks of the 10,000-instance workspace, --parallel=1 and 4 (target: executor own time <= 150 ms per task)',

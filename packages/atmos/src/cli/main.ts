@@ -3,7 +3,7 @@
  *
  *   atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false]
  *   atmos-nx describe stacks [--stack S] [--components a,b] [--format yaml|json]
- *   atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]
+ *   atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json|projects]
  *   atmos-nx describe graph [--format mermaid|markdown|dot|json] [--stack S | --environment E | -p PATTERN] ...
   atmos-nx describe config [--format yaml|json]
  *   atmos-nx list stacks | list components [--stack S]
@@ -42,7 +42,12 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
     arguments: 0,
     usage: 'atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false] [--show-secrets]',
   },
-  'describe affected': { flags: ['base', 'format'], arguments: 0, usage: 'atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json]' },
+  'describe affected': {
+    flags: ['base', 'format'],
+    arguments: 0,
+    usage: 'atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json|projects]\n' +
+      '      (--format=projects: the affected Nx project names comma-separated; exit code 3 when nothing is affected)',
+  },
   'describe config': { flags: ['format'], arguments: 0, usage: 'atmos-nx describe config [--format yaml|json]' },
   'describe graph': {
     flags: ['format', 'stack', 'environment', 'projects', 'group-by', 'max-nodes', 'output-dir'],
@@ -110,8 +115,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   // The dependency graph has its own formats (mermaid, dot, ...): see src/graph.
   if (positionals[0] === 'describe' && positionals[1] === 'graph') return describeGraphCommand(values, positionals.slice(2), io);
-  const format = values.format ?? 'yaml';
-  if (format !== 'yaml' && format !== 'json') throw usage(`--format must be yaml or json, not "${format}"`);
+  // `describe affected --format=projects`: Nx project names, not a document.
+  const affectedProjects = values.format === 'projects' && positionals[0] === 'describe' && positionals[1] === 'affected';
+  const format = affectedProjects ? 'yaml' : (values.format ?? 'yaml');
+  if (format !== 'yaml' && format !== 'json') throw usage(`--format must be yaml or json${positionals[1] === 'affected' ? ' or projects' : ''}, not "${format}"`);
   const processTemplates = booleanFlag(values['process-templates'], '--process-templates');
   const processFunctions = booleanFlag(values['process-functions'], '--process-functions') ?? true;
   const showSecrets = values['show-secrets'] === true;
@@ -158,6 +165,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     case 'describe affected': {
       const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
+      if (affectedProjects) {
+        const { affectedProjectNames, NOTHING_AFFECTED_EXIT_CODE } = await import('../nx/affected-projects');
+        const names = affectedProjectNames(config, values.base ?? 'main', io.env, config.basePath);
+        if (names.length === 0) return NOTHING_AFFECTED_EXIT_CODE;
+        io.stdout(names.join(',') + '\n');
+        return 0;
+      }
       const { describeAffected } = await import('../stacks/affected');
       io.stdout(formatOutput(describeAffected(config, values.base ?? 'main', io.env), format));
       return 0;

@@ -1,12 +1,16 @@
 /**
- * Nx runs plugins in short-lived worker processes, so the graph model is cached on disk, keyed
- * by a hash of everything it is computed from: the plugin version and options, ATMOS_*
- * environment variables, atmos.yaml, every file under the stacks base path and the Terraform
- * files of the components base path (they name local modules). An unchanged workspace is read
- * back instead of re-parsed.
+ * Nx runs plugins in short-lived worker processes, so the graph model is cached on disk. The key
+ * is a hash of everything the static phase reads:
+ *   - the plugin version and options, the ATMOS_* variables atmos.yaml loading reads;
+ *   - the git state affected is computed against (base ref, NX_HEAD, merge-base and HEAD commits);
+ *   - atmos.yaml, every file under the stacks base path, the Terraform files of the components
+ *     base path (they name local modules);
+ * and, checked when the cache is read, what the computation itself recorded reading beyond
+ * those trees: `!include`d files and module folders elsewhere, and the environment variables
+ * templates consulted (`{{ env "X" }}`), by a hash of their value (never the value itself).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fg from 'fast-glob';
 import type { AtmosConfig } from '../config/types';
@@ -16,7 +20,13 @@ const CONFIG_ENV = /^ATMOS_(BASE_PATH|CLI_CONFIG_PATH|STACKS_|COMPONENTS_TERRAFO
 
 const NEVER_INPUTS = ['**/node_modules/**', '**/.git/**', '**/.nx/**', '**/.terraform/**', '**/.atmos/**'];
 
-export function graphCacheKey(config: AtmosConfig, extra: unknown, env: Record<string, string | undefined>): string {
+export interface TreeFingerprint {
+  key: string;
+  /** Content hash of every file hashed into the key, by absolute path. */
+  hashes: Map<string, string>;
+}
+
+export function graphCacheKey(config: AtmosConfig, extra: unknown, env: Record<string, string | undefined>): TreeFingerprint {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(extra));
   hash.update(JSON.stringify(Object.entries(env).filter(([k]) => CONFIG_ENV.test(k)).sort()));
@@ -25,13 +35,56 @@ export function graphCacheKey(config: AtmosConfig, extra: unknown, env: Record<s
     ...fg.sync('**/*', { cwd: config.stacks.basePath, absolute: true, onlyFiles: true, dot: true, ignore: NEVER_INPUTS }).sort(),
     ...fg.sync(['**/*.tf', '**/*.tf.json'], { cwd: config.components.terraform.basePath, absolute: true, onlyFiles: true, ignore: NEVER_INPUTS }).sort(),
   ];
+  const hashes = new Map<string, string>();
   for (const file of files) {
+    const content = contentHash(file);
+    hashes.set(file, content);
     hash.update(file);
     hash.update('\0');
-    hash.update(readFileSync(file));
+    hash.update(content);
     hash.update('\0');
   }
+  return { key: hash.digest('hex'), hashes };
+}
+
+export function contentHash(file: string): string {
+  try {
+    return createHash('sha1').update(readFileSync(file)).digest('hex');
+  } catch {
+    return 'missing';
+  }
+}
+
+/** What a graph computation read outside the key's trees; checked again before a cached graph is used. */
+export interface WatchedInputs {
+  /** Absolute file path -> content hash ('missing' when absent). */
+  files: Record<string, string>;
+  /** Absolute folder -> hash of its Terraform files (a module folder outside the components base path). */
+  folders: Record<string, string>;
+  /** Variable name -> hash of its value ('unset' when unset). */
+  env: Record<string, string>;
+}
+
+export function envValueHash(value: string | undefined): string {
+  return value === undefined ? 'unset' : createHash('sha256').update(value).digest('hex');
+}
+
+/** Hash of a folder's Terraform files (names and contents), as local module discovery reads them. */
+export function terraformFolderHash(folder: string): string {
+  const hash = createHash('sha1');
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return 'missing';
+  for (const entry of readdirSync(folder).sort()) {
+    if (!entry.endsWith('.tf') && !entry.endsWith('.tf.json')) continue;
+    hash.update(entry).update('\0').update(contentHash(join(folder, entry))).update('\0');
+  }
   return hash.digest('hex');
+}
+
+export function watchedUnchanged(watched: WatchedInputs, env: Record<string, string | undefined>): boolean {
+  for (const [file, hash] of Object.entries(watched.files)) if (contentHash(file) !== hash) return false;
+  for (const [folder, hash] of Object.entries(watched.folders)) if (terraformFolderHash(folder) !== hash) return false;
+  for (const [name, hash] of Object.entries(watched.env)) if (envValueHash(env[name]) !== hash) return false;
+  return true;
 }
 
 export function readCache<T>(file: string, key: string): T | undefined {

@@ -3,6 +3,7 @@
  * tags, the exact files its configuration is made of) and the dependency edges between them.
  * Knows nothing about spawning processes; never runs terraform.
  */
+import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { AtmosUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { instanceProblems } from '../validation/stacks';
@@ -12,6 +13,8 @@ import type { ComponentInstance } from '../stacks/types';
 import { locateText } from '../stacks/value-source';
 import { localModuleFolders } from '../terraform/local-modules';
 import type { NormalisedPluginOptions } from './options';
+import { contentHash } from './cache';
+import { preciseInputs, type PreciseInputs } from './precise-inputs';
 import { collectYamlFunctionReferences, type ComponentReference } from '../functions/yaml-references';
 
 export interface InstanceProject {
@@ -20,8 +23,19 @@ export interface InstanceProject {
   component: string;
   stack: string;
   tags: string[];
-  /** Nx file-set inputs (`{workspaceRoot}/...`) of the instance's configuration. */
-  inputs: string[];
+  /**
+   * The instance's own Nx inputs (its `atmos` named input): the changed files that changed its
+   * configuration, its component folder and local modules, `dependencies.files/folders`, and
+   * the environment variables its static configuration read.
+   */
+  inputs: NxInput[];
+  /**
+   * The named input on the workspace project holding its stack's unchanged configuration files
+   * (targets list it as `{ input, projects: "atmos" }`: Nx allows that in target inputs only).
+   */
+  sharedInput?: string;
+  /** Hash of every configuration file of the instance's stack (changed or not): keys the `describe` cache. */
+  digest: string;
   manifest: string;
   componentPath: string;
   locked: boolean;
@@ -38,9 +52,13 @@ export interface GraphEdge {
   reasons: string[];
 }
 
+export type NxInput = string | { env: string };
+
 export interface GraphModel {
   projects: InstanceProject[];
   edges: GraphEdge[];
+  /** Named inputs of the workspace project `atmos`: per stack, its unchanged configuration files. */
+  sharedInputs: Record<string, string[]>;
   /** The mistakes of the validation pass (the graph holds everything else); absent when there are none. */
   problems?: ProblemRecord[];
 }
@@ -61,6 +79,9 @@ export function fromProblemRecord(record: ProblemRecord): AtmosUserError {
   return new AtmosUserError(record.code, record.message, record.location, record.hint);
 }
 
+/** The workspace project the shared named inputs live on. */
+export const WORKSPACE_PROJECT = 'atmos';
+
 export interface GraphModelInput {
   workspaceRoot: string;
   resolved: ResolvedStacks;
@@ -74,6 +95,12 @@ export interface GraphModelInput {
    * src/validation/stacks.ts) and builds the rest of the graph; without it they are thrown together.
    */
   problems?: AtmosUserError[];
+  /** Which configuration files are inputs of which instance (default: every file unchanged, no git base known). */
+  precise?: PreciseInputs;
+  /** Environment variables the static phase read for this instance. */
+  envInputs?: (instance: ComponentInstance) => string[];
+  /** Content hash of a configuration file (default: read and hash it). */
+  fileHash?: (file: string) => string;
 }
 
 const CONTEXT_TAGS = ['namespace', 'tenant', 'environment', 'stage'] as const;
@@ -88,20 +115,42 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const names = assignProjectNames(resolved.instances.filter(isDeployable), options.projectName, problems);
   const deployable = resolved.instances.filter((instance) => names.has(instance));
   const moduleCache = new Map<string, string[]>();
-  const atmosYaml = resolved.config.configFile ? [`{workspaceRoot}/${rel(resolved.config.configFile)}`] : [];
+  const configFile = resolved.config.configFile ? [resolved.config.configFile] : [];
 
   const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredOrEmpty(instance, problems)]));
-  // Instances of one stack manifest share their import lists: turn each list into inputs once.
-  const asInputs = memoByIdentity((files: string[]) => files.map((file) => `{workspaceRoot}/${rel(file)}`));
+  const precise = input.precise ?? preciseInputs(resolved.config, resolved, undefined, {});
+  const fileHash = input.fileHash ?? contentHash;
+  // Instances of one stack share their unchanged list: one named input per distinct list, on the workspace project.
+  const sharedInputs: Record<string, string[]> = {};
+  const sharedNames = new Map<string[], string>();
+  const sharedInput = (instance: ComponentInstance): string | undefined => {
+    const files = precise.unchangedOf(instance);
+    if (files.length === 0) return undefined;
+    let name = sharedNames.get(files);
+    if (name === undefined) {
+      name = `stack:${rel(instance.manifestFile)}`;
+      while (sharedInputs[name]) name += '+';
+      sharedNames.set(files, name);
+      sharedInputs[name] = files.map((file) => `{workspaceRoot}/${rel(file)}`);
+    }
+    return name;
+  };
+  // Every configuration file of the stack, changed or not: what `describe` shows is made of them.
+  const digests = new Map<string, string>();
+  const digestOf = (instance: ComponentInstance): string => {
+    let digest = digests.get(instance.manifestFile);
+    if (digest === undefined) {
+      const hash = createHash('sha256');
+      for (const file of [...configFile, instance.manifestFile, ...instance.imports, ...instance.includedFiles]) hash.update(rel(file)).update('\0').update(fileHash(file)).update('\0');
+      digests.set(instance.manifestFile, (digest = hash.digest('hex').slice(0, 32)));
+    }
+    return digest;
+  };
   const projects: InstanceProject[] = deployable.map((instance) => {
     const declared = declaredByInstance.get(instance)!;
     const folders = [instance.componentPath, ...localModuleFolders(instance.componentPath, moduleCache)];
-    const inputs = [
-      ...atmosYaml,
-      `{workspaceRoot}/${rel(instance.manifestFile)}`,
-      ...asInputs(instance.imports),
-      ...asInputs(instance.importPatterns),
-      ...asInputs(instance.includedFiles),
+    const inputs: NxInput[] = [
+      ...precise.changedOf(instance).map((file) => `{workspaceRoot}/${rel(file)}`),
       ...folders.map((folder) => `{workspaceRoot}/${rel(folder)}/**/*`),
       ...declared.files.map((file) => `{workspaceRoot}/${file}`),
       ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
@@ -120,7 +169,9 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
         ...CONTEXT_TAGS.filter((field) => typeof vars[field] === 'string' && vars[field] !== '').map((field) => `${field}:${String(vars[field])}`),
         ...(layer ? [`layer:${layer}`] : []),
       ],
-      inputs: [...new Set(inputs)],
+      inputs: [...dedupeStrings(inputs), ...(input.envInputs?.(instance) ?? []).map((name) => ({ env: name }))],
+      sharedInput: sharedInput(instance),
+      digest: digestOf(instance),
       manifest: rel(instance.manifestFile),
       componentPath: rel(instance.componentPath),
       locked: instance.locked,
@@ -132,7 +183,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   problems.push(...cycleProblems(edges, projects));
   if (input.problems) input.problems.push(...uniqueErrors(problems));
   else throwCollected(problems);
-  return { projects, edges };
+  return { projects, edges, sharedInputs };
 }
 
 function declaredOrEmpty(instance: ComponentInstance, problems: AtmosUserError[]): DeclaredDependencies {
@@ -145,13 +196,10 @@ function declaredOrEmpty(instance: ComponentInstance, problems: AtmosUserError[]
   }
 }
 
-function memoByIdentity<K extends object, V>(fn: (key: K) => V): (key: K) => V {
-  const cache = new Map<K, V>();
-  return (key) => {
-    let value = cache.get(key);
-    if (value === undefined) cache.set(key, (value = fn(key)));
-    return value;
-  };
+/** File inputs once each (a module folder can also be a declared folder); objects kept as they are. */
+function dedupeStrings(inputs: NxInput[]): NxInput[] {
+  const seen = new Set<string>();
+  return inputs.filter((entry) => typeof entry !== 'string' || (!seen.has(entry) && (seen.add(entry), true)));
 }
 
 export function isDeployable(instance: ComponentInstance): boolean {

@@ -4,6 +4,7 @@
  *
  * Graph construction is static: it reads files, never runs terraform or touches the network.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AggregateCreateNodesError,
@@ -20,15 +21,20 @@ import { scanReferences, type PathSegment } from '../functions';
 import { formatPath } from '../functions/expression/values';
 import type { ComponentInstance } from '../stacks/types';
 import { resolveStacks } from '../stacks/engine';
-import { graphCacheKey, readCache, writeCache } from './cache';
+import type { AtmosConfig } from '../config/types';
+import { contentHash, graphCacheKey, readCache, watchedUnchanged, writeCache, type TreeFingerprint, type WatchedInputs } from './cache';
+import { branchChanges, type BranchChanges, type NxJsonBase } from './changes';
+import { configFilesByStack, preciseInputs } from './precise-inputs';
+import { envInputs, recordingEnvReads, watchedInputs } from './static-inputs';
 import { buildGraphModel, fromProblemRecord, toProblemRecord, type GraphModel } from './graph-model';
-import { normaliseOptions, type AtmosPluginOptions } from './options';
+import { normaliseOptions, type AtmosPluginOptions, type NormalisedPluginOptions } from './options';
 import type { ComponentReference } from '../functions/yaml-references';
 import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
 
 // 2: projects carry settings.layer, edges every reason (describe graph draws them).
 // 3: the model keeps the validation pass's problems beside the partial graph.
-const PLUGIN_VERSION = 3;
+// 4: precise affected inputs, shared stack inputs, watched env and files.
+const PLUGIN_VERSION = 4;
 const CONFIG_GLOB = 'atmos.yaml';
 
 export const createNodes: CreateNodes<AtmosPluginOptions> = [
@@ -69,42 +75,76 @@ export const createDependencies: CreateDependencies<AtmosPluginOptions> = (optio
     .map((edge): RawProjectGraphDependency => ({ source: edge.source, target: edge.target, type: DependencyType.implicit }));
 };
 
-const memo = new Map<string, GraphModel>();
+interface CachedModel {
+  model: GraphModel;
+  watched: WatchedInputs;
+}
 
-/** The graph model, from memory, the disk cache, or computed (and cached). */
+const memo = new Map<string, CachedModel>();
+
+/**
+ * The graph model, from memory, the disk cache, or computed (and cached). A cached model is used
+ * only if what its computation read outside the hashed trees is unchanged too (see cache.ts).
+ */
 export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions | undefined): GraphModel {
   const options = normaliseOptions(rawOptions);
   const config = loadAtmosConfig({ cwd: workspaceRoot, configPath: join(workspaceRoot, CONFIG_GLOB) });
-  const key = graphCacheKey(config, { PLUGIN_VERSION, options }, process.env);
-  const cached = memo.get(key);
-  if (cached) return cached;
+  const changes = branchChanges(workspaceRoot, process.env, readNxJsonBase(workspaceRoot));
+  const git = changes && { base: changes.baseRef, head: changes.headRef, mergeBase: changes.mergeBase, headCommit: changes.headCommit };
+  const tree = graphCacheKey(config, { PLUGIN_VERSION, options, git }, process.env);
+  const usable = (entry: CachedModel | undefined) => (entry && watchedUnchanged(entry.watched, process.env) ? entry : undefined);
   const cacheFile = join(workspaceRoot, '.nx', 'workspace-data', 'atmos-graph.json');
-  let model = readCache<GraphModel>(cacheFile, key);
-  if (!model) {
-    const templateReferences = new Map<string, ComponentReference[]>();
-    const problems: AtmosUserError[] = [];
-    const resolved = resolveStacks(config, {
-      computeDeps: false,
-      problems,
-      // `atmos.Component` cannot run terraform here: record the reference, render nothing.
-      templateFunctions: ({ component, stack }) => ({
-        atmos: () => ({
-          Component: (referenced: unknown, referencedStack: unknown) => {
-            const key = `${component}\0${stack}`;
-            const list = templateReferences.get(key) ?? [];
-            list.push({ component: String(referenced), stack: String(referencedStack), via: `atmos.Component "${String(referenced)}" "${String(referencedStack)}"` });
-            templateReferences.set(key, list);
-            return { outputs: {} };
-          },
-        }),
-      }),
-    });
-    model = buildGraphModel({ workspaceRoot, resolved, options, templateReferences, expressionReferences, problems });
-    if (problems.length > 0) model.problems = uniqueErrors(problems).map(toProblemRecord);
-    writeCache(cacheFile, key, model);
+  let entry = usable(memo.get(tree.key)) ?? usable(readCache<CachedModel>(cacheFile, tree.key));
+  if (!entry) {
+    entry = computeModel(workspaceRoot, config, options, changes, tree);
+    writeCache(cacheFile, tree.key, entry);
   }
-  memo.set(key, model);
-  return model;
+  memo.clear(); // one workspace state at a time: a long-lived worker does not pile up models
+  memo.set(tree.key, entry);
+  return entry.model;
+}
+
+function computeModel(workspaceRoot: string, config: AtmosConfig, options: NormalisedPluginOptions, changes: BranchChanges | undefined, tree: TreeFingerprint): CachedModel {
+  const templateReferences = new Map<string, ComponentReference[]>();
+  const problems: AtmosUserError[] = [];
+  const { result: resolved, recording } = recordingEnvReads(() => resolveStacks(config, {
+    computeDeps: false,
+    problems,
+    // `atmos.Component` cannot run terraform here: record the reference, render nothing.
+    templateFunctions: ({ component, stack }) => ({
+      atmos: () => ({
+        Component: (referenced: unknown, referencedStack: unknown) => {
+          const key = `${component}\0${stack}`;
+          const list = templateReferences.get(key) ?? [];
+          list.push({ component: String(referenced), stack: String(referencedStack), via: `atmos.Component "${String(referenced)}" "${String(referencedStack)}"` });
+          templateReferences.set(key, list);
+          return { outputs: {} };
+        },
+      }),
+    }),
+  }));
+  const precise = preciseInputs(config, resolved, changes, process.env);
+  const model = buildGraphModel({
+    workspaceRoot,
+    resolved,
+    options,
+    templateReferences,
+    expressionReferences,
+    precise,
+    envInputs: envInputs(config, resolved, configFilesByStack(config), recording, process.env),
+    fileHash: (file) => tree.hashes.get(file) ?? contentHash(file),
+    problems,
+  });
+  if (problems.length > 0) model.problems = uniqueErrors(problems).map(toProblemRecord);
+  return { model, watched: watchedInputs(config, resolved, recording, process.env) };
+}
+
+function readNxJsonBase(workspaceRoot: string): NxJsonBase | undefined {
+  try {
+    return JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as NxJsonBase;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `${{ output.vpc.x }}` and `${{ output("dns", "shared-use1").zone_id }}` in an instance's sections. */
@@ -136,6 +176,8 @@ function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefin
       name: 'atmos',
       root: '.atmos',
       tags: ['atmos'],
+      // Shared by the instances (`{ input, projects: "atmos" }`): each stack's unchanged configuration files, once.
+      namedInputs: model.sharedInputs,
       targets: workspaceTargets(),
       metadata: { description: 'Whole-workspace Atmos targets', technologies: ['atmos'] },
     },

@@ -6,7 +6,7 @@
  * are not inputs.
  */
 import type { TargetConfiguration } from '@nx/devkit';
-import type { InstanceProject } from './graph-model';
+import { WORKSPACE_PROJECT, type InstanceProject } from './graph-model';
 import type { NormalisedPluginOptions } from './options';
 
 export const CONFIG_INPUT = 'atmos';
@@ -30,12 +30,13 @@ const TERRAFORM_TARGETS: Array<{ name: string; executor: string; description: st
 export function instanceTargets(project: InstanceProject, options: NormalisedPluginOptions): Record<string, TargetConfiguration> {
   const { component, stack } = project;
   const target = (name: string) => options.targetPrefix + name;
+  const configInputs = [CONFIG_INPUT, ...(project.sharedInput ? [{ input: project.sharedInput, projects: WORKSPACE_PROJECT }] : [])];
   const terraformTargets: Record<string, TargetConfiguration> = {};
   for (const definition of TERRAFORM_TARGETS) {
     terraformTargets[target(definition.name)] = {
       executor: `@org/atmos:${definition.executor}`,
       cache: false,
-      inputs: [CONFIG_INPUT],
+      inputs: configInputs,
       options: { component, stack, manifest: project.manifest },
       ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
       metadata: { technologies: ['terraform'], description: definition.description },
@@ -58,10 +59,18 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
     [target('describe')]: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: [CONFIG_INPUT, { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }],
+      inputs: [...configInputs, { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }],
       // Cacheable because it shows the configuration as written in manifests: functions read
       // state and SSM, which are not inputs (run `atmos-nx describe component` for values).
-      options: { command: `atmos-nx describe component ${quote(component)} -s ${quote(stack)} --process-functions=false`, cwd: '{workspaceRoot}' },
+      // The `atmos` input leaves out changed files that do not change this instance (that is
+      // what keeps `nx affected` precise), but the output also names the files values come
+      // from: the digest of every configuration file of the stack keys the cache (Nx hashes
+      // target options; the command ignores the variable).
+      options: {
+        command: `atmos-nx describe component ${quote(component)} -s ${quote(stack)} --process-functions=false`,
+        cwd: '{workspaceRoot}',
+        env: { ATMOS_NX_CONFIG_DIGEST: project.digest },
+      },
       metadata: {
         technologies: ['atmos'],
         description: `Show the fully merged configuration of ${component} in ${stack}`,

@@ -1,0 +1,206 @@
+/**
+ * Precise `nx affected` through the REAL Nx CLI (nx 24) in a temporary git repository made from
+ * ./fixture (see fixture/README.md). Every case is one commit on its own branch off `main`, and
+ * the commands are the ones users type, with Nx's default base (nx.json `defaultBase: main`):
+ *   - `nx affected -t plan` (task mode): the exact task set, read from `--graph=<file>` (the task
+ *     graph; nothing runs);
+ *   - `nx show projects --affected` (project mode): the same instances plus their dependents;
+ *   - `atmos-nx describe affected --base main --format=projects`: the same names, exit code 3
+ *     when nothing is affected.
+ * The whole table runs again with the Nx daemon on (users' default), switching between the case
+ * branches, so the daemon's cached graph has to follow branch switches and new commits.
+ *
+ * Needs the built plugin (`npm run build`, which `npm test` runs first).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createWorkspace, formatRunResult, type RunResult, type Workspace } from '../harness/workspace';
+
+jest.setTimeout(900_000);
+
+const REPO = path.resolve(__dirname, '../..');
+const FIXTURE = path.join(__dirname, 'fixture');
+const NX_TIMEOUT_MS = 180_000;
+const ATMOS_NX = path.join(REPO, 'packages/atmos/bin/atmos-nx.js');
+
+const DEV_USE1 = ['app-dev-use1', 'db-dev-use1', 'vpc-dev-use1'];
+const DEV_USW2 = ['app-dev-usw2', 'vpc-dev-usw2'];
+const PROD_USE1 = ['app-prod-use1', 'db-prod-use1', 'vpc-prod-use1'];
+const DEV = [...DEV_USE1, ...DEV_USW2];
+const ALL = [...DEV, ...PROD_USE1];
+const APPS = ['app-dev-use1', 'app-dev-usw2', 'app-prod-use1'];
+const VPCS = ['vpc-dev-use1', 'vpc-dev-usw2', 'vpc-prod-use1'];
+const DBS = ['db-dev-use1', 'db-prod-use1'];
+/** db depends on vpc in its stack: project mode adds the db of a vpc's stack. */
+const withDependents = (projects: string[]): string[] =>
+  [...new Set([...projects, ...projects.filter((p) => p.startsWith('vpc-')).map((p) => p.replace(/^vpc-/, 'db-')).filter((p) => DBS.includes(p))])];
+
+const sorted = (values: Iterable<string>): string[] => [...values].sort();
+const lines = (text: string): string[] => text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+
+type Edit = (ws: Workspace) => void;
+
+const replace = (file: string, from: string, to: string): Edit => (ws) => {
+  const text = ws.readFile(file);
+  if (!text.includes(from)) throw new Error(`${file} has no '${from}'`);
+  ws.writeFile(file, text.replace(from, to));
+};
+const append = (file: string, text: string): Edit => (ws) => ws.writeFile(file, ws.readFile(file) + text);
+
+interface AffectedCase {
+  name: string;
+  edit: Edit;
+  /** Instances whose `plan` task is affected (project mode adds dependents). */
+  tasks: string[];
+}
+
+const CASES: AffectedCase[] = [
+  { name: "one component's catalog file: that component's instances", edit: replace('stacks/catalog/vpc.yaml', 'nat: false', 'nat: true'), tasks: VPCS },
+  { name: "a mixin's global var: every instance of the stacks importing it", edit: replace('stacks/mixins/region/use1.yaml', 'region: us-east-1', 'region: us-east-1\n  zone_count: 3'), tasks: [...DEV_USE1, ...PROD_USE1] },
+  { name: 'a comment-only edit: nothing', edit: append('stacks/catalog/db.yaml', '# reviewed by the platform team\n'), tasks: [] },
+  { name: 'a whitespace-only edit: nothing', edit: replace('stacks/catalog/vpc.yaml', '        nat: false\n', '\n        nat:   false\n\n'), tasks: [] },
+  { name: 'a value overridden later in every stack: nothing', edit: replace('stacks/catalog/db.yaml', 'backup_days: 7', 'backup_days: 14'), tasks: [] },
+  { name: 'a stack manifest edit that changes one component: that instance', edit: replace('stacks/orgs/plat/dev/use1.yaml', '10.10.0.0/16', '10.11.0.0/16'), tasks: ['vpc-dev-use1'] },
+  { name: "a component .tf edit: that component's instances", edit: append('components/terraform/db/main.tf', '\noutput "engine" {\n  value = "postgres"\n}\n'), tasks: DBS },
+  { name: 'a glob-imported file added: the stacks with the glob', edit: (ws) => ws.writeFile('stacks/mixins/tags/team.yaml', 'terraform:\n  vars:\n    tags:\n      Team: core\n'), tasks: DEV },
+  { name: 'a glob-imported file deleted: the stacks with the glob', edit: (ws) => fs.rmSync(ws.path('stacks/mixins/tags/owner.yaml')), tasks: DEV },
+  { name: 'atmos.yaml edited: all', edit: replace('atmos.yaml', '    base_path: "components/terraform"\n', '    base_path: "components/terraform"\n    command: /usr/local/bin/terraform\n'), tasks: ALL },
+  { name: 'a root package.json edit that changes no dependency: nothing', edit: replace('package.json', '"private": true,', '"private": true,\n  "description": "edited",'), tasks: [] },
+  // Removals: the file that lost something is an input of the instances it changed.
+  { name: 'removal: a component section deleted from a shared file', edit: replace('stacks/catalog/app.yaml', '      env:\n        LOG_LEVEL: info\n', ''), tasks: APPS },
+  { name: 'removal: an override deleted from a stack manifest', edit: replace('stacks/orgs/plat/prod/use1.yaml', '        size: large\n', ''), tasks: ['db-prod-use1'] },
+  { name: 'removal: a global vars key deleted from a shared file', edit: replace('stacks/orgs/plat/_defaults.yaml', '  owner_team: core\n', ''), tasks: ALL },
+  { name: 'removal: an import removed from a stack', edit: replace('stacks/orgs/plat/prod/use1.yaml', '  - mixins/features/flags\n', ''), tasks: PROD_USE1 },
+  {
+    name: 'removal: a base component renamed',
+    edit: (ws) => ws.writeFile('stacks/catalog/app.yaml', ws.readFile('stacks/catalog/app.yaml').split('app-defaults').join('app-base')),
+    tasks: APPS,
+  },
+];
+
+function ensureBuilt(): void {
+  for (const file of [path.join(REPO, 'packages/atmos/dist/index.js'), path.join(REPO, 'packages/atmos/dist/cli/main.js')]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (npm test does)`);
+  }
+}
+
+function nxWorkspace(): Workspace {
+  const ws = createWorkspace({ fixture: FIXTURE, prefix: 'atmos-affected-e2e-' });
+  fs.symlinkSync(path.join(REPO, 'node_modules'), ws.path('node_modules'), 'dir');
+  ws.gitInit('fixture');
+  return ws;
+}
+
+interface Mode {
+  daemon: boolean;
+}
+
+function nx(ws: Workspace, args: string[], mode: Mode): Promise<RunResult> {
+  return ws.run(ws.path('node_modules/.bin/nx'), args, { timeoutMs: NX_TIMEOUT_MS, env: { NX_DAEMON: mode.daemon ? 'true' : 'false' } });
+}
+
+async function nxOk(ws: Workspace, args: string[], mode: Mode): Promise<RunResult> {
+  const r = await nx(ws, args, mode);
+  if (r.exitCode !== 0) throw new Error(`nx ${args.join(' ')} failed\n${formatRunResult(r)}`);
+  return r;
+}
+
+/** `nx affected -t plan`: the task ids of the task graph it would run. */
+async function affectedPlanTasks(ws: Workspace, mode: Mode): Promise<string[]> {
+  const file = ws.path('.nx/e2e-affected-tasks.json');
+  fs.rmSync(file, { force: true });
+  await nxOk(ws, ['affected', '-t', 'plan', `--graph=${file}`], mode);
+  return sorted(Object.keys((JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks: { tasks: Record<string, unknown> } }).tasks.tasks));
+}
+
+async function affectedProjects(ws: Workspace, mode: Mode): Promise<string[]> {
+  return sorted(lines((await nxOk(ws, ['show', 'projects', '--affected'], mode)).stdout));
+}
+
+/** `atmos-nx describe affected --base main --format=projects`: names, or [] with exit code 3. */
+async function describeAffectedProjects(ws: Workspace): Promise<string[]> {
+  const r = await ws.run(process.execPath, [ATMOS_NX, 'describe', 'affected', '--base', 'main', '--format=projects'], { timeoutMs: NX_TIMEOUT_MS });
+  if (r.exitCode === 3) {
+    expect(r.stdout).toBe('');
+    return [];
+  }
+  if (r.exitCode !== 0) throw new Error(`atmos-nx describe affected failed\n${formatRunResult(r)}`);
+  expect(lines(r.stdout)).toHaveLength(1);
+  return sorted(r.stdout.trim().split(','));
+}
+
+const branchOf = (index: number) => `case-${index + 1}`;
+
+beforeAll(ensureBuilt);
+
+describe('nx affected -t plan: exactly the instances whose configuration changed', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = nxWorkspace();
+  });
+  afterAll(() => ws?.cleanup());
+
+  test.each(CASES.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, index) => {
+    ws.git(['checkout', '-q', '-B', branchOf(index), 'main']);
+    ws.git(['clean', '-fdq']);
+    c.edit(ws);
+    ws.commit(c.name);
+    const mode = { daemon: false };
+    expect(await affectedPlanTasks(ws, mode)).toEqual(sorted(c.tasks.map((p) => `${p}:plan`)));
+    expect(await affectedProjects(ws, mode)).toEqual(sorted(withDependents(c.tasks)));
+    expect(await describeAffectedProjects(ws)).toEqual(sorted(c.tasks));
+  });
+
+  test('uncommitted edits count too (Nx adds them to the branch diff), and a new commit on top keeps the answer', async () => {
+    ws.git(['checkout', '-q', '-B', 'uncommitted', 'main']);
+    replace('stacks/catalog/db.yaml', 'size: small', 'size: medium')(ws);
+    const mode = { daemon: false };
+    expect(await affectedPlanTasks(ws, mode)).toEqual(['db-dev-use1:plan']); // prod-use1 overrides size
+    ws.commit('db size');
+    append('stacks/catalog/vpc.yaml', '# later\n')(ws);
+    ws.commit('a comment on top');
+    expect(await affectedPlanTasks(ws, mode)).toEqual(['db-dev-use1:plan']);
+  });
+
+  test('NX_BASE picks the base, as in CI (nx-set-shas): the answer against that commit', async () => {
+    ws.git(['checkout', '-q', '-B', 'stacked', 'main']);
+    replace('stacks/catalog/vpc.yaml', 'nat: false', 'nat: true')(ws);
+    const first = ws.commit('vpc nat');
+    replace('stacks/catalog/app.yaml', 'port: 80', 'port: 8080')(ws);
+    ws.commit('app port');
+    const r = await ws.run(ws.path('node_modules/.bin/nx'), ['affected', '-t', 'plan', `--graph=${ws.path('.nx/e2e-nx-base.json')}`], {
+      timeoutMs: NX_TIMEOUT_MS, env: { NX_DAEMON: 'false', NX_BASE: first },
+    });
+    if (r.exitCode !== 0) throw new Error(formatRunResult(r));
+    expect(sorted(Object.keys(JSON.parse(ws.readFile('.nx/e2e-nx-base.json')).tasks.tasks))).toEqual(APPS.map((p) => `${p}:plan`));
+    expect(await affectedPlanTasks(ws, { daemon: false })).toEqual(sorted([...APPS, ...VPCS].map((p) => `${p}:plan`)));
+  });
+
+  describe('with the Nx daemon on', () => {
+    const mode = { daemon: true };
+    beforeAll(async () => {
+      ws.git(['checkout', '-q', 'main']);
+      await nxOk(ws, ['daemon', '--start'], mode);
+    });
+    afterAll(async () => {
+      if (ws) await nx(ws, ['daemon', '--stop'], mode);
+    });
+
+    test.each(CASES.map((c, i) => [c.name, c, i] as const))('after switching to the branch of: %s', async (_name, c, index) => {
+      ws.git(['checkout', '-q', branchOf(index)]);
+      ws.git(['clean', '-fdq']);
+      expect(await affectedPlanTasks(ws, mode)).toEqual(sorted(c.tasks.map((p) => `${p}:plan`)));
+      expect(await affectedProjects(ws, mode)).toEqual(sorted(withDependents(c.tasks)));
+    });
+
+    test('a new commit on the branch: the daemon follows', async () => {
+      ws.git(['checkout', '-q', branchOf(0)]);
+      replace('stacks/orgs/plat/prod/use1.yaml', '10.30.0.0/16', '10.31.0.0/16')(ws);
+      ws.commit('prod cidr too');
+      replace('stacks/catalog/vpc.yaml', 'nat: true', 'nat: false')(ws); // back to main's value, uncommitted
+      expect(await affectedPlanTasks(ws, mode)).toEqual(['vpc-prod-use1:plan']);
+      ws.commit('nat back');
+      expect(await affectedPlanTasks(ws, mode)).toEqual(['vpc-prod-use1:plan']);
+    });
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * What `nx affected` will compare against, seen from inside a plugin worker. Nx hands plugins no
+ * base ref, so this follows Nx's own defaults: the base is `NX_BASE` (nx-set-shas exports it in
+ * CI, and the daemon forwards each client's environment to plugin workers) or nx.json
+ * `defaultBase` (Nx's default `main`); the comparison runs from the merge-base of base and HEAD
+ * (or `NX_HEAD`), and the changed files are those `git diff` lists from there, plus uncommitted
+ * and untracked ones without `NX_HEAD` — the set Nx computes itself.
+ */
+import { execFileSync } from 'node:child_process';
+import { changedSince } from '../stacks/affected';
+
+export interface BranchChanges {
+  /** The ref as configured (`NX_BASE`, nx.json defaultBase, or main). */
+  baseRef: string;
+  headRef?: string;
+  /** The commit compared against: merge-base of baseRef and HEAD (or headRef). */
+  mergeBase: string;
+  /** HEAD's commit: a new commit re-keys the graph. */
+  headCommit: string;
+  /** Files Nx counts as changed, absolute. */
+  files: Set<string>;
+  repoRoot: string;
+}
+
+export interface NxJsonBase {
+  defaultBase?: string;
+  affected?: { defaultBase?: string };
+}
+
+export function baseRefFor(env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): string {
+  return env.NX_BASE || nxJson?.defaultBase || nxJson?.affected?.defaultBase || 'main';
+}
+
+/**
+ * The changes since the merge-base, or undefined when they cannot be known (not a git
+ * repository, the base ref does not exist): every configuration file then counts as
+ * unchanged, and affected falls back to file granularity (never misses an instance).
+ */
+export function branchChanges(workspaceRoot: string, env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): BranchChanges | undefined {
+  const baseRef = baseRefFor(env, nxJson);
+  const headRef = env.NX_HEAD || undefined;
+  const repoRoot = tryGit(workspaceRoot, ['rev-parse', '--show-toplevel'])?.trim();
+  const headCommit = tryGit(workspaceRoot, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])?.trim();
+  if (!repoRoot || !headCommit) return undefined;
+  // As Nx: merge-base, then --fork-point, then the ref itself.
+  const mergeBase = (tryGit(repoRoot, ['merge-base', baseRef, headRef ?? 'HEAD'])
+    ?? tryGit(repoRoot, ['merge-base', '--fork-point', baseRef, headRef ?? 'HEAD'])
+    ?? tryGit(repoRoot, ['rev-parse', '--verify', '-q', `${baseRef}^{commit}`]))?.trim();
+  if (!mergeBase) return undefined;
+  try {
+    return { baseRef, headRef, mergeBase, headCommit, files: changedSince(repoRoot, mergeBase, headRef), repoRoot };
+  } catch {
+    return undefined;
+  }
+}
+
+function tryGit(cwd: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The graph is never stale: every input the static phase reads is part of the graph cache key
+ * (in memory, in a plugin worker that lives on, and on disk, in a fresh worker), and the same
+ * inputs are Nx inputs of exactly the instances they affect. Each kind is changed and the graph
+ * must follow: an environment variable a template consults, a file `!include`d from outside
+ * stacks/, atmos.yaml, the plugin options.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURE_ATMOS_YAML, removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import type { GraphModel } from './graph-model';
+
+afterAll(removeFixtures);
+
+type GraphModelFn = (root: string, options?: { projectName?: string }) => GraphModel;
+
+/** The plugin module as a fresh plugin worker loads it (nothing in memory), or the one already loaded. */
+function freshWorker(): GraphModelFn {
+  let fn: GraphModelFn | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    fn = (require('./plugin') as { graphModel: GraphModelFn }).graphModel;
+  });
+  return fn!;
+}
+const longLivedWorker = freshWorker();
+
+const names = (model: GraphModel) => model.projects.map((p) => p.name).sort();
+const project = (model: GraphModel, name: string) => {
+  const found = model.projects.find((p) => p.name === name);
+  if (!found) throw new Error(`no project ${name} in ${names(model).join(', ')}`);
+  return found;
+};
+const envInputs = (model: GraphModel, name: string) => project(model, name).inputs.filter((i) => typeof i !== 'string');
+
+function workspace(): string {
+  return writeWorkspace({
+    'components/terraform/vpc/main.tf': 'variable "x" {\n  default = 1\n}\n',
+    'shared/stage.yaml': 'dev\n',
+    // namespace (a tag) from an environment variable through a section template; stage from a file outside stacks/.
+    'stacks/orgs/dev.yaml': 'vars:\n  namespace: \'{{ env "ATMOS_SPEC_TENANT" }}\'\n  tenant: acme\n  environment: ue1\n  stage: !include ../../shared/stage.yaml\ncomponents:\n  terraform:\n    vpc:\n      vars: {}\n',
+    'stacks/orgs/prod.yaml': 'vars:\n  tenant: plat\n  environment: ue1\n  stage: prod\ncomponents:\n  terraform:\n    vpc:\n      vars: {}\n',
+  });
+}
+
+describe('the graph cache key covers every input of the static phase', () => {
+  const saved = process.env.ATMOS_SPEC_TENANT;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.ATMOS_SPEC_TENANT;
+    else process.env.ATMOS_SPEC_TENANT = saved;
+  });
+
+  it('an environment variable a template reads: the graph follows, in a long-lived and in a fresh worker; only its instances get it as an input', () => {
+    const root = workspace();
+    const namespace = (model: GraphModel) => project(model, 'vpc-acme-ue1-dev').tags.find((t) => t.startsWith('namespace:'));
+    process.env.ATMOS_SPEC_TENANT = 'blue';
+    expect(namespace(longLivedWorker(root))).toBe('namespace:blue');
+    process.env.ATMOS_SPEC_TENANT = 'green';
+    expect(namespace(longLivedWorker(root))).toBe('namespace:green');
+    // A fresh worker finds the disk cache written under the other value: it must not use it.
+    process.env.ATMOS_SPEC_TENANT = 'blue';
+    const model = freshWorker()(root);
+    expect(namespace(model)).toBe('namespace:blue');
+    expect(envInputs(model, 'vpc-acme-ue1-dev')).toEqual([{ env: 'ATMOS_SPEC_TENANT' }]);
+    expect(envInputs(model, 'vpc-plat-ue1-prod')).toEqual([]);
+  });
+
+  it('a file !included from outside stacks/: the graph follows, and the file is an input of its stack only', () => {
+    const root = workspace();
+    process.env.ATMOS_SPEC_TENANT = 'acme';
+    expect(names(longLivedWorker(root))).toContain('vpc-acme-ue1-dev');
+    writeFileSync(join(root, 'shared/stage.yaml'), 'qa\n');
+    expect(names(longLivedWorker(root))).toEqual(['vpc-acme-ue1-qa', 'vpc-plat-ue1-prod']);
+    writeFileSync(join(root, 'shared/stage.yaml'), 'test\n');
+    const model = freshWorker()(root);
+    expect(names(model)).toEqual(['vpc-acme-ue1-test', 'vpc-plat-ue1-prod']);
+    const sharedOf = (name: string) => model.sharedInputs[project(model, name).sharedInput!];
+    expect(sharedOf('vpc-acme-ue1-test')).toContain('{workspaceRoot}/shared/stage.yaml');
+    expect(sharedOf('vpc-plat-ue1-prod')).not.toContain('{workspaceRoot}/shared/stage.yaml');
+  });
+
+  it('atmos.yaml: a stack name template reading the environment makes the variable an input of every instance', () => {
+    const root = workspace();
+    process.env.ATMOS_SPEC_TENANT = 'acme';
+    expect(names(longLivedWorker(root))).toEqual(['vpc-acme-ue1-dev', 'vpc-plat-ue1-prod']);
+    const nameTemplate = `name_template: '{{ .vars.stage }}-{{ env "ATMOS_SPEC_REGION" }}'`;
+    writeFileSync(join(root, 'atmos.yaml'), FIXTURE_ATMOS_YAML.replace('name_pattern: "{tenant}-{environment}-{stage}"', nameTemplate));
+    process.env.ATMOS_SPEC_REGION = 'use1';
+    try {
+      const model = longLivedWorker(root);
+      expect(names(model)).toEqual(['vpc-dev-use1', 'vpc-prod-use1']);
+      for (const name of names(model)) expect(envInputs(model, name)).toContainEqual({ env: 'ATMOS_SPEC_REGION' });
+      process.env.ATMOS_SPEC_REGION = 'usw2';
+      expect(names(freshWorker()(root))).toEqual(['vpc-dev-usw2', 'vpc-prod-usw2']);
+    } finally {
+      delete process.env.ATMOS_SPEC_REGION;
+    }
+  });
+
+  it('the plugin options: the graph follows', () => {
+    const root = workspace();
+    process.env.ATMOS_SPEC_TENANT = 'acme';
+    expect(names(longLivedWorker(root, { projectName: '{stack}--{component}' }))).toEqual(['acme-ue1-dev--vpc', 'plat-ue1-prod--vpc']);
+    expect(names(longLivedWorker(root, { projectName: '{component}.{stage}' }))).toEqual(['vpc.dev', 'vpc.prod']);
+    expect(names(freshWorker()(root))).toEqual(['vpc-acme-ue1-dev', 'vpc-plat-ue1-prod']);
+  });
+
+  it('a stack manifest added or removed: the graph follows', () => {
+    const root = workspace();
+    process.env.ATMOS_SPEC_TENANT = 'acme';
+    expect(names(longLivedWorker(root))).toHaveLength(2);
+    rmSync(join(root, 'stacks/orgs/prod.yaml'));
+    expect(names(longLivedWorker(root))).toEqual(['vpc-acme-ue1-dev']);
+  });
+});
