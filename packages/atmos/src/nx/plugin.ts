@@ -30,6 +30,7 @@ import { buildGraphModel, fromProblemRecord, toProblemRecord, type GraphModel } 
 import { normaliseOptions, type AtmosPluginOptions, type NormalisedPluginOptions } from './options';
 import type { ComponentReference } from '../functions/yaml-references';
 import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
+import { locateText } from '../stacks/value-source';
 
 // 2: projects carry settings.layer, edges every reason (describe graph draws them).
 // 3: the model keeps the validation pass's problems beside the partial graph.
@@ -148,14 +149,14 @@ function readNxJsonBase(workspaceRoot: string): NxJsonBase | undefined {
 }
 
 /** `${{ output.vpc.x }}` and `${{ output("dns", "shared-use1").zone_id }}` in an instance's sections. */
-function expressionReferences(instance: ComponentInstance): ComponentReference[] {
+export function expressionReferences(instance: ComponentInstance): ComponentReference[] {
   const references: ComponentReference[] = [];
   const { vars, settings, env, providers } = instance.sections;
   for (const reference of scanReferences({ vars, settings, env, providers }, { file: instance.manifestFile })) {
     if (reference.kind !== 'output') continue;
     if (reference.dynamic) {
       throw new AtmosUserError('FUNCTION_ERROR', `an output reference to '${reference.component}' in '${instance.component}' (stack '${instance.stack}') has a computed stack`,
-        { file: instance.manifestFile }, 'write the stack as a string literal, e.g. output("dns", "shared-use1").zone_id, so the dependency is known before running');
+        locateText(instance, `output("${reference.component}"`), 'write the stack as a string literal, e.g. output("dns", "shared-use1").zone_id, so the dependency is known before running');
     }
     references.push({ component: reference.component, stack: reference.stack, via: `\${{ ${outputExpression(reference.component, reference.stack, reference.path)} }}` });
   }

@@ -32,3 +32,19 @@ describe('a reference to a component that does not exist names the line that hol
     expect(error.location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 7 });
   });
 });
+
+describe('an output reference with a computed stack names the line that holds it', () => {
+  it('in an imported catalog file', async () => {
+    const { expressionReferences } = await import('./plugin');
+    const resolved = resolveFixture({ [DEV]: manifest, 'stacks/catalog/app.yaml': 'components:\n  terraform:\n    app:\n      vars:\n        zone: ${{ output("vpc", vars.stage).id }}\n' });
+    const app = resolved.instances.find((i) => i.component === 'app')!;
+    let error: unknown;
+    try {
+      expressionReferences(app);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AtmosUserError);
+    expect((error as AtmosUserError).location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 5 });
+  });
+});
