@@ -112,6 +112,13 @@ describe('flags after -- reach terraform unchanged', () => {
     expect((await readStateObject(s3, stateKey('app', 'args')))?.resources[0]?.instances[0]).toMatchObject({ attributes: { input: { value: { size: 3 } } } });
   });
 
+  it('validate, drift and init pass theirs on too (init used to drop them)', async () => {
+    const validate = expectOk(await run(['run', 'app-args:validate', '--', '-json']));
+    expect(JSON.parse(/^\{[\s\S]*?^\}$/m.exec(validate.stdout)?.[0] ?? 'null')).toMatchObject({ valid: true });
+    expectFailure(await run(['run', 'app-args:drift', '--', '-var=size=11']), /size must be at most 10/);
+    expectFailure(await run(['run', 'app-args:init', '--', '-no-such-flag']), /flag provided but not defined: -no-such-flag/);
+  });
+
   it('clean refuses terraform arguments instead of ignoring them', async () => {
     expectFailure(await run(['run', 'app-args:clean', '--', '-json']), 'clean runs no terraform command and takes no terraform arguments (got -json)');
   });
