@@ -79,14 +79,13 @@ it('nx add @org/atmos installs the packed package and runs init; nx show project
   expect(['nx.json', 'atmos.yaml', '.gitignore'].map((file) => ws.readFile(file))).toEqual(files);
 });
 
-it('the installed package generates a component, its catalog entry and environments that Nx lists and terraform plans', async () => {
+it('the installed package generates a component, its catalog entry, the first environment and a copy of it, which Nx lists and terraform plans', async () => {
   const component = await ok(nx(['g', '@org/atmos:component', '--name=app', '--catalog']), 'nx g @org/atmos:component');
   expect(component.stdout).toContain('catalog entry stacks/catalog/app/defaults.yaml');
   expect(ws.exists('components/terraform/app/main.tf')).toBe(true);
-  ws.writeFile('stacks/orgs/plat/_defaults.yaml', 'vars:\n  namespace: acme\n  tenant: plat\n');
-  ws.writeFile('stacks/orgs/plat/dev/_defaults.yaml', 'import:\n  - orgs/plat/_defaults\nvars:\n  stage: dev\n');
-  ws.writeFile('stacks/mixins/region/us-east-1.yaml', 'vars:\n  region: us-east-1\n  environment: use1\n');
-  ws.writeFile('stacks/orgs/plat/dev/us-east-1.yaml', 'import:\n  - orgs/plat/dev/_defaults\n  - catalog/app/defaults\n  - mixins/region/us-east-1\n');
+  // The first environment is written from scratch (nothing to copy yet), the second copies it.
+  const first = await ok(nx(['g', '@org/atmos:environment', '--tenant=plat', '--account=dev', '--region=us-east-1']), 'nx g @org/atmos:environment (first)');
+  expect(first.stdout).toContain("Stack dev-use1: stacks/orgs/plat/dev/us-east-1.yaml (the workspace's first environment: it imports every catalog entry)");
   await ok(nx(['g', '@org/atmos:environment', '--account=prod', '--region=eu-west-1']), 'nx g @org/atmos:environment');
   const show = await ok(nx(['show', 'projects', '--json']), 'nx show projects');
   expect((JSON.parse(show.stdout.slice(show.stdout.indexOf('['))) as string[]).filter((name) => name.startsWith('app-')).sort()).toEqual(['app-dev-use1', 'app-prod-euw1']);

@@ -190,8 +190,25 @@ describe('environment generator', () => {
     expect(yamlOf(tree, result.manifest).components.terraform.eks.vars.node_count).toBe(3);
   });
 
+  it('writes the first environment of a workspace without stacks in the reference layout, importing every catalog entry', async () => {
+    const empty = { 'atmos.yaml': REFERENCE_LAYOUT['atmos.yaml'], 'components/terraform/vpc/variables.tf': REFERENCE_LAYOUT['components/terraform/vpc/variables.tf'] };
+    await expectRefused(treeWith(empty), { account: 'dev', region: 'us-east-1' }, '--tenant is required for the first environment of a workspace (e.g. --tenant=plat)');
+    await expectRefused(treeWith(empty), { account: 'dev', region: 'us-east-1', tenant: 'plat' }, 'stacks/catalog has no catalog entry for the first environment to import: create one with nx g @org/atmos:component');
+    await expectRefused(treeWith(empty), { account: 'dev', region: 'us-east-1', tenant: 'plat', from: 'dev-use1' }, '--from=dev-use1 is not a stack of this workspace: it has no stack yet');
+    const tree = treeWith({ ...empty, 'stacks/catalog/vpc/defaults.yaml': 'components:\n  terraform:\n    vpc:\n      vars:\n        cidr_block: 10.0.0.0/16\n' });
+    const result = await generateEnvironment(tree, { account: 'dev', region: 'us-east-1', tenant: 'plat' });
+    expect(result).toMatchObject({ stack: 'dev-use1', manifest: 'stacks/orgs/plat/dev/us-east-1.yaml', projects: ['vpc-dev-use1'] });
+    expect(result.copiedFrom).toBeUndefined();
+    expect(result.created).toEqual(['stacks/orgs/plat/_defaults.yaml', 'stacks/orgs/plat/dev/_defaults.yaml', 'stacks/mixins/region/us-east-1.yaml']);
+    expect(yamlOf(tree, result.manifest).import).toEqual(['orgs/plat/dev/_defaults', 'catalog/vpc/defaults', 'mixins/region/us-east-1']);
+    expect(tree.read('stacks/orgs/plat/_defaults.yaml', 'utf-8')).toContain('plat/dev/use1/vpc/dev-use1/terraform.tfstate');
+    // The second one copies the first.
+    const second = await generateEnvironment(tree, { account: 'prod', region: 'us-west-2' });
+    expect(second).toMatchObject({ stack: 'prod-usw2', copiedFrom: 'dev-use1, the first environment of tenant plat: account prod has none yet', projects: ['vpc-prod-usw2'] });
+    expect(yamlOf(tree, second.manifest).components.terraform.vpc.vars.cidr_block).toBe('10.1.0.0/16');
+  });
+
   it('refuses a workspace without stacks, a broken manifest, and a layout that cannot tell environments apart', async () => {
-    await expectRefused(treeWith({ 'atmos.yaml': REFERENCE_LAYOUT['atmos.yaml'] }), { account: 'dev', region: 'us-east-1' }, /^no stack to copy: stacks\/ has no stack with components/);
     await expectRefused(treeWith({ ...REFERENCE_LAYOUT, 'stacks/catalog/services.yaml': 'components: [\n' }), { account: 'dev', region: 'us-west-2' }, /stacks\/catalog\/services.yaml/);
     const flat = treeWith({
       'atmos.yaml': 'stacks:\n  base_path: stacks\n  included_paths: ["*.yaml"]\n  name_pattern: "{stage}"\ncomponents:\n  terraform:\n    base_path: c\n',

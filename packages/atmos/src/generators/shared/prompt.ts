@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 
+/** Asks a question; `choices` empty: any non-empty answer. Undefined when there is no terminal to ask in. */
 export type AskChoice = (question: string, choices: string[]) => Promise<string | undefined>;
 
 export const askInTerminal: AskChoice = async (question, choices) => {
@@ -12,8 +13,8 @@ export const askInTerminal: AskChoice = async (question, choices) => {
   const readline = createInterface({ input: process.stdin, output: process.stdout });
   try {
     for (;;) {
-      const answer = (await readline.question(`? ${question} (${choices.join(', ')}) `)).trim();
-      if (choices.includes(answer)) return answer;
+      const answer = (await readline.question(choices.length > 0 ? `? ${question} (${choices.join(', ')}) ` : `? ${question} `)).trim();
+      if (choices.length === 0 ? answer !== '' : choices.includes(answer)) return answer;
       process.stdout.write(`  "${answer}" is not one of ${choices.join(', ')}\n`);
     }
   } finally {
