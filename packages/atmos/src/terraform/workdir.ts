@@ -39,6 +39,11 @@ export function workdirFor(workspaceRoot: string, stack: string, component: stri
   return { area, root, dir, dataDir: join(dir, '.terraform') };
 }
 
+/** The instance's folder under `.atmos/work` (two instances must never share one). */
+export function workFolderName(stack: string, component: string): string {
+  return join(safeSegment(stack), safeSegment(component));
+}
+
 function safeSegment(name: string): string {
   return name.split('/').join('__');
 }

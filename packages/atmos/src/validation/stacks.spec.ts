@@ -93,4 +93,14 @@ describe('one validation pass reports every problem', () => {
     expect(result.stderr).toMatch(/backend\.local\.path '\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/tmp\/stolen\.tfstate' of 'vpc' \(stack 'acme-ue1-dev'\) leads outside the repository/);
     expect(result.stderr).not.toContain("of 'app'");
   });
+
+  it('two instances that would share a work folder (a/b and a__b) are refused', async () => {
+    const root = writeWorkspace({
+      'components/terraform/x/main.tf': '',
+      [DEV]: `${devVars}components:\n  terraform:\n    a/b:\n      metadata: {component: x}\n    a__b:\n      metadata: {component: x}\n`,
+    });
+    const result = await cli(root, ['describe', 'stacks']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/'a\/b' in stack 'acme-ue1-dev' and 'a__b' in stack 'acme-ue1-dev' would share the work folder \.atmos\/work\/acme-ue1-dev\/a__b/);
+  });
 });

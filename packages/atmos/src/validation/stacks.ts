@@ -15,6 +15,7 @@ import { RepositoryFiles, isInside } from '../stacks/confine';
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { YamlFunction, isPlainMap } from '../stacks/values';
+import { workFolderName } from '../terraform/workdir';
 
 export type InstanceCheck = (instance: ComponentInstance, context: CheckContext) => AtmosUserError[];
 
@@ -104,6 +105,27 @@ const localStatePath: InstanceCheck = (instance, context) => {
 
 export const INSTANCE_CHECKS: InstanceCheck[] = [componentFolder, yamlFunctions, localStatePath];
 
+/**
+ * Two instances whose names map to the same work folder (`a/b` and `a__b`: `/` becomes `__`)
+ * would share plan files and state folders, and one's `clean` would delete the other's work.
+ */
+function workFolderClashes(resolved: ResolvedStacks, problems: AtmosUserError[], failing: Set<ComponentInstance>): void {
+  const owners = new Map<string, ComponentInstance>();
+  for (const instance of resolved.instances) {
+    if (instance.abstract || !instance.enabled) continue;
+    const folder = workFolderName(instance.stack, instance.component);
+    const owner = owners.get(folder);
+    if (!owner) {
+      owners.set(folder, instance);
+      continue;
+    }
+    failing.add(instance);
+    problems.push(new AtmosUserError('CONFLICTING_COMPONENT',
+      `'${owner.component}' in stack '${owner.stack}' and '${instance.component}' in stack '${instance.stack}' would share the work folder .atmos/work/${folder}`,
+      { file: instance.manifestFile }, "rename one: '/' in a name becomes '__' in its work folder"));
+  }
+}
+
 /** Runs the checks over every deployable instance; returns the instances that failed one (their problems go to `problems`). */
 export function instanceProblems(resolved: ResolvedStacks, problems: AtmosUserError[], checks: InstanceCheck[] = INSTANCE_CHECKS): Set<ComponentInstance> {
   const context: CheckContext = { resolved, repository: new RepositoryFiles(resolved.config.basePath), memo: new Map(), walked: new WeakSet() };
@@ -119,5 +141,6 @@ export function instanceProblems(resolved: ResolvedStacks, problems: AtmosUserEr
       for (const problem of found) if (!reported.has(problem)) (reported.add(problem), problems.push(problem));
     }
   }
+  workFolderClashes(resolved, problems, failing);
   return failing;
 }
