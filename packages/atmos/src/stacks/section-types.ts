@@ -123,7 +123,8 @@ function describe(value: unknown): string {
   if (value instanceof YamlFunction) return `the YAML function ${value.tag} (not evaluated in this position)`;
   if (Array.isArray(value) || value instanceof AppendList) return 'a list';
   if (isPlainMap(value)) return 'a map';
-  if (typeof value === 'string') return `a string ("${value.length > 40 ? value.slice(0, 40) + '…' : value}")`;
+  // The value itself is not printed: a misplaced string may be a secret.
+  if (typeof value === 'string') return 'a string';
   if (typeof value === 'number') return `a number (${value})`;
   if (typeof value === 'boolean') return `a boolean (${value})`;
   return typeof value;
