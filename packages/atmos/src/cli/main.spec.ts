@@ -10,11 +10,12 @@ function cli(argv: string[], cwd = process.cwd()) {
 }
 
 describe('an unknown command or flag names the command and lists the valid ones', () => {
-  it('atmos-nx workflow onboard-environment: the command is unknown (it used to blame --format)', async () => {
+  it('atmos-nx workflow is a command: a missing manifest is named, never blamed on a flag', async () => {
     const r = await cli(['workflow', 'onboard-environment', '-f', 'stacks/workflows/onboard.yaml']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: unknown command "workflow"\n  hint: commands: describe component, describe stacks, .*, validate stacks, validate component, terraform <subcommand>/);
+    expect(r.stderr).toMatch(/^error: workflow manifest stacks\/workflows\/onboard.yaml does not exist .*\n  hint: the manifests under .*: bootstrap-backend, drift-detection, onboard-environment/);
     expect(r.stderr).not.toMatch(/--format/);
+    expect((await cli(['wrkflow'])).stderr).toMatch(/^error: unknown command "wrkflow"\n  hint: commands: describe component, .*, terraform <subcommand>, workflow <name>/);
   });
 
   it('an unknown subcommand lists the group\'s subcommands', async () => {

@@ -17,6 +17,7 @@ import { resolveRunValues } from './run-values';
 import { managedResourceCount, readState } from './state';
 import { removeWorkdir, stageWorkdir, workdirFor, type Workdir } from './workdir';
 import { localModuleFolders } from './local-modules';
+import { findWorkflow } from '../workflows/manifest';
 
 import { checkArguments, nxCommandLine, type CommandLine, type CommandSpec, type InstanceCommand } from './arguments';
 
@@ -345,8 +346,19 @@ async function assertNoLiveDependents(request: InstanceRunRequest): Promise<void
   }
   if (live.length > 0) {
     throw new AtmosUserError('USAGE', `cannot destroy '${request.instance.component}' in stack '${request.instance.stack}': ${live.join(', ')} still depend on it`, undefined,
-      `destroy the dependents first (${commands.join('; ')}), then run this again`);
+      `destroy the dependents first (${commands.join('; ')}), then run this again${destroyEnvironmentHint(request)}`);
   }
+}
+
+/** The whole-stack destroy, when the workspace has the workflow (stacks/workflows/onboard-environment.yaml ships it). */
+function destroyEnvironmentHint(request: InstanceRunRequest): string {
+  const stack = request.instance.stack;
+  try {
+    findWorkflow(request.config.workflows.basePath, 'destroy-environment');
+  } catch {
+    return '';
+  }
+  return `; or destroy the whole stack in reverse dependency order: npx atmos-nx workflow destroy-environment -s ${stack} --confirm=${stack}`;
 }
 
 /** A dependent's state; an AWS failure says it happened in the destroy guard, and where the dependent is defined. */
