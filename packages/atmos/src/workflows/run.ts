@@ -9,11 +9,10 @@ import { dirname, join } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError } from '../errors/user-error';
 import { pluginOptions } from '../graph';
-import type { GraphModel } from '../nx/graph-model';
 import { normaliseOptions } from '../nx/options';
 import { graphModel } from '../nx/plugin';
 import { findWorkflow, type Workflow, type WorkflowStep } from './manifest';
-import { dependencyLayers, stepAction, type StepAction } from './steps';
+import { dependencyLayers, stepAction, type InstanceGraph, type StepAction } from './steps';
 
 export interface WorkflowRunOptions {
   /** Where the command runs; the workspace is the folder of atmos.yaml found from here. */
@@ -56,7 +55,7 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<number> 
     // Atmos: the command line's -s over the step's `stack` over the workflow's `stack` (over the command's own -s).
     const stack = options.stack ?? step.stack ?? workflow.stack;
     // The graph is read for each step: an earlier step may have generated the stack's files.
-    const model = step.type === 'atmos' ? graphModel(root, rawPluginOptions) : { projects: [], edges: [] };
+    const model: InstanceGraph = step.type === 'atmos' ? graphModel(root, rawPluginOptions) : { projects: [], edges: [] };
     const action = stepAction(step, { model, targetPrefix, stack, dryRun: options.dryRun });
     say(`\n▶ step ${index + 1}/${workflow.steps.length} ${step.name}${step.type === 'shell' ? ' (shell)' : `: ${describeStep(step, stack)}`}`);
     const exitCode = await runAction(action, { step, stack, model, root, workflow, options, say });
@@ -89,7 +88,7 @@ export function resumeCommand(workflow: Workflow, step: WorkflowStep, options: P
 interface RunContext {
   step: WorkflowStep;
   stack?: string;
-  model: GraphModel;
+  model: InstanceGraph;
   root: string;
   workflow: Workflow;
   options: WorkflowRunOptions;

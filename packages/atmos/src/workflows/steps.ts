@@ -39,8 +39,11 @@ export type StepAction =
   | { kind: 'stack-destroy'; target: string; stack: string; projects: InstanceProject[]; args: string[] }
   | { kind: 'cli'; args: string[] };
 
+/** The part of the plugin's graph model a step needs. */
+export type InstanceGraph = Pick<GraphModel, 'projects' | 'edges'>;
+
 export interface StepContext {
-  model: GraphModel;
+  model: InstanceGraph;
   targetPrefix: string;
   /** The stack after Atmos's precedence (CLI -s over the step's over the workflow's). */
   stack?: string;
@@ -171,7 +174,7 @@ function takeStack(words: string[]): { stack?: string; rest: string[] } {
  * layers before it. Edges to instances outside the set (another stack) do not count here:
  * Nx applies those as dependencies of the task graph.
  */
-export function dependencyLayers(projects: InstanceProject[], model: GraphModel): InstanceProject[][] {
+export function dependencyLayers(projects: InstanceProject[], model: InstanceGraph): InstanceProject[][] {
   const names = new Set(projects.map((p) => p.name));
   const dependsOn = new Map(projects.map((p) => [p.name, new Set<string>()]));
   for (const edge of model.edges) if (names.has(edge.source) && names.has(edge.target) && edge.source !== edge.target) dependsOn.get(edge.source)!.add(edge.target);

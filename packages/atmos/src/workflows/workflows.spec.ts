@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GraphModel, InstanceProject } from '../nx/graph-model';
+import type { InstanceProject } from '../nx/graph-model';
 import { findWorkflow } from './manifest';
-import { dependencyLayers, splitWords, stepAction } from './steps';
+import { dependencyLayers, splitWords, stepAction, type InstanceGraph } from './steps';
 
 let dir: string;
 beforeEach(() => {
@@ -18,7 +18,7 @@ const write = (rel: string, text: string) => {
 
 const project = (component: string, stack: string): InstanceProject =>
   ({ name: `${stack}__${component}`, component, stack, root: '', tags: [], inputs: [], manifest: '', componentPath: '', locked: false });
-const model: GraphModel = {
+const model: InstanceGraph = {
   projects: [project('vpc', 'dev'), project('db', 'dev'), project('app', 'dev'), project('vpc', 'prod')],
   edges: [
     { source: 'dev__db', target: 'dev__vpc', via: 'x', reasons: ['x'] },
