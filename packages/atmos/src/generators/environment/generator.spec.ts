@@ -78,7 +78,7 @@ describe('environment generator', () => {
       ...REFERENCE_LAYOUT,
       'stacks/catalog/fn.yaml.tmpl': 'components:\n  terraform:\n    fn/{{ .name }}:\n      metadata:\n        component: fn\n      vars:\n        handler: {{ .name }}.main\n',
       'components/terraform/fn/variables.tf': 'variable "handler" {\n  type = string\n}\n',
-      'stacks/orgs/plat/dev/us-east-1.yaml': REFERENCE_LAYOUT['stacks/orgs/plat/dev/us-east-1.yaml'].replace('  - catalog/services\n', '  - catalog/services\n  - path: catalog/fn.yaml.tmpl\n    context:\n      name: orders\n'),
+      'stacks/orgs/plat/dev/us-east-1.yaml': REFERENCE_LAYOUT['stacks/orgs/plat/dev/us-east-1.yaml'].replace('  - catalog/services\n', '  - catalog/services\n  - path: catalog/fn.yaml.tmpl\n    context:\n      name: orders\n  - path: catalog/fn.yaml.tmpl\n    context:\n      name: payments\n'),
     };
     const keep = treeWith(files);
     const kept = await generateEnvironment(keep, { account: 'dev', region: 'us-west-2', components: 'fn/orders' });

@@ -11,16 +11,15 @@
  * the stack engine before anything is written: a clash, a broken import or a manifest outside
  * `included_paths` is an error, and the Tree is left untouched.
  */
-import { readFileSync } from 'node:fs';
 import { logger, readNxJson, type Tree } from '@nx/devkit';
 import { Document, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, YAMLMap, type Node } from 'yaml';
 import { readTerraformComponentTexts, requiredVariables } from '../../hcl';
 import { isDeployable, projectName } from '../../nx/graph-model';
 import { normaliseOptions } from '../../nx/options';
 import { importName } from '../../stacks/discover';
-import { resolveImport } from '../../stacks/imports';
-import { parseYaml } from '../../stacks/parse';
-import { isPlainMap } from '../../stacks/values';
+import { readImportSpecs, resolveImport, type ImportSpec } from '../../stacks/imports';
+import { ManifestReader } from '../../stacks/manifests';
+import { isPlainMap, type PlainMap } from '../../stacks/values';
 import { regionEnvironment } from '../shared/aws-regions';
 import { collectBlocks, formatBlock, isEnvironmentBlock, nextFreeBlock, overlaps, parseBlock, type Block } from '../shared/cidr-blocks';
 import { writePlannedFiles, type PlannedFile } from '../shared/files';
@@ -396,43 +395,56 @@ function dropUnselectedImports(view: WorkspaceView, doc: Document, source: Stack
   const sources = new Set<string>();
   for (const instance of withDeps?.instances ?? []) if (selection.needed.has(instance.component)) for (const dep of instance.depsAll) sources.add(dep);
   const resolution = { stacksBasePath: view.config.stacks.basePath, rootPath: view.config.basePath };
+  const reader = manifestReader(view);
   section.items = section.items.filter((item) => {
-    const path = isScalar(item) ? item.value : isMap(item) ? item.get('path') : undefined;
+    const entry = isScalar(item) || isMap(item) ? item.toJSON() : undefined;
+    const path = typeof entry === 'string' ? entry : isPlainMap(entry) ? entry.path : undefined;
     if (typeof path !== 'string') return true;
+    const defined = componentsDefinedBy(view, entry, importer, new Set(), reader);
+    if (!defined.has(UNKNOWN_COMPONENTS)) return defined.size === 0 || [...defined].some((component) => selection.needed.has(component));
     const spec = { path, skipTemplatesProcessing: false, ignoreMissingTemplateValues: false, skipIfMissing: true, locate: () => ({ file: importer }) };
-    if (resolveImport(spec, importer, resolution).files.some((file) => sources.has(importName(view.config, file)))) return true;
-    const defined = componentsDefinedBy(view, path, importer, new Set());
-    return defined.size === 0 || [...defined].some((component) => selection.needed.has(component));
+    return resolveImport(spec, importer, resolution).files.some((file) => sources.has(importName(view.config, file)));
   });
 }
 
 const UNKNOWN_COMPONENTS = '\0unknown';
 
-function componentsDefinedBy(view: WorkspaceView, path: string, importer: string, seen: Set<string>): Set<string> {
+/**
+ * The components an import entry defines, through its own imports too: each file is loaded as
+ * the engine loads it (a template rendered with the entry's context), so `fn/{{ .name }}`
+ * imported with `name: orders` defines `fn/orders`. A file that cannot be loaded defines
+ * UNKNOWN_COMPONENTS (the engine's deps decide for it).
+ */
+function componentsDefinedBy(view: WorkspaceView, entry: unknown, importer: string, seen: Set<string>, reader = manifestReader(view)): Set<string> {
   const resolution = { stacksBasePath: view.config.stacks.basePath, rootPath: view.config.basePath };
-  const spec = { path, skipTemplatesProcessing: false, ignoreMissingTemplateValues: false, skipIfMissing: true, locate: () => ({ file: importer }) };
   const defined = new Set<string>();
+  let spec: ImportSpec;
+  try {
+    spec = { ...readImportSpecs({ import: [entry] }, importer)[0], skipIfMissing: true };
+  } catch {
+    return defined.add(UNKNOWN_COMPONENTS);
+  }
   for (const file of resolveImport(spec, importer, resolution).files) {
-    if (seen.has(file)) continue;
-    seen.add(file);
-    let manifest: unknown;
+    const key = `${file}\0${JSON.stringify(spec.context ?? {})}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let manifest: PlainMap;
     try {
-      manifest = parseYaml(readFileSync(file, 'utf8'), { file });
+      manifest = reader.load({ file, context: spec.context, skipTemplatesProcessing: spec.skipTemplatesProcessing, ignoreMissingTemplateValues: spec.ignoreMissingTemplateValues });
     } catch {
-      // A template does not parse before rendering: what it defines is unknown here (the engine's deps decide).
       defined.add(UNKNOWN_COMPONENTS);
       continue;
     }
-    if (!isPlainMap(manifest)) continue;
     const terraform = isPlainMap(manifest.components) && isPlainMap(manifest.components.terraform) ? manifest.components.terraform : {};
-    for (const key of Object.keys(terraform)) defined.add(key);
-    const imports = Array.isArray(manifest.import) ? manifest.import : [];
-    for (const entry of imports) {
-      const nested = typeof entry === 'string' ? entry : isPlainMap(entry) && typeof entry.path === 'string' ? entry.path : undefined;
-      if (nested) for (const component of componentsDefinedBy(view, nested, file, seen)) defined.add(component);
-    }
+    for (const name of Object.keys(terraform)) defined.add(name);
+    const nested = Array.isArray(manifest.import) ? manifest.import : manifest.import === undefined || manifest.import === null ? [] : [manifest.import];
+    for (const child of nested) for (const component of componentsDefinedBy(view, child, file, seen, reader)) defined.add(component);
   }
   return defined;
+}
+
+function manifestReader(view: WorkspaceView): ManifestReader {
+  return new ManifestReader({ delimiters: view.config.templates.delimiters, env: process.env, stacksBasePath: view.config.stacks.basePath, rootPath: view.config.basePath });
 }
 
 /** --from: the component overrides of the copied stack, for the selected components (and their bases). */
@@ -453,7 +465,10 @@ async function keepRequiredOverrides(tree: Tree, view: WorkspaceView, doc: Docum
   if (!isMap(terraform)) return;
   const importer = view.scratchPath(source.manifest);
   const imported = new Set<string>();
-  for (const entry of importEntries(doc)) for (const component of componentsDefinedBy(view, entry.path, importer, new Set())) imported.add(component);
+  const section = doc.get('import', true);
+  const entries: unknown[] = isSeq(section) ? section.items.map((item) => (isScalar(item) || isMap(item) ? item.toJSON() : undefined)) : [];
+  const reader = manifestReader(view);
+  for (const entry of entries) for (const component of componentsDefinedBy(view, entry, importer, new Set(), reader)) imported.add(component);
   const kept = new YAMLMap(doc.schema);
   for (const pair of terraform.items) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
