@@ -96,7 +96,7 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
     'describe-affected': command('Instances whose resolved configuration differs from a base ref (Atmos semantics): pass --base=<ref>', 'atmos-nx describe affected --format json'),
     // Atmos workflows (src/workflows): nx run atmos:workflow --name=onboard-environment --stack=dev-usw2 [--from-step=S] [--dry-run]
     workflow: command('Run an Atmos workflow from workflows.base_path: --name=<workflow> --stack=<stack> [--file=F] [--from-step=S] [--dry-run] [--confirm=<stack>]', 'atmos-nx workflow'),
-    graph: command('Write the dependency graph as Mermaid, Markdown, DOT and JSON into .atmos/graph/ (narrow it with --stack, --environment, -p, --group-by)', 'atmos-nx describe graph --output-dir .atmos/graph'),
+    graph: command('Write the dependency graph as Mermaid, Markdown, DOT and JSON into .atmos/graph/ (narrow it with --stack=, --environment=, --projects= (not -p: Nx reads that), --group-by=)', 'atmos-nx describe graph --output-dir .atmos/graph'),
   };
 }
 
