@@ -68,4 +68,34 @@ describe('loadAtmosConfig', () => {
       expect((error as AtmosUserError).format()).toContain('atmos.yaml: settings.list_merge_strategy must be one of replace, append, merge');
     }
   });
+
+  // Atmos v1.226.1 pkg/store/registry.go (resolveKind, legacyTypeToKind): `kind` is the current
+  // spelling and wins over the legacy `type`; both go through the legacy table.
+  it('reads stores with kind: aws/ssm beside the legacy type: aws-ssm-parameter-store', () => {
+    const root = workspace([
+      'stacks: {base_path: stacks, included_paths: ["orgs/**/*"]}',
+      'stores:',
+      '  current: {kind: aws/ssm, options: {region: us-east-1}}',
+      '  legacy: {type: aws-ssm-parameter-store}',
+      '  both: {kind: aws/ssm, type: redis}',
+      '  legacy-in-kind: {kind: aws-ssm-parameter-store}',
+      '  cache: {type: redis}',
+      '  vault: {type: hashicorp-vault}',
+      '',
+    ].join('\n'));
+    const { stores } = loadAtmosConfig({ cwd: root, env: {} });
+    expect(stores).toEqual({
+      current: { kind: 'aws/ssm', options: { region: 'us-east-1' } },
+      legacy: { kind: 'aws/ssm', options: {} },
+      both: { kind: 'aws/ssm', options: {} },
+      'legacy-in-kind': { kind: 'aws/ssm', options: {} },
+      cache: { kind: 'redis', options: {} },
+      vault: { kind: 'hashicorp/vault', options: {} },
+    });
+  });
+
+  it('names the store that has neither kind nor type', () => {
+    const root = workspace('stacks: {base_path: stacks, included_paths: ["orgs/**/*"]}\nstores:\n  broken: {options: {}}\n');
+    expect(() => loadAtmosConfig({ cwd: root, env: {} })).toThrow('stores.broken needs a "kind" (e.g. aws/ssm)');
+  });
 });

@@ -165,6 +165,36 @@ function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Atmos v1.226.1 (pkg/store/registry.go, resolveKind / legacyTypeToKind): an explicit `kind`
+ * wins over the legacy `type`, and both are mapped through the same legacy table, so
+ * `type: aws/ssm` and `kind: aws-ssm-parameter-store` mean aws/ssm too.
+ */
+const LEGACY_STORE_TYPES: Record<string, string> = {
+  artifactory: 'artifactory',
+  'azure-key-vault': 'azure/keyvault',
+  'aws-ssm-parameter-store': 'aws/ssm',
+  'aws-secrets-manager': 'aws/asm',
+  'google/secretmanager': 'gcp/secretmanager',
+  'google-secret-manager': 'gcp/secretmanager',
+  gsm: 'gcp/secretmanager',
+  'hashicorp-vault': 'hashicorp/vault',
+  redis: 'redis',
+  '1password': 'onepassword',
+  onepassword: 'onepassword',
+  keychain: 'keychain',
+  keyring: 'keychain',
+  'github-actions': 'github/actions',
+};
+
+export function storeKind(written: string): string {
+  return Object.hasOwn(LEGACY_STORE_TYPES, written) ? LEGACY_STORE_TYPES[written] : written;
+}
+
 /** Typed reads of atmos.yaml keys with errors that name the key and the file. */
 class ConfigReader {
   constructor(
@@ -219,11 +249,12 @@ class ConfigReader {
   stores(): Record<string, StoreConfig> {
     const value = this.get(['stores']);
     if (value === undefined || value === null) return {};
-    if (!isPlainMap(value)) throw this.error('stores must be a map of store names to { type, options }');
+    if (!isPlainMap(value)) throw this.error('stores must be a map of store names to { kind, options }');
     const stores: Record<string, StoreConfig> = {};
     for (const [name, store] of Object.entries(value)) {
-      if (!isPlainMap(store) || typeof store.type !== 'string') throw this.error(`stores.${name} needs a "type" (e.g. aws-ssm-parameter-store)`);
-      stores[name] = { type: store.type, options: isPlainMap(store.options) ? store.options : {} };
+      const written = isPlainMap(store) ? emptyToUndefined(stringOrUndefined(store.kind)) ?? emptyToUndefined(stringOrUndefined(store.type)) : undefined;
+      if (!isPlainMap(store) || written === undefined) throw this.error(`stores.${name} needs a "kind" (e.g. aws/ssm)`);
+      stores[name] = { kind: storeKind(written), options: isPlainMap(store.options) ? store.options : {} };
     }
     return stores;
   }

@@ -2,7 +2,11 @@
 import type { ListMergeStrategy } from '../stacks/merge';
 
 export interface StoreConfig {
-  type: string;
+  /**
+   * The backend in Atmos's canonical `kind` vocabulary (`aws/ssm`, `redis`, ...): `kind:` as
+   * written, or the legacy `type:` mapped to it (`aws-ssm-parameter-store` -> `aws/ssm`).
+   */
+  kind: string;
   options: Record<string, unknown>;
 }
 

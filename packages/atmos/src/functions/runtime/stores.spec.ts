@@ -18,10 +18,10 @@ import { decodeStoreValue, parseStoreFunction } from './stores';
 import type { StoreConfig } from '../../config/types';
 
 const STORES: Record<string, StoreConfig> = {
-  ssm: { type: 'aws-ssm-parameter-store', options: { region: 'us-east-2', prefix: '/atmos' } },
-  bare: { type: 'aws-ssm-parameter-store', options: {} },
-  slashy: { type: 'aws-ssm-parameter-store', options: { prefix: 'org/', stack_delimiter: '_' } },
-  redis: { type: 'redis', options: {} },
+  ssm: { kind: 'aws/ssm', options: { region: 'us-east-2', prefix: '/atmos' } },
+  bare: { kind: 'aws/ssm', options: {} },
+  slashy: { kind: 'aws/ssm', options: { prefix: 'org/', stack_delimiter: '_' } },
+  redis: { kind: 'redis', options: {} },
 };
 
 const store = (args: string, tag = '!store', stack = 'plat-ue1-dev') => parseStoreFunction(new YamlFunction(tag, args, { file: '/w/stacks/dev.yaml', line: 3 }), stack, STORES, 'eu-west-1');
@@ -70,7 +70,7 @@ describe('parseStoreFunction: Atmos key layout', () => {
     expect(unknown.message).toBe('!store: store "missing" is not defined in atmos.yaml');
     expect(unknown.hint).toContain('known: ssm, bare, slashy, redis');
     expect(unknown.location).toEqual({ file: '/w/stacks/dev.yaml', line: 3 });
-    expect(userError(() => store('redis vpc cfg')).message).toBe('!store: store "redis" has type redis; only aws-ssm-parameter-store is supported');
+    expect(userError(() => store('redis vpc cfg')).message).toBe('!store: store "redis" is of kind redis; only aws/ssm (aws-ssm-parameter-store) is supported');
     expect(userError(() => store('ssm vpc')).message).toBe('!store ssm vpc: expected !store <store> [<stack>] <component> <key>');
     expect(userError(() => store('ssm a b', '!store.get')).message).toBe('!store.get ssm a b: expected !store.get <store> <key>');
   });
@@ -180,7 +180,7 @@ describe('SsmParameters against the SSM emulator', () => {
   describe('through evaluateInstance', () => {
     const DEV = 'stacks/orgs/plat/ue1/dev.yaml';
     const atmos = FIXTURE_ATMOS_YAML.replace('enabled: true', 'enabled: false') +
-      'stores:\n  platform:\n    type: aws-ssm-parameter-store\n    options:\n      region: us-east-1\n      prefix: /atmos\n';
+      'stores:\n  platform:\n    kind: aws/ssm\n    options:\n      region: us-east-1\n      prefix: /atmos\n';
 
     async function evaluate(vars: string) {
       const resolved = resolveFixture({
@@ -241,7 +241,7 @@ describe('SsmParameters against the SSM emulator', () => {
     afterAll(() => sts.close());
     afterEach(() => closeAwsClients());
 
-    const store = (options: Record<string, unknown>) => storeTarget('platform', { type: 'aws-ssm-parameter-store', options: { region: 'us-east-1', ...options } }, 'read',
+    const store = (options: Record<string, unknown>) => storeTarget('platform', { kind: 'aws/ssm', options: { region: 'us-east-1', ...options } }, 'read',
       'eu-west-1', { AWS_ENDPOINT_URL_SSM: server.endpoint, AWS_ENDPOINT_URL_STS: sts.endpoint }, '/w/atmos.yaml');
 
     it('reads through the role, assumed once with Atmos\'s session name', async () => {

@@ -1,6 +1,6 @@
 /**
  * `!store` and `!store.get` against the stores of atmos.yaml. Only SSM Parameter Store
- * (`aws-ssm-parameter-store`) is supported. Keys follow Atmos's layout:
+ * (`kind: aws/ssm`, or the legacy `type: aws-ssm-parameter-store`) is supported. Keys follow Atmos's layout:
  * `<prefix>/<stack split on stack_delimiter>/<component>/<key>`; values written by Atmos
  * are JSON, so a value that parses as JSON is returned parsed.
  */
@@ -36,8 +36,8 @@ export function parseStoreFunction(fn: YamlFunction, stack: string, stores: Reco
     throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: store "${storeName ?? ''}" is not defined in atmos.yaml`, location,
       `define it under stores: in atmos.yaml (known: ${Object.keys(stores).join(', ') || 'none'})`);
   }
-  if (store.type !== 'aws-ssm-parameter-store') {
-    throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: store "${storeName}" has type ${store.type}; only aws-ssm-parameter-store is supported`, location);
+  if (store.kind !== 'aws/ssm') {
+    throw new AtmosUserError('FUNCTION_ERROR', `${fn.tag}: store "${storeName}" is of kind ${store.kind}; only aws/ssm (aws-ssm-parameter-store) is supported`, location);
   }
   const prefix = typeof store.options.prefix === 'string' ? store.options.prefix : '';
   const region = typeof store.options.region === 'string' ? store.options.region : fallbackRegion;
