@@ -148,6 +148,7 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
       enabled: check.boolean(['templates', 'settings', 'enabled']) ?? defaults.templatesEnabled,
       evaluations: Math.max(1, check.number(['templates', 'settings', 'evaluations']) ?? 1),
       delimiters: [delimiters[0], delimiters[1]],
+      env: templateEnv(check.map(['templates', 'settings', 'env'])),
     },
     workflows: { basePath: under(check.string(['workflows', 'base_path']) ?? defaults.workflowsBasePath) },
     env: check.map(['env']),
@@ -163,6 +164,16 @@ function splitEnvList(value: string | undefined): string[] | undefined {
 
 function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Atmos v1.226.1 internal/exec/template_utils.go (convertRawEnvToStringMap): only string values
+ * of `templates.settings.env` are set; others are skipped, not converted.
+ */
+export function templateEnv(env: PlainMap): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') result[name] = value;
+  return result;
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -42,6 +42,8 @@ export interface AtmosConfig {
     enabled: boolean;
     evaluations: number;
     delimiters: [string, string];
+    /** `templates.settings.env`: variables set for `env` / `getenv` while templates render (string values only, as Atmos keeps). */
+    env: Record<string, string>;
   };
   workflows: { basePath: string };
   /** `env:` of atmos.yaml: the lowest layer of every component's env section. */

@@ -4,6 +4,7 @@
  * Pure: reads files, never runs terraform or touches the network.
  */
 import { relative } from 'node:path';
+import { templateEnv } from '../config/load';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError, isUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { hasTemplate, type TemplateFunction } from '../templates';
@@ -19,7 +20,7 @@ import { ImportClosures, processStackFile, type StackFile } from './stack-file';
 import { TemplateKeyIndex } from './template-keys';
 import { SectionTemplateError, renderSectionTemplates } from './templating';
 import type { ComponentInstance } from './types';
-import { deepEqual, locationOf, type PlainMap } from './values';
+import { deepEqual, isPlainMap, locationOf, type PlainMap } from './values';
 
 export interface ResolveOptions {
   /** Render Go templates over component sections (default: atmos.yaml templates.settings.enabled). */
@@ -52,6 +53,8 @@ export interface ResolvedStacks {
 
 export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {}): ResolvedStacks {
   const env = options.env ?? process.env;
+  // atmos.yaml templates.settings.env: set while templates render, over the process environment.
+  const templatesEnv = Object.keys(config.templates.env).length > 0 ? { ...env, ...config.templates.env } : env;
   const reader = new ManifestReader({ delimiters: config.templates.delimiters, env, stacksBasePath: config.stacks.basePath, rootPath: config.basePath });
   const stackFiles = options.stackFiles ?? discoverStackFiles(config);
   const importNames = new Map<string, string>();
@@ -104,7 +107,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       templateKeys,
       problems,
     });
-    const context: FinishContext = { config, warnings, env, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames };
+    const context: FinishContext = { config, warnings, env, templatesEnv, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames };
     for (const raw of raws) {
       try {
         const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
@@ -127,6 +130,8 @@ interface FinishContext {
   /** Collects ResolvedStacks.warnings. */
   warnings: string[];
   env: Record<string, string | undefined>;
+  /** The environment templates see: `env` with atmos.yaml templates.settings.env over it. */
+  templatesEnv: Record<string, string | undefined>;
   processTemplates: boolean;
   options: ResolveOptions;
   describeContext: DescribeContext;
@@ -197,7 +202,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
       const rendered = renderSectionTemplates(section, {
         delimiters: config.templates.delimiters,
         evaluations: config.templates.evaluations,
-        env: context.env,
+        env: componentTemplatesEnv(context.templatesEnv, sections.settings),
         functions: context.options.templateFunctions?.({ component: raw.component, stack: instance.stack }),
         templateKeys: raw.templateKeys,
         repoRoot: config.basePath,
@@ -227,6 +232,19 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
   instance.enabled = metadata.enabled !== false;
   instance.locked = metadata.locked === true;
   return instance;
+}
+
+/**
+ * A component's `settings.templates.settings.env` overrides atmos.yaml's for its own templates
+ * (Atmos v1.226.1 internal/exec/template_utils.go ProcessTmplWithDatasources: the stack
+ * manifest's env is merged over the CLI config's, then set in the process environment while
+ * the component section renders).
+ */
+function componentTemplatesEnv(base: Record<string, string | undefined>, settings: PlainMap): Record<string, string | undefined> {
+  const templates = settings.templates;
+  const templateSettings = isPlainMap(templates) ? templates.settings : undefined;
+  const env = isPlainMap(templateSettings) ? templateSettings.env : undefined;
+  return isPlainMap(env) ? { ...base, ...templateEnv(env) } : base;
 }
 
 /** Finds which manifest of the stack wrote a piece of text (templates lose their position when merged). */
