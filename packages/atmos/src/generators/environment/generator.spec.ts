@@ -138,6 +138,14 @@ describe('environment generator', () => {
       'stacks/orgs/plat/staging/us-west-2.yaml would not be a stack: atmos.yaml stacks.included_paths (orgs/*/dev/*, orgs/*/prod/*) or excluded_paths (**/_defaults.yaml) do not select it');
   });
 
+  it("uses the workspace's own abbreviation of a region, and asks for --environment when its convention is not the short one", async () => {
+    const ue1 = { ...REFERENCE_LAYOUT, 'stacks/mixins/region/us-east-1.yaml': 'vars:\n  region: us-east-1\n  environment: ue1\n' };
+    expect((await generateEnvironment(treeWith(ue1), { account: 'staging', region: 'us-east-1' })).stack).toBe('staging-ue1');
+    await expectRefused(treeWith(ue1), { account: 'staging', region: 'us-west-2' },
+      '--environment is required: this workspace abbreviates us-east-1 as ue1 (stack dev-ue1), not use1, so the short code of us-west-2 (usw2) may not match its convention; pass --environment=<its name for us-west-2>');
+    expect((await generateEnvironment(treeWith(ue1), { account: 'staging', region: 'us-west-2', environment: 'uw2' })).stack).toBe('staging-uw2');
+  });
+
   it('asks for --tenant only when there is more than one', async () => {
     const files = {
       ...REFERENCE_LAYOUT,

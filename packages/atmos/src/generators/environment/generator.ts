@@ -42,7 +42,7 @@ export interface EnvironmentGeneratorSchema {
 interface Options {
   account: string;
   region: string;
-  environment: string;
+  environment?: string;
   tenant?: string;
   from?: string;
   components?: string[];
@@ -90,7 +90,8 @@ function normalise(schema: EnvironmentGeneratorSchema): Options {
   requireOption('region', schema.region, 'the AWS region of the new environment, e.g. --region=us-west-2');
   const account = checkSegment('account', schema.account);
   const region = checkRegion(schema.region);
-  const environment = schema.environment === undefined || schema.environment === '' ? regionEnvironment(region)! : checkSegment('environment', schema.environment);
+  // Undefined: the workspace's own abbreviation of the region, else the table's (see environmentOf).
+  const environment = schema.environment === undefined || schema.environment === '' ? undefined : checkSegment('environment', schema.environment);
   if (schema.from !== undefined && (typeof schema.from !== 'string' || schema.from === '')) {
     throw new GeneratorError('--from is not accepted: give the name of an existing stack, e.g. --from=dev-use1');
   }
@@ -108,6 +109,7 @@ function normalise(schema: EnvironmentGeneratorSchema): Options {
 
 async function plan(tree: Tree, view: WorkspaceView, options: Options, ask: AskChoice): Promise<EnvironmentResult> {
   const stacks = view.stacks;
+  options = { ...options, environment: options.environment ?? environmentOf(stacks, options.region) };
   if (stacks.length === 0) return planFirstEnvironment(tree, view, options, ask);
   const tenants = [...new Set(stacks.map((stack) => stack.context.tenant).filter((tenant): tenant is string => tenant !== undefined))].sort();
   // The tenant is asked for only when there is a choice (and --from does not decide it).
@@ -120,7 +122,7 @@ async function plan(tree: Tree, view: WorkspaceView, options: Options, ask: AskC
     tenant: options.tenant ?? source.stack.context.tenant,
     stage: options.account,
     region: options.region,
-    environment: options.environment,
+    environment: options.environment!,
   };
   const swap = new Swap(source.stack, target);
   const manifestInStacks = swap.path(source.stack.manifestInStacks);
@@ -200,7 +202,7 @@ async function planFirstEnvironment(tree: Tree, view: WorkspaceView, options: Op
   if (options.from) throw new GeneratorError(`--from=${options.from} is not a stack of this workspace: it has no stack yet`);
   const tenant = options.tenant ?? (await ask('Which tenant is the first environment for? (e.g. plat)', []));
   if (tenant === undefined) throw new GeneratorError('--tenant is required for the first environment of a workspace (e.g. --tenant=plat): it has no stack yet to take the tenant from');
-  const target = { tenant: checkSegment('tenant', tenant), stage: options.account, region: options.region, environment: options.environment };
+  const target = { tenant: checkSegment('tenant', tenant), stage: options.account, region: options.region, environment: options.environment! };
   const first = firstEnvironmentFiles(tree, view.stacksDir, target);
   const resolved = resolveNew(view, first.files, first.manifest, []);
   writePlannedFiles(tree, first.files, options.force);
@@ -210,6 +212,21 @@ async function planFirstEnvironment(tree: Tree, view: WorkspaceView, options: Op
     created: first.files.map((file) => file.path).filter((path) => path !== first.manifest),
     projects: projectNames(tree, resolved),
   };
+}
+
+/**
+ * The environment name of a region as this workspace writes it: a stack already in the region
+ * gives it; otherwise the short table, unless the workspace's stacks follow another convention
+ * (us-east-1 as ue1), where guessing would give stack names that do not match: then --environment is needed.
+ */
+function environmentOf(stacks: StackSummary[], region: string): string {
+  const same = stacks.find((stack) => stack.context.region === region && stack.context.environment !== undefined);
+  if (same) return same.context.environment!;
+  const other = stacks.find((stack) => stack.context.region !== undefined && stack.context.environment !== undefined && regionEnvironment(stack.context.region) !== undefined && regionEnvironment(stack.context.region) !== stack.context.environment);
+  if (other) {
+    throw new GeneratorError(`--environment is required: this workspace abbreviates ${other.context.region} as ${other.context.environment} (stack ${other.name}), not ${regionEnvironment(other.context.region!)}, so the short code of ${region} (${regionEnvironment(region)}) may not match its convention; pass --environment=<its name for ${region}>`);
+  }
+  return regionEnvironment(region)!;
 }
 
 function chooseSource(stacks: StackSummary[], tenants: string[], options: Options): { stack: StackSummary; reason: string } {
