@@ -98,4 +98,36 @@ describe('loadAtmosConfig', () => {
     const root = workspace('stacks: {base_path: stacks, included_paths: ["orgs/**/*"]}\nstores:\n  broken: {options: {}}\n');
     expect(() => loadAtmosConfig({ cwd: root, env: {} })).toThrow('stores.broken needs a "kind" (e.g. aws/ssm)');
   });
+
+  // Atmos v1.226.1 pkg/config/process_yaml.go (processGitRootTag) and pkg/git/yaml_tags.go
+  // (ProcessTagRoot): `!repo-root` / `!git.root` in atmos.yaml is the git root, else the
+  // tag's default argument, else an error.
+  describe('base_path: !repo-root', () => {
+    const STACKS = 'stacks: {base_path: stacks, included_paths: ["orgs/**/*"]}\n';
+
+    it('is the git root, also when atmos.yaml sits in a subfolder', () => {
+      const root = workspace();
+      mkdirSync(join(root, '.git'));
+      mkdirSync(join(root, 'config/nested'), { recursive: true });
+      writeFileSync(join(root, 'config/atmos.yaml'), `base_path: !repo-root\n${STACKS}components:\n  terraform:\n    base_path: !git.root\n`);
+      const config = loadAtmosConfig({ cwd: join(root, 'config/nested'), env: {} });
+      expect(config.basePath).toBe(root);
+      expect(config.stacks.basePath).toBe(join(root, 'stacks'));
+      expect(config.components.terraform.basePath).toBe(root);
+    });
+
+    it('falls back to its default outside a git repository, and is an error without one', () => {
+      const withDefault = workspace(`base_path: !repo-root ./infra\n${STACKS}`);
+      expect(loadAtmosConfig({ cwd: withDefault, env: {} }).basePath).toBe(join(withDefault, 'infra'));
+      const bare = workspace(`base_path: !repo-root\n${STACKS}`);
+      try {
+        loadAtmosConfig({ cwd: bare, env: {} });
+        throw new Error('expected an error');
+      } catch (error) {
+        expect(error).toBeInstanceOf(AtmosUserError);
+        expect((error as AtmosUserError).format()).toContain(`atmos.yaml:1`);
+        expect((error as AtmosUserError).message).toBe(`!repo-root: ${bare} is not inside a git repository`);
+      }
+    });
+  });
 });

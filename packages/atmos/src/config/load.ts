@@ -12,6 +12,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { LIST_MERGE_STRATEGIES, type ListMergeStrategy } from '../stacks/merge';
 import { parseYaml } from '../stacks/parse';
+import { resolveConfigRepoRoot } from './repo-root';
 import { isPlainMap, type PlainMap } from '../stacks/values';
 import type { AtmosConfig, StoreConfig } from './types';
 
@@ -28,7 +29,7 @@ export function loadAtmosConfig(options: LoadConfigOptions = {}): AtmosConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const configFile = findConfigFile(cwd, options.configPath ?? env.ATMOS_CLI_CONFIG_PATH);
-  const raw = configFile ? readConfigFile(configFile) : {};
+  const raw = configFile ? resolveConfigRepoRoot(readConfigFile(configFile), cwd) : {};
   return normaliseConfig(raw, {
     configDir: configFile ? dirname(configFile) : cwd,
     configFile,

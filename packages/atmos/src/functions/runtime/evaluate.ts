@@ -5,10 +5,9 @@
  * found by a static scan first and fetched once, batched; evaluation itself is synchronous.
  */
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { inlineSsmTarget, storeTarget } from '../../aws/store-target';
 import { chainKey, type AwsTarget } from '../../aws/target';
+import { findRepoRoot } from '../../config/repo-root';
 import type { AtmosConfig } from '../../config/types';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
 import type { ComponentInstance } from '../../stacks/types';
@@ -249,13 +248,6 @@ class SsmTargets {
 function defaultRegion(instance: ComponentInstance, env: Record<string, string | undefined>): string {
   const region = instance.sections.vars.region;
   return typeof region === 'string' && region !== '' ? region : env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-}
-
-function findRepoRoot(start: string): string | undefined {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 function forEachLeaf(value: unknown, visit: (leaf: unknown) => void): void {
