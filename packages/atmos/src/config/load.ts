@@ -154,6 +154,11 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
     workflows: { basePath: under(check.string(['workflows', 'base_path']) ?? defaults.workflowsBasePath) },
     env: check.map(['env']),
     stores: check.stores(),
+    // pkg/version/manager (EffectiveTrack, LockFilePath): track "default", versions.lock.yaml under base_path.
+    version: {
+      track: emptyToUndefined(check.string(['version', 'track'])) ?? 'default',
+      lockFile: under(emptyToUndefined(check.string(['version', 'lock_file'])) ?? 'versions.lock.yaml'),
+    },
     functions: { execEnabled: check.boolean(['settings', 'functions', 'exec']) ?? false },
     raw,
   };

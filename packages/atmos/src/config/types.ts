@@ -49,6 +49,8 @@ export interface AtmosConfig {
   /** `env:` of atmos.yaml: the lowest layer of every component's env section. */
   env: Record<string, unknown>;
   stores: Record<string, StoreConfig>;
+  /** Atmos's Version Tracker, read by `!version`: `version.track` (default "default") and the lock file (absolute). */
+  version: { track: string; lockFile: string };
   functions: {
     /** `!exec` runs commands; off unless atmos.yaml turns it on (a deliberate deviation from Atmos). */
     execEnabled: boolean;

@@ -163,6 +163,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     includedFiles: stackFile.includedFiles,
     deps: deps.deps,
     depsAll: deps.depsAll,
+    versionTrack: versionTrackOf(stackFile.merged),
   };
   const explicitName = typeof stackFile.merged.name === 'string' && stackFile.merged.name !== '' ? stackFile.merged.name : undefined;
   instance.stack = stackName({
@@ -232,6 +233,13 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
   instance.enabled = metadata.enabled !== false;
   instance.locked = metadata.locked === true;
   return instance;
+}
+
+/** The stack's `version.track` (pkg/version/manager EffectiveTrackFromStack reads the stack section's `version.track`). */
+function versionTrackOf(merged: PlainMap): string | undefined {
+  const version = merged.version;
+  const track = isPlainMap(version) ? version.track : undefined;
+  return typeof track === 'string' && track !== '' ? track : undefined;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface ComponentInstance {
   importPatterns: string[];
   /** Files read by `!include` (inputs for change detection). */
   includedFiles: string[];
+  /** The stack's `version.track` (Atmos's Version Tracker, read by `!version`), when the stack sets one. */
+  versionTrack?: string;
   /** Manifest names this instance's configuration comes from (Atmos `deps`/`deps_all`). */
   deps: string[];
   depsAll: string[];

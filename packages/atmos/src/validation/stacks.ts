@@ -29,7 +29,7 @@ export interface CheckContext {
 }
 
 /** YAML functions the run phase evaluates (functions/runtime/evaluate.ts); `!include` is resolved when a manifest is read. */
-const KNOWN_FUNCTIONS = new Set(['!env', '!exec', '!include', '!include.raw', '!template', '!literal', '!repo-root', '!terraform.output', '!terraform.state', '!store', '!store.get']);
+const KNOWN_FUNCTIONS = new Set(['!env', '!exec', '!include', '!include.raw', '!template', '!literal', '!repo-root', '!version', '!terraform.output', '!terraform.state', '!store', '!store.get']);
 
 /** Atmos functions we do not implement (named so in the message, as the run phase does). */
 const UNSUPPORTED = /^!(aws\.|git\.|random|secret|cel|starlark|labels|tags|version|emulator|cwd)/;

@@ -3,6 +3,7 @@
  * real engine over small inline fixtures; dependency state and SSM come from fakes
  * (`readState` returns canned state JSON, `FakeSsm` answers from a table and records prefetches).
  */
+import { join } from 'node:path';
 import { AtmosUserError } from '../../errors/user-error';
 import type { ComponentInstance } from '../../stacks/types';
 import type { TerraformState } from '../../terraform/state';
@@ -609,5 +610,34 @@ describe('an error names the file and line to edit, also in an imported catalog 
     const s = setup(catalogStack('        vpc: "id-${{ output.vcp.vpc_id }}"\n'));
     const error = await userError(evaluateInstance(s.instance('app'), s.services));
     expect(error.location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 7 });
+  });
+});
+
+// Atmos v1.226.1 website/docs/functions/yaml/version.mdx and pkg/version/manager (ResolveLocked,
+// EffectiveTrackFromStack, LockFilePath): the version locked in versions.lock.yaml under
+// base_path, for the stack's version.track, else atmos.yaml's version.track, else "default".
+describe('!version', () => {
+  const LOCK = 'version: 1\ntracks:\n  default:\n    opentofu:\n      version: 1.9.0\n  prod:\n    opentofu:\n      version: 1.10.6\n    dd_forwarder:\n      version: 5.4.5\n';
+  const app = (prelude: string) => ({
+    'versions.lock.yaml': LOCK,
+    [DEV]: `${devVars}${prelude}components:\n  terraform:\n    app:\n      vars:\n        tofu: !version opentofu\n`,
+  });
+
+  it("reads the stack's track, else atmos.yaml's, else default", async () => {
+    const stackTrack = setup(app('version:\n  track: prod\n'), { atmosYaml: NO_TEMPLATES + 'version:\n  track: default\n' });
+    expect((await evaluateInstance(stackTrack.instance('app'), stackTrack.services)).vars.tofu).toBe('1.10.6');
+    const configTrack = setup(app(''), { atmosYaml: NO_TEMPLATES + 'version:\n  track: prod\n' });
+    expect((await evaluateInstance(configTrack.instance('app'), configTrack.services)).vars.tofu).toBe('1.10.6');
+    const defaultTrack = setup(app(''), { atmosYaml: NO_TEMPLATES });
+    expect((await evaluateInstance(defaultTrack.instance('app'), defaultTrack.services)).vars.tofu).toBe('1.9.0');
+  });
+
+  it('a name or track that is not locked is an error naming both', async () => {
+    const missingTrack = setup(app('version:\n  track: staging\n'), { atmosYaml: NO_TEMPLATES });
+    expect((await userError(evaluateInstance(missingTrack.instance('app'), missingTrack.services))).message)
+      .toBe(`!version opentofu: track staging is not locked in ${join(missingTrack.root, 'versions.lock.yaml')}`);
+    const s = setup({ [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        tag: !version nope\n`, 'versions.lock.yaml': LOCK }, { atmosYaml: NO_TEMPLATES });
+    expect((await userError(evaluateInstance(s.instance('app'), s.services))).message)
+      .toBe(`!version nope: nope is not locked in track default (${join(s.root, 'versions.lock.yaml')})`);
   });
 });

@@ -5,11 +5,13 @@
  * found by a static scan first and fetched once, batched; evaluation itself is synchronous.
  */
 import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { inlineSsmTarget, storeTarget } from '../../aws/store-target';
 import { chainKey, type AwsTarget } from '../../aws/target';
 import { findRepoRoot } from '../../config/repo-root';
 import type { AtmosConfig } from '../../config/types';
 import { AtmosUserError, type SourceLocation } from '../../errors/user-error';
+import { parseYaml } from '../../stacks/parse';
 import type { ComponentInstance } from '../../stacks/types';
 import { locateText, locateValue } from '../../stacks/value-source';
 import { YamlFunction, isPlainMap, mapLeaves, type PlainMap } from '../../stacks/values';
@@ -161,6 +163,8 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
     }
     case '!literal':
       return fn.args;
+    case '!version':
+      return lockedVersion(fn.args.trim(), instance.versionTrack ?? services.config.version.track, services.config.version.lockFile, location);
     case '!repo-root':
       return findRepoRoot(services.config.basePath) ?? (fn.args || services.config.basePath);
     case '!terraform.output':
@@ -201,7 +205,7 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
           'replace it with a plain value, !env, !store or an inline ${{ }} expression');
       }
       throw new AtmosUserError('FUNCTION_ERROR', `unknown YAML function ${fn.tag}`, location,
-        'supported: !env, !exec, !include, !include.raw, !template, !literal, !repo-root, !terraform.output, !terraform.state, !store, !store.get, !append, !unset');
+        'supported: !env, !exec, !include, !include.raw, !template, !literal, !repo-root, !version, !terraform.output, !terraform.state, !store, !store.get, !append, !unset');
   }
 }
 
@@ -248,6 +252,28 @@ class SsmTargets {
 function defaultRegion(instance: ComponentInstance, env: Record<string, string | undefined>): string {
   const region = instance.sections.vars.region;
   return typeof region === 'string' && region !== '' ? region : env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
+/**
+ * `!version <name>`: the version locked for the name in the track (Atmos v1.226.1
+ * pkg/version/manager ResolveLocked; website/docs/functions/yaml/version.mdx). A missing lock
+ * file is an empty lock, so the name is "not locked".
+ */
+function lockedVersion(name: string, track: string, lockFile: string, location: SourceLocation): string {
+  if (name === '') throw new AtmosUserError('FUNCTION_ERROR', '!version needs a name', location, 'write `!version <name>` (a name in versions.lock.yaml)');
+  const text = existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : '';
+  const lock = text === '' ? undefined : parseYaml(text, { file: lockFile });
+  const tracks = isPlainMap(lock) ? lock.tracks : undefined;
+  const entries = isPlainMap(tracks) ? tracks[track] : undefined;
+  if (!isPlainMap(entries)) {
+    throw new AtmosUserError('FUNCTION_ERROR', `!version ${name}: track ${track} is not locked in ${lockFile}`, location, 'lock the track (atmos version track), or set version.track');
+  }
+  const entry = entries[name];
+  const version = isPlainMap(entry) ? entry.version : undefined;
+  if (version === undefined || version === null || version === '' || isPlainMap(version) || Array.isArray(version)) {
+    throw new AtmosUserError('FUNCTION_ERROR', `!version ${name}: ${name} is not locked in track ${track} (${lockFile})`, location, `add tracks.${track}.${name}.version to the lock file`);
+  }
+  return String(version);
 }
 
 function forEachLeaf(value: unknown, visit: (leaf: unknown) => void): void {
