@@ -108,7 +108,9 @@ it('plan, apply of the reviewed plan, then drift finds nothing until a var chang
   expect(drift.output).toMatch(/No changes\./);
 
   editStack('stacks/orgs/basic.yaml', (t) => t.replace('name: basic', 'name: basic-changed'));
-  const drifted = await run(['run', 'app-basic:drift']);
+  // drift records and exits 0 (so `run-many -t drift && nx run atmos:drift-report` reaches the report); --failOnDrift fails.
+  expectOk(await run(['run', 'app-basic:drift']));
+  const drifted = await run(['run', 'app-basic:drift', '--failOnDrift']);
   expect(drifted.exitCode).not.toBe(0);
   expect(drifted.exitCode).not.toBeNull();
   expect(drifted.output).toMatch(/1 to change|must be replaced|will be updated in-place/);
@@ -133,7 +135,7 @@ it('drift does not replace a reviewed plan', async () => {
   const planfile = path.join(workdir('basic', 'app'), 'basic-app.planfile');
   const sha = () => (fs.existsSync(planfile) ? createHash('sha256').update(fs.readFileSync(planfile)).digest('hex') : 'no plan file');
   const reviewed = sha();
-  expect((await run(['run', 'app-basic:drift'])).exitCode).not.toBe(0); // terraform exit 2 (changes) -> task failure
+  expect((await run(['run', 'app-basic:drift', '--failOnDrift'])).exitCode).not.toBe(0); // changes + --failOnDrift -> task failure
   expect(sha()).toBe(reviewed);
 });
 

@@ -100,6 +100,40 @@ test('onboarding applies the whole stack as one Nx task graph, dependencies firs
   expect((await stateKeys()).length).toBe(4);
 });
 
+test('drift records in-sync and changed per instance (0600, never the reviewed plan), and drift-report aggregates them', async () => {
+  const drift = await nx(ws, emu.endpoints, ['run-many', '-t', 'drift', '-p', 'tag:stack:env'], 180_000, { ORDER_LOG: orderLog });
+  if (drift.exitCode !== 0) throw new Error(formatRunResult(drift));
+  const resultFile = ws.path('.atmos/results/drift/env.logs.json');
+  expect(fs.statSync(resultFile).mode & 0o777).toBe(0o600);
+  expect(JSON.parse(fs.readFileSync(resultFile, 'utf8')).results[0]).toMatchObject({ component: 'logs', stack: 'env', kind: 'drift', status: 'in-sync' });
+
+  // An unapplied configuration edit is "changed", not "drifted"; the task still exits 0.
+  const manifest = ws.path('stacks/orgs/env.yaml');
+  const before = fs.readFileSync(manifest, 'utf8');
+  fs.writeFileSync(manifest, before.replace('name: logs', 'name: logs-v2'));
+  try {
+    const changed = await nx(ws, emu.endpoints, ['run', 'env--logs:drift'], 120_000, { ORDER_LOG: orderLog });
+    if (changed.exitCode !== 0) throw new Error(formatRunResult(changed));
+    expect(JSON.parse(fs.readFileSync(resultFile, 'utf8')).results[0]).toMatchObject({
+      status: 'changed',
+      resources: [{ address: 'terraform_data.node', actions: ['update'], drift: false }],
+    });
+    const report = await nx(ws, emu.endpoints, ['run', 'atmos:drift-report'], 120_000);
+    if (report.exitCode !== 0) throw new Error(formatRunResult(report));
+    const markdown = fs.readFileSync(ws.path('.atmos/drift/report.md'), 'utf8');
+    expect(markdown).toMatch(/## env\n/);
+    expect(markdown).toMatch(/\| logs \| changed \| `terraform_data.node` update \|/);
+    expect(markdown).toMatch(/\| net \| in-sync \|/);
+    expect(JSON.parse(fs.readFileSync(ws.path('.atmos/drift/report.json'), 'utf8')).results).toHaveLength(4);
+    // Configurable: changed can fail the report too.
+    const strict = await nx(ws, emu.endpoints, ['run', 'atmos:drift-report', '--fail-on=changed'], 120_000);
+    expect(strict.exitCode).not.toBe(0);
+    expect(strict.output).toContain('changed: logs in env');
+  } finally {
+    fs.writeFileSync(manifest, before);
+  }
+});
+
 test('a failing step stops the workflow, names it and its command, and --from-step resumes there', async () => {
   fs.rmSync(orderLog, { force: true });
   ws.writeFile('fail-marker', 'injected failure\n');

@@ -24,6 +24,8 @@ export interface InstanceExecutorOptions {
   autoApprove?: boolean;
   migrateState?: boolean;
   lockTimeout?: string;
+  /** drift: exit non-zero when not in sync. */
+  failOnDrift?: boolean;
   /** Extra terraform arguments (`--args`, or the target's configuration). */
   args?: string[] | string;
   /** The words after the target as typed (Nx fills it: `$default.$source: unparsed`). */
@@ -70,6 +72,7 @@ export async function runInstance(command: InstanceCommand, options: InstanceExe
       autoApprove: options.autoApprove === true,
       migrateState: options.migrateState === true,
       lockTimeout: options.lockTimeout,
+      failOnDrift: options.failOnDrift === true,
       projectName,
       commandLine: run.commandLine,
       findInstance: instanceFinder(workspaceRoot, config, run.pluginOptions, manifests),

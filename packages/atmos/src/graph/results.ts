@@ -109,11 +109,11 @@ function checkResult(entry: unknown, where: string, file: string): InstanceResul
  * file or the new one). Names are encoded, so a component `vpc/flow-logs` or a stack `..`
  * stays one file inside the results folder.
  */
-export function writeInstanceResult(workspaceRoot: string, result: InstanceResult): string {
+export function writeInstanceResult(workspaceRoot: string, result: InstanceResult, mode?: number): string {
   checkResult(result, 'result', '(writeInstanceResult)');
   const file = join(workspaceRoot, RESULTS_FOLDER, result.kind, `${encodeName(result.stack)}.${encodeName(result.component)}.json`);
   const content: ResultsFile = { version: RESULTS_VERSION, results: [result] };
-  writeAtomically(file, JSON.stringify(content, null, 2) + '\n');
+  writeAtomically(file, JSON.stringify(content, null, 2) + '\n', mode);
   return file;
 }
 

@@ -21,7 +21,7 @@ const TERRAFORM_TARGETS: Array<{ name: string; executor: string; description: st
   { name: 'destroy', executor: 'destroy', description: 'Destroy (needs --auto-approve; refused while dependents have resources)' },
   { name: 'output', executor: 'output', description: 'terraform output' },
   { name: 'validate', executor: 'validate', description: 'terraform validate' },
-  { name: 'drift', executor: 'drift', description: 'Detect drift: plan -detailed-exitcode without a plan file (fails on drift)' },
+  { name: 'drift', executor: 'drift', description: 'Detect drift: record in-sync / drifted / changed / error under .atmos/results/drift/ (exit 0 unless --failOnDrift); nx run atmos:drift-report summarises' },
   { name: 'generate', executor: 'generate', description: 'Write the varfile and backend.tf.json only' },
   { name: 'clean', executor: 'clean', description: 'Remove the staged workdir (never state)' },
   { name: 'terraform', executor: 'terraform', description: 'Any terraform subcommand: nx run <project>:terraform -- state list' },
@@ -96,6 +96,7 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
     'describe-affected': command('Instances whose resolved configuration differs from a base ref (Atmos semantics): pass --base=<ref>', 'atmos-nx describe affected --format json'),
     // Atmos workflows (src/workflows): nx run atmos:workflow --name=onboard-environment --stack=dev-usw2 [--from-step=S] [--dry-run]
     workflow: command('Run an Atmos workflow from workflows.base_path: --name=<workflow> --stack=<stack> [--file=F] [--from-step=S] [--dry-run] [--confirm=<stack>]', 'atmos-nx workflow'),
+    'drift-report': command('Drift report of every instance\'s latest drift result: .atmos/drift/report.md and report.json; exits 1 when anything drifted or failed (--fail-on=drifted,changed,error|none)', 'atmos-nx drift-report'),
     graph: command('Write the dependency graph as Mermaid, Markdown, DOT and JSON into .atmos/graph/ (narrow it with --stack=, --environment=, --projects= (not -p: Nx reads that), --group-by=)', 'atmos-nx describe graph --output-dir .atmos/graph'),
   };
 }

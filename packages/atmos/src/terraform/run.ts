@@ -17,6 +17,8 @@ import { resolveRunValues } from './run-values';
 import { managedResourceCount, readState } from './state';
 import { removeWorkdir, stageWorkdir, workdirFor, type Workdir } from './workdir';
 import { localModuleFolders } from './local-modules';
+import { classifyDrift, type DriftResource } from './drift';
+import { writeInstanceResult, type InstanceResult, type InstanceStatus } from '../graph/results';
 import { findWorkflow } from '../workflows/manifest';
 
 import { checkArguments, nxCommandLine, type CommandLine, type CommandSpec, type InstanceCommand } from './arguments';
@@ -49,6 +51,8 @@ export interface InstanceRunRequest {
   projectName?: string;
   /** How the user runs another command of this instance (hints print it); `nx run <project>:...` by default. */
   commandLine?: CommandLine;
+  /** drift: exit non-zero when the instance is not in sync (default: record and exit 0). */
+  failOnDrift?: boolean;
   /** Instances that depend on this one (for `destroy`), with their project names. */
   dependents?: () => Promise<Array<{ name: string; instance: ComponentInstance }>>;
   log?: (line: string) => void;
@@ -139,12 +143,8 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   switch (command) {
     case 'plan':
       return done(await plan(files, lockArgs, request.args, tf));
-    case 'drift': {
-      // No plan file and no lock: a drift check must never become a plan someone applies.
-      const result = await tf(['plan', '-input=false', '-lock=false', '-detailed-exitcode', `-var-file=${files.varfile}`, ...request.args]);
-      if (result.exitCode === 2) log(`drift: '${instance.component}' in stack '${instance.stack}' differs from its configuration (see the plan above)`);
-      return done(result);
-    }
+    case 'drift':
+      return done(await drift(files, request, tf, log));
     case 'apply':
       return done(await apply(files, lockArgs, request, config, tf, log));
     case 'deploy': {
@@ -309,6 +309,40 @@ async function apply(files: GeneratedFiles, lockArgs: string[], request: Instanc
       : `there is no reviewed plan for '${instance.component}' in stack '${instance.stack}'`,
     undefined, `run the plan target first (${request.commandLine!({ command: 'plan' })}) and review it, then ${sameCommand(request, {})}; ` +
       `or ${sameCommand(request, { autoApprove: true })} to apply without a reviewed plan`);
+}
+
+/**
+ * A drift check: plan without the lock into the check's own plan file (never the reviewed plan),
+ * read it with `terraform show -json`, record in-sync / drifted / changed / error under
+ * .atmos/results/drift/ (0600, not an Nx output: never cached). Exit 0 after recording unless
+ * --failOnDrift, so `run-many -t drift && nx run atmos:drift-report` reaches the report.
+ */
+async function drift(files: GeneratedFiles, request: InstanceRunRequest, tf: (args: string[], captureStdout?: boolean) => Promise<TerraformResult>, log: (line: string) => void): Promise<TerraformResult> {
+  const { instance } = request;
+  const driftPlan = `${files.planfile}.drift`;
+  const record = (status: InstanceStatus, summary: string, resources: DriftResource[] = []) => {
+    const file = writeInstanceResult(request.workspaceRoot, { component: instance.component, stack: instance.stack, kind: 'drift', status, finishedAt: new Date().toISOString(), summary, resources } as InstanceResult, 0o600);
+    log(`drift: '${instance.component}' in stack '${instance.stack}': ${status} (${summary}); recorded in ${file}`);
+  };
+  try {
+    const planned = await tf(['plan', '-input=false', '-lock=false', '-detailed-exitcode', `-out=${driftPlan}`, `-var-file=${files.varfile}`, ...request.args]);
+    if (planned.exitCode !== 0 && planned.exitCode !== 2) {
+      record('error', `terraform plan exited ${planned.exitCode}`);
+      return request.failOnDrift ? planned : { ...planned, exitCode: 0 };
+    }
+    const shown = await tf(['show', '-json', driftPlan], true);
+    if (shown.exitCode !== 0) {
+      record('error', `terraform show -json exited ${shown.exitCode}`);
+      return request.failOnDrift ? shown : { ...shown, exitCode: 0, stdout: planned.stdout };
+    }
+    const finding = classifyDrift(shown.stdout);
+    record(finding.status, finding.summary, finding.resources);
+    const failed = request.failOnDrift && finding.status !== 'in-sync';
+    return { ...planned, exitCode: failed ? 2 : 0 };
+  } finally {
+    // A plan file holds every value, secrets included: the check keeps only addresses and actions.
+    rmSync(driftPlan, { force: true });
+  }
 }
 
 async function applyPlanfile(files: GeneratedFiles, lockArgs: string[], extra: string[], tf: (args: string[]) => Promise<TerraformResult>): Promise<TerraformResult> {
