@@ -115,7 +115,7 @@ describe('flags after -- reach terraform unchanged', () => {
   it('validate, drift and init pass theirs on too (init used to drop them)', async () => {
     const validate = expectOk(await run(['run', 'app-args:validate', '--', '-json']));
     expect(JSON.parse(/^\{[\s\S]*?^\}$/m.exec(validate.stdout)?.[0] ?? 'null')).toMatchObject({ valid: true });
-    expectFailure(await run(['run', 'app-args:drift', '--failOnDrift', '--', '-var=size=11']), /size must be at most 10/);
+    expectFailure(await run(['run', 'app-args:drift', '--', '--failOnDrift', '-var=size=11']), /size must be at most 10/);
     expectFailure(await run(['run', 'app-args:init', '--', '-no-such-flag']), /flag provided but not defined: -no-such-flag/);
   });
 

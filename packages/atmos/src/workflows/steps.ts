@@ -130,12 +130,14 @@ function terraformAction(step: WorkflowStep, words: string[], context: StepConte
     else terraformArgs.push(word);
   }
   const target = (name: string) => context.targetPrefix + name;
-  const passOn = (args: string[]) => (args.length > 0 ? ['--', ...args] : []);
+  // Nx reads the target's own options after `--` when there is one (and drops those before it):
+  // ours go first after `--`, then terraform's (src/executors/terraform-args.ts tells them apart).
+  const passOn = (own: string[], args: string[]) => (args.length > 0 ? ['--', ...own, ...args] : own);
   if (all) {
     if (!ALL_SUBCOMMANDS.has(sub)) throw new AtmosUserError('USAGE', `step "${step.name}": terraform ${sub} --all is not supported`, step.location, `--all works with ${[...ALL_SUBCOMMANDS].join(', ')}`);
     const projects = context.model.projects.filter((p) => p.stack === stack);
     if (projects.length === 0 && !context.dryRun) throw new AtmosUserError('STACK_NOT_FOUND', `step "${step.name}": stack "${stack}" has no instances`, step.location, 'check the stack name: atmos-nx list stacks');
-    const flagsOut = [...(autoApprove || sub === 'destroy' ? ['--autoApprove'] : []), ...passOn(terraformArgs)];
+    const flagsOut = passOn(autoApprove || sub === 'destroy' ? ['--autoApprove'] : [], terraformArgs);
     // deploy = plan and apply with auto-approval; the apply target is the one that orders by dependencies (^apply).
     const targetName = target(sub === 'deploy' ? 'apply' : sub);
     return sub === 'destroy'
@@ -151,7 +153,7 @@ function terraformAction(step: WorkflowStep, words: string[], context: StepConte
   }
   if (TARGET_SUBCOMMANDS.has(sub)) {
     const own = autoApprove && (sub === 'apply' || sub === 'destroy' || sub === 'deploy') ? ['--autoApprove'] : [];
-    return { kind: 'nx', args: ['run', `${project.name}:${target(sub)}`, ...own, ...passOn(terraformArgs)] };
+    return { kind: 'nx', args: ['run', `${project.name}:${target(sub)}`, ...passOn(own, terraformArgs)] };
   }
   return { kind: 'nx', args: ['run', `${project.name}:${target('terraform')}`, '--', sub, ...subWords, ...terraformArgs] };
 }

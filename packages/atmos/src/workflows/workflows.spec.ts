@@ -65,6 +65,8 @@ describe('step actions', () => {
     // The workflow/step/CLI stack overrides the command's own -s (Atmos).
     expect(stepAction(step('terraform apply vpc -s prod -auto-approve'), { model, targetPrefix: 'tf-', stack: 'dev' })).toEqual({ kind: 'nx', args: ['run', 'dev__vpc:tf-apply', '--autoApprove'] });
     expect(stepAction(step('terraform plan vpc -detailed-exitcode'), { model, targetPrefix: '', stack: 'dev' })).toEqual({ kind: 'nx', args: ['run', 'dev__vpc:plan', '--', '-detailed-exitcode'] });
+    // Nx reads our options after `--` when there is one.
+    expect(stepAction(step('terraform apply vpc -auto-approve -parallelism=2'), { model, targetPrefix: '', stack: 'dev' })).toEqual({ kind: 'nx', args: ['run', 'dev__vpc:apply', '--', '--autoApprove', '-parallelism=2'] });
     expect(stepAction(step('terraform state list vpc'), { model, targetPrefix: '', stack: 'dev' })).toEqual({ kind: 'nx', args: ['run', 'dev__vpc:terraform', '--', 'state', 'list'] });
   });
 
