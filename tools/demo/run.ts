@@ -68,8 +68,8 @@ export function countResults(text: string): { applied: number; changes: number; 
 }
 
 /** Runs nx in the workspace, echoing its output; fails the demo when nx fails. */
-async function nx(dir: string, args: string[], tally: Tally): Promise<string> {
-  const { code, text } = await nxRun(dir, args, tally);
+async function nx(dir: string, args: string[], tally: Tally, env: Record<string, string> = {}): Promise<string> {
+  const { code, text } = await nxRun(dir, args, tally, env);
   if (code !== 0) throw new DemoError(`step failed: nx ${args.join(' ')} (exit ${code})`);
   return text;
 }
@@ -78,15 +78,15 @@ async function nx(dir: string, args: string[], tally: Tally): Promise<string> {
 let running: ReturnType<typeof spawn> | undefined;
 
 /** Runs nx in the workspace, echoing its output and counting terraform's warnings. */
-function nxRun(dir: string, args: string[], tally: Tally): Promise<{ code: number | null; text: string }> {
+function nxRun(dir: string, args: string[], tally: Tally, env: Record<string, string> = {}): Promise<{ code: number | null; text: string }> {
   const runsTasks = args[0] === 'run' || args[0] === 'run-many' || args[0] === 'affected';
   const fullArgs = [nxBin, ...args, ...(runsTasks ? ['--output-style=stream'] : [])];
-  console.log(`$ nx ${args.join(' ')}`);
+  console.log(`$ ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}nx ${args.join(' ')}`);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, fullArgs, {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CHECKPOINT_DISABLE: '1', NO_COLOR: '1' },
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env },
     });
     running = child;
     let text = '';
@@ -253,7 +253,9 @@ async function demo(options: DemoOptions, dir: string): Promise<void> {
     if (!/^    vpc:\n      vars:\n/m.test(text)) throw new DemoError(`${manifest} has no vpc vars block to change`);
     writeFileSync(manifest, text.replace(/^    vpc:\n      vars:\n/m, '    vpc:\n      vars:\n        flow_logs_retention_in_days: 90\n'));
     git(dir, 'commit', '-qam', 'dev-use1: keep vpc flow logs for 90 days');
-    affected = countResults(await nx(dir, ['affected', '-t', 'plan', '--base=HEAD~1', `--parallel=${options.parallel}`], tally));
+    // NX_BASE, not --base: the plugin computes the graph against Nx's default base and cannot
+    // see a --base flag (README, "nx affected"); NX_BASE gives Nx and the plugin the same base.
+    affected = countResults(await nx(dir, ['affected', '-t', 'plan', `--parallel=${options.parallel}`], tally, { NX_BASE: 'HEAD~1' }));
   }
 
   // Room for the workflows issue: onboarding and drift steps go here.
