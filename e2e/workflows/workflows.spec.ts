@@ -155,6 +155,17 @@ test('a failing step stops the workflow, names it and its command, and --from-st
   expect(order()).toEqual(['step one']);
 });
 
+test('run as the Nx target, a failure prints the nx run atmos:workflow form of the resume command', async () => {
+  ws.writeFile('fail-marker', 'injected failure\n');
+  try {
+    const failed = await nx(ws, emu.endpoints, ['run', 'atmos:workflow', '--name=resumable', '--stack=env'], 120_000, { ORDER_LOG: orderLog });
+    expect(failed.exitCode).not.toBe(0);
+    expect(failed.output).toContain('to resume from this step: nx run atmos:workflow --name=resumable --from-step=flaky --stack=env');
+  } finally {
+    fs.rmSync(ws.path('fail-marker'));
+  }
+});
+
 test('destroy-environment needs --confirm=<stack>, then destroys dependents before their dependencies', async () => {
   fs.rmSync(orderLog, { force: true });
   const refused = await workflow(['destroy-environment', '-s', 'env']);
