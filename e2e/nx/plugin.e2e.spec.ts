@@ -121,7 +121,7 @@ describe('projects, metadata and edges', () => {
       '{workspaceRoot}/components/terraform/app/**/*',
       '{workspaceRoot}/components/terraform/modules/label/**/*',
     ]));
-    const shared = { input: 'stack:stacks/orgs/acme/dev/uw2.yaml', projects: 'atmos' };
+    const shared = { input: 'stack:plat-uw2-dev', projects: 'atmos' };
     const workspace = JSON.parse((await nxOk(ws, ['show', 'project', 'atmos', '--json'])).stdout);
     expect(sorted(workspace.namedInputs[shared.input])).toEqual(sorted([
       '{workspaceRoot}/atmos.yaml',
@@ -150,7 +150,7 @@ describe('projects, metadata and edges', () => {
   test('nx show project: db and vpc do not list the label module; prod does not list the tag glob', async () => {
     const db = JSON.parse((await nxOk(ws, ['show', 'project', 'db-plat-ue1-prod', '--json'])).stdout);
     expect(sorted(db.namedInputs.atmos)).toEqual(['{workspaceRoot}/components/terraform/db/**/*']);
-    expect(db.targets.plan.inputs).toEqual(['atmos', { input: 'stack:stacks/orgs/acme/prod/ue1.yaml', projects: 'atmos' }]);
+    expect(db.targets.plan.inputs).toEqual(['atmos', { input: 'stack:plat-ue1-prod', projects: 'atmos' }]);
     expect(db.metadata.atmos).toEqual(expect.objectContaining({ manifest: 'stacks/orgs/acme/prod/ue1.yaml', componentPath: 'components/terraform/db' }));
     const workspaceProject = JSON.parse((await nxOk(ws, ['show', 'project', 'atmos', '--json'])).stdout);
     expect(workspaceProject.root).toBe('.atmos');

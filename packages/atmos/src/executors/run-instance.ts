@@ -33,8 +33,34 @@ export interface InstanceExecutorOptions {
   _?: string[];
 }
 
+/** What the plugin sets in a project's `metadata.atmos`: the instance its targets run. */
+interface InstanceMetadata {
+  component?: string;
+  stack?: string;
+  manifest?: string;
+}
+
+/**
+ * The instance a target runs: its own options if it names one, else the project's
+ * `metadata.atmos` (the plugin keeps the options of its 10,000 targets empty: Nx pays for
+ * every byte of every project).
+ */
+function withInstance(options: Partial<InstanceExecutorOptions>, context: ExecutorContext): InstanceExecutorOptions | undefined {
+  const project = context.projectName ? context.projectsConfigurations?.projects[context.projectName] : undefined;
+  const atmos = (project?.metadata as { atmos?: InstanceMetadata } | undefined)?.atmos;
+  const component = options.component ?? atmos?.component;
+  const stack = options.stack ?? atmos?.stack;
+  const manifest = options.manifest ?? atmos?.manifest;
+  return component && stack && manifest ? { ...options, component, stack, manifest } : undefined;
+}
+
 export function instanceExecutor(command: InstanceCommand) {
-  return async function executor(options: InstanceExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  return async function executor(rawOptions: Partial<InstanceExecutorOptions>, context: ExecutorContext): Promise<{ success: boolean }> {
+    const options = withInstance(rawOptions, context);
+    if (!options) {
+      process.stderr.write(`error: project '${context.projectName ?? '?'}' is not an Atmos instance: its target needs the options component, stack and manifest (the @org/atmos plugin sets them in metadata.atmos)\n`);
+      return { success: false };
+    }
     const success = await runInstance(command, options, {
       workspaceRoot: context.root,
       projectName: context.projectName,

@@ -128,7 +128,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     if (files.length === 0) return undefined;
     let name = sharedNames.get(files);
     if (name === undefined) {
-      name = `stack:${rel(instance.manifestFile)}`;
+      name = `stack:${instance.stack}`;
       while (sharedInputs[name]) name += '+';
       sharedNames.set(files, name);
       sharedInputs[name] = files.map((file) => `{workspaceRoot}/${rel(file)}`);

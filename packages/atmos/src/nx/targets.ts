@@ -1,9 +1,15 @@
 /**
  * The targets of an instance project and of the workspace project `atmos`. Every instance
- * target reads the project's `atmos` named input (its exact configuration files), so
- * `nx affected -t plan` selects exactly the instances whose own configuration changed.
+ * target reads the project's `atmos` named input and its stack's shared named input on the
+ * workspace project, so `nx affected -t plan` selects exactly the instances whose own
+ * configuration changed (see precise-inputs.ts).
  * Only `describe` is cacheable: everything else depends on state, outputs or SSM values that
  * are not inputs.
+ *
+ * Nx pays for every byte of every project at 10,000 instances (the plugin worker sends it,
+ * Nx merges, hashes and caches it): the terraform targets carry only what differs from the
+ * executor's defaults. Their component, stack and manifest come from the project's
+ * `metadata.atmos` (run-instance.ts), their descriptions from executors.json.
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import { WORKSPACE_PROJECT, type InstanceProject } from './graph-model';
@@ -11,20 +17,20 @@ import type { NormalisedPluginOptions } from './options';
 
 export const CONFIG_INPUT = 'atmos';
 
-/** Instance targets run by our executors, with what `nx show project` says about them. */
-const TERRAFORM_TARGETS: Array<{ name: string; executor: string; description: string; dependsOn?: string[] }> = [
-  { name: 'init', executor: 'init', description: 'terraform init in the staged workdir' },
-  { name: 'plan', executor: 'plan', description: 'Plan (init and workspace selection when needed); apply uses this reviewed plan' },
+/** Instance targets run by our executors (executors.json describes each). */
+const TERRAFORM_TARGETS: Array<{ name: string; executor: string; dependsOn?: string[] }> = [
+  { name: 'init', executor: 'init' },
+  { name: 'plan', executor: 'plan' },
   // Dependencies are applied first, each under its own safety rule; --auto-approve is never passed on.
-  { name: 'apply', executor: 'apply', description: 'Apply the reviewed plan (refused without one unless --auto-approve)', dependsOn: ['^apply'] },
-  { name: 'deploy', executor: 'deploy', description: 'Plan and apply in one go' },
-  { name: 'destroy', executor: 'destroy', description: 'Destroy (needs --auto-approve; refused while dependents have resources)' },
-  { name: 'output', executor: 'output', description: 'terraform output' },
-  { name: 'validate', executor: 'validate', description: 'terraform validate' },
-  { name: 'drift', executor: 'drift', description: 'Detect drift: record in-sync / drifted / changed / error under .atmos/results/drift/ (exit 0 unless --failOnDrift); nx run atmos:drift-report summarises' },
-  { name: 'generate', executor: 'generate', description: 'Write the varfile and backend.tf.json only' },
-  { name: 'clean', executor: 'clean', description: 'Remove the staged workdir (never state)' },
-  { name: 'terraform', executor: 'terraform', description: 'Any terraform subcommand: nx run <project>:terraform -- state list' },
+  { name: 'apply', executor: 'apply', dependsOn: ['^apply'] },
+  { name: 'deploy', executor: 'deploy' },
+  { name: 'destroy', executor: 'destroy' },
+  { name: 'output', executor: 'output' },
+  { name: 'validate', executor: 'validate' },
+  { name: 'drift', executor: 'drift' },
+  { name: 'generate', executor: 'generate' },
+  { name: 'clean', executor: 'clean' },
+  { name: 'terraform', executor: 'terraform' },
 ];
 
 export function instanceTargets(project: InstanceProject, options: NormalisedPluginOptions): Record<string, TargetConfiguration> {
@@ -35,11 +41,10 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
   for (const definition of TERRAFORM_TARGETS) {
     terraformTargets[target(definition.name)] = {
       executor: `@org/atmos:${definition.executor}`,
+      // Explicit: a plan file must never enter the Nx cache, whatever targetDefaults say.
       cache: false,
       inputs: configInputs,
-      options: { component, stack, manifest: project.manifest },
       ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
-      metadata: { technologies: ['terraform'], description: definition.description },
     };
   }
   return {
@@ -49,12 +54,9 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
     [target('validate-config')]: {
       executor: 'nx:run-commands',
       cache: false,
-      inputs: [CONFIG_INPUT],
+      inputs: configInputs,
+      // Checks the instance against its Terraform component: declared and required variables, types, output references, settings.validation schemas.
       options: { command: `atmos-nx validate component ${quote(component)} -s ${quote(stack)}`, cwd: '{workspaceRoot}' },
-      metadata: {
-        technologies: ['atmos'],
-        description: `Check ${component} in ${stack} against its Terraform component: declared and required variables, types, output references, settings.validation schemas`,
-      },
     },
     [target('describe')]: {
       executor: 'nx:run-commands',
@@ -70,11 +72,6 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
         command: `atmos-nx describe component ${quote(component)} -s ${quote(stack)} --process-functions=false`,
         cwd: '{workspaceRoot}',
         env: { ATMOS_NX_CONFIG_DIGEST: project.digest },
-      },
-      metadata: {
-        technologies: ['atmos'],
-        description: `Show the fully merged configuration of ${component} in ${stack}`,
-        help: { command: 'npx atmos-nx describe component --help', example: { options: { args: ['--format=json'] } } },
       },
     },
   };
