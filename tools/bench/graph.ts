@@ -516,9 +516,10 @@ function minimalGraph(graph: { createNodesResult: unknown; dependencies: unknown
   const projects = (graph.createNodesResult as { projects: Record<string, DumpedProject> }).projects;
   const minimal: Record<string, DumpedProject> = {};
   for (const [root, project] of Object.entries(projects)) {
-    const targets: Record<string, { executor?: string; options?: unknown }> = {};
+    const targets: Record<string, { executor?: string; inputs?: unknown[]; options?: unknown }> = {};
     for (const [name, target] of Object.entries(project.targets ?? {})) targets[name] = { executor: target.executor };
-    if (targets.describe) targets.describe = { executor: 'nx:run-commands', options: { command: `node ${FLOOR_TASK}`, cwd: '{workspaceRoot}' } };
+    // inputs: [] because the default ({projectRoot}/**) names a git-ignored virtual root Nx cannot hash.
+    if (targets.describe) targets.describe = { executor: 'nx:run-commands', inputs: [], options: { command: `node ${FLOOR_TASK}`, cwd: '{workspaceRoot}' } };
     minimal[root] = { name: project.name, root: project.root ?? root, ...(project.tags ? { tags: project.tags } : {}), targets };
   }
   return { createNodesResult: { projects: minimal }, dependencies: graph.dependencies };

@@ -108,7 +108,13 @@ const CONTEXT_TAGS = ['namespace', 'tenant', 'environment', 'stage'] as const;
 export function buildGraphModel(input: GraphModelInput): GraphModel {
   const { workspaceRoot, resolved, options } = input;
   const problems: AtmosUserError[] = [];
-  const rel = (path: string) => relative(workspaceRoot, path).split('\\').join('/');
+  // Thousands of instances name the same few hundred files and folders: each made relative once.
+  const relatives = new Map<string, string>();
+  const rel = (path: string) => {
+    let value = relatives.get(path);
+    if (value === undefined) relatives.set(path, (value = relative(workspaceRoot, path).split('\\').join('/')));
+    return value;
+  };
   // The checks every command runs (validate stacks, describe, the graph). An instance failing one
   // stays in the graph, so the problems of its references and cycles are reported too.
   instanceProblems(resolved, problems);
@@ -135,6 +141,16 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     }
     return name;
   };
+  // The component folder and its local modules, as inputs: one list per component folder.
+  const folderLists = new Map<string, string[]>();
+  const folderInputs = (componentPath: string): string[] => {
+    let list = folderLists.get(componentPath);
+    if (!list) {
+      const folders = [componentPath, ...localModuleFolders(componentPath, moduleCache)];
+      folderLists.set(componentPath, (list = folders.map((folder) => `{workspaceRoot}/${rel(folder)}/**/*`)));
+    }
+    return list;
+  };
   // Every configuration file of the stack, changed or not: what `describe` shows is made of them.
   const digests = new Map<string, string>();
   const digestOf = (instance: ComponentInstance): string => {
@@ -148,10 +164,9 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   };
   const projects: InstanceProject[] = deployable.map((instance) => {
     const declared = declaredByInstance.get(instance)!;
-    const folders = [instance.componentPath, ...localModuleFolders(instance.componentPath, moduleCache)];
     const inputs: NxInput[] = [
       ...precise.changedOf(instance).map((file) => `{workspaceRoot}/${rel(file)}`),
-      ...folders.map((folder) => `{workspaceRoot}/${rel(folder)}/**/*`),
+      ...folderInputs(instance.componentPath),
       ...declared.files.map((file) => `{workspaceRoot}/${file}`),
       ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
     ];

@@ -17,21 +17,29 @@ import type { NormalisedPluginOptions } from './options';
 
 export const CONFIG_INPUT = 'atmos';
 
-/** Instance targets run by our executors (executors.json describes each). */
-const TERRAFORM_TARGETS: Array<{ name: string; executor: string; dependsOn?: string[] }> = [
+/**
+ * Instance targets run by our executors (executors.json describes each). `affected`: the target
+ * is one CI runs as `nx affected -t <target>`, so it also lists its stack's unchanged
+ * configuration files (the shared input): an explicit `--base` the plugin cannot see then
+ * selects a superset, never fewer instances. The others list only the instance's own inputs
+ * (one entry fewer per target for Nx to hold, at 10,000 projects).
+ */
+const TERRAFORM_TARGETS: Array<{ name: string; executor: string; affected?: true; dependsOn?: string[] }> = [
   { name: 'init', executor: 'init' },
-  { name: 'plan', executor: 'plan' },
+  { name: 'plan', executor: 'plan', affected: true },
   // Dependencies are applied first, each under its own safety rule; --auto-approve is never passed on.
-  { name: 'apply', executor: 'apply', dependsOn: ['^apply'] },
-  { name: 'deploy', executor: 'deploy' },
-  { name: 'destroy', executor: 'destroy' },
+  { name: 'apply', executor: 'apply', affected: true, dependsOn: ['^apply'] },
+  { name: 'deploy', executor: 'deploy', affected: true },
+  { name: 'destroy', executor: 'destroy', affected: true },
   { name: 'output', executor: 'output' },
-  { name: 'validate', executor: 'validate' },
-  { name: 'drift', executor: 'drift' },
+  { name: 'validate', executor: 'validate', affected: true },
+  { name: 'drift', executor: 'drift', affected: true },
   { name: 'generate', executor: 'generate' },
   { name: 'clean', executor: 'clean' },
   { name: 'terraform', executor: 'terraform' },
 ];
+
+const OWN_INPUTS = [CONFIG_INPUT];
 
 export function instanceTargets(project: InstanceProject, options: NormalisedPluginOptions): Record<string, TargetConfiguration> {
   const { component, stack } = project;
@@ -43,7 +51,7 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
       executor: `@org/atmos:${definition.executor}`,
       // Explicit: a plan file must never enter the Nx cache, whatever targetDefaults say.
       cache: false,
-      inputs: configInputs,
+      inputs: definition.affected ? configInputs : OWN_INPUTS,
       ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
     };
   }
@@ -61,7 +69,7 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
     [target('describe')]: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: [...configInputs, { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }],
+      inputs: [CONFIG_INPUT, { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }],
       // Cacheable because it shows the configuration as written in manifests: functions read
       // state and SSM, which are not inputs (run `atmos-nx describe component` for values).
       // The `atmos` input leaves out changed files that do not change this instance (that is
