@@ -6,10 +6,10 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AtmosUserError } from '../errors/user-error';
 import { loadAtmosConfig } from '../config/load';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import { resolveStacks } from './engine';
+import { userError } from '../testing/user-errors';
 
 const outsideDirs: string[] = [];
 afterAll(() => {
@@ -29,16 +29,6 @@ function outsideFile(name: string, content: string): string {
 
 function resolveIn(root: string) {
   return resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
-}
-
-function userError(fn: () => unknown): AtmosUserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtmosUserError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtmosUserError');
 }
 
 describe('symlinks leading outside the repository', () => {

@@ -2,23 +2,13 @@
  * One small fixture per Atmos rule. Each fixture is a whole workspace written inline, resolved by
  * the real engine, and checked against what Atmos v1.226.1 prints for the same files.
  */
-import { AtmosUserError } from '../errors/user-error';
 import { describeFixture, removeFixtures, resolveFixture } from '../testing/fixture-workspace';
+import { userError } from '../testing/user-errors';
 
 afterAll(removeFixtures);
 
 const DEV = 'stacks/orgs/acme/dev/us-east-1.yaml';
 const devVars = 'vars:\n  tenant: acme\n  environment: ue1\n  stage: dev\n';
-
-function userError(fn: () => unknown): AtmosUserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtmosUserError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtmosUserError');
-}
 
 describe('imports', () => {
   it('merges imports in order, the importing file last', () => {

@@ -3,24 +3,14 @@
  * are read when a segment is empty, `.` or `..`, the name is absolute, holds a NUL or a segment
  * starts with `-`; `/` stays a separator.
  */
-import { AtmosUserError } from '../errors/user-error';
 import { removeFixtures, resolveFixture } from '../testing/fixture-workspace';
 import { pathNameProblem } from './path-names';
+import { userError } from '../testing/user-errors';
 
 afterAll(removeFixtures);
 
 const DEV = 'stacks/orgs/acme/dev/us-east-1.yaml';
 const devVars = 'vars:\n  tenant: acme\n  environment: ue1\n  stage: dev\n';
-
-function userError(fn: () => unknown): AtmosUserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtmosUserError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtmosUserError');
-}
 
 describe('pathNameProblem', () => {
   it.each(['vpc', 'lambda/orders', 'eks/cluster/blue', 'orgs/acme/dev/us-east-1', 'a.b', 'x..y', 'v-1', '.hidden/ok'.slice(1), 'a/.x'.replace('.', '')])('accepts %s', (name) => {

@@ -5,10 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AtmosUserError } from '../errors/user-error';
 import { loadAtmosConfig } from '../config/load';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import { resolveStacks } from './engine';
+import { userError } from '../testing/user-errors';
 
 afterAll(removeFixtures);
 jest.setTimeout(60_000);
@@ -19,16 +19,6 @@ const DEPTH = 50_000;
 
 function resolveIn(root: string) {
   return resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
-}
-
-function userError(fn: () => unknown): AtmosUserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtmosUserError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtmosUserError');
 }
 
 describe('50,000-deep nesting', () => {

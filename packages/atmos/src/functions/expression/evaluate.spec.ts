@@ -1,5 +1,6 @@
 import { AtmosUserError } from '../../errors/user-error';
 import { evaluateExpression, evaluateString, evaluateValue, hasExpression, needsEvaluation, type ExpressionContext } from './evaluate';
+import { userError } from '../../testing/user-errors';
 
 interface TestContext extends ExpressionContext {
   outputCalls: Array<[string, string | undefined]>;
@@ -34,16 +35,6 @@ function context(sections: Partial<Pick<ExpressionContext, 'vars' | 'settings' |
     },
   };
   return ctx;
-}
-
-function userError(fn: () => unknown): AtmosUserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtmosUserError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtmosUserError');
 }
 
 describe('evaluateString', () => {

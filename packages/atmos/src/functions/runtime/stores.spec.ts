@@ -16,6 +16,7 @@ import { GetParametersCommand, SSMClient, SSMServiceException } from '@aws-sdk/c
 import { mockClient } from 'aws-sdk-client-mock';
 import { decodeStoreValue, parseStoreFunction } from './stores';
 import type { StoreConfig } from '../../config/types';
+import { userError } from '../../testing/user-errors';
 
 const STORES: Record<string, StoreConfig> = {
   ssm: { kind: 'aws/ssm', options: { region: 'us-east-2', prefix: '/atmos' } },
@@ -25,16 +26,6 @@ const STORES: Record<string, StoreConfig> = {
 };
 
 const store = (args: string, tag = '!store', stack = 'plat-ue1-dev') => parseStoreFunction(new YamlFunction(tag, args, { file: '/w/stacks/dev.yaml', line: 3 }), stack, STORES, 'eu-west-1');
-
-function userError(fn: () => unknown): AtmosUserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtmosUserError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtmosUserError');
-}
 
 describe('parseStoreFunction: Atmos key layout', () => {
   it('<prefix>/<stack split on stack_delimiter>/<component>/<key>, the current stack by default', () => {
