@@ -7,12 +7,13 @@
  * folder of the workspace; `ATMOS_BASE_PATH` overrides it (relative to the working directory).
  * Without any atmos.yaml, Atmos's built-in defaults apply with the working directory as base.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { LIST_MERGE_STRATEGIES, type ListMergeStrategy } from '../stacks/merge';
-import { parseYaml } from '../stacks/parse';
-import { resolveConfigRepoRoot } from './repo-root';
+import { basePathGitRoot, resolveBasePath } from './base-path';
+import { readConfigSources } from './imports';
+import { findRepoRoot } from './repo-root';
 import { isPlainMap, type PlainMap } from '../stacks/values';
 import type { AtmosConfig, StoreConfig } from './types';
 
@@ -23,19 +24,30 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   /** An explicit atmos.yaml (or its folder); takes precedence over discovery. */
   configPath?: string;
+  /**
+   * The git root to use instead of the one found from `cwd` (null: none) — for a copy of the
+   * repository without its `.git`, such as the merge-base side of `describe affected`.
+   */
+  gitRoot?: string | null;
 }
 
 export function loadAtmosConfig(options: LoadConfigOptions = {}): AtmosConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const configFile = findConfigFile(cwd, options.configPath ?? env.ATMOS_CLI_CONFIG_PATH);
-  const raw = configFile ? resolveConfigRepoRoot(readConfigFile(configFile), cwd) : {};
-  return normaliseConfig(raw, {
+  const gitRoot = options.gitRoot === undefined ? basePathGitRoot(() => findRepoRoot(cwd), env) : options.gitRoot ?? undefined;
+  const sources = readConfigSources(configFile, { cwd, gitRoot, runtimeBasePath: env.ATMOS_BASE_PATH || undefined });
+  const config = normaliseConfig(sources.raw, {
     configDir: configFile ? dirname(configFile) : cwd,
     configFile,
     cwd,
     env,
+    gitRoot,
   });
+  config.configFiles = sources.files;
+  config.configFolders = sources.folders;
+  if (sources.warnings.length > 0) config.warnings = sources.warnings;
+  return config;
 }
 
 export function findConfigFile(cwd: string, explicitPath?: string): string | undefined {
@@ -57,18 +69,13 @@ export function findConfigFile(cwd: string, explicitPath?: string): string | und
   }
 }
 
-function readConfigFile(file: string): PlainMap {
-  const value = parseYaml(readFileSync(file, 'utf8'), { file });
-  if (value === null || value === undefined) return {};
-  if (!isPlainMap(value)) throw new AtmosUserError('CONFIG_INVALID', 'atmos.yaml must be a YAML map', { file, line: 1 });
-  return value;
-}
-
 interface NormaliseContext {
   configDir: string;
   configFile?: string;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** For an empty or bare base_path (see base-path.ts); found from cwd when not given. */
+  gitRoot?: string;
 }
 
 /**
@@ -106,8 +113,11 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
   const { env, configFile } = context;
   const check = new ConfigReader(raw, configFile);
   const defaults = configFile ? OMITTED_KEY_DEFAULTS : BUILT_IN_DEFAULTS;
-  const basePathSetting = env.ATMOS_BASE_PATH ?? check.string(['base_path']) ?? '';
-  const basePath = env.ATMOS_BASE_PATH ? resolve(context.cwd, basePathSetting) : resolve(context.configDir, basePathSetting);
+  // Without atmos.yaml, Atmos's defaults resolve against the working directory.
+  const gitRoot = configFile ? ('gitRoot' in context ? context.gitRoot : basePathGitRoot(() => findRepoRoot(context.cwd), env)) : undefined;
+  const basePath = env.ATMOS_BASE_PATH
+    ? resolveBasePath(env.ATMOS_BASE_PATH, { configDir: context.configDir, cwd: context.cwd, source: 'runtime', gitRoot })
+    : resolveBasePath(check.string(['base_path']) ?? '', { configDir: configFile ? context.configDir : undefined, cwd: context.cwd, source: 'config', gitRoot });
   const under = (path: string) => (isAbsolute(path) ? path : resolve(basePath, path));
 
   const listMergeStrategy = emptyToUndefined(env.ATMOS_SETTINGS_LIST_MERGE_STRATEGY ?? check.string(['settings', 'list_merge_strategy'])) ?? 'replace';
@@ -124,6 +134,7 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
 
   return {
     configFile,
+    configFiles: configFile ? [configFile] : [],
     basePath,
     stacks: {
       basePath: under(stacksBasePath),

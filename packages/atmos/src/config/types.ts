@@ -13,6 +13,15 @@ export interface StoreConfig {
 export interface AtmosConfig {
   /** The atmos.yaml that was read, if any (Atmos works with defaults without one). */
   configFile?: string;
+  /**
+   * Every config file the configuration is made of: atmos.yaml, its `atmos.d/` / `.atmos.d/`
+   * files and its `import:`s (nested ones too). All are inputs of every instance.
+   */
+  configFiles: string[];
+  /** The `atmos.d/` / `.atmos.d/` folders Atmos looks in (present or not). */
+  configFolders?: string[];
+  /** Config imports that matched nothing (Atmos warns and goes on). */
+  warnings?: string[];
   /** Absolute base path every other path is relative to. */
   basePath: string;
   stacks: {

@@ -31,7 +31,7 @@ export function graphCacheKey(config: AtmosConfig, extra: unknown, env: Record<s
   hash.update(JSON.stringify(extra));
   hash.update(JSON.stringify(Object.entries(env).filter(([k]) => CONFIG_ENV.test(k)).sort()));
   const files = [
-    ...(config.configFile ? [config.configFile] : []),
+    ...config.configFiles,
     ...fg.sync('**/*', { cwd: config.stacks.basePath, absolute: true, onlyFiles: true, dot: true, ignore: NEVER_INPUTS }).sort(),
     ...fg.sync(['**/*.tf', '**/*.tf.json'], { cwd: config.components.terraform.basePath, absolute: true, onlyFiles: true, ignore: NEVER_INPUTS }).sort(),
   ];

@@ -121,7 +121,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const names = assignProjectNames(resolved.instances.filter(isDeployable), options.projectName, problems);
   const deployable = resolved.instances.filter((instance) => names.has(instance));
   const moduleCache = new Map<string, string[]>();
-  const configFile = resolved.config.configFile ? [resolved.config.configFile] : [];
+  const configFiles = resolved.config.configFiles;
 
   const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredOrEmpty(instance, problems)]));
   const precise = input.precise ?? preciseInputs(resolved.config, resolved, undefined, {});
@@ -157,7 +157,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     let digest = digests.get(instance.manifestFile);
     if (digest === undefined) {
       const hash = createHash('sha256');
-      for (const file of [...configFile, instance.manifestFile, ...instance.imports, ...instance.includedFiles]) hash.update(rel(file)).update('\0').update(fileHash(file)).update('\0');
+      for (const file of [...configFiles, instance.manifestFile, ...instance.imports, ...instance.includedFiles]) hash.update(rel(file)).update('\0').update(fileHash(file)).update('\0');
       digests.set(instance.manifestFile, (digest = hash.digest('hex').slice(0, 32)));
     }
     return digest;

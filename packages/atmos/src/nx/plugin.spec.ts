@@ -5,7 +5,7 @@
  * must follow: an environment variable a template consults, a file `!include`d from outside
  * stacks/, atmos.yaml, the plugin options.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_ATMOS_YAML, removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import type { GraphModel } from './graph-model';
@@ -95,6 +95,28 @@ describe('the graph cache key covers every input of the static phase', () => {
     } finally {
       delete process.env.ATMOS_SPEC_REGION;
     }
+  });
+
+  it('config imports (import: and .atmos.d/): the graph follows an edit, and each file is an input of every instance', () => {
+    const root = workspace();
+    process.env.ATMOS_SPEC_TENANT = 'acme';
+    const withoutPattern = FIXTURE_ATMOS_YAML.replace('name_pattern: "{tenant}-{environment}-{stage}"', '');
+    mkdirSync(join(root, 'config'));
+    writeFileSync(join(root, 'atmos.yaml'), `import: ["config/naming"]\n${withoutPattern}`);
+    writeFileSync(join(root, 'config/naming.yaml'), 'stacks: {name_pattern: "{stage}"}\n');
+    expect(names(longLivedWorker(root))).toEqual(['vpc-dev', 'vpc-prod']);
+    writeFileSync(join(root, 'config/naming.yaml'), 'stacks: {name_pattern: "{environment}-{stage}"}\n');
+    expect(names(longLivedWorker(root))).toEqual(['vpc-ue1-dev', 'vpc-ue1-prod']);
+    // A file added to .atmos.d (under atmos.yaml, over nothing it sets) is read by a fresh worker too.
+    mkdirSync(join(root, '.atmos.d'), { recursive: true });
+    writeFileSync(join(root, '.atmos.d/projects.yaml'), 'stacks: {name_pattern: "{tenant}"}\n');
+    const model = freshWorker()(root);
+    expect(names(model)).toEqual(['vpc-ue1-dev', 'vpc-ue1-prod']); // the import wins over .atmos.d
+    for (const name of names(model)) {
+      expect(model.sharedInputs[project(model, name).sharedInput!]).toEqual(expect.arrayContaining(['{workspaceRoot}/config/naming.yaml', '{workspaceRoot}/.atmos.d/projects.yaml']));
+    }
+    rmSync(join(root, 'config/naming.yaml'));
+    expect(names(longLivedWorker(root))).toEqual(['vpc-acme', 'vpc-plat']);
   });
 
   it('the plugin options: the graph follows', () => {

@@ -15,6 +15,7 @@
  * Component folders, local modules and `dependencies.files/folders` stay file inputs of their
  * instances: any change there is a change for Terraform.
  */
+import { changesConfig } from '../config/imports';
 import type { AtmosConfig } from '../config/types';
 import { isUserError } from '../errors/user-error';
 import { baseInstances, configDifference, instanceKey } from '../stacks/affected';
@@ -41,8 +42,8 @@ export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes
   };
   const changedIn = (files: string[]) => files.filter((file) => changed.has(file));
 
-  // atmos.yaml changed: every instance (Nx itself treats the plugin's config file so).
-  if (config.configFile && changed.has(config.configFile)) {
+  // atmos.yaml (or a file it imports) changed: every instance (Nx itself treats the plugin's config file so).
+  if (changesConfig(config, changed)) {
     return { unchangedOf, changedOf: (instance) => changedIn(configFiles(instance)) };
   }
 
@@ -69,14 +70,14 @@ export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes
   return { unchangedOf, changedOf: (instance) => result.get(instance) ?? [] };
 }
 
-/** atmos.yaml, the stack manifest, its imports and included files: one list per stack. */
+/** atmos.yaml and its config imports, the stack manifest, its imports and included files: one list per stack. */
 export function configFilesByStack(config: AtmosConfig): (instance: ComponentInstance) => string[] {
   const lists = new Map<string, string[]>();
   return (instance) => {
     let list = lists.get(instance.manifestFile);
     if (!list) {
       lists.set(instance.manifestFile, (list = [...new Set([
-        ...(config.configFile ? [config.configFile] : []),
+        ...config.configFiles,
         instance.manifestFile,
         ...instance.imports,
         ...instance.includedFiles,

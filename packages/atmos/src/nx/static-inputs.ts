@@ -84,7 +84,7 @@ export function envInputs(config: AtmosConfig, resolved: ResolvedStacks, configF
   };
   const named = new Set<string>();
   for (const instance of resolved.instances) for (const name of forStack(instance)) named.add(name);
-  const everywhere = new Set(names.filter((name) => !named.has(name) || (config.configFile !== undefined && mentions(config.configFile, name))));
+  const everywhere = new Set(names.filter((name) => !named.has(name) || config.configFiles.some((file) => mentions(file, name))));
   return (instance) => names.filter((name) => everywhere.has(name) || forStack(instance).includes(name));
 }
 

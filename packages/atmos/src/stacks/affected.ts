@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import picomatch from 'picomatch';
 import { loadAtmosConfig } from '../config/load';
+import { changesConfig } from '../config/imports';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError } from '../errors/user-error';
 import { localModuleFolders } from '../terraform/local-modules';
@@ -127,7 +128,7 @@ export function touchedStacks(head: ResolvedStacks, changedFiles: Set<string>): 
  * means every stack may differ: all are resolved.
  */
 export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string, head: ResolvedStacks, changedFiles: Set<string>, options: Pick<ResolveOptions, 'env'>): BaseSide {
-  const configChanged = config.configFile !== undefined && changedFiles.has(config.configFile);
+  const configChanged = changesConfig(config, changedFiles);
   const touched = configChanged ? new Set(head.stackFiles) : touchedStacks(head, changedFiles);
   const byKey = new Map<string, ComponentInstance>();
   const stacksBase = config.stacks.basePath + '/';
@@ -139,7 +140,7 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
     execFileSync('tar', ['-x', '-C', baseDir], { input: archive });
     const inBase = (path: string) => join(baseDir, relative(repoRoot, path));
     const baseConfigPath = config.configFile ? inBase(config.configFile) : undefined;
-    const baseConfig = loadAtmosConfig({ cwd: inBase(config.basePath), env: { ...options.env, ATMOS_CLI_CONFIG_PATH: baseConfigPath, ATMOS_BASE_PATH: undefined } });
+    const baseConfig = loadAtmosConfig({ cwd: inBase(config.basePath), env: { ...options.env, ATMOS_CLI_CONFIG_PATH: baseConfigPath, ATMOS_BASE_PATH: undefined }, gitRoot: inBase(repoRoot) });
     const wanted = new Set([...touched].map(inBase));
     for (const file of changedFiles) wanted.add(inBase(file));
     const stackFiles = configChanged ? undefined : discoverStackFiles(baseConfig).filter((file) => wanted.has(file));

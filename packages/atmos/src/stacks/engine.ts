@@ -65,7 +65,8 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   };
   const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath };
   const processTemplates = options.processTemplates ?? config.templates.enabled;
-  const warnings: string[] = [];
+  // Config imports that matched nothing come first (Atmos warns while it loads atmos.yaml).
+  const warnings: string[] = [...(config.warnings ?? [])];
 
   const templateKeys = processTemplates ? new TemplateKeyIndex(config.templates.delimiters) : undefined;
   const instances = new InstanceRegistry(config.basePath);
