@@ -27,7 +27,7 @@ import type { ComponentInstance } from '../stacks/types';
 import { isPlainMap, type PlainMap } from '../stacks/values';
 import { sensitiveVariables } from '../terraform/sensitive-variables';
 import { maskBackendSecrets } from './mask-backend';
-import { findInstance, stackNotFound } from './find-instance';
+import { describedInstances, findInstance, stackNotFound } from './find-instance';
 import { formatOutput, toPlain } from './output';
 import { TERRAFORM_USAGE, terraformCommand } from './terraform';
 import { WORKFLOW_USAGE, workflowCommand } from './workflow';
@@ -148,7 +148,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const component = rest[0];
       if (!component || !values.stack) throw usage('describe component needs a component and -s <stack>');
       const resolved = load();
-      const instance = findInstance(resolved, component, values.stack);
+      const instance = findInstance(resolved, component, values.stack, describedInstances(resolved));
       const described = processFunctions ? await describeEvaluated(instance, resolved, io, showSecrets) : describeInstance(instance, resolved.describeContext);
       io.stdout(formatOutput(showSecrets ? described : maskBackendSecrets(maskSensitiveVars(described, instance)), format));
       return 0;
@@ -156,8 +156,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     case 'describe stacks': {
       const resolved = load();
       const wanted = values.components?.split(',').map((c) => c.trim()).filter(Boolean);
-      const instances = resolved.instances.filter((i) => (!values.stack || i.stack === values.stack) && (!wanted || wanted.includes(i.component)));
-      if (values.stack && instances.length === 0 && !resolved.instances.some((i) => i.stack === values.stack)) throw stackNotFound(values.stack, resolved);
+      const all = describedInstances(resolved);
+      const instances = all.filter((i) => (!values.stack || i.stack === values.stack) && (!wanted || wanted.includes(i.component)));
+      if (values.stack && instances.length === 0 && !all.some((i) => i.stack === values.stack)) throw stackNotFound(values.stack, resolved, all);
       const described = describeStacks(instances, resolved.describeContext);
       if (!showSecrets) {
         for (const instance of instances) {
@@ -188,13 +189,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     case 'list stacks': {
-      const stacks = [...new Set(load(false).instances.map((i) => i.stack))].sort();
+      const stacks = [...new Set(describedInstances(load(false)).map((i) => i.stack))].sort();
       io.stdout(stacks.map((s) => s + '\n').join(''));
       return 0;
     }
     case 'list components': {
       const resolved = load(false);
-      const names = [...new Set(resolved.instances.filter((i) => !values.stack || i.stack === values.stack).map((i) => i.component))].sort();
+      const names = [...new Set(describedInstances(resolved).filter((i) => !values.stack || i.stack === values.stack).map((i) => i.component))].sort();
       io.stdout(names.map((s) => s + '\n').join(''));
       return 0;
     }

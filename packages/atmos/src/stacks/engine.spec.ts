@@ -315,11 +315,12 @@ describe('stack names', () => {
     expect(resolveFixture({ [DEV]: devVars + component }).instances[0].stack).toBe('acme-ue1-dev');
   });
 
-  it('a missing name_pattern token is an error naming the token and the manifest', () => {
-    const error = userError(() => resolveFixture({ [DEV]: 'vars: {tenant: acme, stage: dev}\n' + component }));
-    expect(error.code).toBe('STACK_NAME');
-    expect(error.message).toContain("specifies 'environment', but the stack 'orgs/acme/dev/us-east-1' does not have an environment defined");
-    expect(error.location?.file).toMatch(/us-east-1\.yaml$/);
+  it('a missing name_pattern token names the stack after the manifest (described only), with a warning naming the token and the file', () => {
+    // Atmos v1.226.1 describe_stacks_component_processor.go resolveStackName falls back to the file name (issue 17, class 4).
+    const resolved = resolveFixture({ [DEV]: 'vars: {tenant: acme, stage: dev}\n' + component });
+    expect(resolved.instances).toEqual([]);
+    expect(resolved.describedOnly.map((i) => i.stack)).toEqual(['orgs/acme/dev/us-east-1']);
+    expect(resolved.warnings).toEqual([expect.stringMatching(/^stacks\/orgs\/acme\/dev\/us-east-1\.yaml: stacks\.name_pattern '\{tenant\}-\{environment\}-\{stage\}' needs vars\.environment/)]);
   });
 
   it('a manifest name: wins over name_template and name_pattern', () => {

@@ -41,7 +41,15 @@ export interface ResolveOptions {
 
 export interface ResolvedStacks {
   config: AtmosConfig;
+  /** The terraform component instances: what becomes Nx projects, runs and is validated. */
   instances: ComponentInstance[];
+  /**
+   * Instances that are described and listed (`describe stacks`, `list stacks`, `describe
+   * component`) as Atmos shows them, but never become Nx projects: terraform components of a
+   * manifest whose stack name stacks.name_pattern cannot make (named after the file, as Atmos's
+   * describe stacks does; a warning says so).
+   */
+  describedOnly: ComponentInstance[];
   /** Top-level manifests, absolute. */
   stackFiles: string[];
   /** Every manifest read (top-level and imported), absolute. */
@@ -70,6 +78,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
 
   const templateKeys = processTemplates ? new TemplateKeyIndex(config.templates.delimiters) : undefined;
   const instances = new InstanceRegistry(config.basePath);
+  const describedOnly = new InstanceRegistry(config.basePath);
   const importCache = new Map<string, { files: string[]; patterns: string[] }>();
   const resolvedImports = new Map<PlainMap, ResolvedImport[]>();
   const closures = new ImportClosures();
@@ -108,11 +117,20 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       templateKeys,
       problems,
     });
-    const context: FinishContext = { config, warnings, env, templatesEnv, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames };
+    const context: FinishContext = {
+      config, warnings, env, templatesEnv, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames,
+      patternMiss: undefined, onPatternMiss: (token) => (context.patternMiss = token),
+    };
     for (const raw of raws) {
       try {
         const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
-        instances.add(finishInstance(raw, stackFile, deps, context));
+        const instance = finishInstance(raw, stackFile, deps, context);
+        if (context.patternMiss === undefined) {
+          instances.add(instance);
+        } else {
+          describedOnly.add(instance);
+          warnUnnamed(context, config.stacks.namePattern ?? '', relative(config.basePath, file));
+        }
       } catch (error) {
         if (!isUserError(error)) throw error;
         problems.push(error);
@@ -121,7 +139,16 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   }
   if (options.problems) options.problems.push(...uniqueErrors(problems));
   else throwCollected(problems);
-  return { config, instances: instances.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings };
+  return { config, instances: instances.all(), describedOnly: describedOnly.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings };
+}
+
+/** One warning per manifest and missing token (its components all fall back to the file name). */
+function warnUnnamed(context: FinishContext, pattern: string, file: string): void {
+  const token = context.patternMiss;
+  context.patternMiss = undefined;
+  const warning = `${file}: stacks.name_pattern '${pattern}' needs vars.${token}, which this manifest's components do not have: ` +
+    `described as stack '${context.manifestName}' (as Atmos does) and not an Nx project; set vars.${token}, or exclude the file from stacks.included_paths if it is not a stack`;
+  if (!context.warnings.includes(warning)) context.warnings.push(warning);
 }
 
 const NO_DEPS = { deps: [], depsAll: [] };
@@ -139,6 +166,9 @@ interface FinishContext {
   reader: ManifestReader;
   manifestName: string;
   importNames: string[];
+  /** Set by finishInstance: the name_pattern token the instance's vars lack (it is then named after the manifest). */
+  patternMiss?: string;
+  onPatternMiss: (token: string) => void;
 }
 
 function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: string[]; depsAll: string[] }, context: FinishContext): ComponentInstance {
@@ -176,6 +206,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     vars: raw.sections.vars,
     componentSection: () => componentSection(instance, raw.sections, describeContext),
     delimiters: config.templates.delimiters,
+    onPatternMiss: context.onPatternMiss,
   });
   assertPathName(instance.stack, 'stack name', () => ({ file: stackFile.file }),
     'fix `name:`, stacks.name_pattern / name_template or the vars they use (e.g. vars.stage) so the stack name is relative segments separated by /');

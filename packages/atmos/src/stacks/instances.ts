@@ -189,7 +189,7 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
     return deepMerge([prefix.sections[key], own, over], strategy);
   };
 
-  const legacyComponent = typeof section.component === 'string' && section.component !== '' ? section.component : undefined;
+  const legacyComponent = resolver.legacyBaseOf(name);
   const folderFromMetadata = typeof metadata.component === 'string' && metadata.component !== '' ? metadata.component : undefined;
   const terraformComponent = folderFromMetadata ?? legacyComponent ?? name;
   if (terraformComponent !== name) {
@@ -312,9 +312,35 @@ class InheritanceResolver {
     return asMap(this.components[name]);
   }
 
+  /**
+   * The component a legacy `component: <name>` makes this one's `component` (and folder): the
+   * named component when the stack defines it, followed through the `component:` of the
+   * components it names (the farthest defined one wins; an abstract one's own `component:` is
+   * not followed). A name the stack does not define is only a folder, and then Atmos keeps the
+   * instance's own name (undefined here). Atmos v1.226.1 internal/exec/stack_processor_utils.go
+   * processBaseComponentConfigInternal (FinalBaseComponentName is set only in the branch where
+   * the base component exists) and stack_processor_process_stacks_helpers_inheritance.go
+   * processMetadataInheritance (BaseComponentName falls back to the component's own name).
+   */
+  legacyBaseOf(name: string): string | undefined {
+    let found: string | undefined;
+    const seen = new Set([name]);
+    for (let current = name; ;) {
+      const next = this.section(current).component;
+      if (typeof next !== 'string' || next === '' || seen.has(next) || !isPlainMap(this.components[next])) return found;
+      found = next;
+      seen.add(next);
+      if (isAbstract(this.section(next))) return found;
+      current = next;
+    }
+  }
+
   /** Base components of `name` in merge order (farthest ancestor first), without `name`. */
   basesOf(name: string, path: string[] = []): string[] {
-    const cached = this.cache.get(name);
+    // An abstract base's own legacy `component:` is not followed (Atmos: processBaseComponentConfigInternal, isAbstractComponent).
+    const asAbstractBase = path.length > 0 && isAbstract(this.section(name));
+    const cacheKey = asAbstractBase ? `${name}\0base` : name;
+    const cached = this.cache.get(cacheKey);
     if (cached) return cached;
     if (path.includes(name)) {
       throw new AtmosUserError('INHERITANCE_CYCLE', `component inheritance cycle: ${[...path, name].join(' -> ')}`, this.locate(name),
@@ -322,7 +348,7 @@ class InheritanceResolver {
     }
     const section = this.section(name);
     const direct = newList<string>();
-    if (typeof section.component === 'string' && section.component !== name && isPlainMap(this.components[section.component])) direct.push(section.component);
+    if (!asAbstractBase && typeof section.component === 'string' && section.component !== name && isPlainMap(this.components[section.component])) direct.push(section.component);
     const written = normalise(asMap(section.metadata).inherits, 'replace');
     const inherits = written === UNSET ? undefined : written;
     if (inherits !== undefined && inherits !== null) {
@@ -340,11 +366,15 @@ class InheritanceResolver {
     }
     const bases = newList<string>();
     for (const base of direct) bases.push(...this.basesOf(base, [...path, name]), base);
-    this.cache.set(name, bases);
+    this.cache.set(cacheKey, bases);
     return bases;
   }
 
   private locate(name: string) {
     return locationOf(asMap(this.section(name)).metadata) ?? locationOf(this.components[name]) ?? { file: this.stackFile };
   }
+}
+
+function isAbstract(section: PlainMap): boolean {
+  return asMap(section.metadata).type === 'abstract';
 }

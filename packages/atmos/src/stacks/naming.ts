@@ -28,12 +28,20 @@ export interface StackNameInput {
   /** The component section (vars, settings, env, ...) a name template sees; built only when needed. */
   componentSection: () => PlainMap;
   delimiters: [string, string];
+  /**
+   * Given: a name_pattern token the component's vars lack is not an error; the stack is named
+   * after the manifest instead and this is told the token. Atmos v1.226.1 describe stacks does so
+   * (internal/exec/describe_stacks_component_processor.go resolveStackName: "Fall back to
+   * filename when pattern validation fails"), so a catalog file included as a stack that does
+   * not set vars.stage itself is described under its file name.
+   */
+  onPatternMiss?: (token: string) => void;
 }
 
 export function stackName(input: StackNameInput): string {
   if (input.explicitName) return input.explicitName;
   if (input.nameTemplate) return renderNameTemplate(input.nameTemplate, input.componentSection(), input, 'stacks.name_template');
-  if (input.namePattern) return fillPattern(input.namePattern, input.vars, input);
+  if (input.namePattern) return fillPattern(input.namePattern, input.vars, input) ?? input.manifestName;
   return input.manifestName;
 }
 
@@ -44,7 +52,7 @@ const NAME_PATTERN_TOKENS = ['namespace', 'tenant', 'environment', 'stage'];
  * Atmos splits the pattern on `-` and keeps only the recognised `{token}` parts, each filled from
  * a string var; anything else in the pattern is dropped (`{tenant}-x-{stage}` gives `acme-dev`).
  */
-function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): string {
+function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): string | undefined {
   const tokens = patternTokens(pattern);
   // The instances of a stack mostly give the same name: the last one is kept and handed out again
   // (one string per stack, not one per instance).
@@ -53,6 +61,10 @@ function fillPattern(pattern: string, vars: PlainMap, input: StackNameInput): st
   for (const token of tokens) {
     const value = vars[token];
     if (typeof value !== 'string' || value === '') {
+      if (input.onPatternMiss) {
+        input.onPatternMiss(token);
+        return undefined;
+      }
       const article = /^[aeiou]/.test(token) ? 'an' : 'a';
       throw new AtmosUserError('STACK_NAME',
         `the stack name pattern '${pattern}' specifies '${token}', but the stack '${input.manifestName}' does not have ${article} ${token} defined in the stack file '${input.manifestName}'`,
