@@ -323,6 +323,8 @@ class InheritanceResolver {
    * processMetadataInheritance (BaseComponentName falls back to the component's own name).
    */
   legacyBaseOf(name: string): string | undefined {
+    // Most components have no legacy key: no walk for them.
+    if (typeof this.section(name).component !== 'string') return undefined;
     let found: string | undefined;
     const seen = new Set([name]);
     for (let current = name; ;) {
