@@ -26,6 +26,9 @@ export interface InstanceExecutorOptions {
   lockTimeout?: string;
   /** drift: exit non-zero when not in sync. */
   failOnDrift?: boolean;
+  /** import: the resource address and the provider's ID of the existing object. */
+  address?: string;
+  id?: string;
   /** Extra terraform arguments (`--args`, or the target's configuration). */
   args?: string[] | string;
   /** The words after the target as typed (Nx fills it: `$default.$source: unparsed`). */
@@ -45,7 +48,7 @@ interface InstanceMetadata {
  * `metadata.atmos` (the plugin keeps the options of its 10,000 targets empty: Nx pays for
  * every byte of every project).
  */
-function withInstance(options: Partial<InstanceExecutorOptions>, context: ExecutorContext): InstanceExecutorOptions | undefined {
+export function withInstance(options: Partial<InstanceExecutorOptions>, context: ExecutorContext): InstanceExecutorOptions | undefined {
   const project = context.projectName ? context.projectsConfigurations?.projects[context.projectName] : undefined;
   const atmos = (project?.metadata as { atmos?: InstanceMetadata } | undefined)?.atmos;
   const component = options.component ?? atmos?.component;
@@ -99,6 +102,7 @@ export async function runInstance(command: InstanceCommand, options: InstanceExe
       migrateState: options.migrateState === true,
       lockTimeout: options.lockTimeout,
       failOnDrift: options.failOnDrift === true,
+      import: command === 'import' ? { address: options.address, id: options.id === undefined ? undefined : String(options.id) } : undefined,
       projectName,
       commandLine: run.commandLine,
       findInstance: instanceFinder(workspaceRoot, config, run.pluginOptions, manifests),
@@ -117,9 +121,9 @@ export async function runInstance(command: InstanceCommand, options: InstanceExe
 }
 
 /** Instances resolved per stack manifest during one executor run (a dependency in the same stack needs no second resolve). */
-type ManifestCache = Map<string, ComponentInstance[]>;
+export type ManifestCache = Map<string, ComponentInstance[]>;
 
-function loadInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: InstanceExecutorOptions, resolvedManifests: ManifestCache): ComponentInstance {
+export function loadInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: InstanceExecutorOptions, resolvedManifests: ManifestCache): ComponentInstance {
   const manifest = isAbsolute(options.manifest) ? options.manifest : join(workspaceRoot, options.manifest);
   let instances = resolvedManifests.get(manifest);
   if (!instances) resolvedManifests.set(manifest, (instances = resolveStacks(config, { stackFiles: [manifest] }).instances));

@@ -37,6 +37,9 @@ const TERRAFORM_TARGETS: Array<{ name: string; executor: string; affected?: true
   { name: 'generate', executor: 'generate' },
   { name: 'clean', executor: 'clean' },
   { name: 'terraform', executor: 'terraform' },
+  // State management (src/state): import an existing object; copy the state to a backup now.
+  { name: 'import', executor: 'import' },
+  { name: 'state-backup', executor: 'state-backup' },
 ];
 
 const OWN_INPUTS = [CONFIG_INPUT];

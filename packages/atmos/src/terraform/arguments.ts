@@ -8,7 +8,7 @@
  */
 import { AtmosUserError } from '../errors/user-error';
 
-export type InstanceCommand = 'init' | 'plan' | 'drift' | 'apply' | 'deploy' | 'destroy' | 'output' | 'validate' | 'generate' | 'clean' | 'terraform';
+export type InstanceCommand = 'init' | 'plan' | 'drift' | 'apply' | 'deploy' | 'destroy' | 'output' | 'validate' | 'generate' | 'clean' | 'terraform' | 'import';
 
 /** Another command of the same instance (or of `of`), for a hint. */
 export interface CommandSpec {

@@ -20,6 +20,9 @@ import { localModuleFolders } from './local-modules';
 import { classifyDrift, type DriftResource } from './drift';
 import { writeInstanceResult, type InstanceResult, type InstanceStatus } from '../graph/results';
 import { findWorkflow } from '../workflows/manifest';
+import { StateBackupHook } from '../state/backup-hook';
+import { lockHolder } from './lock-error';
+import { checkImport, explainImportLock, importResource, type ImportRequest } from '../state/import';
 
 import { checkArguments, nxCommandLine, type CommandLine, type CommandSpec, type InstanceCommand } from './arguments';
 
@@ -55,6 +58,8 @@ export interface InstanceRunRequest {
   failOnDrift?: boolean;
   /** Instances that depend on this one (for `destroy`), with their project names. */
   dependents?: () => Promise<Array<{ name: string; instance: ComponentInstance }>>;
+  /** import: the resource address and the provider's ID of the existing object. */
+  import?: ImportRequest;
   log?: (line: string) => void;
 }
 
@@ -85,6 +90,7 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   request = { ...request, args: checked.args, autoApprove: checked.autoApprove, commandLine };
   const subcommand = command === 'terraform' ? request.args[0] : command;
   assertRunnable(instance, command, subcommand, request.args);
+  if (command === 'import') checkImport(request);
 
   const workdir = workdirFor(workspaceRoot, instance.stack, instance.component, instance.componentPath);
   if (command === 'clean') {
@@ -119,7 +125,10 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
     // We select the workspace ourselves; an inherited TF_WORKSPACE would silently override it.
     TF_WORKSPACE: undefined,
   };
+  // State backups (settings.backup, -migrate-state) happen right before terraform rewrites the state.
+  const backups = new StateBackupHook({ instance, workspaceRoot, env, workdir, log });
   const tf = async (args: string[], captureStdout = false): Promise<TerraformResult> => {
+    await backups.before(args);
     const result = await runTerraform({ binary, args, cwd: workdir.dir, env: terraformEnv, captureStdout, mask: (text) => masker.mask(text) });
     terraformMs += result.durationMs;
     if (result.exitCode !== 0) explainFailure(result, request, log);
@@ -163,6 +172,8 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
       return done(await tf(['output', ...request.args]));
     case 'validate':
       return done(await tf(['validate', ...request.args]));
+    case 'import':
+      return done(await importResource(request, files.varfile, lockArgs, tf));
     case 'terraform': {
       const [sub, ...rest] = request.args;
       const varfileArgs = NEEDS_VARFILE.has(sub) ? [`-var-file=${files.varfile}`] : [];
@@ -417,11 +428,10 @@ function clean(workdir: Workdir, instance: ComponentInstance): void {
 }
 
 function explainFailure(result: TerraformResult, request: InstanceRunRequest, log: (line: string) => void): void {
-  if (!/Error acquiring the state lock/.test(result.stderrTail)) return;
-  // `\bID:` skips DynamoDB's "RequestID:"; the lock box is drawn with │, which is never part of an ID.
-  const id = /\bID:[ \t]+([^\s│]+)/.exec(result.stderrTail)?.[1];
-  const who = /Who:\s+(.+)/.exec(result.stderrTail)?.[1]?.trim();
-  const operation = /Operation:\s+(\S+)/.exec(result.stderrTail)?.[1];
+  const holder = lockHolder(result.stderrTail);
+  if (!holder) return;
+  if (request.command === 'import') return explainImportLock(holder, request, log);
+  const { id, who, operation } = holder;
   log(`\nThe state of '${request.instance.component}' in '${request.instance.stack}' is locked by another run` +
     `${who ? ` (${who}${operation ? `, ${operation}` : ''})` : ''}.` +
     `\n  Wait for it to finish, or wait for the lock: ${sameCommand(request, { lockTimeout: '5m' })}` +

@@ -1,0 +1,164 @@
+/**
+ * State management end to end: the real Nx CLI (NX_DAEMON=false), real terraform, state in
+ * s3rver with DynamoDB locks in dynalite, in a temporary git workspace from e2e/state/fixture
+ * (the reference layout in small: stacks dev-use1 and prod-use1, state keys
+ * plat/<stage>/<environment>/<component>/<workspace>/terraform.tfstate, settings.backup: true for
+ * every instance of stage prod through prod/_defaults.yaml).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { Emulators, dynamoClient, s3BackendConfig, s3Client, startEmulators } from '../harness/emulators';
+import { readStateObject } from '../harness/state';
+import { requireTerraform } from '../harness/terraform';
+import { createWorkspace, type Workspace } from '../harness/workspace';
+import { lingeringProcesses } from '../harness/processes';
+import { expectFailure, expectOk, nx, requireBuiltPlugin, type NxResult } from '../executors/helpers';
+
+jest.setTimeout(300_000);
+
+const BUCKET = 'tfstate-state';
+const TABLE = 'tf-locks-state';
+const key = (stage: string, component: string, workspace: string) => `plat/${stage}/use1/${component}/${workspace}/terraform.tfstate`;
+
+let emu: Emulators;
+let s3: S3Client;
+let ddb: DynamoDBClient;
+let ws: Workspace;
+
+beforeAll(async () => {
+  requireTerraform();
+  requireBuiltPlugin();
+  emu = await startEmulators({ s3: true, dynamodb: true });
+  await emu.createBucket(BUCKET);
+  await emu.createLockTable(TABLE);
+  s3 = s3Client(emu.endpoints);
+  ddb = dynamoClient(emu.endpoints);
+  ws = createWorkspace({ fixture: path.join(__dirname, 'fixture'), prefix: 'atmos-e2e-state-' });
+  fs.symlinkSync(path.resolve(__dirname, '..', '..', 'node_modules'), ws.path('node_modules'));
+  // The tenant defaults: the reference's state key layout, on the emulators.
+  const backend = { ...s3BackendConfig(emu.endpoints, { bucket: BUCKET, table: TABLE }), encrypt: false,
+    workspace_key_prefix: '{{ .vars.tenant }}/{{ .vars.stage }}/{{ .vars.environment }}/{{ .atmos_component }}' };
+  ws.writeFile('stacks/orgs/plat/_defaults.yaml', `vars:\n  tenant: plat\nterraform:\n  backend_type: s3\n  backend:\n    s3: ${JSON.stringify(backend)}\n`);
+  ws.gitInit();
+});
+
+afterAll(async () => {
+  const survivors = ws ? await lingeringProcesses(ws.root) : [];
+  for (const { pid } of survivors) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  s3?.destroy();
+  ddb?.destroy();
+  await emu?.stop();
+  ws?.cleanup();
+});
+
+const run = (args: string[], timeoutMs = 180_000): Promise<NxResult> => nx(ws, emu.endpoints, args, timeoutMs);
+
+async function keys(prefix = ''): Promise<string[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+  return (listed.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+async function objectText(objectKey: string): Promise<string> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: objectKey }));
+  return response.Body!.transformToString('utf8');
+}
+
+/** The backup an output line names: `... -> s3://bucket/key`. */
+function namedBackup(output: string): string {
+  const match = /state backup \([^)]*\): s3:\/\/[^ ]+ -> s3:\/\/([^/\s]+)\/(\S+)/.exec(output);
+  if (!match) throw new Error(`no backup named in:\n${output}`);
+  expect(match[1]).toBe(BUCKET);
+  return match[2];
+}
+
+describe('state backups', () => {
+  it('settings.backup (every instance of stage prod): nothing to back up on the first apply, a timestamped copy of the state before the next', async () => {
+    const stateKey = key('prod', 'net', 'prod-use1-net');
+    const first = expectOk(await run(['run', 'net-prod-use1:apply', '--autoApprove']));
+    // Creating the workspace wrote an empty state: there is nothing in it to save.
+    expect(first.output).toContain(`state backup (settings.backup, before apply): the state at s3://${BUCKET}/${stateKey} holds no resources yet, nothing to back up`);
+    expect(await keys(`${stateKey}.backups/`)).toEqual([]);
+
+    const before = await objectText(stateKey);
+    ws.writeFile('stacks/orgs/plat/prod/us-east-1.yaml', ws.readFile('stacks/orgs/plat/prod/us-east-1.yaml').replace('name: net-prod', 'name: net-prod-2'));
+    const second = expectOk(await run(['run', 'net-prod-use1:apply', '--autoApprove']));
+    const backup = namedBackup(second.output);
+    expect(backup).toMatch(new RegExp(`^${stateKey.replace(/\./g, '\\.')}\\.backups/\\d{8}T\\d{9}Z-apply\\.tfstate$`));
+    expect(await keys(`${stateKey}.backups/`)).toEqual([backup]);
+    // The copy is the state as it was before this apply: the old input, the old serial.
+    expect(await objectText(backup)).toBe(before);
+    const after = (await readStateObject(s3, BUCKET, stateKey))!;
+    expect(JSON.stringify(after)).toContain('net-prod-2');
+    expect(await objectText(backup)).not.toContain('net-prod-2');
+  });
+
+  it('an instance without settings.backup is applied without a copy; state-backup copies it on demand', async () => {
+    const stateKey = key('dev', 'net', 'dev-use1-net');
+    const applied = expectOk(await run(['run', 'net-dev-use1:apply', '--autoApprove']));
+    expect(applied.output).not.toContain('state backup');
+    expect(await keys(`${stateKey}.backups/`)).toEqual([]);
+
+    const onDemand = expectOk(await run(['run', 'net-dev-use1:state-backup']));
+    const backup = namedBackup(onDemand.output);
+    expect(backup).toMatch(/-on-demand\.tfstate$/);
+    expect(await objectText(backup)).toBe(await objectText(stateKey));
+    // terraform does not take a backup for a workspace of its own.
+    const workspaces = await run(['run', 'net-dev-use1:terraform', '--', 'workspace', 'list']);
+    expect(expectOk(workspaces).output).not.toContain('backups');
+  });
+
+  it('state-backup of an instance never applied says there is nothing to back up', async () => {
+    const r = expectOk(await run(['run', 'cache-dev-use1:state-backup']));
+    expect(r.output).toContain(`state backup ('cache' in stack 'dev-use1'): no state at s3://${BUCKET}/${key('dev', 'cache', 'dev-use1-cache')} yet, nothing to back up`);
+  });
+});
+
+describe('import', () => {
+  const stateKey = key('dev', 'adopt', 'dev-use1');
+
+  it('is refused in one line while the state is locked, with the force-unlock command; nothing is imported', async () => {
+    // A held DynamoDB lock, as a crashed run leaves it (terraform's own lock record).
+    const lockId = `${BUCKET}/${stateKey}`;
+    const info = { ID: '6f1c2d3e-aaaa-bbbb-cccc-123456789abc', Operation: 'OperationTypeApply', Who: 'ci@runner-7', Version: '1.11.4', Created: new Date().toISOString(), Path: lockId, Info: '' };
+    await ddb.send(new PutItemCommand({ TableName: TABLE, Item: { LockID: { S: lockId }, Info: { S: JSON.stringify(info) } } }));
+    try {
+      const r = expectFailure(await run(['run', 'adopt-dev-use1:import', '--address=terraform_data.existing', '--id=existing-1']),
+        /error: import into 'adopt' in stack 'dev-use1' refused: its state is locked by another run \(ci@runner-7, OperationTypeApply\); nothing was imported/);
+      expect(r.output).toContain('hint: wait for that run to finish and import again (--lockTimeout=5m waits for the lock); if that run is gone for good: nx run adopt-dev-use1:terraform -- force-unlock -force 6f1c2d3e-aaaa-bbbb-cccc-123456789abc');
+      expect(await keys(stateKey)).toEqual([]);
+    } finally {
+      await ddb.send(new DeleteItemCommand({ TableName: TABLE, Key: { LockID: { S: lockId } } }));
+    }
+  });
+
+  it('without --address or --id is a one-line usage error', async () => {
+    const r = expectFailure(await run(['run', 'adopt-dev-use1:import', '--id=x']), /error: import into 'adopt' in stack 'dev-use1' needs --address/);
+    expect(r.output).toContain('hint: name the resource address in the configuration and the provider\'s ID of the existing object: nx run adopt-dev-use1:import --address=terraform_data.example --id=<id>');
+  });
+
+  it('imports the existing object with the generated varfile and backend into the instance\'s workspace', async () => {
+    expectOk(await run(['run', 'adopt-dev-use1:import', '--address=terraform_data.existing', '--id=existing-1']));
+    const state = (await readStateObject(s3, BUCKET, stateKey))!;
+    const existing = state.resources.find((r) => r.name === "existing")!;
+    expect(existing.instances[0].attributes.id).toBe('existing-1');
+  });
+
+  it('import {} blocks run through plan and apply (terraform_data supports import)', async () => {
+    const planned = expectOk(await run(['run', 'adopt-dev-use1:plan', '--', '-no-color']));
+    expect(planned.output).toMatch(/terraform_data\.declared will be updated in-place\s+# \(imported from "declared-1"\)/);
+    expect(planned.output).toMatch(/Plan: 1 to import, 0 to add, 2 to change, 0 to destroy\./);
+    const applied = expectOk(await run(['run', 'adopt-dev-use1:apply']));
+    expect(applied.output).toMatch(/Apply complete! Resources: 1 imported, 0 added, 2 changed, 0 destroyed\./);
+    const state = (await readStateObject(s3, BUCKET, stateKey))!;
+    const declared = state.resources.find((r) => r.name === "declared")!;
+    expect(declared.instances[0].attributes.id).toBe('declared-1');
+  });
+});

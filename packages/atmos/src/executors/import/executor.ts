@@ -1,0 +1,3 @@
+import { instanceExecutor } from '../run-instance';
+
+export default instanceExecutor('import');
