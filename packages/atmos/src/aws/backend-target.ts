@@ -46,6 +46,8 @@ export function backendTarget(config: PlainMap, owner: BackendOwner, processEnv:
       s3: endpointsReader.string('s3') ?? read.string('endpoint') ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
       sts: endpointsReader.string('sts') ?? read.string('sts_endpoint') ?? env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL,
       dynamodb: endpointsReader.string('dynamodb') ?? read.string('dynamodb_endpoint') ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL,
+      // terraform's s3 backend has no KMS endpoint setting: only the bootstrap calls KMS.
+      kms: env.AWS_ENDPOINT_URL_KMS ?? env.AWS_ENDPOINT_URL,
     },
     forcePathStyle: read.boolean('use_path_style') ?? read.boolean('force_path_style') ?? false,
     profile: read.string('profile') ?? overlay.AWS_PROFILE,

@@ -6,6 +6,8 @@
  * role assumption is logged with the role and the account — never a key.
  */
 import './node-support';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -28,7 +30,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
 export class AwsClients {
   readonly env: Record<string, string | undefined>;
   private readonly chains: CredentialChains;
-  private readonly clients = new Map<string, S3Client | SSMClient>();
+  private readonly clients = new Map<string, AwsServiceClient>();
   private readonly accounts = new Map<string, Promise<string | undefined>>();
   private readonly verbose: boolean;
   private readonly log: (line: string) => void;
@@ -54,6 +56,16 @@ export class AwsClients {
 
   async ssm(target: AwsTarget): Promise<SSMClient> {
     return this.client('ssm', target, () => new SSMClient(this.base(target, 'ssm')));
+  }
+
+  /** The lock table's service (backend bootstrap). */
+  async dynamodb(target: AwsTarget): Promise<DynamoDBClient> {
+    return this.client('dynamodb', target, () => new DynamoDBClient(this.base(target, 'dynamodb')));
+  }
+
+  /** The state key's service (backend bootstrap). */
+  async kms(target: AwsTarget): Promise<KMSClient> {
+    return this.client('kms', target, () => new KMSClient(this.base(target, 'kms')));
   }
 
   /**
@@ -90,7 +102,7 @@ export class AwsClients {
     this.chains.clear();
   }
 
-  private async client<T extends S3Client | SSMClient>(service: AwsService, target: AwsTarget, make: () => T): Promise<T> {
+  private async client<T extends AwsServiceClient>(service: AwsService, target: AwsTarget, make: () => T): Promise<T> {
     const key = [service, target.region, target.endpoints[service] ?? '', target.forcePathStyle, chainKey(target)].join('\0');
     let client = this.clients.get(key) as T | undefined;
     if (!client) {
@@ -114,6 +126,8 @@ export class AwsClients {
     };
   }
 }
+
+type AwsServiceClient = S3Client | SSMClient | DynamoDBClient | KMSClient;
 
 let shared: AwsClients | undefined;
 

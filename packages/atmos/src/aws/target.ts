@@ -21,7 +21,7 @@ export interface RoleHop {
   setting: string;
 }
 
-export type AwsService = 's3' | 'ssm' | 'sts' | 'dynamodb';
+export type AwsService = 's3' | 'ssm' | 'sts' | 'dynamodb' | 'kms';
 
 export interface StaticKeys {
   accessKeyId: string;

@@ -104,6 +104,8 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
     'describe-affected': command('Instances whose resolved configuration differs from a base ref (Atmos semantics): pass --base=<ref>', 'atmos-nx describe affected --format json'),
     // Atmos workflows (src/workflows): nx run atmos:workflow --name=onboard-environment --stack=dev-usw2 [--from-step=S] [--dry-run]
     workflow: command('Run an Atmos workflow from workflows.base_path: --name=<workflow> --stack=<stack> [--file=F] [--from-step=S] [--dry-run] [--confirm=<stack>]', 'atmos-nx workflow'),
+    // Backend bootstrap (src/backend): nx run atmos:bootstrap-backend --stack=shared-use1 [--dry-run]
+    'bootstrap-backend': command('Create the stack\'s S3 state backend (KMS key, bucket, lock table) when it does not exist; an existing one is used as it is: --stack=<stack> [--component=C] [--dry-run]', 'atmos-nx bootstrap backend'),
     'drift-report': command('Drift report of every instance\'s latest drift result: .atmos/drift/report.md and report.json; exits 1 when anything drifted or failed (--fail-on=drifted,changed,error|none)', 'atmos-nx drift-report'),
     graph: command('Write the dependency graph as Mermaid, Markdown, DOT and JSON into .atmos/graph/ (narrow it with --stack=, --environment=, --projects= (not -p: Nx reads that), --group-by=)', 'atmos-nx describe graph --output-dir .atmos/graph'),
   };
