@@ -29,6 +29,8 @@ export interface InstanceExecutorOptions {
   /** import: the resource address and the provider's ID of the existing object. */
   address?: string;
   id?: string;
+  /** deploy/apply: verify against the stored plan (true), or do not (false); see src/planfiles. */
+  verifyPlan?: boolean;
   /** Extra terraform arguments (`--args`, or the target's configuration). */
   args?: string[] | string;
   /** The words after the target as typed (Nx fills it: `$default.$source: unparsed`). */
@@ -70,6 +72,7 @@ export function instanceExecutor(command: InstanceCommand) {
       pluginOptions: pluginOptions(context),
       // Targets may carry the plugin's targetPrefix (`tf-plan`): hints name the targets as they are.
       commandLine: nxCommandLine(context.projectName ?? '<project>', context.targetName?.endsWith(command) ? context.targetName.slice(0, -command.length) : ''),
+      asDependency: isDependencyTask(context),
     });
     return { success };
   };
@@ -83,6 +86,16 @@ export interface InstanceRunContext {
   pluginOptions?: AtmosPluginOptions;
   /** Spells another command of this instance the way this user runs commands (for hints). */
   commandLine: CommandLine;
+  /** Nx runs this task because another task of the run depends on it (`^apply`). */
+  asDependency?: boolean;
+}
+
+/** Whether another task of this Nx run depends on this one (it was scheduled through `^apply`, or also as such). */
+function isDependencyTask(context: ExecutorContext): boolean {
+  const graph = context.taskGraph;
+  if (!graph || !context.projectName || !context.targetName) return false;
+  const own = new Set(Object.entries(graph.tasks).filter(([, task]) => task.target.project === context.projectName && task.target.target === context.targetName).map(([id]) => id));
+  return Object.entries(graph.dependencies).some(([id, deps]) => !own.has(id) && deps.some((dep) => own.has(typeof dep === 'string' ? dep : dep.id)));
 }
 
 export async function runInstance(command: InstanceCommand, options: InstanceExecutorOptions, run: InstanceRunContext): Promise<boolean> {
@@ -103,6 +116,8 @@ export async function runInstance(command: InstanceCommand, options: InstanceExe
       lockTimeout: options.lockTimeout,
       failOnDrift: options.failOnDrift === true,
       import: command === 'import' ? { address: options.address, id: options.id === undefined ? undefined : String(options.id) } : undefined,
+      verifyPlan: typeof options.verifyPlan === 'boolean' ? options.verifyPlan : undefined,
+      asDependency: run.asDependency,
       projectName,
       commandLine: run.commandLine,
       findInstance: instanceFinder(workspaceRoot, config, run.pluginOptions, manifests),

@@ -12,7 +12,7 @@
  */
 
 /** The instance executors' own options (schema.json), with how yargs reads a value after them. */
-const OWN_OPTIONS = new Set(['component', 'stack', 'manifest', 'autoApprove', 'migrateState', 'lockTimeout', 'failOnDrift', 'args', 'address', 'id']);
+const OWN_OPTIONS = new Set(['component', 'stack', 'manifest', 'autoApprove', 'migrateState', 'lockTimeout', 'failOnDrift', 'verifyPlan', 'args', 'address', 'id']);
 
 export interface ArgumentOptions {
   /** `--args` (repeatable) or `options.args` of the target's configuration. */

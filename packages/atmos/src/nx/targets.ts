@@ -107,6 +107,9 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
     // Backend bootstrap (src/backend): nx run atmos:bootstrap-backend --stack=shared-use1 [--dry-run]
     'bootstrap-backend': command('Create the stack\'s S3 state backend (KMS key, bucket, lock table) when it does not exist; an existing one is used as it is: --stack=<stack> [--component=C] [--dry-run]', 'atmos-nx bootstrap backend'),
     'drift-report': command('Drift report of every instance\'s latest drift result: .atmos/drift/report.md and report.json; exits 1 when anything drifted or failed (--fail-on=drifted,changed,error|none)', 'atmos-nx drift-report'),
+    // Stored plans (src/planfiles): every plan's summary in one document; $GITHUB_STEP_SUMMARY gets it too when set.
+    'plan-summary': { ...command('Gather every plan\'s summary (instance, adds/changes/destroys, resource addresses and actions) into .atmos/plans/summary.md for a pull-request comment or CI job summary ($GITHUB_STEP_SUMMARY when set); --projects=a,b narrows it', 'atmos-nx plan-summary'),
+      inputs: [{ env: 'ATMOS_CLI_CONFIG_PATH' }, { env: 'ATMOS_BASE_PATH' }, { env: 'GITHUB_STEP_SUMMARY' }] },
     graph: command('Write the dependency graph as Mermaid, Markdown, DOT and JSON into .atmos/graph/ (narrow it with --stack=, --environment=, --projects= (not -p: Nx reads that), --group-by=)', 'atmos-nx describe graph --output-dir .atmos/graph'),
   };
 }

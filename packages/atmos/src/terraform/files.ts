@@ -40,7 +40,7 @@ export interface GenerateOptions {
  * for a moment: the umask can only take bits away, and fchmod sets the exact mode before any
  * byte is written); the rename replaces a symlink at `path` instead of writing through it.
  */
-export function writeAtomically(path: string, content: string, root: string, mode = 0o600): void {
+export function writeAtomically(path: string, content: string | Buffer, root: string, mode = 0o600): void {
   assertInsideRoot(path, root, 'write');
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
@@ -48,7 +48,8 @@ export function writeAtomically(path: string, content: string, root: string, mod
   const fd = openSync(temp, 'wx', mode);
   try {
     fchmodSync(fd, mode);
-    writeSync(fd, content);
+    if (typeof content === 'string') writeSync(fd, content);
+    else writeSync(fd, content);
   } finally {
     closeSync(fd);
   }

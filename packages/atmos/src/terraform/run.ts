@@ -4,7 +4,7 @@
  * re-initialising away from existing state) -> select the workspace -> the command.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { AtmosConfig } from '../config/types';
 import { AwsCallError } from '../aws/errors';
 import { AtmosUserError } from '../errors/user-error';
@@ -23,6 +23,9 @@ import { findWorkflow } from '../workflows/manifest';
 import { StateBackupHook } from '../state/backup-hook';
 import { lockHolder } from './lock-error';
 import { checkImport, explainImportLock, importResource, type ImportRequest } from '../state/import';
+import { afterPlan, applyStored, deployStored } from '../planfiles/stored-plan';
+import { planfilesSettings } from '../planfiles/config';
+import type { PlanfileRun } from '../planfiles/run-parts';
 
 import { checkArguments, nxCommandLine, type CommandLine, type CommandSpec, type InstanceCommand } from './arguments';
 
@@ -56,6 +59,10 @@ export interface InstanceRunRequest {
   commandLine?: CommandLine;
   /** drift: exit non-zero when the instance is not in sync (default: record and exit 0). */
   failOnDrift?: boolean;
+  /** `--verify-plan` on deploy/apply (true forces verification, false turns it off); see src/planfiles. */
+  verifyPlan?: boolean;
+  /** Nx runs this task because another task of the same run depends on it (`^apply`). */
+  asDependency?: boolean;
   /** Instances that depend on this one (for `destroy`), with their project names. */
   dependents?: () => Promise<Array<{ name: string; instance: ComponentInstance }>>;
   /** import: the resource address and the provider's ID of the existing object. */
@@ -108,7 +115,7 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
     workspaceRoot,
     autoGenerateBackendFile: config.components.terraform.autoGenerateBackendFile,
     vars: values.vars,
-    sourcesFingerprint: sourcesFingerprint(instance),
+    sourcesFingerprint: sourcesFingerprint(instance, workspaceRoot),
   });
   if (command === 'generate') {
     log(`generated ${files.varfile}${config.components.terraform.autoGenerateBackendFile ? ` and ${join(workdir.dir, 'backend.tf.json')}` : ''}`);
@@ -149,14 +156,30 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   const selected = await selectWorkspace(workdir, instance.workspace, tf);
   if (selected && selected.exitCode !== 0) return done(selected);
 
+  // Stored plans (src/planfiles) add their rules around the runner's own plan and apply steps.
+  const stored = (): PlanfileRun => ({
+    workspaceRoot, config, instance, projectName: request.projectName, env, files, workdir, commandLine, args: request.args,
+    autoApprove: request.autoApprove === true, verifyPlan: request.verifyPlan, asDependency: request.asDependency === true, lockArgs, tf, log,
+    mask: (text) => masker.mask(text),
+    plan: (extra) => plan(files, lockArgs, extra, tf),
+    applyPlanfile: (extra) => applyPlanfile(files, lockArgs, extra, tf),
+    applyWithoutStore: () => apply(files, lockArgs, request, config, tf, log),
+    locallyAppliedFingerprint: () => fingerprintIn(readTextOrUndefined(appliedRecord(files))),
+    localPlanIsCurrent: () => existsSync(files.planfile) && fingerprintIn(readTextOrUndefined(`${files.planfile}.meta.json`)) === files.inputsFingerprint,
+  });
+
   switch (command) {
-    case 'plan':
-      return done(await plan(files, lockArgs, request.args, tf));
+    case 'plan': {
+      const planned = await plan(files, lockArgs, request.args, tf);
+      const succeeded = planned.exitCode === 0 || (planned.exitCode === 2 && request.args.includes('-detailed-exitcode'));
+      return done(succeeded ? await afterPlan(stored(), planned) : planned);
+    }
     case 'drift':
       return done(await drift(files, request, tf, log));
     case 'apply':
-      return done(await apply(files, lockArgs, request, config, tf, log));
+      return done(await applyStored(stored()));
     case 'deploy': {
+      if (request.verifyPlan !== undefined || planfilesConfigured(config)) return done(await deployStored(stored()));
       const planned = await plan(files, lockArgs, request.args, tf);
       if (planned.exitCode !== 0) return done(planned);
       return done(await applyPlanfile(files, lockArgs, [], tf));
@@ -183,6 +206,10 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   throw new Error(`unhandled command ${command}`);
 }
 
+function planfilesConfigured(config: AtmosConfig): boolean {
+  return planfilesSettings(config) !== undefined;
+}
+
 function okResult(): TerraformResult {
   return { exitCode: 0, stdout: '', stderrTail: '', durationMs: 0 };
 }
@@ -204,15 +231,19 @@ function assertRunnable(instance: ComponentInstance, command: InstanceCommand, s
   }
 }
 
-/** Sources that decide whether `terraform init` must run again: the component's and its local modules' Terraform files, and the lock file. */
-function sourcesFingerprint(instance: ComponentInstance): string {
+/**
+ * Sources that decide whether `terraform init` must run again: the component's and its local
+ * modules' Terraform files, and the lock file. Paths are relative to the workspace: the same
+ * commit in another clone (another CI machine) has the same fingerprint, so its stored plan applies.
+ */
+function sourcesFingerprint(instance: ComponentInstance, workspaceRoot: string): string {
   const parts: string[] = [];
   for (const folder of [instance.componentPath, ...localModuleFolders(instance.componentPath)]) {
     if (!existsSync(folder)) continue;
     for (const entry of readdirSync(folder).sort()) {
       if (!entry.endsWith('.tf') && !entry.endsWith('.tf.json') && entry !== '.terraform.lock.hcl') continue;
       const path = join(folder, entry);
-      if (statSync(path).isFile()) parts.push(path, readFileSync(path, 'utf8'));
+      if (statSync(path).isFile()) parts.push(relative(workspaceRoot, path), readFileSync(path, 'utf8'));
     }
   }
   return hash(parts.join('\0'));
@@ -366,6 +397,14 @@ async function applyPlanfile(files: GeneratedFiles, lockArgs: string[], extra: s
     recordApplied(files);
   }
   return result;
+}
+
+function fingerprintIn(record: string | undefined): string | undefined {
+  try {
+    return record === undefined ? undefined : (JSON.parse(record) as { inputsFingerprint?: string }).inputsFingerprint;
+  } catch {
+    return undefined;
+  }
 }
 
 function appliedRecord(files: GeneratedFiles): string {

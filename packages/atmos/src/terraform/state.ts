@@ -15,6 +15,9 @@ import type { PlainMap } from '../stacks/values';
 import { effectiveBackend, readTextOrUndefined } from './files';
 
 export interface TerraformState {
+  /** Bumped by every write; with the lineage, what a stored plan was made against (src/planfiles). */
+  serial?: number;
+  lineage?: string;
   resources?: Array<{ mode?: string; type?: string; name?: string; instances?: unknown[] }>;
   outputs?: Record<string, { value: unknown; sensitive?: boolean; type?: unknown }>;
 }
