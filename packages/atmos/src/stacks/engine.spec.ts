@@ -227,7 +227,9 @@ describe('sections and precedence', () => {
     expect(error.location?.file).toMatch(/us-east-1\.yaml$/);
   });
 
-  it('overrides apply to the manifest and its imports only, and win over the component', () => {
+  // Atmos v1.226.1 stack_processor_utils.go: an import's overrides join the importing file's
+  // "imports" overrides, which its later imports and its own components get (see overrides.spec.ts).
+  it('overrides apply to the manifest and its imports, then to the later imports and the importing file, and win over the component', () => {
     const resolved = resolveFixture({
       'stacks/teams/network.yaml': 'import: [teams/network-vpc]\ncomponents: {terraform: {tgw: {vars: {team: none}}}}\noverrides:\n  vars: {team: network}\n',
       'stacks/teams/network-vpc.yaml': 'components: {terraform: {vpc: {vars: {team: none}}}}\n',
@@ -239,8 +241,8 @@ describe('sections and precedence', () => {
     expect(team('tgw')).toBe('network');
     expect(team('vpc')).toBe('network');
     expect(team('rds')).toBe('data');
-    expect(team('dns')).toBe('none');
-    expect(team('app')).toBe('none');
+    expect(team('dns')).toBe('data');
+    expect(team('app')).toBe('data');
   });
 
   it('the importing manifest\'s overrides win over the imported manifest\'s', () => {
@@ -265,6 +267,15 @@ describe('sections and precedence', () => {
       [DEV]: `${devVars}components:\n  terraform:\n    base: {metadata: {type: abstract}, vars: {l: [{x: 1, y: 1}]}}\n    b:\n      metadata: {inherits: [base]}\n      settings: {list_merge_strategy: merge}\n      vars: {l: [{x: 2}]}\n`,
     }, 'b', 'acme-ue1-dev');
     expect(out.vars).toMatchObject({ l: [{ x: 2, y: 1 }] });
+  });
+
+  // internal/exec/stack_processor_merge.go effectiveAtmosConfig: global settings, then the base
+  // components', the component's, and its overrides' settings; the last that sets one wins.
+  it('list_merge_strategy in the overrides\' settings wins over the component\'s', () => {
+    const out = describeFixture({
+      [DEV]: `${devVars}overrides: {settings: {list_merge_strategy: append}}\ncomponents:\n  terraform:\n    base: {metadata: {type: abstract}, vars: {l: [1]}}\n    b:\n      metadata: {inherits: [base]}\n      settings: {list_merge_strategy: merge}\n      vars: {l: [2]}\n`,
+    }, 'b', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ l: [1, 2] });
   });
 
   it('a component\'s own !append and !unset reach what it inherits from globals and bases', () => {

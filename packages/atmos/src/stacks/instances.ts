@@ -176,7 +176,8 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const chain = shared.chain(resolver.basesOf(name));
   const baseSections = chain.baseSections;
   const overrides = asMap(section.overrides);
-  const strategy = strategyOf(section.settings) ?? chain.strategy ?? options.listMergeStrategy;
+  // effectiveAtmosConfig (internal/exec/stack_processor_merge.go): overrides' settings, then the component's, the bases', the globals'.
+  const strategy = strategyOf(asMap(overrides.settings)) ?? strategyOf(section.settings) ?? chain.strategy ?? options.listMergeStrategy;
 
   const prefix = shared.prefix(chain, strategy);
   const metadataLayers = [options.inheritMetadata ? prefix.metadata : undefined, section.metadata];

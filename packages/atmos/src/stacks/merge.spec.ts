@@ -21,8 +21,11 @@ describe('deepMerge (Atmos rules)', () => {
     const layers = [{ l: [{ n: 1, a: 'a' }, { n: 2 }, 'keep'] }, { l: [{ n: 10 }, 'scalar'] }];
     expect(deepMerge(layers)).toEqual({ l: [{ n: 10 }, 'scalar'] });
     expect(deepMerge(layers, 'append')).toEqual({ l: [{ n: 1, a: 'a' }, { n: 2 }, 'keep', { n: 10 }, 'scalar'] });
-    expect(deepMerge(layers, 'merge')).toEqual({ l: [{ n: 10, a: 'a' }, 'scalar', 'keep'] });
-    expect(deepMerge([{ l: [1] }, { l: [2, 3] }], 'merge')).toEqual({ l: [2, 3] });
+    // merge, as pkg/merge/merge_native.go mergeSlicesNative (v1.226.1): maps at the same position
+    // merge, a scalar (or a map over a scalar) keeps the earlier item, the tails are kept.
+    expect(deepMerge(layers, 'merge')).toEqual({ l: [{ n: 10, a: 'a' }, { n: 2 }, 'keep'] });
+    expect(deepMerge([{ l: [1] }, { l: [2, 3] }], 'merge')).toEqual({ l: [1, 3] });
+    expect(deepMerge([{ l: ['x', { k: [1, { a: 1 }] }] }, { l: [{ m: 1 }, { k: [9, { b: 2 }, 3] }] }], 'merge')).toEqual({ l: ['x', { k: [1, { a: 1, b: 2 }, 3] }] });
   });
 
   it('!append appends whatever the strategy; alone it is a plain list', () => {

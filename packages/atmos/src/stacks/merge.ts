@@ -2,8 +2,8 @@
  * Atmos deep-merge rules (Atmos merges with mergo `WithOverride`):
  * - maps merge recursively; a later scalar, list, null or value of another type replaces;
  * - lists follow `settings.list_merge_strategy`: `replace` (default) takes the later list,
- *   `append` concatenates in merge order, `merge` deep-merges item by item (extra items of the
- *   later list are appended, extra items of the earlier list are kept);
+ *   `append` concatenates in merge order, `merge` deep-merges item by item: two maps at the same
+ *   position merge, any other pair keeps the earlier item, extra items of either list are kept;
  * - `!append` appends to the inherited list whatever the strategy; `!unset` removes the key.
  *
  * Inputs are never mutated; untouched subtrees are shared with the inputs.
@@ -131,9 +131,12 @@ function mergeLists(base: readonly unknown[], over: readonly unknown[], mode: Me
   const items = settle(over, mode) as unknown[];
   if (mode.strategy === 'append') return flagMarkers([...base, ...items], mode);
   if (mode.strategy === 'replace') return items;
+  // pkg/merge/merge_native.go mergeSlicesNative (v1.226.1): where both lists have an item, two
+  // maps deep-merge and anything else keeps the earlier item; the longer list's tail is kept.
   const result = base.slice();
   items.forEach((item, i) => {
-    result[i] = i < base.length && isPlainMap(item) && isPlainMap(base[i]) ? mergeMaps(base[i] as PlainMap, item, mode) : item;
+    if (i >= base.length) result[i] = item;
+    else if (isPlainMap(item) && isPlainMap(base[i])) result[i] = mergeMaps(base[i] as PlainMap, item, mode);
   });
   return flagMarkers(result, mode);
 }

@@ -3,10 +3,19 @@
  * config. Layers come depth-first (each import's own imports first, the file itself last),
  * which is Atmos's merge order.
  *
- * `overrides` (and `terraform.overrides`) of a manifest apply to the components defined in that
- * manifest and in everything it imports, never to sibling imports or to the files importing it:
- * each layer's components carry the overrides in force for that layer, the importing file's
- * winning over the imported one's.
+ * `overrides` (and `terraform.overrides`), as Atmos v1.226.1 carries them
+ * (internal/exec/stack_processor_utils.go processYAMLConfigFileWithContextInternal, the
+ * `parentTerraformOverridesInline` / `parentTerraformOverridesImports` pair):
+ *   - a manifest's own overrides, under those of the files importing it ("inline"), apply to its
+ *     components and to everything it imports;
+ *   - after each import (all files of a glob import together), what that import brought — its
+ *     inline overrides over the ones its own imports brought — is added to what the manifest's
+ *     earlier imports brought ("imports"): the later imports of the same manifest get them, and so
+ *     do the manifest's own components (an import's overrides reach the importing file's
+ *     components and its later siblings, not its earlier ones);
+ *   - a manifest's components carry imports-so-far under inline (inline wins), replacing any
+ *     `overrides` they write themselves. Atmos's own fixture tests/fixtures/scenarios/atmos-overrides-section
+ *     pins it: `import: [catalog/overrides, catalog/c1]` overrides c1, `[catalog/c1, catalog/overrides]` does not.
  */
 import { relative } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
@@ -60,6 +69,10 @@ interface Closure {
   patterns: string[];
   /** The manifest and every file below it, to find a cycle through the files importing it. */
   files: ReadonlySet<string>;
+  /** The manifest's inline overrides (its own under its importers'). */
+  inline: PlainMap;
+  /** The overrides the files importing it and its imports brought (Atmos's "imports" overrides). */
+  imported: PlainMap;
 }
 
 /**
@@ -68,19 +81,27 @@ interface Closure {
  * once per stack (a stack's closure visits a hundred manifests or more, most shared).
  */
 export class ImportClosures {
-  private readonly byManifest = new Map<PlainMap, Map<PlainMap, Map<string, Closure>>>();
+  private readonly byManifest = new Map<PlainMap, Map<PlainMap, Map<PlainMap, Map<string, Closure>>>>();
 
-  get(manifest: PlainMap, overrides: PlainMap, contextKey: string): Closure | undefined {
-    return this.byManifest.get(manifest)?.get(overrides)?.get(contextKey);
+  get(manifest: PlainMap, overrides: InheritedOverrides, contextKey: string): Closure | undefined {
+    return this.byManifest.get(manifest)?.get(overrides.inline)?.get(overrides.imported)?.get(contextKey);
   }
 
-  set(manifest: PlainMap, overrides: PlainMap, contextKey: string, closure: Closure): void {
-    let byOverrides = this.byManifest.get(manifest);
-    if (!byOverrides) this.byManifest.set(manifest, (byOverrides = new Map()));
-    let byContext = byOverrides.get(overrides);
-    if (!byContext) byOverrides.set(overrides, (byContext = new Map()));
+  set(manifest: PlainMap, overrides: InheritedOverrides, contextKey: string, closure: Closure): void {
+    let byInline = this.byManifest.get(manifest);
+    if (!byInline) this.byManifest.set(manifest, (byInline = new Map()));
+    let byImported = byInline.get(overrides.inline);
+    if (!byImported) byInline.set(overrides.inline, (byImported = new Map()));
+    let byContext = byImported.get(overrides.imported);
+    if (!byContext) byImported.set(overrides.imported, (byContext = new Map()));
     byContext.set(contextKey, closure);
   }
+}
+
+/** The overrides a manifest is visited under (Atmos's parent inline and imports overrides). */
+interface InheritedOverrides {
+  inline: PlainMap;
+  imported: PlainMap;
 }
 
 interface Visit {
@@ -88,7 +109,7 @@ interface Visit {
   context?: PlainMap;
   skipTemplatesProcessing?: boolean;
   ignoreMissingTemplateValues?: boolean;
-  parentOverrides: PlainMap;
+  parentOverrides: InheritedOverrides;
   chain: string[];
 }
 
@@ -101,9 +122,10 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     // A cached closure holding a file that imports this one is a cycle: visit again to report it.
     if (cached && !chain.some((ancestor) => cached.files.has(ancestor))) return cached;
 
-    const overrides = overridesInForce(manifest, parentOverrides, options.listMergeStrategy);
+    const inline = overridesInForce(manifest, parentOverrides.inline, options.listMergeStrategy);
+    let imported = parentOverrides.imported;
     const files = new Set([current]);
-    const closure: Closure = { layers: [], imports: [], patterns: [], files };
+    const closure: Closure = { layers: [], imports: [], patterns: [], files, inline, imported };
     const childChain = [...chain, current];
     // Only a shared closure needs its files (to find cycles through it); the stack file's is not shared.
     const shared = chain.length > 0;
@@ -112,27 +134,34 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
       closure.patterns.push(...resolved.patterns);
       // The importing chain's context wins over the import's own (Atmos merges [import.context, parentContext]).
       const childContext = spec.context ? (context ? deepMerge([spec.context, context], options.listMergeStrategy) : spec.context) : context;
-      for (const imported of resolved.files) {
+      // The files of one (glob) import are visited under the same overrides, then all add theirs.
+      const underThisImport: InheritedOverrides = { inline, imported };
+      // Built only when an import brings overrides (most workspaces have none).
+      let brought: PlainMap[] | undefined;
+      for (const file of resolved.files) {
         const child = visit({
-          file: imported,
+          file,
           context: childContext,
           skipTemplatesProcessing: spec.skipTemplatesProcessing,
           ignoreMissingTemplateValues: spec.ignoreMissingTemplateValues,
-          parentOverrides: overrides,
+          parentOverrides: underThisImport,
           chain: childChain,
         });
-        closure.imports.push(imported, ...child.imports);
+        closure.imports.push(file, ...child.imports);
         closure.patterns.push(...child.patterns);
         closure.layers.push(...child.layers);
+        if (child.imported !== imported || child.inline !== EMPTY_MAP) (brought ??= [imported]).push(child.imported, child.inline);
         if (shared) for (const below of child.files) files.add(below);
       }
+      if (brought) imported = mergeOverrides(brought, options.listMergeStrategy);
     }
-    closure.layers.push({ file: current, config: attachOverrides(manifest, overrides) });
+    closure.imported = imported;
+    closure.layers.push({ file: current, config: attachOverrides(manifest, mergeOverrides([imported, inline], options.listMergeStrategy)) });
     if (shared) options.closures?.set(manifest, parentOverrides, contextKey, closure);
     return closure;
   };
 
-  const { layers, imports, patterns } = visit({ file, parentOverrides: EMPTY_MAP, chain: [] });
+  const { layers, imports, patterns } = visit({ file, parentOverrides: NO_OVERRIDES, chain: [] });
   const imported = new Set(imports);
   imported.delete(file);
   return {
@@ -159,6 +188,24 @@ function importsOf(manifest: PlainMap, file: string, options: StackFileOptions):
     options.resolvedImports?.set(manifest, resolved);
   }
   return resolved;
+}
+
+const NO_OVERRIDES: InheritedOverrides = { inline: EMPTY_MAP, imported: EMPTY_MAP };
+
+/**
+ * Overrides merged in order, keeping the identity of a layer when it is the only non-empty one
+ * (or every non-empty one is the same object): closures are shared by overrides identity.
+ */
+function mergeOverrides(layers: readonly PlainMap[], strategy: ListMergeStrategy): PlainMap {
+  let only: PlainMap | undefined;
+  let distinct = false;
+  for (const layer of layers) {
+    if (isEmptyMap(layer)) continue;
+    if (only === undefined) only = layer;
+    else if (layer !== only) distinct = true;
+  }
+  if (only === undefined) return EMPTY_MAP;
+  return distinct ? deepMerge(layers, strategy) : only;
 }
 
 /** This manifest's own `overrides` and `terraform.overrides`, under those of the files importing it. */

@@ -1,0 +1,48 @@
+/**
+ * `overrides` across imports, as Atmos v1.226.1 carries them (internal/exec/stack_processor_utils.go
+ * processYAMLConfigFileWithContextInternal: parentTerraformOverridesInline / ...Imports, merged
+ * after each import; website/docs/stacks/overrides.mdx). Expected values worked out from that
+ * function and matching the cases Atmos's own scenario `atmos-overrides-section` asserts
+ * (internal/exec/describe_component_test.go TestDescribeComponentWithOverridesSection): an
+ * override file imported before a component's catalog overrides it, imported after it does not,
+ * and the stack's inline overrides win over every team's.
+ */
+import { describeFixture, removeFixtures } from '../testing/fixture-workspace';
+
+afterAll(removeFixtures);
+
+const STACK = 'stacks/orgs/acme/ue1/dev.yaml';
+const vars = 'vars: {tenant: acme, environment: ue1, stage: dev}\n';
+const catalog = 'components:\n  terraform:\n    api:\n      vars:\n        tags: {owner: none, tier: none, cost: none, region: ue1}\n';
+const files = {
+  'stacks/catalog/api.yaml': catalog,
+  'stacks/catalog/tag-policy.yaml': 'terraform:\n  overrides:\n    vars:\n      tags: {owner: policy, tier: policy}\n',
+  'stacks/teams/payments.yaml': 'import: [catalog/api]\nterraform:\n  overrides:\n    vars:\n      tags: {owner: payments, tier: payments, cost: payments}\n',
+  'stacks/teams/search.yaml': 'import: [catalog/api]\noverrides:\n  vars:\n    tags: {owner: search, tier: search}\n',
+};
+const tags = (stackFile: string) =>
+  (describeFixture({ ...files, [STACK]: stackFile }, 'api', 'acme-ue1-dev').vars as { tags: Record<string, string> }).tags;
+
+describe('overrides across imports (Atmos v1.226.1)', () => {
+  it('an override file imported before the catalog reaches it', () => {
+    expect(tags(`import: [catalog/tag-policy, catalog/api]\n${vars}`)).toEqual({ owner: 'policy', tier: 'policy', cost: 'none', region: 'ue1' });
+  });
+
+  it('an override file imported after the catalog does not reach it', () => {
+    expect(tags(`import: [catalog/api, catalog/tag-policy]\n${vars}`)).toEqual({ owner: 'none', tier: 'none', cost: 'none', region: 'ue1' });
+  });
+
+  it('two teams importing the catalog: the later team wins where both set a key, the earlier keeps the rest', () => {
+    expect(tags(`import: [teams/payments, teams/search]\n${vars}`)).toEqual({ owner: 'search', tier: 'search', cost: 'payments', region: 'ue1' });
+  });
+
+  it("the stack's own overrides win over every team's (they are inline at every level below)", () => {
+    const stack = `import: [teams/payments, teams/search]\n${vars}terraform:\n  overrides:\n    vars:\n      tags: {owner: stack}\n`;
+    expect(tags(stack)).toEqual({ owner: 'stack', tier: 'search', cost: 'payments', region: 'ue1' });
+  });
+
+  it("an import's overrides reach a component the importing file defines itself", () => {
+    const stack = `import: [catalog/tag-policy]\n${vars}components:\n  terraform:\n    api:\n      vars:\n        tags: {owner: own, tier: own, cost: own}\n`;
+    expect(tags(stack)).toEqual({ owner: 'policy', tier: 'policy', cost: 'own' });
+  });
+});
