@@ -14,7 +14,7 @@ import { readStateObject } from '../harness/state';
 import { requireTerraform } from '../harness/terraform';
 import { createWorkspace, type Workspace } from '../harness/workspace';
 import { lingeringProcesses } from '../harness/processes';
-import { expectFailure, expectOk, nx, requireBuiltPlugin, type NxResult } from '../executors/helpers';
+import { expectFailure, expectOk, nx, nxEnv, requireBuiltPlugin, type NxResult } from '../executors/helpers';
 
 jest.setTimeout(300_000);
 
@@ -160,5 +160,77 @@ describe('import', () => {
     const state = (await readStateObject(s3, BUCKET, stateKey))!;
     const declared = state.resources.find((r) => r.name === "declared")!;
     expect(declared.instances[0].attributes.id).toBe('declared-1');
+  });
+});
+
+describe('removed instances: orphans and destroy-orphan', () => {
+  const cacheKey = key('dev', 'cache', 'dev-use1-cache');
+  const scratchState = '.atmos/state/node/terraform.tfstate.d/dev-use1-scratch/terraform.tfstate';
+  const atmosNx = (args: string[]) => ws.run(process.execPath, [ws.path('node_modules/.bin/atmos-nx'), ...args], { env: nxEnv(emu.endpoints), timeoutMs: 180_000 });
+  let lastCommitWithThem: string;
+
+  beforeAll(async () => {
+    expectOk(await run(['run-many', '-t', 'apply', '-p', 'cache-dev-use1', 'scratch-dev-use1', '--autoApprove']));
+    expect(ws.exists(scratchState)).toBe(true);
+    lastCommitWithThem = ws.commit('apply cache and scratch');
+  });
+
+  it('nothing is listed while every instance with state is configured', async () => {
+    const r = expectOk(await run(['run', 'atmos:orphans']));
+    expect(r.output).toContain(`no removed instance has resources left in its state (looked in s3://${BUCKET}, .atmos/state)`);
+  });
+
+  it('an instance removed on a branch is listed from the backend\'s keys and from describe affected, with the last commit that had it', async () => {
+    ws.git(['checkout', '-q', '-b', 'remove-cache']);
+    const manifest = 'stacks/orgs/plat/dev/us-east-1.yaml';
+    ws.writeFile(manifest, ws.readFile(manifest).replace(/    cache:\n(      .*\n)+?(?=    adopt:)/, '').replace(/    scratch:\n(      .*\n)+$/, ''));
+    ws.commit('remove cache and scratch');
+    const listed = expectOk(await run(['run', 'atmos:orphans']));
+    expect(listed.output).toContain('2 removed instances still have resources in their state');
+    const commit = lastCommitWithThem.slice(0, 12);
+    expect(listed.output).toContain(`cache/dev-use1  s3://${BUCKET}/${cacheKey}  1 resource  last defined in ${commit}  (found in backend and describe affected)`);
+    expect(listed.output).toContain(`scratch/dev-use1  ${scratchState}  1 resource  last defined in ${commit}  (found in backend and describe affected)`);
+    expect(listed.output).toContain('destroy: nx run atmos:destroy-orphan --instance=cache/dev-use1 --confirm=cache/dev-use1');
+    // Backups are never taken for states; the other instances are configured.
+    expect(listed.output).not.toMatch(/net\/|adopt\//);
+    const json = JSON.parse((await atmosNx(['orphans', '--format', 'json'])).stdout);
+    expect(json.orphans.map((o: { instance: string }) => o.instance)).toEqual(['cache/dev-use1', 'scratch/dev-use1']);
+  });
+
+  it('destroy-orphan refuses, in one line, an unknown instance, a wrong or missing confirm, and an instance still configured', async () => {
+    expectFailure(await run(['run', 'atmos:destroy-orphan', '--instance=cache/dev-use1']),
+      /error: destroy-orphan destroys every resource in the state of cache\/dev-use1: it needs --confirm=cache\/dev-use1/);
+    expectFailure(await run(['run', 'atmos:destroy-orphan', '--instance=cache/dev-use1', '--confirm=cache/prod-use1']),
+      /error: --confirm=cache\/prod-use1 does not match --instance=cache\/dev-use1/);
+    expectFailure(await run(['run', 'atmos:destroy-orphan', '--instance=nope/dev-use1', '--confirm=nope/dev-use1']),
+      /error: unknown instance nope\/dev-use1: no commit among HEAD and the last 100 changes to the stacks defines 'nope' in stack 'dev-use1'/);
+    expectFailure(await run(['run', 'atmos:destroy-orphan', '--instance=net/dev-use1', '--confirm=net/dev-use1']),
+      /error: .*us-east-1\.yaml: net\/dev-use1 is not a removed instance: stack 'dev-use1' still defines 'net'/);
+    const state = (await readStateObject(s3, BUCKET, cacheKey))!;
+    expect(state.resources).toHaveLength(1);
+  });
+
+  it('destroys a removed instance with the configuration of the last commit that had it, after a backup; then it is no longer listed', async () => {
+    const r = expectOk(await run(['run', 'atmos:destroy-orphan', '--instance=cache/dev-use1', '--confirm=cache/dev-use1']));
+    expect(r.output).toContain(`destroy-orphan: cache/dev-use1, removed from the stacks, last defined in commit ${lastCommitWithThem.slice(0, 12)}: 1 resource in s3://${BUCKET}/${cacheKey}`);
+    const backup = namedBackup(r.output);
+    expect(backup).toMatch(/-destroy-orphan\.tfstate$/);
+    expect(JSON.parse(await objectText(backup)).resources).toHaveLength(1);
+    expect(r.output).toMatch(/Destroy complete! Resources: 1 destroyed\./);
+    expect((await readStateObject(s3, BUCKET, cacheKey))!.resources).toEqual([]);
+    // The configuration came from history: the working tree has no cache (and still does not).
+    expect(ws.readFile('stacks/orgs/plat/dev/us-east-1.yaml')).not.toContain('cache:');
+
+    expectFailure(await run(['run', 'atmos:destroy-orphan', '--instance=cache/dev-use1', '--confirm=cache/dev-use1']),
+      /error: nothing to destroy: the state of removed instance cache\/dev-use1 at s3:\/\/\S+ holds no resources/);
+
+    // The local one, from the CLI; then nothing is left.
+    const local = await atmosNx(['destroy-orphan', '--instance=scratch/dev-use1', '--confirm=scratch/dev-use1']);
+    if (local.exitCode !== 0) throw new Error(`${local.stdout}\n${local.stderr}`);
+    expect(local.stderr).toMatch(/state backup \(before destroy-orphan\): \.atmos\/state\/node\/.* -> \.atmos\/state-backups\/dev-use1\/scratch\/\d{8}T\d{9}Z-destroy-orphan\.tfstate/);
+    expect(JSON.parse(ws.readFile(scratchState)).resources).toEqual([]);
+    const after = expectOk(await run(['run', 'atmos:orphans']));
+    expect(after.output).toContain('no removed instance has resources left in its state');
+    expect(after.output).toContain('2 state objects of removed instances hold no resources');
   });
 });

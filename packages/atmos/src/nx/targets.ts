@@ -110,6 +110,9 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
     // Stored plans (src/planfiles): every plan's summary in one document; $GITHUB_STEP_SUMMARY gets it too when set.
     'plan-summary': { ...command('Gather every plan\'s summary (instance, adds/changes/destroys, resource addresses and actions) into .atmos/plans/summary.md for a pull-request comment or CI job summary ($GITHUB_STEP_SUMMARY when set); --projects=a,b narrows it', 'atmos-nx plan-summary'),
       inputs: [{ env: 'ATMOS_CLI_CONFIG_PATH' }, { env: 'ATMOS_BASE_PATH' }, { env: 'GITHUB_STEP_SUMMARY' }] },
+    // Removed instances (src/state): state present, no configuration.
+    orphans: command('Removed instances that still have resources in their state (from the backend\'s keys and describe affected\'s deleted entries): --base=<ref>, --format=json', 'atmos-nx orphans'),
+    'destroy-orphan': command('Destroy a removed instance with the configuration of the last commit that had it: --instance=<component>/<stack> --confirm=<component>/<stack>', 'atmos-nx destroy-orphan'),
     graph: command('Write the dependency graph as Mermaid, Markdown, DOT and JSON into .atmos/graph/ (narrow it with --stack=, --environment=, --projects= (not -p: Nx reads that), --group-by=)', 'atmos-nx describe graph --output-dir .atmos/graph'),
   };
 }

@@ -92,13 +92,21 @@ export function describeBackup(result: BackupResult, what: string): string {
 
 /** The state's text, or undefined when the object (or its bucket) does not exist yet. */
 async function readS3Object(location: S3StateLocation, options: BackupOptions): Promise<string | undefined> {
-  const { bucket, target } = location;
   try {
-    const response = await (await awsClients(options.env).s3(target)).send(new GetObjectCommand({ Bucket: bucket, Key: location.key, ...customerKeyOf(location.config) }));
+    return await readS3Text(location, options.env);
+  } catch (error) {
+    throw await explained(error, location, options, 's3:GetObject', `s3://${location.bucket}/${location.key}`);
+  }
+}
+
+/** The text of a state object; undefined when it (or its bucket) does not exist. AWS errors are thrown as the SDK gives them. */
+export async function readS3Text(location: S3StateLocation, env: Record<string, string | undefined>): Promise<string | undefined> {
+  try {
+    const response = await (await awsClients(env).s3(location.target)).send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...customerKeyOf(location.config) }));
     return (await response.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
     if (isMissing(error)) return undefined;
-    throw await explained(error, location, options, 's3:GetObject', `s3://${bucket}/${location.key}`);
+    throw error;
   }
 }
 
@@ -107,17 +115,16 @@ function isMissing(error: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchBucket';
 }
 
-async function explained(error: unknown, location: S3StateLocation, options: BackupOptions, action: string, resource: string): Promise<unknown> {
+function explained(error: unknown, location: S3StateLocation, options: BackupOptions, action: string, resource: string): Promise<unknown> {
+  const purpose = `backing up the state of '${options.owner.component}' in stack '${options.owner.stack}' (${options.reason === 'on-demand' ? 'on demand' : `before ${options.reason}`})`;
+  return explainS3Failure(error, location, options.env, action, resource, purpose);
+}
+
+/** An S3 failure on a state object in one line: what was being done, on which object, as whom. */
+export async function explainS3Failure(error: unknown, location: S3StateLocation, env: Record<string, string | undefined>, action: string, resource: string, purpose: string): Promise<unknown> {
   const { target } = location;
-  const callerAccount = wantsCallerAccount(error, target) ? await awsClients(options.env).account(target, 0) : undefined;
-  return explainAwsError(error, {
-    callerAccount,
-    service: 's3',
-    action,
-    resource,
-    purpose: `backing up the state of '${options.owner.component}' in stack '${options.owner.stack}' (${options.reason === 'on-demand' ? 'on demand' : `before ${options.reason}`})`,
-    target,
-  }, options.env);
+  const callerAccount = wantsCallerAccount(error, target) ? await awsClients(env).account(target, 0) : undefined;
+  return explainAwsError(error, { callerAccount, service: 's3', action, resource, purpose, target }, env);
 }
 
 /** False when the state object does not exist (or its bucket does not yet). */
