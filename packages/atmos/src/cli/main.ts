@@ -170,7 +170,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const described = describeStacks(instances, resolved.describeContext);
       if (!showSecrets) {
         for (const instance of instances) {
-          const components = (described[instance.stack] as { components: { terraform: Record<string, PlainMap> } }).components.terraform;
+          const components = (described[instance.stack] as { components: Record<string, Record<string, PlainMap>> }).components[instance.componentType];
           components[instance.component] = maskBackendSecrets(maskSensitiveVars(components[instance.component], instance));
         }
       }
@@ -364,6 +364,8 @@ async function describeEvaluated(instance: ComponentInstance, resolved: Resolved
 
 /** Variables the component declares `sensitive = true` print as *** (also when written in a manifest). */
 function maskSensitiveVars(described: PlainMap, instance: ComponentInstance): PlainMap {
+  // Only a terraform component declares variables (variables.tf) that can be sensitive.
+  if (instance.componentType !== 'terraform') return described;
   const sensitive = sensitiveVariablesOf(instance.componentPath);
   if (sensitive.size === 0 || !isPlainMap(described.vars)) return described;
   const vars: PlainMap = { ...described.vars };

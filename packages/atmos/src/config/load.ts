@@ -154,6 +154,9 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
         deployRunInit: check.boolean(['components', 'terraform', 'deploy_run_init']) ?? defaults.deployRunInit,
         initRunReconfigure: check.boolean(['components', 'terraform', 'init_run_reconfigure']) ?? defaults.initRunReconfigure,
       },
+      helmfile: describedComponentType(check, 'helmfile', env.ATMOS_COMPONENTS_HELMFILE_BASE_PATH, env.ATMOS_COMPONENTS_HELMFILE_COMMAND, configFile ? '' : 'components/helmfile', under),
+      packer: describedComponentType(check, 'packer', env.ATMOS_COMPONENTS_PACKER_BASE_PATH, env.ATMOS_COMPONENTS_PACKER_COMMAND, configFile ? '' : 'components/packer', under),
+      ansible: describedComponentType(check, 'ansible', undefined, undefined, '', under),
     },
     settings: { listMergeStrategy: listMergeStrategy as ListMergeStrategy },
     templates: {
@@ -173,6 +176,18 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
     functions: { execEnabled: check.boolean(['settings', 'functions', 'exec']) ?? false },
     raw,
   };
+}
+
+/**
+ * components.<type>.base_path and command of the types that are described, never run here
+ * (Atmos v1.226.1 pkg/config/default.go: helmfile components/helmfile, packer components/packer
+ * without an atmos.yaml; pkg/config/utils.go ATMOS_COMPONENTS_HELMFILE_* / ATMOS_COMPONENTS_PACKER_*).
+ * An unset base path stays '': describe then prints no component_path, as buildComponentInfo does.
+ */
+function describedComponentType(check: ConfigReader, type: string, envBasePath: string | undefined, envCommand: string | undefined, defaultBasePath: string,
+  under: (path: string) => string): { basePath: string; command: string } {
+  const basePath = emptyToUndefined(envBasePath ?? check.string(['components', type, 'base_path'])) ?? defaultBasePath;
+  return { basePath: basePath === '' ? '' : under(basePath), command: emptyToUndefined(envCommand ?? check.string(['components', type, 'command'])) ?? type };
 }
 
 function splitEnvList(value: string | undefined): string[] | undefined {

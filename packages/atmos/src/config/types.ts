@@ -10,6 +10,11 @@ export interface StoreConfig {
   options: Record<string, unknown>;
 }
 
+export interface DescribedComponentType {
+  basePath: string;
+  command: string;
+}
+
 export interface AtmosConfig {
   /** The atmos.yaml that was read, if any (Atmos works with defaults without one). */
   configFile?: string;
@@ -43,6 +48,10 @@ export interface AtmosConfig {
       deployRunInit: boolean;
       initRunReconfigure: boolean;
     };
+    /** Types that are described and listed, never run: absolute base path ('' when not configured) and command. */
+    helmfile: DescribedComponentType;
+    packer: DescribedComponentType;
+    ansible: DescribedComponentType;
   };
   settings: {
     listMergeStrategy: ListMergeStrategy;

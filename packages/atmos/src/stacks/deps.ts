@@ -105,9 +105,11 @@ export class StackSources {
      * source sets is in the instance's final section, and nothing needs checking key by key.
      */
     readonly mayUnset: boolean,
+    /** `terraform`, or another component type: its `<type>:` section and `components.<type>` are searched. */
+    componentType: string,
   ) {
     this.flags = { inDeps: new Uint8Array(names.length), inDepsAll: new Uint8Array(names.length) };
-    this.groups = [indexGroup([stackManifest]), indexGroup(imports)];
+    this.groups = [indexGroup([stackManifest], componentType), indexGroup(imports, componentType)];
   }
 
   /** Rank flags for one instance, reused from instance to instance (the names are read out before the next). */
@@ -189,13 +191,13 @@ function foldSteps(steps: (StepIndex | undefined)[]): InheritedIndex {
  * One pass over a group of manifests: for every component, the terraform holder and the globals,
  * which manifests set which keys of each section.
  */
-function indexGroup(manifests: ManifestSummary[]): GroupIndex {
+function indexGroup(manifests: ManifestSummary[], componentType: string): GroupIndex {
   const group: GroupIndex = { components: new Map(), terraform: new Map(), global: new Map() };
   for (const manifest of manifests) {
     for (const config of manifest.configs) {
       indexHolder(group.global, manifest.rank, config, false);
-      indexHolder(group.terraform, manifest.rank, config.terraform, true);
-      const components = asMap(asMap(config.components).terraform);
+      indexHolder(group.terraform, manifest.rank, config[componentType], true);
+      const components = asMap(asMap(config.components)[componentType]);
       for (const name of Object.keys(components)) {
         let sections = group.components.get(name);
         if (!sections) group.components.set(name, (sections = new Map()));
@@ -232,6 +234,7 @@ export function summariseSources(
   sortedImportNames: readonly string[],
   /** Whether a manifest can remove a key when merged (`!unset`); by default every one can. */
   mayUnset: (file: string) => boolean = () => true,
+  componentType = 'terraform',
 ): StackSources {
   const byFile = new Map<string, ManifestSummary>();
   for (const layer of layers) {
@@ -247,7 +250,7 @@ export function summariseSources(
   for (const summary of [stackManifest, ...byFile.values()]) summary.rank = rankOf.get(summary.name) as number;
   // Name order is rank order (a stable sort keeps files that share a name in first-seen order).
   const imports = [...byFile.values()].sort((a, b) => a.rank - b.rank);
-  return new StackSources(stackManifest, imports, names, layers.some((layer) => mayUnset(layer.file)));
+  return new StackSources(stackManifest, imports, names, layers.some((layer) => mayUnset(layer.file)), componentType);
 }
 
 /** A sorted unique list with one more name in its place (the stack's own name among its imports'). */

@@ -13,9 +13,10 @@ export interface DescribeContext {
   stacksBasePath: string;
 }
 
-type SectionIdentity = Pick<ComponentInstance, 'component' | 'stack' | 'terraformComponent' | 'componentPath' | 'manifestName' | 'workspace' | 'inheritance' | 'importNames' | 'deps' | 'depsAll'>;
+type SectionIdentity = Pick<ComponentInstance, 'component' | 'componentType' | 'stack' | 'terraformComponent' | 'componentPath' | 'manifestName' | 'workspace' | 'inheritance' | 'importNames' | 'deps' | 'depsAll'>;
 
 export function componentSection(instance: SectionIdentity, sections: ComponentSections, context: DescribeContext): PlainMap {
+  if (instance.componentType !== 'terraform') return describedTypeSection(instance, sections, context);
   const section: PlainMap = {
     atmos_component: instance.component,
     atmos_manifest: instance.manifestName,
@@ -46,6 +47,41 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     workspace: instance.workspace,
   };
   // Atmos emits `dependencies` only when there are some.
+  if (!isEmptyMap(sections.dependencies)) section.dependencies = sections.dependencies;
+  return section;
+}
+
+/**
+ * A helmfile, packer or ansible component as Atmos v1.226.1 describes it: the sections every type
+ * has (internal/exec/stack_processor_merge.go mergeComponentConfigurations: vars, settings, env,
+ * command, inheritance, metadata, overrides, component; `hooks` for helmfile only, as
+ * supportsComponentHooks; no providers, backend or workspace, which are terraform's), with what
+ * describe adds (atmos_* keys, component_info with the type's base path as buildComponentInfo
+ * builds it, imports, deps, deps_all).
+ */
+function describedTypeSection(instance: SectionIdentity, sections: ComponentSections, context: DescribeContext): PlainMap {
+  const componentInfo: PlainMap = { component_type: instance.componentType };
+  if (instance.componentPath !== '') componentInfo.component_path = componentPathIn(context, instance.componentPath);
+  const section: PlainMap = {
+    atmos_component: instance.component,
+    atmos_manifest: instance.manifestName,
+    atmos_stack: instance.stack,
+    atmos_stack_file: instance.manifestName,
+    command: sections.command,
+    component: instance.terraformComponent,
+    component_info: componentInfo,
+    deps: instance.deps,
+    deps_all: instance.depsAll,
+    env: sections.env,
+  };
+  if (instance.componentType === 'helmfile') section.hooks = sections.hooks;
+  section.imports = instance.importNames;
+  section.inheritance = instance.inheritance;
+  section.metadata = sections.metadata;
+  section.overrides = sections.overrides;
+  section.settings = sections.settings;
+  section.stack = instance.stack;
+  section.vars = sections.vars;
   if (!isEmptyMap(sections.dependencies)) section.dependencies = sections.dependencies;
   return section;
 }
@@ -92,13 +128,16 @@ export function describeInstance(instance: ComponentInstance, context: DescribeC
   return componentSection(instance, instance.sections, context);
 }
 
-/** `describe stacks` shape: stack -> components -> terraform -> component -> section. */
+/**
+ * `describe stacks` shape: stack -> components -> <type> -> component -> section; a stack has a
+ * type's map only when it has components of that type (Atmos's ensureComponentEntryInMap).
+ */
 export function describeStacks(instances: ComponentInstance[], context: DescribeContext): PlainMap {
-  const stacks: Record<string, { components: { terraform: PlainMap } }> = {};
-  const sorted = [...instances].sort((a, b) => a.stack.localeCompare(b.stack) || a.component.localeCompare(b.component));
+  const stacks: Record<string, { components: Record<string, PlainMap> }> = {};
+  const sorted = [...instances].sort((a, b) => a.stack.localeCompare(b.stack) || a.componentType.localeCompare(b.componentType) || a.component.localeCompare(b.component));
   for (const instance of sorted) {
-    const stack = (stacks[instance.stack] ??= { components: { terraform: {} } });
-    stack.components.terraform[instance.component] = describeInstance(instance, context);
+    const stack = (stacks[instance.stack] ??= { components: {} });
+    (stack.components[instance.componentType] ??= {})[instance.component] = describeInstance(instance, context);
   }
   return stacks;
 }

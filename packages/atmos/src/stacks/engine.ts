@@ -19,7 +19,7 @@ import { assertPathName } from './path-names';
 import { ImportClosures, processStackFile, type StackFile } from './stack-file';
 import { TemplateKeyIndex } from './template-keys';
 import { SectionTemplateError, renderSectionTemplates } from './templating';
-import type { ComponentInstance } from './types';
+import { DESCRIBED_COMPONENT_TYPES, type ComponentInstance, type ComponentType } from './types';
 import { deepEqual, isPlainMap, locationOf, type PlainMap } from './values';
 
 export interface ResolveOptions {
@@ -47,7 +47,8 @@ export interface ResolvedStacks {
    * Instances that are described and listed (`describe stacks`, `list stacks`, `describe
    * component`) as Atmos shows them, but never become Nx projects: terraform components of a
    * manifest whose stack name stacks.name_pattern cannot make (named after the file, as Atmos's
-   * describe stacks does; a warning says so).
+   * describe stacks does; a warning says so), and the components of the other types (helmfile,
+   * packer, ansible).
    */
   describedOnly: ComponentInstance[];
   /** Top-level manifests, absolute. */
@@ -78,7 +79,8 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
 
   const templateKeys = processTemplates ? new TemplateKeyIndex(config.templates.delimiters) : undefined;
   const instances = new InstanceRegistry(config.basePath);
-  const describedOnly = new InstanceRegistry(config.basePath);
+  // Keyed by type too: a helmfile and a terraform component may share a name in one stack.
+  const describedOnly = new InstanceRegistry(config.basePath, true);
   const importCache = new Map<string, { files: string[]; patterns: string[] }>();
   const resolvedImports = new Map<PlainMap, ResolvedImport[]>();
   const closures = new ImportClosures();
@@ -119,7 +121,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
     });
     const context: FinishContext = {
       config, warnings, env, templatesEnv, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames,
-      patternMiss: undefined, onPatternMiss: (token) => (context.patternMiss = token),
+      componentType: 'terraform', patternMiss: undefined, onPatternMiss: (token) => (context.patternMiss = token),
     };
     for (const raw of raws) {
       try {
@@ -134,6 +136,38 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       } catch (error) {
         if (!isUserError(error)) throw error;
         problems.push(error);
+      }
+    }
+    // Components of the other types (helmfile, packer, ansible): described and listed as Atmos
+    // does, never Nx projects. Most stacks have none: nothing is done for them.
+    const byType = stackFile.merged.components;
+    if (!isPlainMap(byType)) continue;
+    for (const type of DESCRIBED_COMPONENT_TYPES) {
+      if (!isPlainMap(byType[type])) continue;
+      const typeConfig = config.components[type];
+      const typeSources = options.computeDeps === false ? undefined
+        : summariseSources(stackFile.layers, file, stackManifestName, importNameOf, stackImportNames, (manifest) => reader.mayUnset(manifest), type);
+      const typeRaws = buildInstances(stackFile, {
+        terraformBasePath: typeConfig.basePath,
+        defaultCommand: typeConfig.command,
+        listMergeStrategy: config.settings.listMergeStrategy,
+        inheritMetadata: config.stacks.inheritMetadata,
+        globalEnv: config.env,
+        templateKeys,
+        problems,
+        componentType: type,
+      });
+      context.componentType = type;
+      for (const raw of typeRaws) {
+        try {
+          const deps = typeSources ? instanceDeps(typeSources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
+          const instance = finishInstance(raw, stackFile, deps, context);
+          if (context.patternMiss !== undefined) warnUnnamed(context, config.stacks.namePattern ?? '', relative(config.basePath, file));
+          describedOnly.add(instance);
+        } catch (error) {
+          if (!isUserError(error)) throw error;
+          problems.push(error);
+        }
       }
     }
   }
@@ -166,6 +200,8 @@ interface FinishContext {
   reader: ManifestReader;
   manifestName: string;
   importNames: string[];
+  /** The type of the instances being finished. */
+  componentType: ComponentType;
   /** Set by finishInstance: the name_pattern token the instance's vars lack (it is then named after the manifest). */
   patternMiss?: string;
   onPatternMiss: (token: string) => void;
@@ -177,6 +213,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
   // instance has one object shape; a spread into a fresh literal at the end cost more than the merge.
   const instance: ComponentInstance = {
     component: raw.component,
+    componentType: context.componentType,
     stack: '',
     terraformComponent: raw.terraformComponent,
     componentPath: raw.componentPath,
@@ -210,7 +247,8 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
   });
   assertPathName(instance.stack, 'stack name', () => ({ file: stackFile.file }),
     'fix `name:`, stacks.name_pattern / name_template or the vars they use (e.g. vars.stage) so the stack name is relative segments separated by /');
-  instance.workspace = terraformWorkspace({
+  // Only terraform components have a workspace (Atmos builds it for terraform only).
+  if (context.componentType === 'terraform') instance.workspace = terraformWorkspace({
     workspacesEnabled: config.components.terraform.workspacesEnabled,
     backendType: raw.sections.backendType,
     stack: instance.stack,
@@ -222,7 +260,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     delimiters: config.templates.delimiters,
   });
 
-  assertPathName(instance.workspace, `Terraform workspace of '${raw.component}' in stack '${instance.stack}'`, () => locationOf(raw.sections.metadata) ?? { file: stackFile.file },
+  if (context.componentType === 'terraform') assertPathName(instance.workspace, `Terraform workspace of '${raw.component}' in stack '${instance.stack}'`, () => locationOf(raw.sections.metadata) ?? { file: stackFile.file },
     'fix metadata.terraform_workspace (or its pattern or template)');
 
   let sections = raw.sections;
@@ -309,19 +347,24 @@ class InstanceRegistry {
   /** Stack -> component -> instance: the names are shared strings, so no key is built per instance. */
   private readonly byStack = new Map<string, Map<string, ComponentInstance>>();
 
-  constructor(private readonly basePath: string) {}
+  constructor(
+    private readonly basePath: string,
+    /** Instances of several component types: keyed by type and name. */
+    private readonly typed = false,
+  ) {}
 
   add(instance: ComponentInstance): void {
     let components = this.byStack.get(instance.stack);
     if (!components) this.byStack.set(instance.stack, (components = new Map()));
-    const existing = components.get(instance.component);
+    const key = this.typed ? `${instance.componentType}\0${instance.component}` : instance.component;
+    const existing = components.get(key);
     if (!existing) {
-      components.set(instance.component, instance);
+      components.set(key, instance);
       return;
     }
     if (sameConfiguration(existing, instance)) return;
     throw new AtmosUserError('CONFLICTING_COMPONENT',
-      `component '${instance.component}' in stack '${instance.stack}' is defined with different configuration in ` +
+      `${instance.componentType === 'terraform' ? '' : `${instance.componentType} `}component '${instance.component}' in stack '${instance.stack}' is defined with different configuration in ` +
         `${relative(this.basePath, existing.manifestFile)} and ${relative(this.basePath, instance.manifestFile)}`,
       { file: instance.manifestFile },
       'a component may be defined by several top-level manifests of one stack only if their configuration is identical; ' +

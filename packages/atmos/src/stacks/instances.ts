@@ -14,8 +14,8 @@ import { assertPathName } from './path-names';
 import { deepMerge, LIST_MERGE_STRATEGIES, normalise, type ListMergeStrategy } from './merge';
 import type { StackFile } from './stack-file';
 import type { TemplateKeyIndex } from './template-keys';
-import type { ComponentSections } from './types';
-import { UNSET, asMap, isPlainMap, locationOf, type PlainMap } from './values';
+import type { ComponentSections, ComponentType } from './types';
+import { EMPTY_MAP, UNSET, asMap, isPlainMap, locationOf, type PlainMap } from './values';
 
 /** Sections merged key by key along the inheritance chain. */
 const MERGED_SECTIONS = ['vars', 'settings', 'env', 'providers', 'hooks'] as const;
@@ -47,13 +47,22 @@ export interface InstanceOptions {
   templateKeys?: TemplateKeyIndex;
   /** Collects the components' mistakes (the component is left out); without it the first one is thrown. */
   problems?: AtmosUserError[];
+  /**
+   * The `components.<type>` to build (default terraform). The other types merge as Atmos merges
+   * them (internal/exec/stack_processor_process_stacks.go ProcessStackConfig and
+   * stack_processor_merge.go): globals -> `<type>:` -> bases -> component for vars, settings and
+   * env; hooks from the bases and the component only (no global or `<type>:` layer), no
+   * providers and no backend.
+   */
+  componentType?: ComponentType;
 }
 
 export function buildInstances(stackFile: StackFile, options: InstanceOptions): RawInstance[] {
   const merged = stackFile.merged;
-  const terraform = asMap(merged.terraform);
-  const components = asMap(asMap(merged.components).terraform);
-  const resolver = new InheritanceResolver(components, stackFile.file);
+  const type = options.componentType ?? 'terraform';
+  const terraform = asMap(merged[type]);
+  const components = asMap(asMap(merged.components)[type]);
+  const resolver = new InheritanceResolver(components, stackFile.file, type);
   const shared = new SharedLayers(merged, terraform, resolver, options);
   const instances = newList<RawInstance>();
   for (const name of Object.keys(components)) {
@@ -61,10 +70,10 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
     try {
       const section = components[name];
       if (!isPlainMap(section)) {
-        throw new AtmosUserError('INVALID_MANIFEST', `components.terraform.${name} must be a map`, locationOf(merged.components) ?? { file: stackFile.file });
+        throw new AtmosUserError('INVALID_MANIFEST', `components.${type}.${name} must be a map`, locationOf(merged.components) ?? { file: stackFile.file });
       }
       assertPathName(name, 'component name', () => locationOf(section) ?? locationOf(merged.components) ?? { file: stackFile.file },
-        `rename components.terraform.${name}; use '/' only between names (e.g. eks/cluster)`);
+        `rename components.${type}.${name}; use '/' only between names (e.g. eks/cluster)`);
       instances.push(buildInstance(name, section, terraform, resolver, shared, options));
     } catch (error) {
       if (!(error instanceof AtmosUserError) || !options.problems) throw error;
@@ -98,6 +107,7 @@ interface MergedPrefix {
 }
 
 const BACKEND_KEYS = ['backend_type', 'backend', 'remote_state_backend_type', 'remote_state_backend'];
+const NO_BACKEND: ResolvedBackend = { backendType: '', backend: EMPTY_MAP, remoteStateBackendType: '', remoteStateBackend: EMPTY_MAP };
 
 /**
  * The layers every instance of a stack merges before its own: global, `terraform:` and its
@@ -140,12 +150,13 @@ class SharedLayers {
     if (!prefix) {
       const { globals, terraform, options } = this;
       const baseSections = chain.baseSections;
+      const isTerraform = options.componentType === undefined || options.componentType === 'terraform';
       const layers: Record<MergedSection, unknown[]> = {
         vars: [globals.vars, terraform.vars],
         settings: [globals.settings, terraform.settings],
         env: [options.globalEnv, globals.env, terraform.env],
-        providers: [terraform.providers],
-        hooks: [globals.hooks, terraform.hooks],
+        providers: isTerraform ? [terraform.providers] : [],
+        hooks: isTerraform ? [globals.hooks, terraform.hooks] : [],
       };
       const sections = {} as Record<MergedSection, PlainMap>;
       for (const section of MERGED_SECTIONS) {
@@ -167,7 +178,8 @@ class SharedLayers {
   /** Component folders are joined once per stack (thousands of instances share a few dozen). */
   componentPath(terraformComponent: string): string {
     let path = this.componentPaths.get(terraformComponent);
-    if (path === undefined) this.componentPaths.set(terraformComponent, (path = join(this.options.terraformBasePath, terraformComponent)));
+    // A type without a configured base path has no folder to name (Atmos prints no component_path then).
+    if (path === undefined) this.componentPaths.set(terraformComponent, (path = this.options.terraformBasePath === '' ? '' : join(this.options.terraformBasePath, terraformComponent)));
     return path;
   }
 }
@@ -196,12 +208,14 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   if (terraformComponent !== name) {
     assertPathName(terraformComponent, `component folder of '${name}' (${folderFromMetadata ? 'metadata.component' : 'component'})`,
       () => locationOf(section.metadata) ?? locationOf(section) ?? { file: resolver.stackFile },
-      'name a folder under components.terraform.base_path, e.g. `metadata.component: vpc`');
+      `name a folder under components.${resolver.type}.base_path, e.g. \`metadata.component: vpc\``);
   }
   const stableName = typeof metadata.name === 'string' && metadata.name !== '' ? metadata.name : undefined;
   const keyName = stableName ?? folderFromMetadata ?? legacyComponent ?? name;
   const ownBackend = hasBackendKeys(section);
   let backend = ownBackend ? undefined : prefix.backends.get(keyName);
+  // Only terraform components have a backend (Atmos adds it for TerraformComponentType only).
+  if (options.componentType !== undefined && options.componentType !== 'terraform') backend = NO_BACKEND;
   if (!backend) {
     const layers = [terraform, ...baseSections, section];
     backend = resolveBackend({
@@ -307,6 +321,7 @@ class InheritanceResolver {
   constructor(
     private readonly components: PlainMap,
     readonly stackFile: string,
+    readonly type: ComponentType,
   ) {}
 
   section(name: string): PlainMap {
@@ -356,13 +371,13 @@ class InheritanceResolver {
     const inherits = written === UNSET ? undefined : written;
     if (inherits !== undefined && inherits !== null) {
       if (!Array.isArray(inherits) || inherits.some((b) => typeof b !== 'string')) {
-        throw new AtmosUserError('INVALID_MANIFEST', `components.terraform.${name}.metadata.inherits must be a list of component names`, this.locate(name));
+        throw new AtmosUserError('INVALID_MANIFEST', `components.${this.type}.${name}.metadata.inherits must be a list of component names`, this.locate(name));
       }
       for (const base of inherits as string[]) {
         if (!isPlainMap(this.components[base])) {
           throw new AtmosUserError('UNKNOWN_BASE_COMPONENT',
             `component '${name}' inherits from '${base}' (metadata.inherits), but '${base}' is not defined in this stack or its imports`,
-            this.locate(name), `define components.terraform.${base} (usually in a catalog file this stack imports), or fix the name`);
+            this.locate(name), `define components.${this.type}.${base} (usually in a catalog file this stack imports), or fix the name`);
         }
         direct.push(base);
       }

@@ -1,12 +1,18 @@
 /** What the static engine produces: one fully merged instance per component per stack. */
 import type { PlainMap } from './values';
 
+/** The component types Atmos stacks hold that are read here: terraform runs, the others are described and listed. */
+export type ComponentType = 'terraform' | 'helmfile' | 'packer' | 'ansible';
+export const DESCRIBED_COMPONENT_TYPES = ['helmfile', 'packer', 'ansible'] as const;
+
 export interface ComponentInstance {
-  /** `vpc`, `vpc/blue`: the Atmos component name (the key under components.terraform). */
+  /** `vpc`, `vpc/blue`: the Atmos component name (the key under components.<type>). */
   component: string;
+  /** Under which `components.<type>` it is defined; only terraform instances become Nx projects. */
+  componentType: ComponentType;
   /** The stack name (from `name`, name_template, name_pattern or the manifest path). */
   stack: string;
-  /** The Terraform component folder name, relative to components.terraform.base_path. */
+  /** The component folder name, relative to components.<type>.base_path (the name is Atmos's `component`). */
   terraformComponent: string;
   /** Absolute path of the Terraform component folder. */
   componentPath: string;

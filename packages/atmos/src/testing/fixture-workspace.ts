@@ -49,9 +49,11 @@ export function resolveFixture(files: Record<string, string>, options: ResolveOp
 /** The describe-component output (plain JSON values) of one instance of a fixture. */
 export function describeFixture(files: Record<string, string>, component: string, stack: string, options: ResolveOptions = {}): Record<string, unknown> {
   const resolved = resolveFixture(files, options);
-  const instance = resolved.instances.find((i) => i.component === component && i.stack === stack);
+  // The runnable instances first, then those described only (other component types).
+  const all = [...resolved.instances, ...resolved.describedOnly];
+  const instance = all.find((i) => i.component === component && i.stack === stack);
   if (!instance) {
-    throw new Error(`no ${component} in ${stack}; have: ${resolved.instances.map((i) => `${i.component}@${i.stack}`).join(', ')}`);
+    throw new Error(`no ${component} in ${stack}; have: ${all.map((i) => `${i.component}@${i.stack}`).join(', ')}`);
   }
   return toPlain(describeInstance(instance, resolved.describeContext)) as Record<string, unknown>;
 }
