@@ -17,7 +17,7 @@
  * - internal/exec/describe_stacks_component_processor.go processStackFile: the types of a stack
  *   each under components.<type> of the stack (ensureComponentEntryInMap creates only those used).
  */
-import { main, type CliIo } from '../cli/main';
+import { runCli as cli } from '../testing/cli';
 import { graphModel } from '../nx/plugin';
 import { describeFixture, removeFixtures, resolveFixture, writeWorkspace } from '../testing/fixture-workspace';
 
@@ -154,13 +154,6 @@ describe('helmfile, packer and ansible components', () => {
 });
 
 describe('atmos-nx on a stack with helmfile components', () => {
-  const cli = async (argv: string[], cwd: string) => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} };
-    return { code: await main(argv, io), stdout, stderr };
-  };
-
   it('describe stacks groups the components by type; list stacks, list components and describe component see them all', async () => {
     const root = writeWorkspace(files);
     const stacks = await cli(['describe', 'stacks', '--format', 'json'], root);

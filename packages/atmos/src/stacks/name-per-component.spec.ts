@@ -13,7 +13,7 @@
  * - internal/exec/utils.go findComponentInStacks: a stack whose name cannot be made is skipped
  *   (`continue`) when a component is looked up to run, so such instances are described, not run.
  */
-import { main, type CliIo } from '../cli/main';
+import { runCli as cli } from '../testing/cli';
 import { removeFixtures, resolveFixture, writeWorkspace } from '../testing/fixture-workspace';
 
 afterAll(removeFixtures);
@@ -65,13 +65,6 @@ describe('stack names per component', () => {
 });
 
 describe('atmos-nx on such a workspace', () => {
-  const cli = async (argv: string[], cwd: string) => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} };
-    return { code: await main(argv, io), stdout, stderr };
-  };
-
   it('list stacks and describe stacks show the file-named stack as Atmos does, with a warning', async () => {
     const root = writeWorkspace(files);
     const list = await cli(['list', 'stacks'], root);
