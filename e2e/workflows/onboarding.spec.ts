@@ -1,9 +1,11 @@
 /**
  * Onboarding from nothing, end to end: emulators with no bucket and no table, the real Nx CLI
- * and atmos-nx, real terraform, in a temp copy of e2e/workflows/fixture. The backend bootstrap
- * creates the bucket and the lock table (s3rver and dynalite do not implement versioning,
- * encryption, public access blocks, policies or point-in-time recovery: each is a warning);
- * a second bootstrap changes nothing.
+ * and atmos-nx, real terraform, in a temp copy of e2e/workflows/onboard-fixture (the reference's
+ * layout: tenant plat, one environment dev-use1, network <- database <- service with outputs
+ * flowing along the edges) running the repository's shipped onboard-environment workflow.
+ * The onboarding generates dev-usw2, bootstraps the backend (s3rver and dynalite do not implement
+ * versioning, encryption, public access blocks, policies or point-in-time recovery: each is a
+ * warning), then applies every instance in graph order; a second bootstrap changes nothing.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,7 +17,9 @@ import { createWorkspace, formatRunResult, type Workspace } from '../harness/wor
 import { BUCKET, TABLE, expectOk, nx, nxEnv, requireBuiltPlugin, stripAnsi, writeBackendCatalog, type NxResult } from '../executors/helpers';
 import { killLingering } from '../harness/processes';
 
-jest.setTimeout(300_000);
+jest.setTimeout(420_000);
+
+const REPO = path.resolve(__dirname, '..', '..');
 
 let emu: Emulators;
 let s3: S3Client;
@@ -29,9 +33,11 @@ beforeAll(async () => {
   emu = await startEmulators({ s3: true, dynamodb: true });
   s3 = s3Client(emu.endpoints);
   dynamodb = new DynamoDBClient({ region: emu.endpoints.region, endpoint: emu.endpoints.dynamodb, credentials: FAKE_CREDENTIALS });
-  ws = createWorkspace({ fixture: path.join(__dirname, 'fixture'), prefix: 'atmos-e2e-onboarding-' });
+  ws = createWorkspace({ fixture: path.join(__dirname, 'onboard-fixture'), prefix: 'atmos-e2e-onboarding-' });
   fs.symlinkSync(path.resolve(__dirname, '..', '..', 'node_modules'), ws.path('node_modules'));
   writeBackendCatalog(ws, emu.endpoints);
+  // The workflow users run, not a copy of it.
+  ws.writeFile('stacks/workflows/onboard-environment.yaml', fs.readFileSync(path.join(REPO, 'stacks/workflows/onboard-environment.yaml'), 'utf8'));
   ws.gitInit();
 });
 
@@ -56,29 +62,58 @@ async function backendInventory(): Promise<{ buckets: string[]; tables: string[]
   return { buckets, tables, objects };
 }
 
-test('bootstrap creates the bucket and the lock table, warning for each setting the local servers do not implement; run twice it changes nothing', async () => {
-  expect(await backendInventory()).toEqual({ buckets: [], tables: [], objects: [] });
-  const dry = expectOk(await atmosNx(['bootstrap', 'backend', '-s', 'env', '--dry-run']));
-  expect(dry.output).toContain(`would create S3 bucket ${BUCKET}`);
-  expect(await backendInventory()).toEqual({ buckets: [], tables: [], objects: [] });
+test('generating needs its answers: from the stack name, else flags or a terminal; without one a missing answer is a one-line error', async () => {
+  const noName = await atmosNx(['onboard', 'generate']);
+  expect(noName.exitCode).toBe(1);
+  expect(noName.stderr.trim().split('\n')[0]).toBe('error: no account for the new environment, and no terminal to ask in');
+  const misfit = await atmosNx(['onboard', 'generate', '-s', 'devusw2']);
+  expect(misfit.stderr).toContain('error: atmos.yaml: stack name "devusw2" does not fit stacks.name_pattern "{stage}-{environment}"');
+  const contradiction = await atmosNx(['onboard', 'generate', '-s', 'dev-usw2', '--account', 'prod']);
+  expect(contradiction.stderr).toContain('account "prod" contradicts the stack name "dev-usw2"');
+  expect(ws.exists('stacks/orgs/plat/dev/us-west-2.yaml')).toBe(false);
+});
 
-  const first = await nx(ws, emu.endpoints, ['run', 'atmos:bootstrap-backend', '--stack=env']);
-  if (first.exitCode !== 0) throw new Error(formatRunResult(first));
-  expect(first.output).toContain(`created      S3 bucket ${BUCKET}`);
-  expect(first.output).toContain(`created      DynamoDB table ${TABLE} (LockID string hash key, on demand)`);
+test('onboarding a new environment from nothing: prerequisites, generated files, bootstrapped backend, every instance in graph order', async () => {
+  expect(await backendInventory()).toEqual({ buckets: [], tables: [], objects: [] });
+  const r = await atmosNx(['workflow', 'onboard-environment', '-s', 'dev-usw2']);
+  if (r.exitCode !== 0) throw new Error(formatRunResult(r));
+  // 1. prerequisites
+  expect(r.output).toMatch(/✓ terraform \d+\.\d+\.\d+ \(/);
+  expect(r.output).toContain('- stack dev-usw2 is not defined yet: the next step generates it, and checks its backend');
+  // 2. the environment generator (the answers from the stack name), then the new stack's backend
+  expect(r.output).toContain('generating dev-usw2: account dev, region us-west-2');
+  expect(ws.readFile('stacks/orgs/plat/dev/us-west-2.yaml')).toContain('environment: usw2');
+  expect(r.output).toMatch(/✓ backend endpoints answer: s3 http:\/\/127\.0\.0\.1:\d+, dynamodb http:\/\/127\.0\.0\.1:\d+/);
+  // 3. the backend, created (each setting the local servers lack is a warning)
+  expect(r.output).toContain(`created      S3 bucket ${BUCKET}`);
+  expect(r.output).toContain(`created      DynamoDB table ${TABLE} (LockID string hash key, on demand)`);
   for (const operation of ['PutBucketVersioning', 'PutBucketEncryption', 'PutPublicAccessBlock', 'PutBucketPolicy', 'UpdateContinuousBackups']) {
-    expect(first.output).toMatch(new RegExp(`warning: .* not applied: \\S+ at http://127\\.0\\.0\\.1:\\d+ answered \\w+ \\(HTTP \\d+\\) to ${operation}`));
+    expect(r.output).toMatch(new RegExp(`warning: .* not applied: \\S+ at http://127\\.0\\.0\\.1:\\d+ answered \\w+ \\(HTTP \\d+\\) to ${operation}`));
   }
-  // No KMS for a local S3 server: said, not skipped.
-  expect(first.output).toMatch(/warning: KMS key alias\/\S+ not created, so default encryption uses SSE-S3/);
-  const after = await backendInventory();
-  expect(after).toEqual({ buckets: [BUCKET], tables: [TABLE], objects: [] });
+  expect(r.output).toMatch(/warning: KMS key alias\/\S+ not created, so default encryption uses SSE-S3/);
+  // 4. the layers the graph yields, and the outputs flowing from the network into its dependents
+  expect(r.output).toMatch(/layer 1: network-dev-usw2 \[network\]\n\s+layer 2: database-dev-usw2 \[database\]\n\s+layer 3: service-dev-usw2 \[application\]/);
+  expect(r.output).toContain('✓ workflow onboard-environment');
+  const inventory = await backendInventory();
+  expect(inventory.buckets).toEqual([BUCKET]);
+  expect(inventory.tables).toEqual([TABLE]);
+  // One state object per instance, each in the new stack's workspace.
+  expect(inventory.objects.map((o) => o.split('@')[0]).filter((key) => key.includes('/dev-usw2/'))).toHaveLength(3);
+  const service = await nx(ws, emu.endpoints, ['run', 'service-dev-usw2:output', '--', '-json']);
+  if (service.exitCode !== 0) throw new Error(formatRunResult(service));
+  expect(service.output).toContain('service in vpc-usw2-10-11-0-0-16 using db.vpc-usw2-10-11-0-0-16.internal');
+  expect(inventory.objects).toHaveLength(3);
+});
 
-  const second = await nx(ws, emu.endpoints, ['run', 'atmos:bootstrap-backend', '--stack=env']);
-  if (second.exitCode !== 0) throw new Error(formatRunResult(second));
-  expect(second.output).toContain(`exists       S3 bucket ${BUCKET}: used as it is`);
-  expect(second.output).toContain(`exists       DynamoDB table ${TABLE}: used as it is`);
-  expect(second.output).toContain('nothing created: the backend existed and was used as it is, already existed 2');
-  expect(second.output).not.toMatch(/created {6}/);
-  expect(await backendInventory()).toEqual(after);
+test('bootstrap run again (Nx target) finds the backend and changes nothing', async () => {
+  const before = await backendInventory();
+  const dry = expectOk(await atmosNx(['bootstrap', 'backend', '-s', 'dev-usw2', '--dry-run']));
+  expect(dry.output).toContain(`exists       S3 bucket ${BUCKET}`);
+  const again = await nx(ws, emu.endpoints, ['run', 'atmos:bootstrap-backend', '--stack=dev-usw2']);
+  if (again.exitCode !== 0) throw new Error(formatRunResult(again));
+  expect(again.output).toContain(`exists       S3 bucket ${BUCKET}: used as it is`);
+  expect(again.output).toContain(`exists       DynamoDB table ${TABLE}: used as it is`);
+  expect(again.output).toContain('nothing created: the backend existed and was used as it is, already existed 2');
+  expect(again.output).not.toMatch(/created {6}/);
+  expect(await backendInventory()).toEqual(before);
 });

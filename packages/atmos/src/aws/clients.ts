@@ -12,6 +12,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CredentialChains } from './credentials';
+import { explainAwsError } from './errors';
 import { awsVerboseLog, isAwsVerbose } from './verbose';
 import { accountOfArn, chainKey, describeEndpoint, describeIdentity, describeRole, type AwsService, type AwsTarget } from './target';
 
@@ -88,6 +89,27 @@ export class AwsClients {
       this.accounts.set(key, account);
     }
     return account;
+  }
+
+  /**
+   * The ARN STS answers for the whole credential chain of `target` (roles assumed): proof that
+   * the credentials work. A failure is explained in one line (explainAwsError).
+   */
+  async callerIdentity(target: AwsTarget, purpose: string): Promise<string> {
+    const sts = new STSClient({
+      region: target.region,
+      endpoint: target.endpoints.sts,
+      credentials: this.chains.provider(target),
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: 10_000 },
+    });
+    try {
+      return (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? 'an identity without an ARN';
+    } catch (error) {
+      throw explainAwsError(error, { service: 'sts', action: 'sts:GetCallerIdentity', resource: 'the caller identity', purpose, target }, this.env);
+    } finally {
+      sts.destroy();
+    }
   }
 
   /** Who a call for `target` runs as, in words (for messages). */

@@ -3,22 +3,21 @@
  * (`nx run atmos:bootstrap-backend --stack=<stack>`): creates the stack's S3 state backend
  * when it does not exist, and uses it as it is when it does (src/backend/bootstrap.ts).
  */
-import { parseArgs } from 'node:util';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, throwCollected } from '../errors/user-error';
 import { resolveStacks } from '../stacks/engine';
 import type { CliIo } from './main';
+import { parseSubcommand } from './subcommand-args';
 
 export const BOOTSTRAP_USAGE = 'atmos-nx bootstrap backend -s <stack> [--component <component>] [--dry-run] [--verbose]';
 
 export async function bootstrapCommand(argv: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new AtmosUserError('USAGE', `${(error as Error).message.split('. ')[0]} (in "bootstrap backend")`, undefined, `usage: ${BOOTSTRAP_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseSubcommand(argv, 'bootstrap backend', BOOTSTRAP_USAGE, {
+    stack: { type: 'string', short: 's' },
+    component: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v' },
+  });
   if (values.help) {
     io.stdout(`usage:\n  ${BOOTSTRAP_USAGE}\n`);
     return 0;
@@ -67,19 +66,4 @@ export async function bootstrapCommand(argv: string[], io: CliIo): Promise<numbe
   io.stdout(`${created === 0 ? 'nothing created: the backend existed and was used as it is' : `created ${created}`}, already existed ${existed}` +
     `${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'} (settings not applied or not checked, above)` : ''}\n`);
   return 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      stack: { type: 'string', short: 's' },
-      component: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      verbose: { type: 'boolean', short: 'v' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

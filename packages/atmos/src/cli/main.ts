@@ -11,6 +11,7 @@
  *   atmos-nx terraform <subcommand> <component> -s <stack> [--auto-approve] [-- terraform arguments]   (see terraform.ts)
  *   atmos-nx workflow <name> [-f file] [-s stack] [--from-step S] [--dry-run]   (see workflow.ts)
  *   atmos-nx bootstrap backend -s <stack> [--component C] [--dry-run]   (see bootstrap.ts)
+ *   atmos-nx onboard prerequisites|generate -s <stack> ...   (see onboard.ts)
  *
  * An unknown command or flag names the command and lists the valid ones.
  * User mistakes print one clear message (file:line:col, what is wrong, what to do) and exit 1.
@@ -36,6 +37,7 @@ import { DRIFT_REPORT_USAGE, driftReportCommand } from './drift-report';
 import { BOOTSTRAP_USAGE, bootstrapCommand } from './bootstrap';
 import { PLAN_SUMMARY_USAGE, planSummaryCommand } from './plan-summary';
 import { DESTROY_ORPHAN_USAGE, ORPHANS_USAGE, destroyOrphanCommand, orphansCommand } from './orphans';
+import { ONBOARD_USAGE, onboardCommand } from './onboard';
 
 /** Every command, the flags it takes and its usage line: an unknown command or flag is checked against these. */
 const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; usage: string }> = {
@@ -72,7 +74,7 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
   },
 };
 
-const USAGE = `usage:\n${[...Object.values(COMMANDS).map((c) => c.usage), TERRAFORM_USAGE, WORKFLOW_USAGE, DRIFT_REPORT_USAGE, BOOTSTRAP_USAGE, PLAN_SUMMARY_USAGE, ORPHANS_USAGE, DESTROY_ORPHAN_USAGE].map((line) => `  ${line}`).join('\n')}`;
+const USAGE = `usage:\n${[...Object.values(COMMANDS).map((c) => c.usage), TERRAFORM_USAGE, WORKFLOW_USAGE, DRIFT_REPORT_USAGE, BOOTSTRAP_USAGE, PLAN_SUMMARY_USAGE, ORPHANS_USAGE, DESTROY_ORPHAN_USAGE, ONBOARD_USAGE].map((line) => `  ${line}`).join('\n')}`;
 
 export interface CliIo {
   stdout(text: string): void;
@@ -117,6 +119,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === 'plan-summary') return planSummaryCommand(argv.slice(1), io);
   if (argv[0] === 'orphans') return orphansCommand(argv.slice(1), io);
   if (argv[0] === 'destroy-orphan') return destroyOrphanCommand(argv.slice(1), io);
+  if (argv[0] === 'onboard') return onboardCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandLine(argv);
   if (positionals.length === 0) {
     io.stdout(USAGE + '\n');
@@ -301,10 +304,10 @@ function commandName(words: string[]): string {
   const [group, subject] = words;
   const name = `${group} ${subject ?? ''}`.trim();
   if (COMMANDS[name]) return name;
-  const groups = [...new Set(Object.keys(COMMANDS).map((key) => key.split(' ')[0])), 'terraform', 'workflow', 'drift-report', 'bootstrap', 'plan-summary', 'orphans', 'destroy-orphan'];
+  const groups = [...new Set(Object.keys(COMMANDS).map((key) => key.split(' ')[0])), 'terraform', 'workflow', 'drift-report', 'bootstrap', 'plan-summary', 'orphans', 'destroy-orphan', 'onboard'];
   if (group === 'terraform') throw new AtmosUserError('USAGE', '"terraform" must come first', undefined, `usage: ${TERRAFORM_USAGE}`);
   if (!groups.includes(group)) {
-    throw new AtmosUserError('USAGE', `unknown command "${group}"`, undefined, `commands: ${[...Object.keys(COMMANDS), 'terraform <subcommand>', 'workflow <name>', 'drift-report', 'bootstrap backend', 'plan-summary', 'orphans', 'destroy-orphan'].join(', ')}; run atmos-nx --help`);
+    throw new AtmosUserError('USAGE', `unknown command "${group}"`, undefined, `commands: ${[...Object.keys(COMMANDS), 'terraform <subcommand>', 'workflow <name>', 'drift-report', 'bootstrap backend', 'plan-summary', 'orphans', 'destroy-orphan', 'onboard prerequisites|generate'].join(', ')}; run atmos-nx --help`);
   }
   const subjects = Object.keys(COMMANDS).filter((key) => key.startsWith(`${group} `)).map((key) => key.slice(group.length + 1));
   throw new AtmosUserError('USAGE', subject ? `unknown command "${name}"` : `"${group}" needs a subcommand`, undefined,

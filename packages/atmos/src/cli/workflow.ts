@@ -3,20 +3,21 @@
  * Atmos's `atmos workflow` command shape (src/workflows). `nx run atmos:workflow` passes
  * `--name=<name>` and `--stack=<stack>` instead of the positional name and -s.
  */
-import { parseArgs } from 'node:util';
 import { AtmosUserError } from '../errors/user-error';
 import type { CliIo } from './main';
+import { parseSubcommand } from './subcommand-args';
 
 export const WORKFLOW_USAGE = 'atmos-nx workflow <name> [-f <file>] [-s <stack>] [--from-step <step>] [--dry-run] [--confirm=<stack>]';
 
 export async function workflowCommand(argv: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new AtmosUserError('USAGE', `${(error as Error).message.split('. ')[0]} (in "workflow")`, undefined, `usage: ${WORKFLOW_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseSubcommand(argv, 'workflow', WORKFLOW_USAGE, {
+    name: { type: 'string' },
+    file: { type: 'string', short: 'f' },
+    stack: { type: 'string', short: 's' },
+    'from-step': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    confirm: { type: 'string' },
+  });
   if (values.help) {
     io.stdout(`usage:\n  ${WORKFLOW_USAGE}\n`);
     return 0;
@@ -37,22 +38,5 @@ export async function workflowCommand(argv: string[], io: CliIo): Promise<number
     env: io.env,
     stdout: io.stdout,
     stderr: io.stderr,
-  });
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      name: { type: 'string' },
-      file: { type: 'string', short: 'f' },
-      stack: { type: 'string', short: 's' },
-      'from-step': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      confirm: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
   });
 }

@@ -5,7 +5,7 @@
  * a direct `nx run`. `terraform <apply|deploy|plan|destroy> --all` (Atmos's multi-component
  * form) works on every instance of the stack: apply/deploy/plan as ONE Nx task graph
  * (`nx run-many -t apply -p tag:stack:<stack>`), destroy in reverse dependency order.
- * Other atmos commands (`describe ...`, `validate ...`, `list ...`) run `atmos-nx`.
+ * Other atmos commands (`describe ...`, `validate ...`, `list ...`, `bootstrap backend`, `onboard ...`) run `atmos-nx`.
  */
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import type { GraphModel, InstanceProject } from '../nx/graph-model';
@@ -27,6 +27,9 @@ const CLI_COMMANDS: Record<string, { stack: boolean }> = {
   'list components': { stack: true },
   'validate stacks': { stack: false },
   'validate component': { stack: true },
+  'bootstrap backend': { stack: true },
+  'onboard prerequisites': { stack: true },
+  'onboard generate': { stack: true },
 };
 
 export type StepAction =
