@@ -50,13 +50,13 @@ export interface Captured extends RunResult {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
-export async function nx(ws: Workspace, endpoints: EmulatorEndpoints, args: string[], timeoutMs = 170_000): Promise<Captured> {
-  const r = await ws.run(process.execPath, [NX_BIN, ...args], { env: commandEnvFor(endpoints), timeoutMs });
+export async function nx(ws: Workspace, endpoints: EmulatorEndpoints, args: string[], timeoutMs = 170_000, env: Record<string, string | undefined> = {}): Promise<Captured> {
+  const r = await ws.run(process.execPath, [NX_BIN, ...args], { env: { ...commandEnvFor(endpoints), ...env }, timeoutMs });
   return { ...r, output: `${r.stdout}\n${r.stderr}`.replace(ANSI, '') };
 }
 
-export async function atmosNx(ws: Workspace, endpoints: EmulatorEndpoints, args: string[]): Promise<Captured> {
-  const r = await ws.run(process.execPath, [ATMOS_NX_BIN, ...args], { env: commandEnvFor(endpoints), timeoutMs: 60_000 });
+export async function atmosNx(ws: Workspace, endpoints: EmulatorEndpoints, args: string[], env: Record<string, string | undefined> = {}): Promise<Captured> {
+  const r = await ws.run(process.execPath, [ATMOS_NX_BIN, ...args], { env: { ...commandEnvFor(endpoints), ...env }, timeoutMs: 60_000 });
   return { ...r, output: `${r.stdout}\n${r.stderr}`.replace(ANSI, '') };
 }
 

@@ -95,12 +95,16 @@ export async function applyStored(run: PlanfileRun): Promise<TerraformResult> {
 
   const header = readBundleHeader(bytes, storage.store.describe(key));
   checkHeader(run, header, storage.store.describe(key));
-  if (applied?.planId === header.planId) {
+  // Applied already: this very plan, or these inputs by another apply (a deploy, --auto-approve) after the plan was made.
+  const superseded = applied !== undefined && applied.planId !== header.planId && applied.fingerprint === fingerprint && Date.parse(applied.appliedAt) > Date.parse(header.createdAt);
+  if (applied && (applied.planId === header.planId || superseded)) {
     if (run.asDependency) {
-      run.log(`${where(run)}: its stored plan was already applied (${applied.appliedAt}) and its inputs are unchanged; nothing to apply`);
+      run.log(`${where(run)}: ${superseded ? 'its inputs were applied' : 'its stored plan was already applied'} (${applied.appliedAt}) and are unchanged since; nothing to apply`);
       return ok();
     }
-    throw new AtmosUserError('USAGE', `the stored plan ${storage.store.describe(key)} of ${where(run)} was already applied (${applied.appliedAt}); a plan is applied once`, undefined,
+    throw new AtmosUserError('USAGE', superseded
+      ? `the stored plan ${storage.store.describe(key)} of ${where(run)} was overtaken: these inputs were applied without it (${applied.appliedAt}) after it was made`
+      : `the stored plan ${storage.store.describe(key)} of ${where(run)} was already applied (${applied.appliedAt}); a plan is applied once`, undefined,
       `nothing is left to apply; to change ${where(run)} again, run ${run.commandLine({ command: 'plan' })}, review the new plan, then apply it`);
   }
   const keys = dataKeys(storage.settings.encryption, () => storage.store.awsTarget(), run.env);
