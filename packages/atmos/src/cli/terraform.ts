@@ -17,7 +17,7 @@ import type { InstanceCommand } from '../terraform/arguments';
 import type { CliIo } from './main';
 
 export const TERRAFORM_USAGE =
-  'atmos-nx terraform <subcommand> <component> -s <stack> [--auto-approve] [--lock-timeout=5m] [--migrate-state] [-- terraform arguments]';
+  'atmos-nx terraform <subcommand> <component> -s <stack> [--auto-approve] [--lock-timeout=5m] [--migrate-state] [--verify-plan] [-- terraform arguments]';
 
 /** Subcommands that are targets of an instance (the rest go through the `terraform` passthrough). */
 const TARGETS = new Set<InstanceCommand>(['init', 'plan', 'apply', 'deploy', 'destroy', 'output', 'validate', 'drift', 'generate', 'clean']);
@@ -29,7 +29,7 @@ const TWO_WORDS: Record<string, readonly string[]> = {
   // Atmos: `generate varfile` / `generate backend`; our generate target writes both.
   generate: ['varfile', 'backend'],
 };
-const FLAGS = '-s/--stack <stack>, --auto-approve, --lock-timeout=<duration>, --migrate-state, --help';
+const FLAGS = '-s/--stack <stack>, --auto-approve, --lock-timeout=<duration>, --migrate-state, --verify-plan[=false], --help';
 
 interface TerraformCommandLine {
   help: boolean;
@@ -39,6 +39,8 @@ interface TerraformCommandLine {
   autoApprove: boolean;
   migrateState: boolean;
   lockTimeout?: string;
+  /** Atmos's `--verify-plan` (`=false` turns verification off). */
+  verifyPlan?: boolean;
   terraform: string[];
 }
 
@@ -63,6 +65,7 @@ export function parseTerraformCommandLine(argv: string[]): TerraformCommandLine 
     else if (flag === '--auto-approve' || flag === '--autoApprove') parsed.autoApprove = inline !== 'false';
     else if (flag === '--migrate-state' || flag === '--migrateState') parsed.migrateState = inline !== 'false';
     else if (flag === '--lock-timeout' || flag === '--lockTimeout') parsed.lockTimeout = value();
+    else if (flag === '--verify-plan' || flag === '--verifyPlan') parsed.verifyPlan = inline !== 'false';
     else if (flag === '-h' || flag === '--help') parsed.help = true;
     else if (flag.startsWith('--')) throw usage(`unknown flag ${flag} for "terraform"`, `"terraform" takes ${FLAGS}; terraform's own flags go after --`);
     else if (word.startsWith('-')) early.push({ word, afterPositionals: positionals.length });
@@ -112,7 +115,7 @@ export async function terraformCommand(argv: string[], io: CliIo): Promise<numbe
   const pluginOptions = optionsIn({ nxJsonConfiguration: readNxJson(workspaceRoot) ?? {} });
   const project = graphModel(workspaceRoot, pluginOptions).projects.find((p) => p.component === component && p.stack === stack);
   const manifest = project?.manifest ?? (await manifestOf(component, stack, io));
-  const success = await runInstance(command, { component, stack, manifest, args: terraform, autoApprove: line.autoApprove, migrateState: line.migrateState, lockTimeout: line.lockTimeout }, {
+  const success = await runInstance(command, { component, stack, manifest, args: terraform, autoApprove: line.autoApprove, migrateState: line.migrateState, lockTimeout: line.lockTimeout, verifyPlan: line.verifyPlan }, {
     workspaceRoot,
     projectName: project?.name,
     pluginOptions,
