@@ -3,6 +3,7 @@
  * Go templates see it after merging.
  */
 import { relative } from 'node:path';
+import { describeStacksWorkspace, type DescribeStacksNaming } from './describe-stacks-workspace';
 import type { ComponentInstance, ComponentSections } from './types';
 import { asMap, isEmptyMap, type PlainMap } from './values';
 
@@ -11,6 +12,8 @@ export interface DescribeContext {
   basePath: string;
   /** Absolute stacks base path. */
   stacksBasePath: string;
+  /** How `describe stacks` derives its workspace (see describe-stacks-workspace.ts); the instance's own when absent. */
+  describeStacksNaming?: DescribeStacksNaming;
 }
 
 type SectionIdentity = Pick<ComponentInstance, 'component' | 'componentType' | 'stack' | 'terraformComponent' | 'componentPath' | 'manifestName' | 'workspace' | 'inheritance' | 'importNames' | 'deps' | 'depsAll'>;
@@ -137,7 +140,10 @@ export function describeStacks(instances: ComponentInstance[], context: Describe
   const sorted = [...instances].sort((a, b) => a.stack.localeCompare(b.stack) || a.componentType.localeCompare(b.componentType) || a.component.localeCompare(b.component));
   for (const instance of sorted) {
     const stack = (stacks[instance.stack] ??= { components: {} });
-    (stack.components[instance.componentType] ??= {})[instance.component] = describeInstance(instance, context);
+    const described = describeInstance(instance, context);
+    // Only terraform components have a workspace (other types are described without one).
+    if (context.describeStacksNaming && instance.componentType === 'terraform') described.workspace = describeStacksWorkspace(instance, context.describeStacksNaming);
+    (stack.components[instance.componentType] ??= {})[instance.component] = described;
   }
   return stacks;
 }

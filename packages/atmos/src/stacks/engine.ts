@@ -72,7 +72,16 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
     if (name === undefined) importNames.set(file, (name = importName(config, file)));
     return name;
   };
-  const describeContext: DescribeContext = { basePath: config.basePath, stacksBasePath: config.stacks.basePath };
+  // Stacks a manifest `name:` names: describe stacks reads no vars for their workspace pattern.
+  const explicitlyNamed = new Set<string>();
+  const describeContext: DescribeContext = {
+    basePath: config.basePath,
+    stacksBasePath: config.stacks.basePath,
+    describeStacksNaming: {
+      workspacesEnabled: config.components.terraform.workspacesEnabled,
+      namedByPattern: (stack) => config.stacks.nameTemplate === undefined && config.stacks.namePattern !== undefined && !explicitlyNamed.has(stack),
+    },
+  };
   const processTemplates = options.processTemplates ?? config.templates.enabled;
   // Config imports that matched nothing come first (Atmos warns while it loads atmos.yaml).
   const warnings: string[] = [...(config.warnings ?? [])];
@@ -120,7 +129,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       problems,
     });
     const context: FinishContext = {
-      config, warnings, env, templatesEnv, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames,
+      config, warnings, env, templatesEnv, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames, explicitlyNamed,
       componentType: 'terraform', patternMiss: undefined, onPatternMiss: (token) => (context.patternMiss = token),
     };
     for (const raw of raws) {
@@ -191,6 +200,8 @@ interface FinishContext {
   config: AtmosConfig;
   /** Collects ResolvedStacks.warnings. */
   warnings: string[];
+  /** Collects the stacks a manifest `name:` names. */
+  explicitlyNamed: Set<string>;
   env: Record<string, string | undefined>;
   /** The environment templates see: `env` with atmos.yaml templates.settings.env over it. */
   templatesEnv: Record<string, string | undefined>;
@@ -245,6 +256,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     delimiters: config.templates.delimiters,
     onPatternMiss: context.onPatternMiss,
   });
+  if (explicitName !== undefined) context.explicitlyNamed.add(instance.stack);
   assertPathName(instance.stack, 'stack name', () => ({ file: stackFile.file }),
     'fix `name:`, stacks.name_pattern / name_template or the vars they use (e.g. vars.stage) so the stack name is relative segments separated by /');
   // Only terraform components have a workspace (Atmos builds it for terraform only).

@@ -14,8 +14,8 @@ import { AtmosUserError } from '../errors/user-error';
 import { TemplateError, renderTemplate } from '../templates';
 import type { PlainMap } from './values';
 
-/** Tokens `terraform_workspace_pattern` may use, filled from vars. */
-const CONTEXT_TOKENS = ['namespace', 'tenant', 'environment', 'stage', 'region', 'attributes'] as const;
+/** Tokens `terraform_workspace_pattern` may use that come from vars (pkg/config/utils.go GetContextFromVars: strings only). */
+const VAR_TOKENS = ['namespace', 'tenant', 'environment', 'stage', 'region'] as const;
 
 export interface StackNameInput {
   manifestName: string;
@@ -126,7 +126,9 @@ export function terraformWorkspace(input: WorkspaceInput): string {
     workspace = renderNameTemplate(metadata.terraform_workspace_template, input.componentSection(),
       { manifestFile: input.manifestFile, delimiters: input.delimiters }, 'metadata.terraform_workspace_template');
   } else if (typeof metadata.terraform_workspace_pattern === 'string' && metadata.terraform_workspace_pattern !== '') {
-    workspace = replaceContextTokens(metadata.terraform_workspace_pattern, input.vars, input);
+    // internal/exec/utils.go: the context is the vars, the component, and its base component (none when it names itself).
+    const base = typeof metadata.component === 'string' && metadata.component !== input.atmosComponent ? metadata.component : '';
+    workspace = replaceContextTokens(metadata.terraform_workspace_pattern, { vars: input.vars, component: input.atmosComponent, baseComponent: base });
   } else if (typeof metadata.terraform_workspace === 'string' && metadata.terraform_workspace !== '') {
     workspace = metadata.terraform_workspace;
   } else if (typeof metadata.component === 'string' && metadata.component !== '' && metadata.component !== input.atmosComponent) {
@@ -137,17 +139,32 @@ export function terraformWorkspace(input: WorkspaceInput): string {
   return workspace.includes('/') ? workspace.replaceAll('/', '-') : workspace;
 }
 
-/** `{tenant}-{component}` style patterns: unknown tokens stay as written, as in Atmos. */
-function replaceContextTokens(pattern: string, vars: PlainMap, input: WorkspaceInput): string {
-  const values: Record<string, unknown> = {
-    ...Object.fromEntries(CONTEXT_TOKENS.map((token) => [token, Array.isArray(vars[token]) ? (vars[token] as unknown[]).join('-') : vars[token]])),
-    component: input.atmosComponent,
-    'base-component': typeof input.metadata.component === 'string' ? input.metadata.component : input.atmosComponent,
+/** What `terraform_workspace_pattern` tokens are filled from (Atmos's schema.Context). */
+export interface WorkspaceContext {
+  /** The vars the context is read from (none: every var token is empty). */
+  vars: PlainMap | undefined;
+  component: string;
+  baseComponent: string;
+}
+
+/**
+ * pkg/config/utils.go ReplaceContextTokens: Atmos's tokens become their context value, empty
+ * when the context lacks it (`{component-path}`, `{workspace}` and `{terraform_workspace}` are
+ * never filled there); any other `{...}` stays as written.
+ */
+export function replaceContextTokens(pattern: string, context: WorkspaceContext): string {
+  const vars = context.vars ?? {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const values: Record<string, string> = {
+    ...Object.fromEntries(VAR_TOKENS.map((token) => [token, text(vars[token])])),
+    attributes: Array.isArray(vars.attributes) ? vars.attributes.map((item) => (typeof item === 'string' ? item : '')).join('-') : '',
+    component: context.component,
+    'base-component': context.baseComponent,
+    'component-path': '',
+    workspace: '',
+    terraform_workspace: '',
   };
-  return pattern.replace(/\{([a-z_-]+)\}/g, (whole, token: string) => {
-    const value = values[token];
-    return value === undefined || value === null ? whole : String(value);
-  });
+  return pattern.replace(/\{([a-z_-]+)\}/g, (whole, token: string) => (Object.hasOwn(values, token) ? values[token] : whole));
 }
 
 function renderNameTemplate(template: string, data: PlainMap, where: { manifestFile: string; delimiters: [string, string] }, setting: string): string {
