@@ -301,10 +301,22 @@ function buildEdges(
       const stack = reference.stack ?? instance.stack;
       const target = byKey.get(`${reference.component}\0${stack}`);
       if (!target) problems.push(missingTarget(instance, reference.component, `stack '${stack}'`, reference.via, reference.location));
+      else if (target === instance) problems.push(selfReference(instance, names.get(instance), reference.via, reference.location ?? referenceLocation(instance, reference.component, reference.via)));
       else addEdge(instance, target, reference.via);
     }
   }
   return [...edges.values()];
+}
+
+/**
+ * An instance reading its own outputs: the shortest cycle. Atmos v1.226.1 reports it as a
+ * circular dependency (internal/exec/yaml_func_resolution_context.go Push: reading the state
+ * describes the component again, which reaches the same function), not as missing state.
+ */
+function selfReference(instance: ComponentInstance, name: string | undefined, via: string, location: SourceLocation): AtmosUserError {
+  const node = name ?? `${instance.component} (stack ${instance.stack})`;
+  return new AtmosUserError('INVALID_MANIFEST', `dependency cycle: ${node} -> ${node} (${via}): component '${instance.component}' in stack '${instance.stack}' reads its own outputs`, location,
+    'an instance cannot read its own outputs: use a local value, a variable, or another component\'s output');
 }
 
 function describeContext(context: Record<string, string | undefined>, instance: ComponentInstance): string {

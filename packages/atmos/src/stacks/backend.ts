@@ -23,17 +23,51 @@ export interface ResolvedBackend {
   backend: PlainMap;
   remoteStateBackendType: string;
   remoteStateBackend: PlainMap;
+  /** A type no section configures, while the section configures others (Atmos stops on it). */
+  mismatch?: BackendTypeMismatch;
+}
+
+export interface BackendTypeMismatch {
+  key: 'backend_type' | 'remote_state_backend_type';
+  type: string;
+  /** The backend types the section does configure, sorted. */
+  configured: string[];
 }
 
 export function resolveBackend(layers: BackendLayers): ResolvedBackend {
   const backendType = lastString(layers.types) ?? '';
   const backend = withBackendDefaults(backendType, deepMerge(mapList(layers.sections, (s) => asMap(s)[backendType]), layers.strategy), layers.keyName);
   const remoteStateBackendType = lastString(layers.remoteStateTypes) ?? backendType;
-  const remoteStateBackend = deepMerge(
-    [remoteStateBackendType === backendType ? backend : {}, ...mapList(layers.remoteStateSections, (s) => asMap(s)[remoteStateBackendType])],
-    layers.strategy,
-  );
-  return { backendType, backend, remoteStateBackendType, remoteStateBackend };
+  // internal/exec/stack_processor_backend.go processTerraformRemoteStateBackend: the backend
+  // section's entry for the remote-state type (with its defaults when it is the backend's own
+  // type), under the remote_state_backend layers.
+  const base = remoteStateBackendType === backendType ? backend : deepMerge(mapList(layers.sections, (s) => asMap(s)[remoteStateBackendType]), layers.strategy);
+  const remoteStateBackend = deepMerge([base, ...mapList(layers.remoteStateSections, (s) => asMap(s)[remoteStateBackendType])], layers.strategy);
+  const resolved: ResolvedBackend = { backendType, backend, remoteStateBackendType, remoteStateBackend };
+  const mismatch = typeMismatch('backend_type', backendType, layers.sections) ?? typeMismatch('remote_state_backend_type', remoteStateBackendType, layers.remoteStateSections);
+  if (mismatch) resolved.mismatch = mismatch;
+  return resolved;
+}
+
+/**
+ * checkTerraformBackendTypeMatch / checkRemoteStateBackendTypeMatch (v1.226.1): a section that
+ * configures some backend types but not the one selected is a mistake, not an empty backend.
+ */
+function typeMismatch(key: BackendTypeMismatch['key'], type: string, sections: unknown[]): BackendTypeMismatch | undefined {
+  if (type === '') return undefined;
+  const configured = new Set<string>();
+  for (const section of sections) if (isPlainMap(section)) for (const name of Object.keys(section)) configured.add(name);
+  if (configured.size === 0 || configured.has(type)) return undefined;
+  return { key, type, configured: [...configured].sort() };
+}
+
+/** Atmos's words for it (errors.ErrBackendTypeMismatch and its hint). */
+export function backendMismatchMessage(mismatch: BackendTypeMismatch, component: string, stack: string): { message: string; hint: string } {
+  const section = mismatch.key === 'backend_type' ? 'backend' : 'remote_state_backend';
+  return {
+    message: `backend_type does not match any key configured under backend: component "${component}" in stack "${stack}": ${mismatch.key} is "${mismatch.type}" but ${section}: only configures ${mismatch.configured.join(', ')}`,
+    hint: `add a "${mismatch.type}" key under ${section}:, or change ${mismatch.key} to match`,
+  };
 }
 
 function lastString(values: unknown[]): string | undefined {

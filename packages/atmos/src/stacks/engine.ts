@@ -8,6 +8,7 @@ import { templateEnv } from '../config/load';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError, isUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { hasTemplate, type TemplateFunction } from '../templates';
+import { backendMismatchMessage } from './backend';
 import { instanceDeps, summariseSources } from './deps';
 import { componentSection, sectionStrings, sectionsFrom, type DescribeContext } from './describe';
 import { discoverStackFiles, importName, manifestName } from './discover';
@@ -272,6 +273,11 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     delimiters: config.templates.delimiters,
   });
 
+  // Atmos checks the backend types of terraform components only (stack_processor_backend.go).
+  if (raw.backendMismatch && context.componentType === 'terraform') {
+    const { message, hint } = backendMismatchMessage(raw.backendMismatch, raw.component, instance.stack);
+    throw new AtmosUserError('INVALID_MANIFEST', message, locationOf(raw.sections.metadata) ?? { file: stackFile.file }, hint);
+  }
   if (context.componentType === 'terraform') assertPathName(instance.workspace, `Terraform workspace of '${raw.component}' in stack '${instance.stack}'`, () => locationOf(raw.sections.metadata) ?? { file: stackFile.file },
     'fix metadata.terraform_workspace (or its pattern or template)');
 

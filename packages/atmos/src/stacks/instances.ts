@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
-import { resolveBackend, type ResolvedBackend } from './backend';
+import { resolveBackend, type BackendTypeMismatch, type ResolvedBackend } from './backend';
 import { mapList, newList } from './lists';
 import { assertPathName } from './path-names';
 import { deepMerge, LIST_MERGE_STRATEGIES, normalise, type ListMergeStrategy } from './merge';
@@ -34,6 +34,8 @@ export interface RawInstance {
   templateKeys?: Record<MergedSection, readonly string[]>;
   /** False when no map of the section can hold a template (only with `templateKeys` in the options). */
   mayHoldTemplates?: boolean;
+  /** A backend type its backend section does not configure (reported once the stack is named). */
+  backendMismatch?: BackendTypeMismatch;
 }
 
 export interface InstanceOptions {
@@ -232,7 +234,7 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const index = options.templateKeys;
   const templateKeys = index && prefix.templateKeys && ownTemplateKeys(index, section, overrides, prefix.templateKeys);
 
-  return {
+  const raw: RawInstance = {
     component: name,
     terraformComponent,
     componentPath: shared.componentPath(terraformComponent),
@@ -258,6 +260,8 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
       index.mayHold(metadataLayers[0]) || index.mayHold(section.metadata) || index.mayHold(overrides) || index.mayHold(prefix.dependencies) ||
       index.mayHold(section.dependencies) || index.mayHold(backend.backend) || index.mayHold(backend.remoteStateBackend)),
   };
+  if (backend.mismatch) raw.backendMismatch = backend.mismatch;
+  return raw;
 }
 
 /** The shared keys (the prefix's), with those the component's own sections and overrides add. */

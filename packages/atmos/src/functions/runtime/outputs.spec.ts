@@ -163,3 +163,12 @@ describe('resolveRunValues (the executors\' entry) with state read from a local 
     expect(logs).toEqual([]);
   });
 });
+
+// Atmos v1.226.1 internal/exec/yaml_func_resolution_context.go: reading an instance's own state
+// describes it again and reaches the same function: "circular dependency detected".
+it('an instance reading its own outputs is a cycle, not a never-applied dependency (no state read)', async () => {
+  const { outputs, reads } = make({ app: undefined }, true);
+  const error = await rejection(outputs.prefetch([{ component: 'app', stack: STACK, reference: '!terraform.state app .id' }]));
+  expect(error.message).toBe(`circular dependency detected: app (stack ${STACK}) -> app (stack ${STACK}) (!terraform.state app .id): component 'app' in stack '${STACK}' reads its own outputs`);
+  expect(reads).toEqual([]);
+});

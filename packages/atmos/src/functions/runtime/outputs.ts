@@ -71,6 +71,12 @@ export class DependencyOutputs {
       throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${request.component}' does not exist in stack '${request.stack}'`, request.location,
         'fix the component or stack name of this output reference');
     }
+    // Reading its own state is a cycle (Atmos: "circular dependency detected"), not missing state.
+    if (dependency === this.consumer || (dependency.component === this.consumer.component && dependency.stack === this.consumer.stack)) {
+      const node = `${dependency.component} (stack ${dependency.stack})`;
+      throw new AtmosUserError('FUNCTION_ERROR', `circular dependency detected: ${node} -> ${node} (${request.reference ?? 'an output reference'}): component '${dependency.component}' in stack '${dependency.stack}' reads its own outputs`,
+        request.location, 'an instance cannot read its own outputs: use a local value, a variable, or another component\'s output');
+    }
     const state = await this.readState(dependency, request);
     if (state?.outputs && (Object.keys(state.outputs).length > 0 || (state.resources ?? []).length > 0)) {
       const values: Record<string, unknown> = {};
