@@ -234,3 +234,30 @@ describe('removed instances: orphans and destroy-orphan', () => {
     expect(after.output).toContain('2 state objects of removed instances hold no resources');
   });
 });
+
+describe('-migrate-state', () => {
+  it('backs up the state in the backend being left, migrates it, and orphans calls the old object a copy left behind', async () => {
+    const oldKey = key('dev', 'net', 'dev-use1-net');
+    const newKey = 'moved/net/dev-use1-net/terraform.tfstate';
+    const before = await objectText(oldKey);
+    const manifest = 'stacks/orgs/plat/dev/us-east-1.yaml';
+    ws.writeFile(manifest, ws.readFile(manifest).replace('        name: net-dev\n', '        name: net-dev\n      backend:\n        s3:\n          workspace_key_prefix: moved/net\n'));
+    ws.commit('move the state of net');
+    const refused = expectFailure(await run(['run', 'net-dev-use1:plan']), /the backend configuration of 'net' in stack 'dev-use1' changed since it was last initialised/);
+    expect(refused.output).not.toContain('state backup');
+
+    const migrated = expectOk(await run(['run', 'net-dev-use1:init', '--migrateState']));
+    const line = /state backup \(before -migrate-state, the backend being left\): s3:\/\/(\S+) -> s3:\/\/\S+?\/(\S+)/.exec(migrated.output);
+    expect(line?.[1]).toBe(`${BUCKET}/${oldKey}`);
+    expect(line![2]).toMatch(new RegExp(`^${oldKey.replace(/\./g, '\\.')}\\.backups/\\d{8}T\\d{9}Z-migrate-state\\.tfstate$`));
+    expect(await objectText(line![2])).toBe(before);
+    // The new backend held nothing for this workspace: nothing of it to keep.
+    expect(migrated.output).not.toContain('the state already in the new backend');
+    expect(JSON.parse(await objectText(newKey)).resources).toHaveLength(1);
+
+    const listed = expectOk(await run(['run', 'atmos:orphans']));
+    expect(listed.output).toContain(`net/dev-use1  s3://${BUCKET}/${oldKey}  1 resource`);
+    expect(listed.output).toContain(`a copy left behind by a backend change: net/dev-use1 keeps its state at s3://${BUCKET}/${newKey} now`);
+    expect(listed.output).not.toContain('--instance=net/dev-use1');
+  });
+});

@@ -27,7 +27,7 @@ export async function orphansCommand(argv: string[], io: CliIo): Promise<number>
   const command = viaNx(io) ? 'nx run atmos:destroy-orphan' : 'npx atmos-nx destroy-orphan';
   if (format === 'json') {
     io.stdout(JSON.stringify({
-      orphans: report.orphans.map((o) => ({ instance: o.instance ? instanceName(o.instance) : null, state: o.state, resources: o.resources, commit: o.commit ?? null, found_in: o.foundIn })),
+      orphans: report.orphans.map((o) => ({ instance: o.instance ? instanceName(o.instance) : null, state: o.state, resources: o.resources, commit: o.commit ?? null, found_in: o.foundIn, moved_to: o.movedTo ?? null })),
       scanned: report.scanned,
       empty: report.empty,
       notes: report.notes,
@@ -45,7 +45,8 @@ export async function orphansCommand(argv: string[], io: CliIo): Promise<number>
     const name = orphan.instance ? instanceName(orphan.instance) : '(unknown instance)';
     const defined = orphan.commit ? `last defined in ${orphan.commit.slice(0, 12)}` : orphan.instance ? 'defined at the base of describe affected' : 'no commit among the recent changes to the stacks defines it';
     io.stdout(`  ${name}  ${orphan.state}  ${orphan.resources} resource${orphan.resources === 1 ? '' : 's'}  ${defined}  (found in ${orphan.foundIn.join(' and ')})\n`);
-    if (orphan.instance) io.stdout(`    destroy: ${command} --instance=${name} --confirm=${name}\n`);
+    if (orphan.movedTo) io.stdout(`    a copy left behind by a backend change: ${name} keeps its state at ${orphan.movedTo} now; delete this object once you have checked it (destroy-orphan would destroy the live resources)\n`);
+    else if (orphan.instance) io.stdout(`    destroy: ${command} --instance=${name} --confirm=${name}\n`);
   }
   return 0;
 }

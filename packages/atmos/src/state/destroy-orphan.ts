@@ -8,7 +8,8 @@
  * configured instance now uses the same state. The state is always backed up first.
  */
 import type { AtmosConfig } from '../config/types';
-import { AtmosUserError } from '../errors/user-error';
+import { AtmosUserError, isUserError } from '../errors/user-error';
+import { graphModel } from '../nx/plugin';
 import { resolveStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { effectiveBackend } from '../terraform/files';
@@ -86,6 +87,7 @@ export async function destroyOrphan(request: DestroyOrphanRequest): Promise<bool
       throw new AtmosUserError('USAGE', `nothing to destroy: the state of removed instance ${name} at ${where} holds no resources`, undefined,
         'it was destroyed already (or never applied); nothing was changed');
     }
+    await assertNoLiveDependents(tree, found, workspaceRoot, env, request, log);
     log(`destroy-orphan: ${name}, removed from the stacks, last defined in commit ${tree.commit.slice(0, 12)}: ${resources} resource${resources === 1 ? '' : 's'} in ${where}`);
     log(describeBackup(await backupState(location, { workspaceRoot, owner: wanted, reason: 'destroy-orphan', env }), 'before destroy-orphan'));
 
@@ -113,6 +115,36 @@ export async function destroyOrphan(request: DestroyOrphanRequest): Promise<bool
     return result.success;
   } finally {
     tree.remove();
+  }
+}
+
+/**
+ * Nx cannot order destroys in reverse, and neither can history: refuse while an instance that
+ * depended on this one at that commit (removed too: a configured one could not reference it) still
+ * has resources. The dependencies are the plugin's graph of that commit's tree.
+ */
+async function assertNoLiveDependents(tree: CommitTree, found: ComponentInstance, workspaceRoot: string, env: Record<string, string | undefined>, request: DestroyOrphanRequest, log: (line: string) => void): Promise<void> {
+  let model: ReturnType<typeof graphModel>;
+  try {
+    model = graphModel(tree.inTree(workspaceRoot), undefined);
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    log(`destroy-orphan: the dependency graph of commit ${tree.commit.slice(0, 12)} cannot be built (${error.message}): dependents are not checked`);
+    return;
+  }
+  const self = model.projects.find((p) => p.component === found.component && p.stack === found.stack);
+  const sources = new Set(model.edges.filter((edge) => edge.target === self?.name).map((edge) => edge.source));
+  const live: string[] = [];
+  for (const project of model.projects.filter((p) => sources.has(p.name))) {
+    const dependent = tree.instances.find((i) => i.component === project.component && i.stack === project.stack);
+    if (!dependent) continue;
+    const count = managedResourceCount(await readStateAt(instanceStateLocation(asInRepository(dependent, tree), workspaceRoot, env), env));
+    if (count > 0) live.push(`${instanceName(dependent)} (${count} resource${count === 1 ? '' : 's'})`);
+  }
+  if (live.length > 0) {
+    const first = live[0].split(' ')[0];
+    throw new AtmosUserError('USAGE', `cannot destroy removed instance ${instanceName(found)}: ${live.join(', ')} depended on it and still ${live.length === 1 ? 'has' : 'have'} resources`, undefined,
+      `destroy the dependents first (${request.command} --instance=${first} --confirm=${first}), then run this again; nothing was changed`);
   }
 }
 

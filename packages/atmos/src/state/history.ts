@@ -28,6 +28,8 @@ export interface CommitTree {
   instances: ComponentInstance[];
   /** A path of the extracted tree, as the same path in the repository. */
   inRepository(path: string): string;
+  /** A path of the repository, as the same path in the extracted tree. */
+  inTree(path: string): string;
   remove(): void;
 }
 
@@ -65,7 +67,7 @@ export function commitTree(config: AtmosConfig, repoRoot: string, commit: string
       env: { ...env, ATMOS_CLI_CONFIG_PATH: config.configFile ? inTree(config.configFile) : undefined, ATMOS_BASE_PATH: undefined },
     });
     const instances = resolveStacks(treeConfig, { env, computeDeps: false }).instances.filter((i) => !i.abstract && i.enabled);
-    return { commit, root, config: treeConfig, instances, inRepository: (path) => join(repoRoot, relative(root, path)), remove };
+    return { commit, root, config: treeConfig, instances, inRepository: (path) => join(repoRoot, relative(root, path)), inTree, remove };
   } catch (error) {
     remove();
     // A commit whose manifests do not resolve (or that has no atmos.yaml) tells us nothing.

@@ -36,6 +36,11 @@ export interface Orphan {
   state: string;
   resources: number;
   foundIn: Array<'backend' | 'describe affected'>;
+  /**
+   * The instance is still configured, with its state elsewhere now (a backend change: terraform's
+   * -migrate-state copies the state and leaves the old object behind). Not destroyed by destroy-orphan.
+   */
+  movedTo?: string;
 }
 
 export interface OrphanReport {
@@ -113,11 +118,19 @@ export async function findOrphans(config: AtmosConfig, options: OrphanOptions): 
   const orphans: Orphan[] = [];
   let empty = 0;
   for (const candidate of candidates.values()) {
-    candidate.resources = managedResourceCount(await readStateAt(candidate.location, env));
+    const state = await readStateAt(candidate.location, env);
+    // A deleted entry never applied has no state at all: nothing to say about it.
+    if (state === undefined) continue;
+    candidate.resources = managedResourceCount(state);
     if (candidate.resources > 0) orphans.push(candidate);
     else empty++;
   }
   identifyFromHistory(config, orphans, workspaceRoot, env, options.depth ?? HISTORY_DEPTH);
+  for (const orphan of orphans) {
+    const now = orphan.instance && configured.find((i) => i.component === orphan.instance!.component && i.stack === orphan.instance!.stack);
+    const moved = now ? tryLocation(now, workspaceRoot, env, []) : undefined;
+    if (moved) orphan.movedTo = describeLocation(moved, workspaceRoot);
+  }
   orphans.sort((a, b) => (a.instance ? instanceName(a.instance) : '~' + a.state).localeCompare(b.instance ? instanceName(b.instance) : '~' + b.state));
   return { orphans, scanned, empty, notes };
 }
