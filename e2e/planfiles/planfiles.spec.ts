@@ -154,6 +154,15 @@ describe('clone A plans, clone B applies', () => {
     fs.rmSync(stepSummary);
   });
 
+  it('B, which planned nothing: plan-summary --from-store gathers what A\'s plans of this commit stored (the hand-off when plans run on other machines)', async () => {
+    const r = await atmosNx(b, emu.endpoints, ['plan-summary', '--from-store']);
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toContain(`3 instances planned, 3 with changes: **3 to add, 0 to change, 0 to destroy**`);
+    expect(r.output).toMatch(/from the planfile store, commit [0-9a-f]{12}/);
+    for (const project of [NET_DEV, NET_PROD, APP]) expect(r.output).toContain(`### ${project}`);
+    for (const secret of SECRETS) expect(r.output).not.toContain(secret);
+  });
+
   it('B (a separate clone): nx affected -t apply applies exactly the stored plans, dependencies first; the states match what A planned', async () => {
     const r = expectOk(await run(b, ['affected', '-t', 'apply', '--output-style=static'], { NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD' }));
     for (const [component, stack] of [['network', DEV], ['network', PROD], ['app', DEV]]) {

@@ -4,7 +4,8 @@
  * CI job summary: a table of every planned instance with its counts, then each instance's
  * resources and actions. Written to .atmos/plans/summary.md, printed, and appended to
  * $GITHUB_STEP_SUMMARY when that is set (GitHub Actions). Only instances that still exist count;
- * `--projects a,b` narrows it to the given projects.
+ * `--projects a,b` narrows it to the given projects; `--from-store` reads the summaries the plans of
+ * one commit stored (stored-summaries.ts) instead of this machine's.
  */
 import { appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,15 +22,19 @@ export interface PlanSummaryOptions {
   /** Only these projects (absent: every instance with a summary). */
   projects?: string[];
   env: Record<string, string | undefined>;
+  /** Summaries gathered elsewhere (the store); absent: those this machine's plans wrote. */
+  summaries?: PlanSummary[];
+  /** Where they came from, for the document ("the store, commit abc123"). */
+  source?: string;
   now?: Date;
   stdout(text: string): void;
 }
 
-export function renderPlanSummary(summaries: PlanSummary[], now: Date): string {
+export function renderPlanSummary(summaries: PlanSummary[], now: Date, source?: string): string {
   const totals = summaries.reduce((t, s) => ({ add: t.add + s.add, change: t.change + s.change, destroy: t.destroy + s.destroy }), { add: 0, change: 0, destroy: 0 });
   const withChanges = summaries.filter((s) => s.resources.length > 0);
   const lines = ['## Terraform plans', '',
-    `${summaries.length} instance${summaries.length === 1 ? '' : 's'} planned, ${withChanges.length} with changes: **${countsLine(totals)}**. Generated ${now.toISOString()}.`, ''];
+    `${summaries.length} instance${summaries.length === 1 ? '' : 's'} planned, ${withChanges.length} with changes: **${countsLine(totals)}**. Generated ${now.toISOString()}${source ? ` from ${source}` : ''}.`, ''];
   if (summaries.length === 0) {
     lines.push('No plan summaries: run `nx affected -t plan` first.', '');
     return lines.join('\n');
@@ -47,14 +52,14 @@ export function planSummary(options: PlanSummaryOptions): number {
   const now = options.now ?? new Date();
   const byKey = new Map(options.instances.map((i) => [instanceKey(i.component, i.stack), i]));
   const wanted = options.projects ? new Set(options.projects) : undefined;
-  const summaries = readSummaries(options.workspaceRoot)
+  const summaries = (options.summaries ?? readSummaries(options.workspaceRoot))
     .filter((s) => {
       const instance = byKey.get(instanceKey(s.component, s.stack));
       return instance !== undefined && (!wanted || wanted.has(instance.project));
     })
     .map((s) => ({ ...s, project: byKey.get(instanceKey(s.component, s.stack))!.project }))
     .sort((a, b) => a.stack.localeCompare(b.stack) || a.component.localeCompare(b.component));
-  const markdown = renderPlanSummary(summaries, now);
+  const markdown = renderPlanSummary(summaries, now, options.source);
   const area = ownedAreas(options.workspaceRoot).plans;
   const file = join(area, 'summary.md');
   writeAtomically(file, markdown, area, 0o644);

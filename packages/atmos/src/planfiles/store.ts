@@ -3,6 +3,7 @@
  *
  *     <prefix><stack>/<component>/<fingerprint>.tfplan.bundle   one per planned set of inputs
  *     <prefix><stack>/<component>/applied.json                  the last apply (fingerprint, plan id, time)
+ *     <prefix><stack>/<component>/summary-<commit>.json         what the plan made at that commit does (no values)
  *
  * (with the default key_pattern; `applied.json` sits beside wherever the pattern puts bundles).
  * An `aws/s3` store uses the instance's own state bucket unless it names one, with the backend's
@@ -52,6 +53,11 @@ export class InstanceKeys {
 
   bundle(fingerprint: string): string {
     return `${this.prefix}${fingerprint}${this.suffix}`;
+  }
+
+  /** The summary of the plans made at one commit (plan jobs split across machines share it), beside the bundles. */
+  summary(commit: string): string {
+    return `${this.prefix}summary-${commit}.json`;
   }
 
   /** Beside the bundles (never taken for one: it is not a fingerprint). */

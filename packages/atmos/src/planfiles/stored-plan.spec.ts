@@ -127,6 +127,15 @@ describe('stored plans (local/dir store, key from the environment)', () => {
     expect((await run(ws, 'apply', { autoApprove: true })).ok).toBe(true);
     expect((await run(ws, 'apply')).log).toContain('nothing to apply');
   });
+
+  it('a stored plan overtaken by a later apply of the same inputs counts as applied', async () => {
+    setSize(ws, 4);
+    expect((await run(ws, 'plan')).ok).toBe(true);
+    expect((await run(ws, 'deploy')).ok).toBe(true);
+    const overtaken = await refusal(run(ws, 'apply'));
+    expect(overtaken.message).toMatch(/^the stored plan .* of 'app' in stack 'dev' was overtaken: these inputs were applied without it \(.*\) after it was made$/);
+    expect((await run(ws, 'apply', { asDependency: true })).log).toContain('its inputs were applied');
+  });
 });
 
 describe('--verify-plan without planfile storage', () => {

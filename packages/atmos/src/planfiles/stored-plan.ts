@@ -28,6 +28,7 @@ import type { PlanfileRun } from './run-parts';
 import { InstanceKeys, openStore, type PlanStore } from './store';
 import { countsLine, summarisePlan, type PlanSummary } from './summary';
 import { writeSummary } from './summary-files';
+import { headCommit } from './commit';
 
 export interface AppliedRecord {
   version: 1;
@@ -77,6 +78,9 @@ export async function afterPlan(run: PlanfileRun, planned: TerraformResult): Pro
   const { bytes } = await sealBundle(run.instance, content, keys);
   const key = storage.keys.bundle(run.files.inputsFingerprint);
   await storage.store.put(key, bytes, 'application/json');
+  // Addresses and actions only (masked): what `plan-summary --from-store` gathers from plan jobs on other machines.
+  const commit = headCommit(run.workspaceRoot);
+  if (commit) await storage.store.put(storage.keys.summary(commit), Buffer.from(JSON.stringify({ ...summary, commit }, null, 2) + '\n'), 'application/json');
   run.log(`stored the plan of ${where(run)} (${countsLine(summary)}) as ${storage.store.describe(key)}, encrypted`);
   return planned;
 }
