@@ -138,7 +138,8 @@ async function applyWithoutStoredPlan(run: PlanfileRun, storage: Storage, applie
     throw new AtmosUserError('USAGE', `--verify-plan: there is no stored plan of ${where(run)} for these inputs to verify against`, undefined,
       `run ${run.commandLine({ command: 'plan' })} first (it stores the plan), then apply`);
   }
-  if (applied?.fingerprint === fingerprint || run.locallyAppliedFingerprint() === fingerprint) {
+  // A reviewed plan of this machine for these inputs (its upload failed, or it predates the storage) is applied as before.
+  if (!run.localPlanIsCurrent() && (applied?.fingerprint === fingerprint || run.locallyAppliedFingerprint() === fingerprint)) {
     run.log(`${where(run)} has no stored plan for these inputs and was last applied with exactly them (${applied?.appliedAt ?? 'on this machine'}); nothing to apply`);
     return ok();
   }
