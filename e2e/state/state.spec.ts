@@ -144,11 +144,12 @@ describe('import', () => {
     expect(r.output).toContain('hint: name the resource address in the configuration and the provider\'s ID of the existing object: nx run adopt-dev-use1:import --address=terraform_data.example --id=<id>');
   });
 
-  it('imports the existing object with the generated varfile and backend into the instance\'s workspace', async () => {
-    expectOk(await run(['run', 'adopt-dev-use1:import', '--address=terraform_data.existing', '--id=existing-1']));
+  it('imports the existing object with the generated varfile and backend into the instance\'s workspace, the ID exactly as typed', async () => {
+    // Number-like, with a leading zero (an AWS account ID): it reaches terraform as typed (the schema says string).
+    expectOk(await run(['run', 'adopt-dev-use1:import', '--address=terraform_data.existing', '--id=012345678901']));
     const state = (await readStateObject(s3, BUCKET, stateKey))!;
-    const existing = state.resources.find((r) => r.name === "existing")!;
-    expect(existing.instances[0].attributes.id).toBe('existing-1');
+    const existing = state.resources.find((r) => r.name === 'existing')!;
+    expect(existing.instances[0].attributes.id).toBe('012345678901');
   });
 
   it('import {} blocks run through plan and apply (terraform_data supports import)', async () => {
@@ -158,7 +159,7 @@ describe('import', () => {
     const applied = expectOk(await run(['run', 'adopt-dev-use1:apply']));
     expect(applied.output).toMatch(/Apply complete! Resources: 1 imported, 0 added, 2 changed, 0 destroyed\./);
     const state = (await readStateObject(s3, BUCKET, stateKey))!;
-    const declared = state.resources.find((r) => r.name === "declared")!;
+    const declared = state.resources.find((r) => r.name === 'declared')!;
     expect(declared.instances[0].attributes.id).toBe('declared-1');
   });
 });
