@@ -142,6 +142,13 @@ test('npm run demo -- --stacks dev-use1,shared-use1: applies in dependency order
   expect(out).toMatch(/outputs in state: [1-9]\d* across \d+ instances/);
   // The one-line change to dev-use1's vpc: exactly one instance plans a change.
   expect(out).toMatch(/nx affected -t plan after the change: \d+ planned, 1 with changes/);
+  // Onboarding a new environment with the shipped workflow, then drift and its report, kept in the
+  // repository (git-ignored): the demo's last line is its path.
+  expect(out).toMatch(/onboarded staging-usw2: 16 instances applied in \d+ dependency layers/);
+  expect(out).toContain('drift: 17 checked: 1 changed, 16 in-sync');
+  const report = out.trim().split('\n').pop()!;
+  expect(report).toBe(clone.path('.atmos/demo/drift-report.md'));
+  expect(fs.readFileSync(report, 'utf8')).toMatch(/\| vpc \| changed \| `terraform_data\.\w+` update \|/);
   const workspace = /^workspace: (\S+)$/m.exec(out)?.[1];
   expect(workspace).toBeDefined();
   expect(fs.existsSync(workspace as string)).toBe(false);

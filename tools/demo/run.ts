@@ -2,8 +2,10 @@
  * `npm run demo`: the main job, offline. Copies the offline twin (examples/twin: the reference
  * stacks with provider-free components, local state) into a temporary git workspace and drives
  * it through the real Nx CLI and real terraform: the instances, the dependency graph, plans,
- * applies in dependency order, outputs, and `nx affected -t plan` after a one-line change.
- * Every figure it prints is counted from what ran, not assumed.
+ * applies in dependency order, outputs, `nx affected -t plan` after a one-line change, the
+ * onboarding of a new environment (the shipped onboard-environment workflow) and drift detection
+ * with its report, which is copied to .atmos/demo/ in this repository (git-ignored, kept); the
+ * last line printed is the report's path. Every figure it prints is counted from what ran.
  *
  * Usage: node tools/dist/demo/run.js [--stacks dev-use1,shared-use1] [--parallel N] [--keep] [--out DIR]
  *   --stacks    only these stacks' instances (they must include every stack they depend on)
@@ -20,6 +22,11 @@ import { dependencyWaves, edgesOf, type NxGraphFile } from './graph';
 const repoRoot = resolve(__dirname, '../../..');
 const twin = join(repoRoot, 'examples/twin');
 const nxBin = join(repoRoot, 'node_modules/nx/dist/bin/nx.js');
+const atmosNxBin = join(repoRoot, 'packages/atmos/bin/atmos-nx.js');
+/** Where the demo keeps the drift report: in the repository (git-ignored), not in the workspace it removes. */
+export const REPORT_DIR = join(repoRoot, '.atmos/demo');
+/** The environment the demo onboards: a new region of an existing account, depending only on shared-use1. */
+const NEW_STACK = 'staging-usw2';
 const UNDECLARED = 'Value for undeclared variable';
 
 export interface DemoOptions {
@@ -80,10 +87,20 @@ let running: ReturnType<typeof spawn> | undefined;
 /** Runs nx in the workspace, echoing its output and counting terraform's warnings. */
 function nxRun(dir: string, args: string[], tally: Tally, env: Record<string, string> = {}): Promise<{ code: number | null; text: string }> {
   const runsTasks = args[0] === 'run' || args[0] === 'run-many' || args[0] === 'affected';
-  const fullArgs = [nxBin, ...args, ...(runsTasks ? ['--output-style=stream'] : [])];
-  console.log(`$ ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}nx ${args.join(' ')}`);
+  return toolRun(dir, 'nx', nxBin, [...args, ...(runsTasks ? ['--output-style=stream'] : [])], tally, env, args);
+}
+
+/** Runs `npx atmos-nx ...` in the workspace, echoing its output; fails the demo when it fails. */
+async function atmosNx(dir: string, args: string[], tally: Tally): Promise<string> {
+  const { code, text } = await toolRun(dir, 'npx atmos-nx', atmosNxBin, args, tally, {}, args);
+  if (code !== 0) throw new DemoError(`step failed: npx atmos-nx ${args.join(' ')} (exit ${code})`);
+  return text;
+}
+
+function toolRun(dir: string, name: string, bin: string, fullArgs: string[], tally: Tally, env: Record<string, string>, shown: string[]): Promise<{ code: number | null; text: string }> {
+  console.log(`$ ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${name} ${shown.join(' ')}`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, fullArgs, {
+    const child = spawn(process.execPath, [bin, ...fullArgs], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env },
@@ -174,7 +191,7 @@ export function orderViolations(text: string, edges: Array<{ source: string; tar
     .map((e) => `${e.source} -> ${e.target}`);
 }
 
-async function demo(options: DemoOptions, dir: string): Promise<void> {
+async function demo(options: DemoOptions, dir: string): Promise<string | undefined> {
   const tally: Tally = { undeclaredWarnings: 0 };
   const started = Date.now();
   console.log(`workspace: ${dir}`);
@@ -258,7 +275,32 @@ async function demo(options: DemoOptions, dir: string): Promise<void> {
     affected = countResults(await nx(dir, ['affected', '-t', 'plan', `--parallel=${options.parallel}`], tally, { NX_BASE: 'HEAD~1' }));
   }
 
-  // Room for the workflows issue: onboarding and drift steps go here.
+  // Onboarding: the shipped workflow, as a user runs it, for an environment that does not exist yet.
+  let onboarded: { instances: number; layers: number } | undefined;
+  if (stacks.includes('shared-use1')) {
+    heading(`onboard a new environment, ${NEW_STACK}: prerequisites -> generate its files -> backend -> apply in graph order`);
+    const text = await atmosNx(dir, ['workflow', 'onboard-environment', '-s', NEW_STACK], tally);
+    const layers = (text.match(/^\s+layer \d+: /gm) ?? []).length;
+    const instances = statesOf(dir, NEW_STACK);
+    if (!existsSync(join(dir, 'stacks/orgs/plat/staging/us-west-2.yaml'))) throw new DemoError(`onboarding wrote no stacks/orgs/plat/staging/us-west-2.yaml`);
+    const expected = (JSON.parse(await nx(dir, ['show', 'projects', '--json', '-p', `tag:stack:${NEW_STACK}`], tally)) as string[]).length;
+    if (instances !== expected || layers === 0) throw new DemoError(`onboarding ${NEW_STACK} applied ${instances} of its ${expected} instances (${layers} layers)`);
+    onboarded = { instances, layers };
+  }
+
+  // Drift: the drift target of the new environment's instances and of the instance changed above
+  // (its edit is committed, not applied: "changed", not "drifted"), then the report.
+  const driftProjects = [...(onboarded ? [`tag:stack:${NEW_STACK}`] : []), ...(affected ? ['vpc-dev-use1'] : [])];
+  let report: { path: string; counts: string } | undefined;
+  if (driftProjects.length > 0) {
+    heading(`drift detection: ${driftProjects.join(', ')}`);
+    await nx(dir, ['run-many', '-t', 'drift', '-p', driftProjects.join(','), `--parallel=${options.parallel}`], tally);
+    heading('the drift report');
+    const reportRun = await nxRun(dir, ['run', 'atmos:drift-report'], tally);
+    if (reportRun.code !== 0) throw new DemoError('nx run atmos:drift-report failed: an instance drifted or its check failed');
+    report = { path: keepReport(dir), counts: driftCounts(join(REPORT_DIR, 'drift-report.json')) };
+    console.log(readFileSync(report.path, 'utf8'));
+  }
 
   heading('summary');
   console.log(`  instances: ${selected.length} in ${stacks.length} stacks; dependencies: ${edges.length} (${crossStack.length} across stacks); waves: ${waves.length}`);
@@ -267,6 +309,8 @@ async function demo(options: DemoOptions, dir: string): Promise<void> {
   console.log(`  dependency order: ${edges.length - violations.length} of ${edges.length} dependencies applied before their dependent started`);
   if (affected) console.log(`  nx affected -t plan after the change: ${affected.changes + affected.noChanges} planned, ${affected.changes} with changes`);
   console.log(`  outputs in state: ${counted.outputs} across ${counted.instances} instances`);
+  if (onboarded) console.log(`  onboarded ${NEW_STACK}: ${onboarded.instances} instances applied in ${onboarded.layers} dependency layers`);
+  if (report) console.log(`  drift: ${report.counts}`);
   console.log(`  "${UNDECLARED}" warnings: ${tally.undeclaredWarnings}`);
   console.log(`  total: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (tally.undeclaredWarnings > 0) throw new DemoError(`terraform warned ${tally.undeclaredWarnings} times about undeclared variables`);
@@ -274,6 +318,35 @@ async function demo(options: DemoOptions, dir: string): Promise<void> {
   if (applies.applied !== selected.length || counted.instances !== selected.length) {
     throw new DemoError(`expected ${selected.length} applies, counted ${applies.applied} (${counted.instances} states)`);
   }
+  return report?.path;
+}
+
+/** How many instances of `stack` have a local state (workspace `<stack>`, or `<stack>-<component>` where a folder serves several). */
+function statesOf(dir: string, stack: string): number {
+  const stateRoot = join(dir, '.atmos/state');
+  if (!existsSync(stateRoot)) return 0;
+  return readdirSync(stateRoot).flatMap((component) => {
+    const workspaces = join(stateRoot, component, 'terraform.tfstate.d');
+    return existsSync(workspaces) ? readdirSync(workspaces).filter((w) => (w === stack || w.startsWith(`${stack}-`)) && existsSync(join(workspaces, w, 'terraform.tfstate'))) : [];
+  }).length;
+}
+
+/** Copies the workspace's drift report (Markdown and JSON) into the repository's .atmos/demo/. */
+function keepReport(dir: string): string {
+  mkdirSync(REPORT_DIR, { recursive: true });
+  const markdown = join(REPORT_DIR, 'drift-report.md');
+  cpSync(join(dir, '.atmos/drift/report.md'), markdown);
+  cpSync(join(dir, '.atmos/drift/report.json'), join(REPORT_DIR, 'drift-report.json'));
+  return markdown;
+}
+
+/** "17 checked: 16 in-sync, 1 changed" from the report's JSON. */
+function driftCounts(file: string): string {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { instances?: Array<{ status?: string }>; results?: Array<{ status?: string }> };
+  const rows = json.instances ?? json.results ?? [];
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.status ?? '?', (counts.get(row.status ?? '?') ?? 0) + 1);
+  return `${rows.length} checked: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
 }
 
 async function main(): Promise<number> {
@@ -285,6 +358,7 @@ async function main(): Promise<number> {
     return 2;
   }
   let dir: string | undefined;
+  let reportPath: string | undefined;
   // Ctrl-C at a terminal reaches nx (and terraform, which releases its lock) directly; a SIGINT
   // or SIGTERM sent to the demo alone is passed on. Either way the demo waits for nx to stop and
   // then removes its workspace instead of dying first.
@@ -298,7 +372,7 @@ async function main(): Promise<number> {
   }
   try {
     dir = prepareWorkspace(options);
-    await demo(options, dir);
+    reportPath = await demo(options, dir);
     console.log(`\ndemo complete`);
     return 0;
   } catch (error) {
@@ -308,6 +382,8 @@ async function main(): Promise<number> {
   } finally {
     if (dir && !options.keep && !options.out) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     else if (dir) console.log(`workspace kept: ${dir}`);
+    // The last line: where the drift report is kept (the workspace above may be gone).
+    if (reportPath) console.log(`drift report (JSON beside it):\n${reportPath}`);
   }
 }
 

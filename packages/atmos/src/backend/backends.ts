@@ -34,7 +34,13 @@ const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
  * The backends of `stack` (of one component with `component`). Not an s3 backend, a missing
  * bucket or a bad name is a one-line error naming the manifest and the setting.
  */
-export function stackBackends(resolved: ResolvedStacks, stack: string, env: Record<string, string | undefined>, component?: string): StateBackend[] {
+export interface StackBackends {
+  backends: StateBackend[];
+  /** Instances keeping their state locally (`backend_type: local`, or none): nothing to create for them. */
+  localComponents: string[];
+}
+
+export function stackBackends(resolved: ResolvedStacks, stack: string, env: Record<string, string | undefined>, component?: string): StackBackends {
   const all = resolved.instances.filter((i) => i.stack === stack);
   if (all.length === 0) throw stackNotFound(stack, resolved);
   const deployed = all.filter((i) => !i.abstract && i.enabled && (!component || i.component === component));
@@ -42,25 +48,26 @@ export function stackBackends(resolved: ResolvedStacks, stack: string, env: Reco
     throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${component}' is not deployed in stack '${stack}'`, undefined,
       `components in '${stack}': ${all.filter((i) => !i.abstract).map((i) => i.component).sort().join(', ')}`);
   }
-  const s3 = deployed.filter((i) => i.sections.backendType === 's3');
-  if (s3.length === 0) {
-    const types = [...new Set(deployed.map((i) => i.sections.backendType || 'local (none configured)'))].join(', ');
-    throw new AtmosUserError('CONFIG_INVALID', `stack '${stack}' has no s3 backend to bootstrap: its instances use ${types}`, deployed[0] ? { file: deployed[0].manifestFile } : undefined,
-      'set terraform.backend_type: s3 and terraform.backend.s3.bucket (and dynamodb_table) in the stack or the defaults it imports');
+  const other = deployed.find((i) => !['s3', 'local', ''].includes(i.sections.backendType));
+  if (other) {
+    throw new AtmosUserError('CONFIG_INVALID', `'${other.component}' in stack '${stack}' keeps its state in a "${other.sections.backendType}" backend: bootstrap creates s3 backends only`, { file: other.manifestFile },
+      `create that backend with its own tools, or use backend_type: s3`);
   }
+  const s3 = deployed.filter((i) => i.sections.backendType === 's3');
   const byBackend = new Map<string, Array<{ instance: ComponentInstance; backend: StateBackend }>>();
   for (const instance of s3) {
     const backend = readBackend(instance, env);
     const key = [backend.bucket, backend.region, backend.target.endpoints.s3 ?? '', backend.table ?? '', backend.target.endpoints.dynamodb ?? ''].join('\0');
     byBackend.set(key, [...(byBackend.get(key) ?? []), { instance, backend }]);
   }
-  return [...byBackend.values()].map((users) => {
+  const backends = [...byBackend.values()].map((users) => {
     // Instances of one backend may reach it differently (the reference's tfstate-backend uses the
     // shared account's own credentials, the others the backend access role that it creates): the
     // shortest role chain is the one that works before the backend's own roles exist.
     const chosen = [...users].sort((a, b) => a.backend.target.roles.length - b.backend.target.roles.length || a.instance.component.localeCompare(b.instance.component))[0];
     return { ...chosen.backend, components: users.map((u) => u.instance.component).sort(), credentialsOf: chosen.instance.component };
   });
+  return { backends, localComponents: deployed.filter((i) => i.sections.backendType !== 's3').map((i) => i.component).sort() };
 }
 
 function readBackend(instance: ComponentInstance, env: Record<string, string | undefined>): StateBackend {

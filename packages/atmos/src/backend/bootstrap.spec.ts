@@ -311,7 +311,8 @@ describe('the backends of a stack', () => {
 
   it('instances sharing a bucket and table are one backend, reached with the shortest role chain', () => {
     const resolved = resolveFixture(files(`      bucket: ${BUCKET}\n      dynamodb_table: ${TABLE}\n      region: us-east-1\n      assume_role:\n        role_arn: ${ROLE}\n`));
-    const backends = stackBackends(resolved, 'shared-use1', ENV);
+    const { backends, localComponents } = stackBackends(resolved, 'shared-use1', ENV);
+    expect(localComponents).toEqual([]);
     expect(backends).toHaveLength(1);
     expect(backends[0]).toMatchObject({ bucket: BUCKET, table: TABLE, region: 'us-east-1', components: ['dns', 'tfstate-backend'], credentialsOf: 'tfstate-backend' });
     expect(backends[0].target.roles).toEqual([]);
@@ -324,7 +325,12 @@ describe('the backends of a stack', () => {
       .toContain('"Not_Valid" is not a valid S3 bucket name');
     expect(userError(() => stackBackends(resolveFixture(files(`      bucket: ${BUCKET}\n`)), 'nope', ENV)).message).toBe("stack 'nope' does not exist");
     expect(userError(() => stackBackends(resolveFixture(files(`      bucket: ${BUCKET}\n`)), 'shared-use1', ENV, 'vpc')).message).toBe("component 'vpc' is not deployed in stack 'shared-use1'");
+    const gcs = { ...files(''), [STACK]: 'vars:\n  stage: shared\n  environment: use1\nterraform:\n  backend_type: gcs\n  backend:\n    gcs: {bucket: b}\ncomponents:\n  terraform:\n    dns: {}\n' };
+    expect(userError(() => stackBackends(resolveFixture(gcs), 'shared-use1', ENV)).message).toBe(`'dns' in stack 'shared-use1' keeps its state in a "gcs" backend: bootstrap creates s3 backends only`);
+  });
+
+  it('instances with local state need no backend', () => {
     const local = { ...files(''), [STACK]: 'vars:\n  stage: shared\n  environment: use1\ncomponents:\n  terraform:\n    dns: {}\n' };
-    expect(userError(() => stackBackends(resolveFixture(local), 'shared-use1', ENV)).message).toBe("stack 'shared-use1' has no s3 backend to bootstrap: its instances use local (none configured)");
+    expect(stackBackends(resolveFixture(local), 'shared-use1', ENV)).toEqual({ backends: [], localComponents: ['dns'] });
   });
 });

@@ -37,7 +37,12 @@ export async function bootstrapCommand(argv: string[], io: CliIo): Promise<numbe
   const problems: AtmosUserError[] = [];
   const resolved = resolveStacks(config, { env: io.env, problems });
   throwCollected(problems);
-  const backends = stackBackends(resolved, stack, io.env, values.component);
+  const { backends, localComponents } = stackBackends(resolved, stack, io.env, values.component);
+  if (localComponents.length > 0) {
+    const which = localComponents.length <= 3 ? localComponents.join(', ') : `${localComponents.length} instances`;
+    io.stdout(`${which} of stack ${stack} keep${localComponents.length === 1 ? 's' : ''} state locally (backend_type local or none): no backend to create\n`);
+    if (backends.length === 0) return 0;
+  }
   const clients = new AwsClients({ env: io.env, verbose: values.verbose, log: (line) => io.stderr(line + '\n') });
   let created = 0;
   let existed = 0;

@@ -100,8 +100,9 @@ export function checkTerraform(config: AtmosConfig, componentFolders: string[], 
 
 /** The stack's backend is configured (an s3 backend with a bucket; see stackBackends) and answers. */
 export async function checkBackend(resolved: ResolvedStacks, stack: string, clients: AwsClients): Promise<Check[]> {
-  const backends = stackBackends(resolved, stack, clients.env);
+  const { backends, localComponents } = stackBackends(resolved, stack, clients.env);
   const checks: Check[] = [];
+  if (localComponents.length > 0) checks.push({ ok: `local state for ${localComponents.length} instance${localComponents.length === 1 ? '' : 's'} (backend_type local or none): no backend to check` });
   for (const backend of backends) {
     checks.push({ ok: `backend configured: bucket ${backend.bucket}${backend.table ? `, lock table ${backend.table}` : backend.lockfile ? ', use_lockfile' : ''}, ${backend.region} (${backend.components.length} instances)` });
     checks.push(await checkReach(backend, clients));
