@@ -34,6 +34,8 @@ export interface PlanContent {
   lockfile?: string;
   fingerprint: string;
   state?: StateVersion;
+  /** The backend's state cannot be read without terraform (not s3 or local): no serial/lineage check; terraform's own stale-plan check remains. */
+  stateUnknown?: boolean;
   /** What the plan does, in addresses and actions (no values). */
   summary: unknown;
 }
@@ -66,6 +68,7 @@ interface Payload {
   lockfile?: string;
   fingerprint: string;
   state?: StateVersion;
+  stateUnknown?: boolean;
   summary: unknown;
 }
 
@@ -88,6 +91,7 @@ export async function sealBundle(instance: { stack: string; component: string },
     ...(content.lockfile !== undefined ? { lockfile: content.lockfile } : {}),
     fingerprint: content.fingerprint,
     ...(content.state ? { state: content.state } : {}),
+    ...(content.stateUnknown ? { stateUnknown: true } : {}),
     summary: content.summary,
   };
   const cipher = createCipheriv('aes-256-gcm', key, Buffer.from(header.iv, 'base64'));
@@ -145,6 +149,7 @@ export async function openBundle(bytes: Buffer, keys: DataKeys, where: string): 
       lockfile: payload.lockfile,
       fingerprint: payload.fingerprint,
       state: payload.state,
+      stateUnknown: payload.stateUnknown,
       summary: payload.summary,
     },
   };

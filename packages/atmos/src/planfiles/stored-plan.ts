@@ -71,7 +71,7 @@ export async function afterPlan(run: PlanfileRun, planned: TerraformResult): Pro
     planfile: readFileSync(run.files.planfile),
     lockfile: readTextOrUndefined(join(run.workdir.dir, '.terraform.lock.hcl')),
     fingerprint: run.files.inputsFingerprint,
-    state: stateVersion(await readState(run.instance, run.workspaceRoot, run.env)),
+    ...(stateReadable(run) ? { state: stateVersion(await readState(run.instance, run.workspaceRoot, run.env)) } : { stateUnknown: true }),
     summary,
   };
   const keys = dataKeys(storage.settings.encryption, () => storage.store.awsTarget(), run.env);
@@ -114,7 +114,8 @@ export async function applyStored(run: PlanfileRun): Promise<TerraformResult> {
   const keys = dataKeys(storage.settings.encryption, () => storage.store.awsTarget(), run.env);
   const { content } = await openBundle(bytes, keys, storage.store.describe(key));
   if (content.fingerprint !== fingerprint) throw stale(run, storage, content.fingerprint);
-  await checkStateUnmoved(run, content.state, storage.store.describe(key));
+  if (content.stateUnknown || !stateReadable(run)) run.log(`note: the state of ${where(run)} is in a ${run.instance.sections.backendType} backend, which we cannot read without terraform: its serial is not compared (terraform refuses a stale plan itself)`);
+  else await checkStateUnmoved(run, content.state, storage.store.describe(key));
 
   const mode = effectiveVerify(storage.settings, run.verifyPlan, run.env);
   const summary = content.summary as PlanSummary;
@@ -287,6 +288,11 @@ async function readApplied(storage: Storage): Promise<AppliedRecord | undefined>
 
 async function writeApplied(storage: Storage, record: AppliedRecord): Promise<void> {
   await storage.store.put(storage.keys.applied, Buffer.from(JSON.stringify(record, null, 2) + '\n'), 'application/json');
+}
+
+/** Backends whose state the plugin reads itself (src/terraform/state.ts). */
+function stateReadable(run: PlanfileRun): boolean {
+  return ['', 'local', 's3'].includes(run.instance.sections.backendType);
 }
 
 export function stateVersion(state: { serial?: unknown; lineage?: unknown } | undefined): StateVersion | undefined {
