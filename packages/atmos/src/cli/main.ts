@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { setAwsVerbose } from '../aws/verbose';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, isUserError, throwCollected } from '../errors/user-error';
-import { buildGraphModel } from '../nx/graph-model';
+import { validateGraph } from '../nx/graph-model';
 import { normaliseOptions } from '../nx/options';
 import { describeInstance, describeStacks } from '../stacks/describe';
 import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
@@ -31,6 +31,7 @@ import { sensitiveVariables } from '../terraform/sensitive-variables';
 import { maskBackendSecrets } from './mask-backend';
 import { describedInstances, findInstance, stackNotFound } from './find-instance';
 import { formatOutput, toPlain } from './output';
+import { writeJson } from './stream-json';
 import { TERRAFORM_USAGE, terraformCommand } from './terraform';
 import { WORKFLOW_USAGE, workflowCommand } from './workflow';
 import { DRIFT_REPORT_USAGE, driftReportCommand } from './drift-report';
@@ -73,6 +74,9 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
     usage: 'atmos-nx validate component <component> -s <stack> [--schema-path <file> --schema-type jsonschema]',
   },
 };
+
+/** describe stacks: <stack> -> components -> terraform -> <component>: one JSON.stringify per instance. */
+const DESCRIBE_STACKS_JSON_DEPTH = 4;
 
 const USAGE = `usage:\n${[...Object.values(COMMANDS).map((c) => c.usage), TERRAFORM_USAGE, WORKFLOW_USAGE, DRIFT_REPORT_USAGE, BOOTSTRAP_USAGE, PLAN_SUMMARY_USAGE, ORPHANS_USAGE, DESTROY_ORPHAN_USAGE, ONBOARD_USAGE].map((line) => `  ${line}`).join('\n')}`;
 
@@ -147,7 +151,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
     const resolved = resolveStacks(config, { processTemplates, env: io.env, problems });
     // `list` shows names only: it needs the manifests, not the graph's checks.
-    if (validate) buildGraphModel({ workspaceRoot: config.basePath, resolved, options: normaliseOptions(undefined), problems });
+    if (validate) validateGraph({ workspaceRoot: config.basePath, resolved, options: normaliseOptions(undefined), problems });
     throwCollected(problems);
     for (const warning of resolved.warnings) io.stderr(`warning: ${warning}\n`);
     return resolved;
@@ -177,7 +181,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
           components[instance.component] = maskBackendSecrets(maskSensitiveVars(components[instance.component], instance));
         }
       }
-      io.stdout(formatOutput(described, format));
+      // JSON is written stack by stack, instance by instance (~90 MB at 10,000 instances), never as one string.
+      if (format === 'json') writeJson(described, io.stdout, DESCRIBE_STACKS_JSON_DEPTH);
+      else io.stdout(formatOutput(described, format));
       return 0;
     }
     case 'describe affected': {

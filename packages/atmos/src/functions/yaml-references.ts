@@ -97,14 +97,44 @@ export function yamlFunctionReference(fn: YamlFunction, via: string): ComponentR
   return undefined;
 }
 
-/** Walks a section and collects the references of its YAML functions. */
-export function collectYamlFunctionReferences(value: unknown, path: string, into: ComponentReference[]): void {
+/** The YAML functions under one map or list, each with its path below it (`.a.b[0]`). */
+export type FunctionsWithin = WeakMap<object, Array<[string, YamlFunction]>>;
+
+/**
+ * Walks a section and collects the references of its YAML functions. Instances of a stack share
+ * most of their values (merged once, reused): give one `cache` to a walk over many instances and
+ * a shared map or list is walked once (no path string is built for a value without functions).
+ */
+export function collectYamlFunctionReferences(value: unknown, path: string, into: ComponentReference[], cache: FunctionsWithin = new WeakMap()): void {
   if (value instanceof YamlFunction) {
     const reference = yamlFunctionReference(value, `${path}: ${value.toString()}`);
     if (reference) into.push(reference);
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => collectYamlFunctionReferences(item, `${path}[${i}]`, into));
-  } else if (isPlainMap(value)) {
-    for (const [key, item] of Object.entries(value)) collectYamlFunctionReferences(item, path ? `${path}.${key}` : key, into);
+    return;
   }
+  if (typeof value !== 'object' || value === null || !(Array.isArray(value) || isPlainMap(value))) return;
+  for (const [suffix, fn] of functionsWithin(value, cache)) {
+    // The section's own name starts the path: `vars.vpc_id`, or `vpc_id` with no name.
+    const reference = yamlFunctionReference(fn, `${path === '' && suffix.startsWith('.') ? suffix.slice(1) : path + suffix}: ${fn.toString()}`);
+    if (reference) into.push(reference);
+  }
+}
+
+function functionsWithin(value: object, cache: FunctionsWithin): Array<[string, YamlFunction]> {
+  let found = cache.get(value);
+  if (found) return found;
+  found = [];
+  const add = (item: unknown, suffix: () => string) => {
+    if (item instanceof YamlFunction) found!.push([suffix(), item]);
+    else if (typeof item === 'object' && item !== null && (Array.isArray(item) || isPlainMap(item))) {
+      const inner = functionsWithin(item, cache);
+      if (inner.length > 0) {
+        const prefix = suffix();
+        for (const [rest, fn] of inner) found!.push([prefix + rest, fn]);
+      }
+    }
+  };
+  if (Array.isArray(value)) value.forEach((item, i) => add(item, () => `[${i}]`));
+  else for (const [key, item] of Object.entries(value)) add(item, () => `.${key}`);
+  cache.set(value, found);
+  return found;
 }

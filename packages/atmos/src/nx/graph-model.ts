@@ -15,7 +15,7 @@ import { localModuleFolders } from '../terraform/local-modules';
 import type { NormalisedPluginOptions } from './options';
 import { contentHash } from './cache';
 import { preciseInputs, type PreciseInputs } from './precise-inputs';
-import { collectYamlFunctionReferences, type ComponentReference } from '../functions/yaml-references';
+import { collectYamlFunctionReferences, type ComponentReference, type FunctionsWithin } from '../functions/yaml-references';
 
 export interface InstanceProject {
   name: string;
@@ -106,8 +106,9 @@ export interface GraphModelInput {
 const CONTEXT_TAGS = ['namespace', 'tenant', 'environment', 'stage'] as const;
 
 export function buildGraphModel(input: GraphModelInput): GraphModel {
-  const { workspaceRoot, resolved, options } = input;
+  const { workspaceRoot, resolved } = input;
   const problems: AtmosUserError[] = [];
+  const { names, deployable, declaredByInstance, edges } = checkedGraph(input, problems);
   // Thousands of instances name the same few hundred files and folders: each made relative once.
   const relatives = new Map<string, string>();
   const rel = (path: string) => {
@@ -115,15 +116,9 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     if (value === undefined) relatives.set(path, (value = relative(workspaceRoot, path).split('\\').join('/')));
     return value;
   };
-  // The checks every command runs (validate stacks, describe, the graph). An instance failing one
-  // stays in the graph, so the problems of its references and cycles are reported too.
-  instanceProblems(resolved, problems);
-  const names = assignProjectNames(resolved.instances.filter(isDeployable), options.projectName, problems);
-  const deployable = resolved.instances.filter((instance) => names.has(instance));
   const moduleCache = new Map<string, string[]>();
   const configFiles = resolved.config.configFiles;
 
-  const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredOrEmpty(instance, problems)]));
   const precise = input.precise ?? preciseInputs(resolved.config, resolved, undefined, {});
   const fileHash = input.fileHash ?? contentHash;
   // Instances of one stack share their unchanged list: one named input per distinct list, on the workspace project.
@@ -194,11 +189,42 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     };
   });
 
-  const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input, problems);
-  problems.push(...cycleProblems(edges, projects));
-  if (input.problems) input.problems.push(...uniqueErrors(problems));
-  else throwCollected(problems);
+  report(problems, input.problems);
   return { projects, edges, sharedInputs };
+}
+
+/**
+ * The graph's checks alone (what `validate stacks` and every `describe` run): the same problems
+ * buildGraphModel reports, without the Nx inputs, digests and project records they do not need
+ * (at 10,000 instances those were a third of `describe stacks`).
+ */
+export function validateGraph(input: Pick<GraphModelInput, 'workspaceRoot' | 'resolved' | 'options' | 'templateReferences' | 'expressionReferences' | 'problems'>): void {
+  const problems: AtmosUserError[] = [];
+  checkedGraph(input, problems);
+  report(problems, input.problems);
+}
+
+function report(problems: AtmosUserError[], into: AtmosUserError[] | undefined): void {
+  if (into) into.push(...uniqueErrors(problems));
+  else throwCollected(problems);
+}
+
+/** Project names, declared dependencies and edges, with every mistake found on the way. */
+function checkedGraph(input: Pick<GraphModelInput, 'workspaceRoot' | 'resolved' | 'options' | 'templateReferences' | 'expressionReferences'>, problems: AtmosUserError[]) {
+  const { workspaceRoot, resolved, options } = input;
+  // The checks every command runs (validate stacks, describe, the graph). An instance failing one
+  // stays in the graph, so the problems of its references and cycles are reported too.
+  instanceProblems(resolved, problems);
+  const names = assignProjectNames(resolved.instances.filter(isDeployable), options.projectName, problems);
+  const deployable = resolved.instances.filter((instance) => names.has(instance));
+  const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredOrEmpty(instance, problems)]));
+  const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input, problems);
+  const manifests = new Map(deployable.map((instance) => [names.get(instance)!, instance.manifestFile]));
+  problems.push(...cycleProblems(edges, (name) => {
+    const file = manifests.get(name);
+    return file === undefined ? undefined : relative(workspaceRoot, file).split('\\').join('/');
+  }));
+  return { names, deployable, declaredByInstance, edges };
 }
 
 function declaredOrEmpty(instance: ComponentInstance, problems: AtmosUserError[]): DeclaredDependencies {
@@ -255,7 +281,7 @@ function buildEdges(
   deployable: ComponentInstance[],
   declaredByInstance: Map<ComponentInstance, DeclaredDependencies>,
   names: Map<ComponentInstance, string>,
-  input: GraphModelInput,
+  input: Pick<GraphModelInput, 'templateReferences' | 'expressionReferences'>,
   problems: AtmosUserError[],
 ): GraphEdge[] {
   const byKey = new Map(all.map((instance) => [`${instance.component}\0${instance.stack}`, instance]));
@@ -266,6 +292,8 @@ function buildEdges(
     else byComponent.set(instance.component, [instance]);
   }
   const edges = new Map<string, GraphEdge>();
+  // Instances share most of their values: each shared map is walked for YAML functions once.
+  const functionsWithin: FunctionsWithin = new WeakMap();
   const addEdge = (source: ComponentInstance, target: ComponentInstance, via: string) => {
     if (target === source || !names.has(target)) return;
     const edge = { source: names.get(source)!, target: names.get(target)!, via, reasons: [via] };
@@ -288,7 +316,7 @@ function buildEdges(
     }
     const references: ComponentReference[] = [];
     for (const [section, value] of Object.entries({ vars: instance.sections.vars, settings: instance.sections.settings, env: instance.sections.env, providers: instance.sections.providers })) {
-      collectYamlFunctionReferences(value, section, references);
+      collectYamlFunctionReferences(value, section, references, functionsWithin);
     }
     references.push(...(input.templateReferences?.get(`${instance.component}\0${instance.stack}`) ?? []));
     try {
@@ -344,8 +372,7 @@ function referenceLocation(instance: ComponentInstance, component: string, via: 
  * Every dependency cycle (one per edge that closes one in a depth-first walk), each edge named
  * with the manifest that declares it and why, so the user sees which file to edit.
  */
-function cycleProblems(edges: GraphEdge[], projects: InstanceProject[]): AtmosUserError[] {
-  const manifests = new Map(projects.map((project) => [project.name, project.manifest]));
+function cycleProblems(edges: GraphEdge[], manifestOf: (project: string) => string | undefined): AtmosUserError[] {
   const next = new Map<string, GraphEdge[]>();
   for (const edge of edges) next.set(edge.source, [...(next.get(edge.source) ?? []), edge]);
   const state = new Map<string, 'visiting' | 'done'>();
@@ -358,8 +385,8 @@ function cycleProblems(edges: GraphEdge[], projects: InstanceProject[]): AtmosUs
       if (seen === 'visiting') {
         const start = path.findIndex((step) => step.source === edge.target);
         const cycle = [...path.slice(start < 0 ? path.length : start), edge];
-        const steps = cycle.map((step) => `${step.source} -> ${step.target} (${manifests.get(step.source) ?? '?'}: ${step.via})`);
-        const first = manifests.get(cycle[0].source);
+        const steps = cycle.map((step) => `${step.source} -> ${step.target} (${manifestOf(step.source) ?? '?'}: ${step.via})`);
+        const first = manifestOf(cycle[0].source);
         problems.push(new AtmosUserError('INVALID_MANIFEST', `dependency cycle: ${steps.join(', ')}`, first ? { file: first } : undefined,
           'remove one of these dependencies (settings.depends_on, dependencies.components or an output reference)'));
       } else if (!seen) {

@@ -278,7 +278,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     const { message, hint } = backendMismatchMessage(raw.backendMismatch, raw.component, instance.stack);
     throw new AtmosUserError('INVALID_MANIFEST', message, locationOf(raw.sections.metadata) ?? { file: stackFile.file }, hint);
   }
-  if (context.componentType === 'terraform') assertPathName(instance.workspace, `Terraform workspace of '${raw.component}' in stack '${instance.stack}'`, () => locationOf(raw.sections.metadata) ?? { file: stackFile.file },
+  if (context.componentType === 'terraform') assertPathName(instance.workspace, () => `Terraform workspace of '${raw.component}' in stack '${instance.stack}'`, () => locationOf(raw.sections.metadata) ?? { file: stackFile.file },
     'fix metadata.terraform_workspace (or its pattern or template)');
 
   let sections = raw.sections;

@@ -208,7 +208,7 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const folderFromMetadata = typeof metadata.component === 'string' && metadata.component !== '' ? metadata.component : undefined;
   const terraformComponent = folderFromMetadata ?? legacyComponent ?? name;
   if (terraformComponent !== name) {
-    assertPathName(terraformComponent, `component folder of '${name}' (${folderFromMetadata ? 'metadata.component' : 'component'})`,
+    assertPathName(terraformComponent, () => `component folder of '${name}' (${folderFromMetadata ? 'metadata.component' : 'component'})`,
       () => locationOf(section.metadata) ?? locationOf(section) ?? { file: resolver.stackFile },
       `name a folder under components.${resolver.type}.base_path, e.g. \`metadata.component: vpc\``);
   }

@@ -33,21 +33,16 @@ function startsBadSegment(name: string, index: number): boolean {
   return c === 0x2e /* . */ || c === 0x2d /* - */ || c === 0x2f /* / */;
 }
 
-/** Names already checked in this process (thousands of instances share a few hundred names). */
-const checked = new Set<string>();
-
 /**
  * Throws a user error when `name` cannot be used as a path. `what` says which name it is
- * (`component name`, `stack name`, ...), `hint` what to change.
+ * (`component name`, `stack name`, ...), `hint` what to change. Called for every instance
+ * (stack, workspace, component folder): the passing case is a few scans of a short string, and
+ * `what` is only built for an error.
  */
-export function assertPathName(name: string, what: string, location: SourceLocation | (() => SourceLocation), hint: string): void {
-  if (checked.has(name)) return;
+export function assertPathName(name: string, what: string | (() => string), location: SourceLocation | (() => SourceLocation), hint: string): void {
   const problem = pathNameProblem(name);
-  if (problem === undefined) {
-    if (checked.size < 100_000) checked.add(name);
-    return;
-  }
-  throw new AtmosUserError('INVALID_NAME', `${what} '${printable(name)}' ${problem}: it becomes a path, so it must be relative segments separated by '/', none of them empty, '.', '..' or starting with '-'`,
+  if (problem === undefined) return;
+  throw new AtmosUserError('INVALID_NAME', `${typeof what === 'function' ? what() : what} '${printable(name)}' ${problem}: it becomes a path, so it must be relative segments separated by '/', none of them empty, '.', '..' or starting with '-'`,
     typeof location === 'function' ? location() : location, hint);
 }
 
