@@ -1,13 +1,13 @@
 /** Printing describe results as YAML (Atmos's default, keys sorted like Go maps) or JSON. */
-import { stringify } from 'yaml';
 import { YamlFunction, isPlainMap } from '../stacks/values';
+import { yamlLib } from '../yaml-lib';
 
 export type OutputFormat = 'yaml' | 'json';
 
 export function formatOutput(value: unknown, format: OutputFormat): string {
   const plain = toPlain(value);
   if (format === 'json') return JSON.stringify(plain, null, 2) + '\n';
-  return stringify(plain, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
+  return yamlLib().stringify(plain, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** Unevaluated YAML functions print as Atmos prints them: `!tag args`. */

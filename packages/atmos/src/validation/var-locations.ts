@@ -8,7 +8,8 @@
  * cannot read (a Go template that is not YAML before rendering) is skipped.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLib } from '../yaml-lib';
 import type { SourceLocation } from '../errors/user-error';
 import type { ComponentInstance } from '../stacks/types';
 
@@ -30,6 +31,7 @@ export class ManifestPositions {
     if (!manifest) return undefined;
     let node: unknown = manifest.document.contents;
     let keyOffset: number | undefined;
+    const { isMap, isScalar } = yamlLib();
     for (const segment of path) {
       if (!isMap(node)) return undefined;
       const pair = node.items.find((item) => isScalar(item.key) && keyMatches(String(item.key.value), segment));
@@ -47,6 +49,7 @@ export class ManifestPositions {
     if (manifest === undefined) {
       manifest = null;
       try {
+        const { LineCounter, parseDocument } = yamlLib();
         const lines = new LineCounter();
         // Atmos tags (!terraform.state, !env, ...) are unknown to `yaml`: it warns and keeps the node.
         const document = parseDocument(this.read(file), { lineCounter: lines, uniqueKeys: false, logLevel: 'silent' });

@@ -9,7 +9,8 @@
  * "naturally" (digit runs compare as numbers: a2 < a10) and does not indent list items.
  */
 import { createHash } from 'node:crypto';
-import { Document, parse as parseYaml, type Pair } from 'yaml';
+import type { Pair } from 'yaml';
+import { yamlLib } from '../../yaml-lib';
 import { formatNumber } from '../format';
 import { compareStrings, goTypeName, isGoMap, isNil, mapEntries } from '../values';
 import { fn, type TemplateFunction } from './signature';
@@ -127,7 +128,7 @@ function yamlData(v: unknown): unknown {
 }
 
 export function toYaml(v: unknown): string {
-  const doc = new Document(yamlData(v), {
+  const doc = new (yamlLib().Document)(yamlData(v), {
     version: '1.1',
     sortMapEntries: (a: Pair, b: Pair) => naturalCompare(String(a.key), String(b.key)),
   });
@@ -170,7 +171,7 @@ export const ENCODING_FUNCTIONS: Record<string, TemplateFunction> = {
   }),
   mustFromJson: fn(['string'], (s) => JSON.parse(s) as unknown),
   toYaml: fn(['any'], (v) => toYaml(v)),
-  fromYaml: fn(['string'], (s) => (parseYaml(s) as unknown) ?? null),
+  fromYaml: fn(['string'], (s) => (yamlLib().parse(s) as unknown) ?? null),
   b64enc: fn(['string'], (s) => Buffer.from(s, 'utf8').toString('base64')),
   b64dec: fn(['string'], b64dec),
   sha1sum: hash('sha1'),

@@ -22,7 +22,7 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { formatValue, quote } from '../format';
-import { parse as parseYaml } from 'yaml';
+import { yamlLib } from '../../yaml-lib';
 import { toJson, toYaml } from './encoding';
 import { deepEqual, goKind, isGoMap, isNil, mapEntries, mapHas, mapLookup, sortedKeys, truth } from '../values';
 import { strval, toFloat64, toInt64 } from './conversion';
@@ -338,7 +338,7 @@ function parseJsonList(text: string, what: string): unknown {
 }
 function parseYamlText(text: string, what: string): unknown {
   try {
-    return (parseYaml(text) as unknown) ?? null;
+    return (yamlLib().parse(text) as unknown) ?? null;
   } catch (error) {
     throw new TemplateFailure(`${what}: ${(error as Error).message}`);
   }
