@@ -39,9 +39,10 @@ export function baseRefFor(env: Record<string, string | undefined>, nxJson: NxJs
 export function branchChanges(workspaceRoot: string, env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): BranchChanges | undefined {
   const baseRef = baseRefFor(env, nxJson);
   const headRef = env.NX_HEAD || undefined;
-  const repoRoot = tryGit(workspaceRoot, ['rev-parse', '--show-toplevel'])?.trim();
-  const headCommit = tryGit(workspaceRoot, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])?.trim();
-  if (!repoRoot || !headCommit) return undefined;
+  // One git process for both (a plugin worker runs this on every graph computation): it fails
+  // outside a repository and before the first commit, as either question alone would.
+  const [repoRoot, headCommit] = (tryGit(workspaceRoot, ['rev-parse', '--show-toplevel', 'HEAD^{commit}', '--']) ?? '').split('\n').map((line) => line.trim());
+  if (!repoRoot || !headCommit || !/^[0-9a-f]{40,64}$/.test(headCommit)) return undefined;
   // As Nx: merge-base, then --fork-point, then the ref itself.
   const mergeBase = (tryGit(repoRoot, ['merge-base', baseRef, headRef ?? 'HEAD'])
     ?? tryGit(repoRoot, ['merge-base', '--fork-point', baseRef, headRef ?? 'HEAD'])

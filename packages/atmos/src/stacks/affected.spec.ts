@@ -54,4 +54,23 @@ describe('describeAffected (semantic, like Atmos)', () => {
     expect(result).toContain('app@acme-ue1-stage:stack.metadata');
     expect(result).toContain('vpc@acme-ue1-prod:deleted');
   });
+
+  it('files outside stacks/ and components/: an !include edited at head, and one only the base included (read from the whole base tree)', () => {
+    const root = repo();
+    mkdirSync(join(root, 'shared'));
+    writeFileSync(join(root, 'shared/size.yaml'), '1\n');
+    writeFileSync(join(root, 'shared/old.yaml'), '7\n');
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: !include ../../shared/size.yaml, old: !include ../../shared/old.yaml}}}}\n');
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'includes');
+    expect(affected(root)).toEqual([]);
+    writeFileSync(join(root, 'shared/size.yaml'), '2\n');
+    expect(affected(root)).toEqual(['app@acme-ue1-dev:stack.vars', 'app@acme-ue1-prod:stack.vars']);
+    writeFileSync(join(root, 'shared/size.yaml'), '1\n');
+    // Head no longer includes shared/old.yaml; the base still does, and resolves only with it.
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: !include ../../shared/size.yaml, old: 7}}}}\n');
+    expect(affected(root)).toEqual([]);
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: !include ../../shared/size.yaml, old: 8}}}}\n');
+    expect(affected(root)).toEqual(['app@acme-ue1-dev:stack.vars', 'app@acme-ue1-prod:stack.vars']);
+  });
 });

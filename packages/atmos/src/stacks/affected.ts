@@ -12,12 +12,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import picomatch from 'picomatch';
 import { loadAtmosConfig } from '../config/load';
 import { changesConfig } from '../config/imports';
 import type { AtmosConfig } from '../config/types';
-import { AtmosUserError } from '../errors/user-error';
+import { AtmosUserError, isUserError } from '../errors/user-error';
 import { localModuleFolders } from '../terraform/local-modules';
 import { discoverStackFiles } from './discover';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
@@ -53,14 +53,16 @@ export interface BaseComparison {
 export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>): BaseComparison {
   const repoRoot = git(config.basePath, ['rev-parse', '--show-toplevel']).trim();
   const changedFiles = changedSince(repoRoot, baseRef);
-  const head = resolveStacks(config, { env });
+  // Atmos's deps lists are not compared (describe output only): not computed on either side.
+  const head = resolveStacks(config, { env, computeDeps: false });
   const base = baseInstances(config, repoRoot, baseRef, head, changedFiles, { env });
   const changed: BaseComparison['changed'] = [];
+  const folders = new FolderChanges(changedFiles);
   for (const instance of head.instances) {
     if (instance.abstract || !instance.enabled) continue;
     // A stack no changed file reaches resolves the same at the base: compare it with itself.
     const baseInstance = base.touched.has(instance.manifestFile) ? base.byKey.get(instanceKey(instance)) : instance;
-    const reason = baseInstance === undefined ? 'stack.metadata' : affectedReason(baseInstance, instance, changedFiles, config.basePath);
+    const reason = baseInstance === undefined ? 'stack.metadata' : affectedReason(baseInstance, instance, changedFiles, config.basePath, folders);
     if (reason) changed.push({ instance, reason });
   }
   const headKeys = new Set(head.instances.map(instanceKey));
@@ -108,11 +110,24 @@ export function touchedStacks(head: ResolvedStacks, changedFiles: Set<string>): 
     if (hit === undefined) checkedImports.set(files, (hit = files.some((file) => changedFiles.has(file))));
     return hit;
   };
-  const matches = (patterns: string[]): boolean => patterns.some((pattern) => {
-    let matcher = matchers.get(pattern);
-    if (!matcher) matchers.set(pattern, (matcher = picomatch(pattern, { dot: true })));
-    return changed.some((file) => matcher(file));
-  });
+  // Instances of a stack share one pattern list, and stacks share patterns: each answered once.
+  const patternHits = new Map<string, boolean>();
+  const listHits = new Map<string[], boolean>();
+  const matches = (patterns: string[]): boolean => {
+    let hit = listHits.get(patterns);
+    if (hit === undefined) {
+      listHits.set(patterns, (hit = patterns.some((pattern) => {
+        let patternHit = patternHits.get(pattern);
+        if (patternHit === undefined) {
+          let matcher = matchers.get(pattern);
+          if (!matcher) matchers.set(pattern, (matcher = picomatch(pattern, { dot: true })));
+          patternHits.set(pattern, (patternHit = changed.some((file) => matcher(file))));
+        }
+        return patternHit;
+      })));
+    }
+    return hit;
+  };
   for (const instance of head.instances) {
     if (touched.has(instance.manifestFile)) continue;
     if (changedFiles.has(instance.manifestFile) || reaches(instance.imports) || reaches(instance.includedFiles) || matches(instance.importPatterns)) {
@@ -134,9 +149,61 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
   const stacksBase = config.stacks.basePath + '/';
   if (touched.size === 0 && ![...changedFiles].some((file) => file.startsWith(stacksBase))) return { touched, byKey };
 
+  // Only the configuration trees are read from the base (not the whole repository: extracting
+  // and deleting it cost more than resolving); a base that needs more (a file a template or
+  // !include reads elsewhere) fails to resolve there, and is resolved from the whole tree.
+  const narrow = configurationPaths(config, repoRoot, head, changedFiles);
+  if (narrow) {
+    try {
+      return { touched, byKey: resolveAtBase(config, repoRoot, ref, narrow, touched, changedFiles, configChanged, options) };
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+    }
+  }
+  return { touched, byKey: resolveAtBase(config, repoRoot, ref, undefined, touched, changedFiles, configChanged, options) };
+}
+
+/**
+ * What the base side reads, relative to the repository: atmos.yaml, the stacks and components
+ * trees, and the files outside them the head side read (`!include`) or that changed. Undefined
+ * when one of them lies outside the repository (the whole tree is extracted then).
+ */
+function configurationPaths(config: AtmosConfig, repoRoot: string, head: ResolvedStacks, changedFiles: Set<string>): string[] | undefined {
+  const trees = [config.stacks.basePath, config.components.terraform.basePath];
+  const paths = new Set<string>();
+  const add = (path: string): boolean => {
+    const rel = relative(repoRoot, path);
+    if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return false;
+    paths.add(rel.split('\\').join('/'));
+    return true;
+  };
+  if (config.configFile && !add(config.configFile)) return undefined;
+  for (const tree of trees) if (!add(tree)) return undefined;
+  const inTrees = (file: string) => trees.some((tree) => file.startsWith(tree + '/'));
+  const seen = new Set<string[]>();
+  for (const instance of head.instances) {
+    if (seen.has(instance.includedFiles)) continue;
+    seen.add(instance.includedFiles);
+    for (const file of instance.includedFiles) if (!inTrees(file) && !add(file)) return undefined;
+  }
+  for (const file of changedFiles) if (!inTrees(file) && file !== config.configFile && !add(file)) return undefined;
+  return [...paths].sort();
+}
+
+/** The base instances of the touched stacks and of the changed stack manifests, from `git archive <ref> [-- paths]`. */
+function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths: string[] | undefined, touched: Set<string>, changedFiles: Set<string>,
+  configChanged: boolean, options: Pick<ResolveOptions, 'env'>): Map<string, ComponentInstance> {
+  const byKey = new Map<string, ComponentInstance>();
   const baseDir = mkdtempSync(join(tmpdir(), 'atmos-affected-'));
   try {
-    const archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    let archive: Buffer;
+    try {
+      archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref, ...(paths ? ['--', ...paths] : [])], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      // A path that is not in the base commit (a file added since): the whole tree instead.
+      if (paths) throw new AtmosUserError('USAGE', `git archive ${ref}: ${(error as Error).message}`);
+      throw error;
+    }
     execFileSync('tar', ['-x', '-C', baseDir], { input: archive });
     const inBase = (path: string) => join(baseDir, relative(repoRoot, path));
     const baseConfigPath = config.configFile ? inBase(config.configFile) : undefined;
@@ -163,7 +230,7 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
         });
       }
     }
-    return { touched, byKey };
+    return byKey;
   } finally {
     rmSync(baseDir, { recursive: true, force: true });
   }
@@ -187,11 +254,32 @@ export function configDifference(base: ComponentInstance, head: ComponentInstanc
   return undefined;
 }
 
-function affectedReason(base: ComponentInstance, head: ComponentInstance, changedFiles: Set<string>, basePath: string): string | undefined {
+/** Whether a changed file lies in a component folder or its local modules: once per component folder, not per instance. */
+class FolderChanges {
+  private readonly modules = new Map<string, string[]>();
+  private readonly folder = new Map<string, boolean>();
+  private readonly moduleHit = new Map<string, boolean>();
+
+  constructor(private readonly changedFiles: Set<string>) {}
+
+  inFolder(folder: string): boolean {
+    let hit = this.folder.get(folder);
+    if (hit === undefined) this.folder.set(folder, (hit = touches(this.changedFiles, folder)));
+    return hit;
+  }
+
+  inModules(componentPath: string): boolean {
+    let hit = this.moduleHit.get(componentPath);
+    if (hit === undefined) this.moduleHit.set(componentPath, (hit = localModuleFolders(componentPath, this.modules).some((folder) => this.inFolder(folder))));
+    return hit;
+  }
+}
+
+function affectedReason(base: ComponentInstance, head: ComponentInstance, changedFiles: Set<string>, basePath: string, changes: FolderChanges): string | undefined {
   const config = configDifference(base, head);
   if (config === 'stack.metadata') return config;
-  if (touches(changedFiles, head.componentPath) || config === 'component') return 'component';
-  if (localModuleFolders(head.componentPath).some((folder) => touches(changedFiles, folder))) return 'component.module';
+  if (changes.inFolder(head.componentPath) || config === 'component') return 'component';
+  if (changes.inModules(head.componentPath)) return 'component.module';
   if (config) return config;
   const dependencies = head.sections.dependencies;
   const files = Array.isArray(dependencies.files) ? dependencies.files.map(String) : [];

@@ -4,15 +4,18 @@
  * refused, as is one whose path as written leads outside (`../../etc/x`). The repository is the
  * base path of atmos.yaml, itself resolved for real.
  *
- * Cheap enough to ask for every manifest read: folders are resolved once each (a stack reads a
- * hundred manifests from a dozen folders), and a file is resolved on its own only when it is a link.
+ * Cheap enough to ask for every manifest read: folders are resolved and listed once each (a
+ * stack reads a hundred manifests from a dozen folders; the listing says which entries are
+ * links), and a file is resolved on its own only when it is a link.
  */
-import { lstatSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 export class RepositoryFiles {
   private readonly realRoot: string;
   private readonly realFolders = new Map<string, string | undefined>();
+  /** Per folder, the names of its entries that are symbolic links (undefined: not listable). */
+  private readonly links = new Map<string, Set<string> | undefined>();
 
   constructor(readonly rootPath: string) {
     this.realRoot = realOrUndefined(rootPath) ?? rootPath;
@@ -33,13 +36,22 @@ export class RepositoryFiles {
     let realFolder = this.realFolders.get(folder);
     if (realFolder === undefined && !this.realFolders.has(folder)) this.realFolders.set(folder, (realFolder = realOrUndefined(folder)));
     if (realFolder === undefined) return undefined;
-    let link = false;
+    const links = this.linksIn(folder);
+    // A missing file is not a link (the caller reports it missing); a dangling link has no real path.
+    if (links === undefined) return realOrUndefined(path) ?? join(realFolder, basename(path));
+    return links.has(basename(path)) ? realOrUndefined(path) : join(realFolder, basename(path));
+  }
+
+  private linksIn(folder: string): Set<string> | undefined {
+    if (this.links.has(folder)) return this.links.get(folder);
+    let names: Set<string> | undefined;
     try {
-      link = lstatSync(path).isSymbolicLink();
+      names = new Set(readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isSymbolicLink()).map((entry) => entry.name));
     } catch {
-      return join(realFolder, basename(path)); // missing: the caller reports that
+      names = undefined;
     }
-    return link ? realOrUndefined(path) : join(realFolder, basename(path));
+    this.links.set(folder, names);
+    return names;
   }
 }
 
