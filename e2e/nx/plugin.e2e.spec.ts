@@ -146,7 +146,7 @@ describe('projects, metadata and edges', () => {
     expect(project.targets.describe.inputs).toEqual(['atmos', { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }]);
     expect(project.targets.init.inputs).toEqual(['atmos']);
     expect(project.targets.describe.options.configDigest).toMatch(/^[0-9a-f]{32}$/);
-    expect(project.targets.plan).toEqual(expect.objectContaining({ executor: '@org/atmos:plan', inputs: ['atmos', shared] }));
+    expect(project.targets.plan).toEqual(expect.objectContaining({ executor: '@org/atmos:plan', cache: false, inputs: ['atmos', shared] }));
     // Never cached: a plan file or its output must not enter the Nx cache.
     for (const name of ['init', 'plan', 'apply', 'deploy', 'destroy', 'output', 'validate', 'drift', 'generate', 'clean', 'terraform', 'validate-config']) {
       expect(project.targets[name].cache ?? false).toBe(false);

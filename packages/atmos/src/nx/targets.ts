@@ -24,12 +24,12 @@ export const CONFIG_INPUT = 'atmos';
  * selects a superset, never fewer instances. The others list only the instance's own inputs
  * (one entry fewer per target for Nx to hold, at 10,000 projects).
  */
-const TERRAFORM_TARGETS: Array<{ name: string; executor: string; affected?: true; dependsOn?: string[] }> = [
+const TERRAFORM_TARGETS: Array<{ name: string; executor: string; affected?: true; plans?: true; dependsOn?: string[] }> = [
   { name: 'init', executor: 'init' },
-  { name: 'plan', executor: 'plan', affected: true },
+  { name: 'plan', executor: 'plan', affected: true, plans: true },
   // Dependencies are applied first, each under its own safety rule; --auto-approve is never passed on.
-  { name: 'apply', executor: 'apply', affected: true, dependsOn: ['^apply'] },
-  { name: 'deploy', executor: 'deploy', affected: true },
+  { name: 'apply', executor: 'apply', affected: true, plans: true, dependsOn: ['^apply'] },
+  { name: 'deploy', executor: 'deploy', affected: true, plans: true },
   { name: 'destroy', executor: 'destroy', affected: true },
   { name: 'output', executor: 'output' },
   { name: 'validate', executor: 'validate', affected: true },
@@ -51,8 +51,10 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
   for (const definition of TERRAFORM_TARGETS) {
     terraformTargets[target(definition.name)] = {
       executor: `@org/atmos:${definition.executor}`,
-      // Not cached: Nx's default (`cache ?? false`), so no `cache: false` on 10,000 x 11 targets.
-      // (It could not overrule nx.json targetDefaults either: Nx merges those over inferred targets.)
+      // None is cached. Nx's default is not cached (`cache ?? false`), so only the targets that
+      // make or read a plan file (it holds secrets) say so, for the stored-plan hand-off; the
+      // others carry no `cache` key (10,000 x 12 keys fewer for Nx to hold and merge).
+      ...(definition.plans ? { cache: false } : {}),
       inputs: definition.affected ? configInputs : OWN_INPUTS,
       ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
     };
