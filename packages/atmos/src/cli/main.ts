@@ -163,7 +163,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const component = rest[0];
       if (!component || !values.stack) throw usage('describe component needs a component and -s <stack>');
       const resolved = load();
-      const instance = findInstance(resolved, component, values.stack, describedInstances(resolved));
+      const found = findInstance(resolved, component, values.stack, describedInstances(resolved));
+      // atmos.Component calls answered from state, as Atmos does, when functions and templates are processed.
+      const instance = processFunctions && processTemplates !== false ? await answered(found, resolved, io) : found;
       const described = processFunctions ? await describeEvaluated(instance, resolved, io, showSecrets) : describeInstance(instance, resolved.describeContext);
       io.stdout(formatOutput(showSecrets ? described : maskBackendSecrets(maskSensitiveVars(described, instance)), format));
       return 0;
@@ -347,8 +349,9 @@ async function describeGraphCommand(values: ParsedFlags, extra: string[], io: Cl
  * (dependency outputs from state, SSM parameters); secrets print as *** unless --show-secrets.
  */
 async function describeEvaluated(instance: ComponentInstance, resolved: ResolvedStacks, io: CliIo, showSecrets: boolean) {
-  const [{ evaluateInstance }, { SecretMasker }, { SsmParameters }, state] = await Promise.all([
+  const [{ evaluateInstance }, { SecretMasker }, { SsmParameters }, state, { templateSecretsOf }] = await Promise.all([
     import('../functions/runtime/evaluate'), import('../functions/runtime/mask'), import('../functions/runtime/ssm'), import('../terraform/state'),
+    import('../functions/runtime/component-template'),
   ]);
   stateModule = state;
   const { readState } = state;
@@ -365,10 +368,16 @@ async function describeEvaluated(instance: ComponentInstance, resolved: Resolved
     });
     const { secrets, ...sections } = evaluated;
     const described = describeInstance({ ...instance, sections: { ...instance.sections, ...sections } }, resolved.describeContext);
-    return showSecrets ? described : (new SecretMasker(secrets).maskValue(toPlain(described)) as PlainMap);
+    return showSecrets ? described : (new SecretMasker([...secrets, ...templateSecretsOf(instance)]).maskValue(toPlain(described)) as PlainMap);
   } finally {
     ssm.destroy();
   }
+}
+
+async function answered(instance: ComponentInstance, resolved: ResolvedStacks, io: CliIo): Promise<ComponentInstance> {
+  const [{ answeredInstance }, state] = await Promise.all([import('./answered-instance'), import('../terraform/state')]);
+  stateModule = state;
+  return answeredInstance(instance, resolved, io.env, (dependency) => state.readState(dependency, resolved.config.basePath, io.env), (line) => io.stderr(line + '\n'));
 }
 
 /** Variables the component declares `sensitive = true` print as *** (also when written in a manifest). */

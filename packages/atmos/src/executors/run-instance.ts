@@ -13,7 +13,8 @@ import { graphModel } from '../nx/plugin';
 import { resolveStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { nxCommandLine, runInstanceCommand, type CommandLine, type InstanceCommand } from '../terraform/run';
-import { closeStateClients } from '../terraform/state';
+import { closeStateClients, readState } from '../terraform/state';
+import { ComponentTemplateAnswers, recordTemplateSecrets, resolveAnswering } from '../functions/runtime/component-template';
 import { terraformArguments } from './terraform-args';
 
 export interface InstanceExecutorOptions {
@@ -104,7 +105,8 @@ export async function runInstance(command: InstanceCommand, options: InstanceExe
   try {
     const config = loadAtmosConfig({ cwd: workspaceRoot });
     const manifests: ManifestCache = new Map();
-    const instance = loadInstance(workspaceRoot, config, options, manifests);
+    const findInstance = instanceFinder(workspaceRoot, config, run.pluginOptions, manifests);
+    const instance = await loadAnsweredInstance(workspaceRoot, config, options, manifests, findInstance, command);
     const result = await runInstanceCommand({
       workspaceRoot,
       config,
@@ -120,7 +122,7 @@ export async function runInstance(command: InstanceCommand, options: InstanceExe
       asDependency: run.asDependency,
       projectName,
       commandLine: run.commandLine,
-      findInstance: instanceFinder(workspaceRoot, config, run.pluginOptions, manifests),
+      findInstance,
       dependents: () => dependentsOf(workspaceRoot, config, projectName ?? '', run.pluginOptions, manifests),
     });
     if (result.stdout) process.stdout.write(result.stdout);
@@ -147,6 +149,30 @@ export function loadInstance(workspaceRoot: string, config: ReturnType<typeof lo
     throw new AtmosUserError('COMPONENT_NOT_FOUND', `component '${options.component}' is no longer defined in stack '${options.stack}'`, { file: manifest },
       'the project graph is out of date: run the command again');
   }
+  return instance;
+}
+
+/**
+ * The instance to run, with the atmos.Component calls of its stack's templates answered from the
+ * other instances' real state (functions/runtime/component-template.ts); the answered instances
+ * of its manifest then serve the same-stack lookups. Plans may use mock_outputs, as for the
+ * other output references.
+ */
+async function loadAnsweredInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: InstanceExecutorOptions, resolvedManifests: ManifestCache,
+  findInstance: (component: string, stack: string) => ComponentInstance | undefined, command: InstanceCommand): Promise<ComponentInstance> {
+  const manifest = isAbsolute(options.manifest) ? options.manifest : join(workspaceRoot, options.manifest);
+  const answers = new ComponentTemplateAnswers({
+    consumer: { component: options.component, stack: options.stack },
+    findInstance,
+    readState: (dependency) => readState(dependency, workspaceRoot, process.env),
+    describeContext: { basePath: config.basePath, stacksBasePath: config.stacks.basePath },
+    allowMocks: command === 'plan',
+    log: (line) => process.stderr.write(line + '\n'),
+  });
+  const resolved = await resolveAnswering((templateFunctions) => resolveStacks(config, { stackFiles: [manifest], templateFunctions }), answers);
+  resolvedManifests.set(manifest, resolved.instances);
+  const instance = loadInstance(workspaceRoot, config, options, resolvedManifests);
+  recordTemplateSecrets(instance, answers.secrets);
   return instance;
 }
 

@@ -33,6 +33,7 @@ import { normaliseOptions, type AtmosPluginOptions, type NormalisedPluginOptions
 import type { ComponentReference } from '../functions/yaml-references';
 import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
 import { locateText } from '../stacks/value-source';
+import { componentPlaceholder } from '../stacks/component-function';
 
 // 2: projects carry settings.layer, edges every reason (describe graph draws them).
 // 3: the model keeps the validation pass's problems beside the partial graph.
@@ -142,7 +143,7 @@ function computeModel(workspaceRoot: string, config: AtmosConfig, options: Norma
           const list = templateReferences.get(key) ?? [];
           list.push({ component: String(referenced), stack: String(referencedStack), via: `atmos.Component "${String(referenced)}" "${String(referencedStack)}"` });
           templateReferences.set(key, list);
-          return { outputs: {} };
+          return componentPlaceholder();
         },
       }),
     }),

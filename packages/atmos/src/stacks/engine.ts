@@ -10,6 +10,7 @@ import { AtmosUserError, isUserError, throwCollected, uniqueErrors, type SourceL
 import { hasTemplate, type TemplateFunction } from '../templates';
 import { backendMismatchMessage } from './backend';
 import { instanceDeps, summariseSources } from './deps';
+import { placeholderComponentFunctions, placeholdersHandedOut, type TemplateConsumer } from './component-function';
 import { componentSection, sectionStrings, sectionsFrom, type DescribeContext } from './describe';
 import { discoverStackFiles, importName, manifestName } from './discover';
 import type { ResolvedImport } from './imports';
@@ -27,8 +28,12 @@ export interface ResolveOptions {
   /** Render Go templates over component sections (default: atmos.yaml templates.settings.enabled). */
   processTemplates?: boolean;
   env?: Record<string, string | undefined>;
-  /** Functions available to templates over one instance's sections (e.g. `atmos` at run time, a recorder in the graph phase). */
-  templateFunctions?: (instance: { component: string; stack: string }) => Record<string, TemplateFunction>;
+  /**
+   * Functions available to templates over one instance's sections (`atmos` answered at run time, a
+   * recorder in the graph phase). Without them `atmos.Component` renders empty outputs (see
+   * component-function.ts): the static phase never reads state.
+   */
+  templateFunctions?: (instance: TemplateConsumer) => Record<string, TemplateFunction>;
   /** Only these top-level manifests (absolute paths); default: all discovered. */
   stackFiles?: string[];
   /**
@@ -282,17 +287,21 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     'fix metadata.terraform_workspace (or its pattern or template)');
 
   let sections = raw.sections;
+  let placeholdersBefore = 0;
   // Most instances hold no template at all: no section to build and walk for them.
   if (context.processTemplates && (raw.mayHoldTemplates !== false || sectionStrings(instance, sections).some((text) => hasTemplate(text, config.templates.delimiters)))) {
     try {
       const section = componentSection(instance, sections, describeContext);
       const filesRead: string[] = [];
       const volatile = new Set<string>();
+      placeholdersBefore = placeholdersHandedOut();
       const rendered = renderSectionTemplates(section, {
         delimiters: config.templates.delimiters,
         evaluations: config.templates.evaluations,
         env: componentTemplatesEnv(context.templatesEnv, sections.settings),
-        functions: context.options.templateFunctions?.({ component: raw.component, stack: instance.stack }),
+        functions: (context.options.templateFunctions ?? placeholderComponentFunctions)({
+          component: raw.component, stack: instance.stack, enabled: sections.metadata.enabled !== false, settings: sections.settings,
+        }),
         templateKeys: raw.templateKeys,
         repoRoot: config.basePath,
         onRead: (file) => filesRead.push(file),
@@ -307,12 +316,16 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
       // Most instances hold no template: the section comes back as it went in.
       if (rendered !== section) sections = sectionsFrom(rendered, sections);
     } catch (error) {
-      if (error instanceof SectionTemplateError) {
+      // A template that failed on atmos.Component's placeholder renders at run time, with the answer.
+      if (error instanceof SectionTemplateError && placeholdersHandedOut() !== placeholdersBefore) {
+        // The sections stay as merged (unrendered).
+      } else if (error instanceof SectionTemplateError) {
         throw new AtmosUserError('TEMPLATE_ERROR', `component '${raw.component}' in stack '${instance.stack}': ${error.templateError.detail}`,
           locateText(error.template, stackFile, context.reader),
           'fix the template; values under vars, settings, env, ... are available as .vars, .settings, .env, and .atmos_component, .atmos_stack, .workspace');
+      } else {
+        throw error;
       }
-      throw error;
     }
   }
   const metadata = sections.metadata;

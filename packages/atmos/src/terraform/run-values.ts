@@ -9,6 +9,7 @@ import { SsmParameters } from '../functions/runtime/ssm';
 import type { ComponentInstance } from '../stacks/types';
 import type { PlainMap } from '../stacks/values';
 import { collectSecrets } from '../functions/runtime/outputs';
+import { templateSecretsOf } from '../functions/runtime/component-template';
 import { sensitiveVariables } from './sensitive-variables';
 import { readState } from './state';
 
@@ -40,7 +41,8 @@ export async function resolveRunValues(instance: ComponentInstance, context: Run
       ssm,
       log: context.log,
     });
-    const secrets = new Set(evaluated.secrets);
+    // Sensitive outputs a template reached through atmos.Component are secrets too.
+    const secrets = new Set([...evaluated.secrets, ...templateSecretsOf(instance)]);
     for (const name of sensitiveVariables(instance.componentPath)) collectSecrets(evaluated.vars[name], secrets);
     return { vars: evaluated.vars, env: stringEnv(evaluated.env), secrets: [...secrets] };
   } finally {

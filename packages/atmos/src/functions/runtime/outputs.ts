@@ -23,12 +23,15 @@ export interface DependencyRequest {
   reference?: string;
 }
 
+/** Who reads the outputs: its names for messages, its settings for mock_outputs. */
+export type OutputConsumer = Pick<ComponentInstance, 'component' | 'stack'> & { sections: { settings: Record<string, unknown> } };
+
 export class DependencyOutputs {
   private readonly outputs = new Map<string, Record<string, unknown>>();
 
   constructor(
     private readonly source: OutputSource,
-    private readonly consumer: ComponentInstance,
+    private readonly consumer: OutputConsumer,
     /** Mocks are allowed for plans (and describe), never for apply. */
     private readonly allowMocks: boolean,
     private readonly secrets: Set<string>,
