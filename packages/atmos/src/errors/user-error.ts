@@ -19,6 +19,7 @@ export type UserErrorCode =
   | 'YAML_ALIAS_LIMIT'
   | 'IMPORT_NOT_FOUND'
   | 'IMPORT_CYCLE'
+  | 'LOCALS_CYCLE'
   | 'IMPORT_ESCAPES_REPO'
   | 'IMPORT_INVALID'
   | 'TEMPLATE_ERROR'

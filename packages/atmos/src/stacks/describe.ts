@@ -49,8 +49,9 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     vars: sections.vars,
     workspace: instance.workspace,
   };
-  // Atmos emits `dependencies` only when there are some.
+  // Atmos emits `dependencies` and component-level `locals` only when there are some.
   if (!isEmptyMap(sections.dependencies)) section.dependencies = sections.dependencies;
+  if (!isEmptyMap(sections.locals)) section.locals = sections.locals;
   return section;
 }
 
@@ -86,6 +87,7 @@ function describedTypeSection(instance: SectionIdentity, sections: ComponentSect
   section.stack = instance.stack;
   section.vars = sections.vars;
   if (!isEmptyMap(sections.dependencies)) section.dependencies = sections.dependencies;
+  if (!isEmptyMap(sections.locals)) section.locals = sections.locals;
   return section;
 }
 
@@ -116,6 +118,7 @@ export function sectionsFrom(section: PlainMap, previous: ComponentSections): Co
     env: asMap(section.env),
     providers: asMap(section.providers),
     hooks: asMap(section.hooks),
+    locals: asMap(section.locals),
     overrides: asMap(section.overrides),
     metadata: asMap(section.metadata),
     dependencies: asMap(section.dependencies),

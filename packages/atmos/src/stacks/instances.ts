@@ -18,7 +18,7 @@ import type { ComponentSections, ComponentType } from './types';
 import { EMPTY_MAP, UNSET, asMap, isPlainMap, locationOf, type PlainMap } from './values';
 
 /** Sections merged key by key along the inheritance chain. */
-const MERGED_SECTIONS = ['vars', 'settings', 'env', 'providers', 'hooks'] as const;
+const MERGED_SECTIONS = ['vars', 'settings', 'env', 'providers', 'hooks', 'locals'] as const;
 
 /** Metadata keys that describe the component itself and are never inherited. */
 const OWN_METADATA_KEYS = ['inherits', 'type'];
@@ -159,6 +159,8 @@ class SharedLayers {
         env: [options.globalEnv, globals.env, terraform.env],
         providers: isTerraform ? [terraform.providers] : [],
         hooks: isTerraform ? [globals.hooks, terraform.hooks] : [],
+        // Component-level locals only (the file-scoped ones never merge): mergeComponentConfigurations merges base and component locals.
+        locals: [],
       };
       const sections = {} as Record<MergedSection, PlainMap>;
       for (const section of MERGED_SECTIONS) {
@@ -244,6 +246,7 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
       env: mergeSection('env'),
       providers: mergeSection('providers'),
       hooks: mergeSection('hooks'),
+      locals: mergeSection('locals'),
       overrides,
       metadata,
       dependencies: deepMerge([prefix.dependencies, section.dependencies], strategy),

@@ -4,7 +4,7 @@
  * imported with a `context` (unless the import sets `skip_templates_processing`).
  */
 import { readFileSync } from 'node:fs';
-import { AtmosUserError } from '../errors/user-error';
+import { AtmosUserError, isUserError } from '../errors/user-error';
 import { RepositoryFiles } from './confine';
 import { TemplateError, hasTemplate, renderTemplate } from '../templates';
 import { isTemplateManifest } from './discover';
@@ -14,6 +14,7 @@ import { parseManifest } from './parse';
 import { withoutWrongTypes, wrongTypeError, wrongTypes, type WrongType } from './section-types';
 import { decodeUtf8 } from './utf8';
 import { compileTemplateManifest, renderCompiledManifest, type CompiledManifest } from './template-manifest';
+import { applyFileLocals, fileLocalsContext, hasFileLocals, withoutFileLocals, type LocalsOptions } from './locals';
 import { renderAroundExpressions } from './templating';
 import { isEmptyMap, type PlainMap } from './values';
 
@@ -103,9 +104,14 @@ export class ManifestReader {
     if (manifest === undefined) {
       const text = this.text(request.file);
       const templated = rendersTemplate && hasTemplate(text, this.options.delimiters);
+      // File-scoped locals (locals.ts) join the context of a templated manifest; they are read from its text before it renders.
+      if (templated && !request.skipTemplatesProcessing && text.includes('locals')) request = this.withLocalsContext(text, request);
       const compiled = templated ? this.renderCompiled(text, request) : undefined;
       const source = templated && !compiled ? this.render(text, request) : text;
-      const parsed = compiled ?? parseManifest(source, { file: request.file });
+      let parsed = compiled ?? parseManifest(source, { file: request.file });
+      if (!request.skipTemplatesProcessing && hasFileLocals(parsed)) {
+        parsed = templated ? withoutFileLocals(parsed) : applyFileLocals(parsed, this.localsOptions(request));
+      }
       // Only a text that spells the tag can hold one (the fast path renders scalars, never tags): skip the walk for the others.
       const includes = source.includes('!include');
       if (includes || source.includes('!unset')) this.unsetting.add(request.file);
@@ -120,6 +126,28 @@ export class ManifestReader {
       this.parsed.set(key, manifest);
     }
     return manifest;
+  }
+
+  private localsOptions(request: ManifestRequest): LocalsOptions {
+    return { file: request.file, delimiters: this.options.delimiters, env: this.options.env ?? {}, context: request.context, repoRoot: this.options.rootPath };
+  }
+
+  /** The request with the file's locals in its context (a text that is not YAML before rendering has none, as Atmos skips them). */
+  private withLocalsContext(text: string, request: ManifestRequest): ManifestRequest {
+    let raw: PlainMap;
+    try {
+      raw = parseManifest(text, { file: request.file });
+    } catch {
+      return request;
+    }
+    if (!hasFileLocals(raw)) return request;
+    try {
+      return { ...request, context: fileLocalsContext(raw, this.localsOptions(request)) };
+    } catch (error) {
+      // A .tmpl file's locals that cannot resolve from its raw text are skipped, as Atmos's extractAndAddLocalsToContext does.
+      if (isUserError(error) && isTemplateManifest(request.file)) return request;
+      throw error;
+    }
   }
 
   /** Whether any manifest read so far had a mistake that left it out (see `problems`). */

@@ -51,6 +51,8 @@ export interface ComponentSections {
   env: PlainMap;
   providers: PlainMap;
   hooks: PlainMap;
+  /** Component-level `locals:` (the base components' under the component's), seen by its templates as `.locals`. */
+  locals: PlainMap;
   overrides: PlainMap;
   metadata: PlainMap;
   /** `dependencies:` (components, files, folders, tools), merged from bases to the component. */
