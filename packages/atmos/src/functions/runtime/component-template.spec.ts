@@ -70,16 +70,22 @@ function workspace(): string {
   return root;
 }
 
-async function answered(root: string, consumer: string): Promise<ComponentInstance> {
+/** Answers from the workspace's statically resolved instances and their local state. */
+function answersFor(root: string, allowMocks: boolean) {
   const config = loadAtmosConfig({ cwd: root, env: {} });
   const all = resolveStacks(config, { env: {} }).instances;
   const answers = new ComponentTemplateAnswers({
     findInstance: (component, stack) => all.find((i) => i.component === component && i.stack === stack),
     readState: (instance) => readState(instance, root, {}),
     describeContext: { basePath: config.basePath, stacksBasePath: config.stacks.basePath },
-    allowMocks: true,
+    allowMocks,
     log: () => undefined,
   });
+  return { config, all, answers };
+}
+
+async function answered(root: string, consumer: string): Promise<ComponentInstance> {
+  const { config, answers } = answersFor(root, true);
   const resolved = await resolveAnswering((templateFunctions) => resolveStacks(config, { env: {}, templateFunctions }), answers);
   const instance = resolved.instances.find((i) => i.component === consumer && i.stack === DEV);
   if (!instance) throw new Error(`no ${consumer}`);
@@ -130,15 +136,7 @@ describe('atmos.Component at run time', () => {
 
   it('the sensitive outputs an answer carried are recorded for the run\'s masking', async () => {
     const root = workspace();
-    const config = loadAtmosConfig({ cwd: root, env: {} });
-    const all = resolveStacks(config, { env: {} }).instances;
-    const answers = new ComponentTemplateAnswers({
-      findInstance: (component, stack) => all.find((i) => i.component === component && i.stack === stack),
-      readState: (instance) => readState(instance, root, {}),
-      describeContext: { basePath: config.basePath, stacksBasePath: config.stacks.basePath },
-      allowMocks: false,
-      log: () => undefined,
-    });
+    const { config, all, answers } = answersFor(root, false);
     await resolveAnswering((templateFunctions) => resolveStacks(config, { env: {}, templateFunctions }), answers);
     expect([...answers.secrets]).toContain('S3cret-Pw');
     expect(templateSecretsOf(all[0])).toEqual([]);
