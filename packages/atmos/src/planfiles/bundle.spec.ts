@@ -89,6 +89,12 @@ describe('plan bundles with a KMS data key', () => {
     expect(Buffer.from(decrypt.CiphertextBlob as Uint8Array).equals(blob)).toBe(true);
   });
 
+  it('encryption.region sends the KMS calls to that region', async () => {
+    kms.on(GenerateDataKeyCommand).resolves({ Plaintext: new Uint8Array(randomBytes(32)), CiphertextBlob: new Uint8Array(Buffer.from('k')) });
+    await sealBundle(instance, content, dataKeys({ kind: 'kms', keyId: 'alias/central', region: 'eu-west-1' }, () => target, {}));
+    expect(await kms.call(0).thisValue.config.region()).toBe('eu-west-1');
+  });
+
   it('a KMS denial is one line naming the action, the key and what to grant', async () => {
     kms.on(GenerateDataKeyCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 }, $fault: 'client' }));
     const keys = dataKeys({ kind: 'kms', keyId: 'alias/planfiles' }, () => target, {});

@@ -12,7 +12,10 @@ import type { DataKeys, KeyReference } from './bundle';
 import type { EncryptionSettings } from './config';
 
 export function dataKeys(settings: EncryptionSettings, target: () => AwsTarget, env: Record<string, string | undefined>): DataKeys {
-  return settings.kind === 'env' ? envKeys(settings.variable, env) : kmsKeys(settings.keyId, target, env);
+  if (settings.kind === 'env') return envKeys(settings.variable, env);
+  // encryption.region: a KMS key in another region than the store (a multi-region key's replica, a central key).
+  const region = settings.region;
+  return kmsKeys(settings.keyId, region ? () => ({ ...target(), region }) : target, env);
 }
 
 /** A 32-byte key, written as base64 or hex. */
