@@ -13,7 +13,7 @@ import { Emulators, dynamoClient, s3BackendConfig, s3Client, startEmulators } fr
 import { readStateObject } from '../harness/state';
 import { requireTerraform } from '../harness/terraform';
 import { createWorkspace, type Workspace } from '../harness/workspace';
-import { lingeringProcesses } from '../harness/processes';
+import { killLingering } from '../harness/processes';
 import { expectFailure, expectOk, nx, nxEnv, requireBuiltPlugin, type NxResult } from '../executors/helpers';
 
 jest.setTimeout(300_000);
@@ -45,18 +45,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const survivors = ws ? await lingeringProcesses(ws.root) : [];
-  for (const { pid } of survivors) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  // Killed by PID (they run inside the temp workspace), and reported: nothing we started may survive.
+  const survivors = ws ? await killLingering(ws.root) : [];
   s3?.destroy();
   ddb?.destroy();
   await emu?.stop();
   ws?.cleanup();
+  expect(survivors).toEqual([]);
 });
 
 const run = (args: string[], timeoutMs = 180_000): Promise<NxResult> => nx(ws, emu.endpoints, args, timeoutMs);

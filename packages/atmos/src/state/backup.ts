@@ -20,7 +20,7 @@ import { workFolderName } from '../terraform/workdir';
 import { describeLocation, type LocationOwner, type S3StateLocation, type StateLocation } from './location';
 
 /** Why a backup is taken: the operation about to change the state, or `on-demand` (the state-backup target). */
-export type BackupReason = 'apply' | 'deploy' | 'destroy' | 'import' | 'state' | 'taint' | 'untaint' | 'refresh' | 'migrate-state' | 'migrate-state-target' | 'destroy-orphan' | 'on-demand';
+export type BackupReason = 'apply' | 'destroy' | 'import' | 'state' | 'taint' | 'untaint' | 'refresh' | 'migrate-state' | 'migrate-state-target' | 'destroy-orphan' | 'on-demand';
 
 export interface BackupOptions {
   workspaceRoot: string;
