@@ -9,7 +9,8 @@
  * processStructuredTemplateRefs keeps the type of a whole-value reference).
  */
 import { AtmosUserError } from '../errors/user-error';
-import { describeFixture, removeFixtures, resolveFixture } from '../testing/fixture-workspace';
+import { graphModel } from '../nx/plugin';
+import { describeFixture, removeFixtures, resolveFixture, writeWorkspace } from '../testing/fixture-workspace';
 import { userError } from '../testing/user-errors';
 
 afterAll(removeFixtures);
@@ -107,6 +108,25 @@ describe('locals', () => {
     };
     expect(describeFixture(files, 'app', STACK, { env: { PR_NUMBER: '42' } }).vars).toMatchObject({ deploy_target: 'preview-42' });
     expect(describeFixture(files, 'app', STACK, { env: {} }).vars).toMatchObject({ deploy_target: 'stable' });
+  });
+
+  it('a run-time function in a local travels as a whole value (evaluated at run time), and cannot be part of a longer template', () => {
+    const out = describeFixture({
+      [DEV]: `${devVars}locals:\n  vpc_id: !terraform.state vpc .vpc_id\ncomponents:\n  terraform:\n    vpc: {}\n    eks:\n      vars:\n        vpc_id: "{{ .locals.vpc_id }}"\n`,
+    }, 'eks', STACK);
+    expect(out.vars).toMatchObject({ vpc_id: '!terraform.state vpc .vpc_id' });
+    // ... and so it is a dependency in the graph, as if written in the component.
+    const root = writeWorkspace({
+      'components/terraform/vpc/main.tf': 'output "vpc_id" { value = "x" }\n',
+      'components/terraform/eks/main.tf': 'variable "vpc_id" {}\n',
+      [DEV]: `${devVars}locals:\n  vpc_id: !terraform.state vpc .vpc_id\ncomponents:\n  terraform:\n    vpc: {}\n    eks:\n      vars:\n        vpc_id: "{{ .locals.vpc_id }}"\n`,
+    });
+    expect(graphModel(root, undefined).edges).toEqual([expect.objectContaining({ source: `eks-${STACK}`, target: `vpc-${STACK}` })]);
+    const error = userError(() => resolveFixture({
+      [DEV]: `${devVars}locals:\n  vpc_id: !terraform.state vpc .vpc_id\n  cluster: "eks-{{ .locals.vpc_id }}"\ncomponents: {terraform: {vpc: {}}}\n`,
+    }));
+    expect(error.message).toBe('"eks-{{ .locals.vpc_id }}" uses locals.vpc_id, which is `!terraform.state vpc .vpc_id`: a function evaluated at run time');
+    expect(error.location?.line).toBe(6);
   });
 
   it('a value that needs the component context renders with the merged sections later', () => {

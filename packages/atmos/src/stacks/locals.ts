@@ -262,6 +262,14 @@ class LocalsRenderer {
     return result ? keepMetadata(map, result) : map;
   }
 
+  private refuseRunTimeLocals(text: string, context: PlainMap): void {
+    const found = runTimeLocal(text, context, this.options.delimiters);
+    if (!found) return;
+    throw new AtmosUserError('TEMPLATE_ERROR', `"${text}" uses locals.${found.name}, which is \`${found.fn.toString()}\`: a function evaluated at run time`,
+      found.fn.location ?? { file: this.options.file },
+      `use it as a whole value ("{{ .locals.${found.name} }}") and build the rest in a component template, or write the function where it is used`);
+  }
+
   private text(text: string, context: PlainMap): unknown {
     if (!hasTemplate(text, this.options.delimiters)) return text;
     const reference = wholeReference(text, this.options.delimiters);
@@ -269,6 +277,7 @@ class LocalsRenderer {
       const found = lookup(context, reference);
       if (found !== undefined) return found;
     }
+    this.refuseRunTimeLocals(text, context);
     try {
       return renderTemplate(text, context, { missingKey: 'error', delimiters: this.options.delimiters, env: this.options.env, fileName: this.options.file, repoRoot: this.options.repoRoot });
     } catch (error) {
@@ -276,6 +285,21 @@ class LocalsRenderer {
       return text;
     }
   }
+}
+
+/**
+ * A local that is a run-time function (`!terraform.state`, `!store`, ...) is evaluated where it
+ * lands, at run time: only a whole-value reference can carry it there. Inside a longer template
+ * it would render as its own text, so that is an error saying how to use it.
+ */
+function runTimeLocal(text: string, context: PlainMap, delimiters: [string, string]): { name: string; fn: YamlFunction } | undefined {
+  const locals = context.locals;
+  if (!isPlainMap(locals)) return undefined;
+  for (const name of referencedLocals(text, delimiters)) {
+    const value = locals[name];
+    if (value instanceof YamlFunction) return { name, fn: value };
+  }
+  return undefined;
 }
 
 /** `{{ .locals.a.b }}` alone -> ['locals', 'a', 'b'] (pkg/template ExtractPlainFieldRef). */
