@@ -30,6 +30,7 @@ import { isPlainMap, type PlainMap } from '../stacks/values';
 import { sensitiveVariables } from '../terraform/sensitive-variables';
 import { maskBackendSecrets } from './mask-backend';
 import { describedInstances, findInstance, stackNotFound } from './find-instance';
+import { withFunctionsEvaluated } from './describe-stacks-functions';
 import { formatOutput, toPlain } from './output';
 import { writeJson } from './stream-json';
 import { TERRAFORM_USAGE, terraformCommand } from './terraform';
@@ -48,9 +49,11 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
     usage: 'atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false] [--process-functions=false] [--show-secrets] [--verbose]',
   },
   'describe stacks': {
-    flags: ['stack', 'components', 'format', 'process-templates', 'show-secrets'],
+    flags: ['stack', 'components', 'format', 'process-templates', 'process-functions', 'show-secrets', 'verbose'],
     arguments: 0,
-    usage: 'atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false] [--show-secrets]',
+    usage: 'atmos-nx describe stacks [--stack <stack>] [--components a,b] [--format yaml|json] [--process-templates=false] [--process-functions=true|false] [--show-secrets] [--verbose]\n' +
+      '      (by default only the local YAML functions are evaluated: !env, !include, !template, !literal, !repo-root, !version;\n' +
+      '       --process-functions=true also reads state and stores, --process-functions=false evaluates none)',
   },
   'describe affected': {
     flags: ['base', 'format'],
@@ -176,7 +179,18 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const all = describedInstances(resolved);
       const instances = all.filter((i) => (!values.stack || i.stack === values.stack) && (!wanted || wanted.includes(i.component)));
       if (values.stack && instances.length === 0 && !all.some((i) => i.stack === values.stack)) throw stackNotFound(values.stack, resolved, all);
-      const described = describeStacks(instances, resolved.describeContext);
+      // Atmos evaluates every YAML function here; reading state and stores is opt-in (see describe-stacks-functions.ts).
+      const mode = values['process-functions'] === undefined ? 'local' : processFunctions ? 'all' : 'none';
+      const { shown, secrets } = await withFunctionsEvaluated(instances, mode, resolved.config, io.env, async (instance) => {
+        // As describe component does: atmos.Component answered at run time, its secrets masked.
+        const withAnswers = processTemplates !== false ? await answered(instance, resolved, io) : instance;
+        const evaluated = await evaluatedSections(withAnswers, resolved, io);
+        const { templateSecretsOf } = await import('../functions/runtime/component-template');
+        for (const secret of templateSecretsOf(withAnswers)) evaluated.secrets.add(secret);
+        return evaluated;
+      });
+      let described = describeStacks(shown, resolved.describeContext);
+      if (!showSecrets && secrets.size > 0) described = new (await import('../functions/runtime/mask')).SecretMasker(secrets).maskValue(toPlain(described)) as PlainMap;
       if (!showSecrets) {
         for (const instance of instances) {
           const components = (described[instance.stack] as { components: Record<string, Record<string, PlainMap>> }).components[instance.componentType];
@@ -349,15 +363,22 @@ async function describeGraphCommand(values: ParsedFlags, extra: string[], io: Cl
  * (dependency outputs from state, SSM parameters); secrets print as *** unless --show-secrets.
  */
 async function describeEvaluated(instance: ComponentInstance, resolved: ResolvedStacks, io: CliIo, showSecrets: boolean) {
-  const [{ evaluateInstance }, { SecretMasker }, { SsmParameters }, state, { templateSecretsOf }] = await Promise.all([
-    import('../functions/runtime/evaluate'), import('../functions/runtime/mask'), import('../functions/runtime/ssm'), import('../terraform/state'),
-    import('../functions/runtime/component-template'),
+  const [{ SecretMasker }, { templateSecretsOf }] = await Promise.all([import('../functions/runtime/mask'), import('../functions/runtime/component-template')]);
+  const { secrets, ...sections } = await evaluatedSections(instance, resolved, io);
+  const described = describeInstance({ ...instance, sections: { ...instance.sections, ...sections } }, resolved.describeContext);
+  return showSecrets ? described : (new SecretMasker([...secrets, ...templateSecretsOf(instance)]).maskValue(toPlain(described)) as PlainMap);
+}
+
+/** An instance's sections with every function and expression evaluated (state and stores read). */
+async function evaluatedSections(instance: ComponentInstance, resolved: ResolvedStacks, io: CliIo) {
+  const [{ evaluateInstance }, { SsmParameters }, state] = await Promise.all([
+    import('../functions/runtime/evaluate'), import('../functions/runtime/ssm'), import('../terraform/state'),
   ]);
   stateModule = state;
   const { readState } = state;
   const ssm = new SsmParameters(io.env);
   try {
-    const evaluated = await evaluateInstance(instance, {
+    return await evaluateInstance(instance, {
       config: resolved.config,
       env: io.env,
       command: 'describe',
@@ -366,9 +387,6 @@ async function describeEvaluated(instance: ComponentInstance, resolved: Resolved
       ssm,
       log: (line) => io.stderr(line + '\n'),
     });
-    const { secrets, ...sections } = evaluated;
-    const described = describeInstance({ ...instance, sections: { ...instance.sections, ...sections } }, resolved.describeContext);
-    return showSecrets ? described : (new SecretMasker([...secrets, ...templateSecretsOf(instance)]).maskValue(toPlain(described)) as PlainMap);
   } finally {
     ssm.destroy();
   }

@@ -143,6 +143,7 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
       namePattern: emptyToUndefined(env.ATMOS_STACKS_NAME_PATTERN ?? check.string(['stacks', 'name_pattern']) ?? defaults.namePattern),
       nameTemplate: emptyToUndefined(env.ATMOS_STACKS_NAME_TEMPLATE ?? check.string(['stacks', 'name_template'])),
       inheritMetadata: check.boolean(['stacks', 'inherit', 'metadata']) ?? true,
+      inheritSource: check.boolean(['stacks', 'inherit', 'source']) ?? true,
     },
     components: {
       terraform: {

@@ -37,6 +37,8 @@ export interface AtmosConfig {
     nameTemplate?: string;
     /** `stacks.inherit.metadata`: base components' metadata (minus `inherits` and `type`) is inherited. */
     inheritMetadata: boolean;
+    /** `stacks.inherit.source` (default true): base components' `source` is inherited. */
+    inheritSource: boolean;
   };
   components: {
     terraform: {

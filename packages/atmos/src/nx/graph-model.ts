@@ -11,6 +11,7 @@ import { declaredDependencies, dependencyMatches, type DeclaredDependencies } fr
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { locateText } from '../stacks/value-source';
+import { YamlFunction, isPlainMap } from '../stacks/values';
 import { localModuleFolders } from '../terraform/local-modules';
 import type { NormalisedPluginOptions } from './options';
 import { contentHash } from './cache';
@@ -164,6 +165,8 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
       ...folderInputs(instance.componentPath),
       ...declared.files.map((file) => `{workspaceRoot}/${file}`),
       ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
+      // `!version` reads the lock file at run time: a version bump is a change of the instance.
+      ...(resolved.versionedStacks?.has(instance.manifestFile) && readsVersionLock(instance) ? [`{workspaceRoot}/${rel(resolved.config.version.lockFile)}`] : []),
     ];
     const vars = instance.sections.vars;
     const layer = typeof instance.sections.settings.layer === 'string' && instance.sections.settings.layer !== '' ? instance.sections.settings.layer : undefined;
@@ -345,6 +348,17 @@ function selfReference(instance: ComponentInstance, name: string | undefined, vi
   const node = name ?? `${instance.component} (stack ${instance.stack})`;
   return new AtmosUserError('INVALID_MANIFEST', `dependency cycle: ${node} -> ${node} (${via}): component '${instance.component}' in stack '${instance.stack}' reads its own outputs`, location,
     'an instance cannot read its own outputs: use a local value, a variable, or another component\'s output');
+}
+
+/** Whether an instance's values hold a `!version` (only asked for the stacks whose manifests spell it). */
+function readsVersionLock(instance: ComponentInstance): boolean {
+  const holds = (value: unknown): boolean => {
+    if (value instanceof YamlFunction) return value.tag === '!version';
+    if (Array.isArray(value)) return value.some(holds);
+    return isPlainMap(value) && Object.values(value).some(holds);
+  };
+  const { vars, settings, env, providers } = instance.sections;
+  return holds(vars) || holds(settings) || holds(env) || holds(providers);
 }
 
 function describeContext(context: Record<string, string | undefined>, instance: ComponentInstance): string {

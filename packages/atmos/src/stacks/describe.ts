@@ -45,6 +45,7 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     remote_state_backend: sections.remoteStateBackend,
     remote_state_backend_type: sections.remoteStateBackendType,
     settings: sections.settings,
+    source: sections.source,
     stack: instance.stack,
     vars: sections.vars,
     workspace: instance.workspace,
@@ -127,6 +128,7 @@ export function sectionsFrom(section: PlainMap, previous: ComponentSections): Co
     remoteStateBackendType: typeof section.remote_state_backend_type === 'string' ? section.remote_state_backend_type : previous.remoteStateBackendType,
     remoteStateBackend: asMap(section.remote_state_backend),
     command: typeof section.command === 'string' ? section.command : previous.command,
+    source: asMap(section.source),
   };
 }
 

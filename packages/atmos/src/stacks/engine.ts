@@ -3,6 +3,7 @@
  * stacks -> component instances (named, with workspace, backend and Go templates rendered).
  * Pure: reads files, never runs terraform or touches the network.
  */
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { templateEnv } from '../config/load';
 import type { AtmosConfig } from '../config/types';
@@ -18,11 +19,12 @@ import { buildInstances, type RawInstance } from './instances';
 import { ManifestReader } from './manifests';
 import { stackName, terraformWorkspace } from './naming';
 import { assertPathName } from './path-names';
+import { localSourceFolder } from './source';
 import { ImportClosures, processStackFile, type StackFile } from './stack-file';
 import { TemplateKeyIndex } from './template-keys';
 import { SectionTemplateError, renderSectionTemplates } from './templating';
 import { DESCRIBED_COMPONENT_TYPES, type ComponentInstance, type ComponentType } from './types';
-import { deepEqual, isPlainMap, locationOf, type PlainMap } from './values';
+import { EMPTY_MAP, deepEqual, isPlainMap, locationOf, type PlainMap } from './values';
 
 export interface ResolveOptions {
   /** Render Go templates over component sections (default: atmos.yaml templates.settings.enabled). */
@@ -62,6 +64,8 @@ export interface ResolvedStacks {
   /** Every manifest read (top-level and imported), absolute. */
   manifestsRead: string[];
   describeContext: DescribeContext;
+  /** Stack manifests whose import closure spells `!version`: their instances may read the version lock file. */
+  versionedStacks?: ReadonlySet<string>;
   /** Things the user should know that do not stop resolution (one line each). */
   warnings: string[];
 }
@@ -99,6 +103,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   const importCache = new Map<string, { files: string[]; patterns: string[] }>();
   const resolvedImports = new Map<PlainMap, ResolvedImport[]>();
   const closures = new ImportClosures();
+  const versionedStacks = new Set<string>();
   // Every mistake is collected (one validation pass reports them all): a stack whose manifests
   // cannot be read is left out, as is an instance that cannot be built.
   const problems = reader.problems;
@@ -120,6 +125,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
     }
     // A manifest of the closure had a wrongly typed section (reported by the reader): its stack is not built.
     if (reader.hasInvalid && (reader.isInvalid(file) || stackFile.layers.some((layer) => reader.isInvalid(layer.file)))) continue;
+    if (stackFile.layers.some((layer) => reader.mentionsVersion(layer.file))) versionedStacks.add(file);
     const stackManifestName = manifestName(config, file);
     // Sorted in code-unit order, as Atmos (Go) sorts them.
     const stackImportNames = [...new Set(stackFile.imports.map(importNameOf))].sort();
@@ -130,6 +136,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       defaultCommand: config.components.terraform.command,
       listMergeStrategy: config.settings.listMergeStrategy,
       inheritMetadata: config.stacks.inheritMetadata,
+      inheritSource: config.stacks.inheritSource,
       globalEnv: config.env,
       templateKeys,
       problems,
@@ -167,6 +174,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
         defaultCommand: typeConfig.command,
         listMergeStrategy: config.settings.listMergeStrategy,
         inheritMetadata: config.stacks.inheritMetadata,
+      inheritSource: config.stacks.inheritSource,
         globalEnv: config.env,
         templateKeys,
         problems,
@@ -188,7 +196,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   }
   if (options.problems) options.problems.push(...uniqueErrors(problems));
   else throwCollected(problems);
-  return { config, instances: instances.all(), describedOnly: describedOnly.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings };
+  return { config, instances: instances.all(), describedOnly: describedOnly.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings, versionedStacks };
 }
 
 /** One warning per manifest and missing token (its components all fall back to the file name). */
@@ -250,6 +258,11 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     depsAll: deps.depsAll,
     versionTrack: versionTrackOf(stackFile.merged),
   };
+  // A component folder that does not exist comes from a local `source:` as Atmos would vendor it (see source.ts).
+  if (raw.sections.source !== EMPTY_MAP) {
+    const local = localSourceFolder(raw.sections.source, config.basePath);
+    if (local !== undefined && !existsSync(instance.componentPath)) instance.componentPath = local;
+  }
   const explicitName = typeof stackFile.merged.name === 'string' && stackFile.merged.name !== '' ? stackFile.merged.name : undefined;
   instance.stack = stackName({
     manifestName: context.manifestName,

@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
+import { mergeSource } from './source';
 import { resolveBackend, type BackendTypeMismatch, type ResolvedBackend } from './backend';
 import { mapList, newList } from './lists';
 import { assertPathName } from './path-names';
@@ -43,6 +44,8 @@ export interface InstanceOptions {
   defaultCommand: string;
   listMergeStrategy: ListMergeStrategy;
   inheritMetadata: boolean;
+  /** `stacks.inherit.source` (default true): base components' `source` is inherited. */
+  inheritSource?: boolean;
   /** atmos.yaml `env:`. */
   globalEnv: PlainMap;
   /** Given when templates are rendered after merging: records where templates can be. */
@@ -255,6 +258,8 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
       remoteStateBackendType: backend.remoteStateBackendType,
       remoteStateBackend: backend.remoteStateBackend,
       command,
+      source: mergeSource([terraform.source, ...(options.inheritSource === false ? [] : mapList(baseSections, (b) => b.source)), section.source], strategy,
+        () => locationOf(section) ?? { file: resolver.stackFile }),
     },
     inheritance: chain.inheritance,
     templateKeys,

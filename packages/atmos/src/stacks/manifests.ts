@@ -41,6 +41,8 @@ export class ManifestReader {
   private readonly includes = new Map<string, Set<string>>();
   /** Manifests loaded from a text that can remove keys when merged (see mayUnset). */
   private readonly unsetting = new Set<string>();
+  /** Manifests whose text spells `!version` (their stacks' instances may read the version lock). */
+  private readonly versioned = new Set<string>();
 
   /** Every file read must really be inside the repository (symlinks followed). */
   readonly repository: RepositoryFiles;
@@ -97,6 +99,11 @@ export class ManifestReader {
     return this.unsetting.has(file);
   }
 
+  /** Whether a loaded manifest's text spells `!version`. */
+  mentionsVersion(file: string): boolean {
+    return this.versioned.size > 0 && this.versioned.has(file);
+  }
+
   load(request: ManifestRequest): PlainMap {
     const rendersTemplate = !request.skipTemplatesProcessing && (isTemplateManifest(request.file) || hasContext(request.context));
     const key = rendersTemplate ? `${request.file}\0${JSON.stringify(request.context ?? {})}\0${request.ignoreMissingTemplateValues === true}` : request.file;
@@ -115,6 +122,7 @@ export class ManifestReader {
       // Only a text that spells the tag can hold one (the fast path renders scalars, never tags): skip the walk for the others.
       const includes = source.includes('!include');
       if (includes || source.includes('!unset')) this.unsetting.add(request.file);
+      if (source.includes('!version')) this.versioned.add(request.file);
       manifest = !includes ? parsed : resolveIncludes(parsed, request.file, {
         stacksBasePath: this.options.stacksBasePath,
         rootPath: this.options.rootPath,

@@ -62,4 +62,6 @@ export interface ComponentSections {
   remoteStateBackendType: string;
   remoteStateBackend: PlainMap;
   command: string;
+  /** `source:` (where the component's files come from: Atmos's just-in-time vendoring), merged; see source.ts. */
+  source: PlainMap;
 }

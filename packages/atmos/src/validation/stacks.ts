@@ -14,6 +14,7 @@ import { AtmosUserError } from '../errors/user-error';
 import { RepositoryFiles, isInside } from '../stacks/confine';
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
+import { isLocalSource } from '../stacks/source';
 import { YamlFunction, isPlainMap } from '../stacks/values';
 import { workFolderName } from '../terraform/workdir';
 
@@ -42,7 +43,12 @@ const componentFolder: InstanceCheck = (instance, context) => {
     found = [];
     const where = { file: instance.manifestFile };
     const shown = relative(context.resolved.config.basePath, path);
-    if (!existsSync(path) || !statSync(path).isDirectory()) {
+    const sourceUri = typeof instance.sections.source.uri === 'string' ? instance.sections.source.uri : undefined;
+    if ((!existsSync(path) || !statSync(path).isDirectory()) && sourceUri !== undefined && !isLocalSource(sourceUri)) {
+      // Atmos would download the `source:` here (just-in-time vendoring); that needs the network.
+      found.push(new AtmosUserError('COMPONENT_NOT_FOUND', `the Terraform component folder ${shown} of '${instance.component}' (stack '${instance.stack}') does not exist, and its source ${sourceUri} is remote`, where,
+        `vendoring from git, OCI, S3 or HTTP needs the network, which @org/atmos never reaches while reading stacks: pull it into ${shown} first (e.g. \`atmos terraform source pull ${instance.component} -s ${instance.stack}\` or \`atmos vendor pull\`) and commit it, or point source.uri at a local folder`));
+    } else if (!existsSync(path) || !statSync(path).isDirectory()) {
       found.push(new AtmosUserError('COMPONENT_NOT_FOUND', `the Terraform component folder ${shown} of '${instance.component}' (stack '${instance.stack}') does not exist`, where,
         `create it, or fix metadata.component of '${instance.component}' (folders are relative to components.terraform.base_path)`));
     } else {

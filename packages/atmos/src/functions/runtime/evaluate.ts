@@ -134,8 +134,19 @@ interface FunctionContext {
   targets: SsmTargets;
 }
 
-function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unknown {
-  const { instance, services } = context;
+/**
+ * The YAML functions that read only this machine (the environment, the repository, the version
+ * lock): what `describe stacks` evaluates by default. `!include` is read with the manifest.
+ */
+export const LOCAL_FUNCTIONS: ReadonlySet<string> = new Set(['!env', '!template', '!literal', '!repo-root', '!version']);
+
+/** An instance's sections with its local YAML functions evaluated and every other value as written. */
+export function evaluateLocalFunctions(instance: ComponentInstance, services: Pick<RuntimeServices, 'config' | 'env'>): Sections {
+  const sections: Sections = { vars: instance.sections.vars, settings: instance.sections.settings, env: instance.sections.env, providers: instance.sections.providers };
+  return mapSections(sections, (value) => (value instanceof YamlFunction && LOCAL_FUNCTIONS.has(value.tag) ? evaluateLocalFunction(value, instance, services) : value));
+}
+
+function evaluateLocalFunction(fn: YamlFunction, instance: ComponentInstance, services: Pick<RuntimeServices, 'config' | 'env'>): unknown {
   const location = fn.location ?? { file: instance.manifestFile };
   switch (fn.tag) {
     case '!env': {
@@ -145,14 +156,6 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
       const fromSection = instance.sections.env[name];
       if (fromSection !== undefined && fromSection !== null && !(fromSection instanceof YamlFunction)) return String(fromSection);
       return services.env[name] ?? (fallback.length > 0 ? fallback.join(' ') : null);
-    }
-    case '!exec': {
-      if (!services.config.functions.execEnabled) {
-        throw new AtmosUserError('FUNCTION_ERROR', `!exec is disabled: ${fn.args}`, location,
-          'running commands from stack manifests is off by default; set `settings: {functions: {exec: true}}` in atmos.yaml to allow it');
-      }
-      const output = execSync(fn.args, { encoding: 'utf8', env: services.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-      return decodeStoreValue(output);
     }
     case '!template': {
       try {
@@ -167,6 +170,24 @@ function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unkno
       return lockedVersion(fn.args.trim(), instance.versionTrack ?? services.config.version.track, services.config.version.lockFile, location);
     case '!repo-root':
       return findRepoRoot(services.config.basePath) ?? (fn.args || services.config.basePath);
+    default:
+      throw new Error(`${fn.tag} is not a local function`);
+  }
+}
+
+function evaluateYamlFunction(fn: YamlFunction, context: FunctionContext): unknown {
+  const { instance, services } = context;
+  if (LOCAL_FUNCTIONS.has(fn.tag)) return evaluateLocalFunction(fn, instance, services);
+  const location = fn.location ?? { file: instance.manifestFile };
+  switch (fn.tag) {
+    case '!exec': {
+      if (!services.config.functions.execEnabled) {
+        throw new AtmosUserError('FUNCTION_ERROR', `!exec is disabled: ${fn.args}`, location,
+          'running commands from stack manifests is off by default; set `settings: {functions: {exec: true}}` in atmos.yaml to allow it');
+      }
+      const output = execSync(fn.args, { encoding: 'utf8', env: services.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+      return decodeStoreValue(output);
+    }
     case '!terraform.output':
     case '!terraform.state': {
       const call = parseOutputFunction(fn, instance.stack);
