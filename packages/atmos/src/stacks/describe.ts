@@ -45,7 +45,8 @@ export function componentSection(instance: SectionIdentity, sections: ComponentS
     remote_state_backend: sections.remoteStateBackend,
     remote_state_backend_type: sections.remoteStateBackendType,
     settings: sections.settings,
-    source: sections.source,
+    // Printed when set (Atmos prints `source: {}` for every component; see README).
+    ...(isEmptyMap(sections.source) ? {} : { source: sections.source }),
     stack: instance.stack,
     vars: sections.vars,
     workspace: instance.workspace,

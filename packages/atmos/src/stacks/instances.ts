@@ -258,8 +258,10 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
       remoteStateBackendType: backend.remoteStateBackendType,
       remoteStateBackend: backend.remoteStateBackend,
       command,
-      source: mergeSource([terraform.source, ...(options.inheritSource === false ? [] : mapList(baseSections, (b) => b.source)), section.source], strategy,
-        () => locationOf(section) ?? { file: resolver.stackFile }),
+      // Almost no component has a source: nothing is built for them.
+      source: terraform.source === undefined && section.source === undefined && (options.inheritSource === false || !baseSections.some((b) => b.source !== undefined)) ? EMPTY_MAP
+        : mergeSource([terraform.source, ...(options.inheritSource === false ? [] : mapList(baseSections, (b) => b.source)), section.source], strategy,
+          () => locationOf(section) ?? { file: resolver.stackFile }),
     },
     inheritance: chain.inheritance,
     templateKeys,

@@ -1,0 +1,87 @@
+/**
+ * `atmos-nx describe stacks` on the repository layouts Atmos v1.226.1 documents, each rebuilt
+ * here as a small fixture of our own (same folder layout, atmos.yaml settings and values; not
+ * Atmos's files), asserting the values Atmos shows for named instances:
+ *   - quick-start simple (examples/quick-start-simple; website/docs/quick-start/simple):
+ *     `stacks.name_template: "{{.vars.stage}}"`, deploy/<stage>.yaml importing catalog/station,
+ *     `station` on the `weather` folder (metadata.component);
+ *   - native terraform (examples/native-terraform; expected values from
+ *     tests/snapshots/TestCLICommands_atmos_describe_component_vpc_-s_dev_(native-terraform_example).stdout.golden):
+ *     stack `name: dev`, vars from `!include` of a .tfvars file, no name pattern;
+ *   - stack names (examples/stack-names; tests/snapshots/TestCLICommands_atmos_list_stacks_(stack-names_example).stdout.golden):
+ *     a stack named by its file (`dev`) beside one named by `name:` (`production`).
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+
+afterAll(removeFixtures);
+
+type Described = Record<string, { components: { terraform: Record<string, Record<string, unknown>> } }>;
+
+// The built CLI in its own process, as users run it (npm install builds it).
+const BIN = join(__dirname, '..', '..', 'bin', 'atmos-nx.js');
+
+function atmosNx(root: string, args: string[]): string {
+  return execFileSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+}
+
+async function describeStacks(files: Record<string, string>): Promise<Described> {
+  return JSON.parse(atmosNx(writeWorkspace(files), ['describe', 'stacks', '--format', 'json'])) as Described;
+}
+
+async function listStacks(files: Record<string, string>): Promise<string> {
+  return atmosNx(writeWorkspace(files), ['list', 'stacks']);
+}
+
+const atmosYaml = (stacks: string) => `base_path: "./"\ncomponents:\n  terraform:\n    base_path: "components/terraform"\n    auto_generate_backend_file: false\nstacks:\n  base_path: "stacks"\n${stacks}`;
+
+describe('Atmos example layouts through atmos-nx describe stacks', () => {
+  it('quick-start simple: one stack per stage, the station on the weather folder', async () => {
+    const station = (location: string, lang: string) => `vars:\n  stage: STAGE\nimport:\n  - catalog/station\ncomponents:\n  terraform:\n    station:\n      vars:\n        location: ${location}\n        lang: ${lang}\n`;
+    const described = await describeStacks({
+      'atmos.yaml': atmosYaml('  included_paths: ["deploy/**/*"]\n  excluded_paths: ["**/_defaults.yaml"]\n  name_template: "{{.vars.stage}}"\n'),
+      'components/terraform/weather/main.tf': 'variable "location" {}\nvariable "lang" {}\nvariable "format" {}\nvariable "options" {}\nvariable "units" {}\nvariable "stage" {}\n',
+      'stacks/catalog/station.yaml': 'components:\n  terraform:\n    station:\n      metadata:\n        component: weather\n      vars: {location: Los Angeles, lang: en, format: "", options: "0", units: m}\n',
+      'stacks/deploy/dev.yaml': station('Stockholm', 'sv').replace('STAGE', 'dev'),
+      'stacks/deploy/staging.yaml': station('Los Angeles', 'en').replace('STAGE', 'staging'),
+      'stacks/deploy/prod.yaml': station('Los Angeles', 'en').replace('STAGE', 'prod'),
+    });
+    expect(Object.keys(described).sort()).toEqual(['dev', 'prod', 'staging']);
+    const dev = described.dev.components.terraform.station;
+    expect(dev.vars).toEqual({ stage: 'dev', location: 'Stockholm', lang: 'sv', format: '', options: '0', units: 'm' });
+    expect(dev).toMatchObject({ component: 'weather', atmos_component: 'station', atmos_stack: 'dev', atmos_manifest: 'deploy/dev', imports: ['catalog/station'] });
+    // describe stacks prints the stack name as the workspace of a component with metadata.component (class 9).
+    expect(dev.workspace).toBe('dev');
+    expect(described.prod.components.terraform.station.vars).toMatchObject({ location: 'Los Angeles', lang: 'en', stage: 'prod' });
+  });
+
+  it('native terraform: name: dev, vars from an !include of a .tfvars file', async () => {
+    const files = {
+      'atmos.yaml': atmosYaml('  included_paths: ["**/*"]\n  excluded_paths: ["**/_defaults.yaml"]\n'),
+      'components/terraform/vpc/variables.tf': 'variable "cidr_block" {\n  type = string\n}\nvariable "environment" {\n  type = string\n}\nvariable "enable_dns_hostnames" {\n  default = true\n}\nvariable "tags" {\n  default = {}\n}\n',
+      'components/terraform/vpc/envs/dev.tfvars': 'cidr_block = "10.0.0.0/16"\nenvironment = "dev"\ntags = {\n  Environment = "Development"\n  Team        = "platform"\n}\n',
+      'stacks/_defaults.yaml': 'components:\n  terraform:\n    vpc:\n      vars:\n        enable_dns_hostnames: true\n',
+      'stacks/dev.yaml': 'name: dev\nimport:\n  - _defaults\nvars:\n  environment: dev\ncomponents:\n  terraform:\n    vpc:\n      vars: !include ../components/terraform/vpc/envs/dev.tfvars\n',
+    };
+    const vpc = (await describeStacks(files)).dev.components.terraform.vpc;
+    expect(vpc.vars).toEqual({ cidr_block: '10.0.0.0/16', enable_dns_hostnames: true, environment: 'dev', tags: { Environment: 'Development', Team: 'platform' } });
+    expect(vpc).toMatchObject({
+      atmos_component: 'vpc', atmos_manifest: 'dev', atmos_stack: 'dev', atmos_stack_file: 'dev', component: 'vpc', stack: 'dev', workspace: 'dev',
+      imports: ['_defaults'], deps_all: ['_defaults', 'dev'], backend: {}, backend_type: '', inheritance: [],
+    });
+  });
+
+  it('stack names: a file-named stack beside a name:-named one', async () => {
+    const files = {
+      'atmos.yaml': atmosYaml('  included_paths: ["**/*"]\n  excluded_paths: []\n'),
+      'components/terraform/mock/main.tf': 'variable "environment" {}\nvariable "enabled" {}\n',
+      'stacks/dev.yaml': 'components:\n  terraform:\n    mock:\n      vars: {environment: development, enabled: true}\n',
+      'stacks/prod.yaml': 'name: "production"\ncomponents:\n  terraform:\n    mock:\n      vars: {environment: production, enabled: true}\n',
+    };
+    expect(await listStacks(files)).toBe('dev\nproduction\n');
+    const described = await describeStacks(files);
+    expect(described.production.components.terraform.mock).toMatchObject({ vars: { environment: 'production', enabled: true }, atmos_manifest: 'prod', workspace: 'production' });
+    expect(described.dev.components.terraform.mock).toMatchObject({ vars: { environment: 'development', enabled: true }, workspace: 'dev' });
+  });
+});
