@@ -129,6 +129,8 @@ describe('import', () => {
         /error: import into 'adopt' in stack 'dev-use1' refused: its state is locked by another run \(ci@runner-7, OperationTypeApply\); nothing was imported/);
       expect(r.output).toContain('hint: wait for that run to finish and import again (--lockTimeout=5m waits for the lock); if that run is gone for good: nx run adopt-dev-use1:terraform -- force-unlock -force 6f1c2d3e-aaaa-bbbb-cccc-123456789abc');
       expect(await keys(stateKey)).toEqual([]);
+      // Refused before terraform started (its init and workspace selection would meet the lock first).
+      expect(r.output).not.toContain('Initializing the backend');
     } finally {
       await ddb.send(new DeleteItemCommand({ TableName: TABLE, Key: { LockID: { S: lockId } } }));
     }

@@ -22,7 +22,7 @@ import { writeInstanceResult, type InstanceResult, type InstanceStatus } from '.
 import { findWorkflow } from '../workflows/manifest';
 import { StateBackupHook } from '../state/backup-hook';
 import { lockHolder } from './lock-error';
-import { checkImport, explainImportLock, importResource, type ImportRequest } from '../state/import';
+import { checkImport, explainImportLock, importResource, refuseWhileLocked, type ImportRequest } from '../state/import';
 import { afterPlan, applyStored, deployStored } from '../planfiles/stored-plan';
 import { planfilesSettings } from '../planfiles/config';
 import type { PlanfileRun } from '../planfiles/run-parts';
@@ -97,7 +97,10 @@ export async function runInstanceCommand(request: InstanceRunRequest): Promise<I
   request = { ...request, args: checked.args, autoApprove: checked.autoApprove, commandLine };
   const subcommand = command === 'terraform' ? request.args[0] : command;
   assertRunnable(instance, command, subcommand, request.args);
-  if (command === 'import') checkImport(request);
+  if (command === 'import') {
+    checkImport(request);
+    await refuseWhileLocked(request);
+  }
 
   const workdir = workdirFor(workspaceRoot, instance.stack, instance.component, instance.componentPath);
   if (command === 'clean') {
