@@ -8,6 +8,12 @@
  *   - native terraform (examples/native-terraform; expected values from
  *     tests/snapshots/TestCLICommands_atmos_describe_component_vpc_-s_dev_(native-terraform_example).stdout.golden):
  *     stack `name: dev`, vars from `!include` of a .tfvars file, no name pattern;
+ *   - demo-stacks (examples/demo-stacks): a catalog component overridden per deploy stack;
+ *   - quick-start advanced (examples/quick-start-advanced; website/docs/quick-start/advanced):
+ *     orgs/<namespace>/<tenant>/<stage>/<region>.yaml over a chain of _defaults, a region mixin and
+ *     catalog defaults, a conditional name_template, an S3 backend in terraform: (its
+ *     workspace_key_prefix defaulted to the component, internal/exec/stack_processor_backend.go
+ *     setS3BackendDefaults) and tags rendered with gomplate (`strings.Title`, `strings.Quote`);
  *   - stack names (examples/stack-names; tests/snapshots/TestCLICommands_atmos_list_stacks_(stack-names_example).stdout.golden):
  *     a stack named by its file (`dev`) beside one named by `name:` (`production`).
  */
@@ -60,7 +66,7 @@ describe('Atmos example layouts through atmos-nx describe stacks', () => {
     const files = {
       'atmos.yaml': atmosYaml('  included_paths: ["**/*"]\n  excluded_paths: ["**/_defaults.yaml"]\n'),
       'components/terraform/vpc/variables.tf': 'variable "cidr_block" {\n  type = string\n}\nvariable "environment" {\n  type = string\n}\nvariable "enable_dns_hostnames" {\n  default = true\n}\nvariable "tags" {\n  default = {}\n}\n',
-      'components/terraform/vpc/envs/dev.tfvars': 'cidr_block = "10.0.0.0/16"\nenvironment = "dev"\ntags = {\n  Environment = "Development"\n  Team        = "platform"\n}\n',
+      'components/terraform/vpc/envs/dev.tfvars': 'cidr_block = "10.0.0.0/16"\nenvironment = "dev"\nenable_dns_hostnames = true\ntags = {\n  Environment = "Development"\n  Team        = "platform"\n}\n',
       'stacks/_defaults.yaml': 'components:\n  terraform:\n    vpc:\n      vars:\n        enable_dns_hostnames: true\n',
       'stacks/dev.yaml': 'name: dev\nimport:\n  - _defaults\nvars:\n  environment: dev\ncomponents:\n  terraform:\n    vpc:\n      vars: !include ../components/terraform/vpc/envs/dev.tfvars\n',
     };
@@ -68,7 +74,48 @@ describe('Atmos example layouts through atmos-nx describe stacks', () => {
     expect(vpc.vars).toEqual({ cidr_block: '10.0.0.0/16', enable_dns_hostnames: true, environment: 'dev', tags: { Environment: 'Development', Team: 'platform' } });
     expect(vpc).toMatchObject({
       atmos_component: 'vpc', atmos_manifest: 'dev', atmos_stack: 'dev', atmos_stack_file: 'dev', component: 'vpc', stack: 'dev', workspace: 'dev',
-      imports: ['_defaults'], deps_all: ['_defaults', 'dev'], backend: {}, backend_type: '', inheritance: [],
+      imports: ['_defaults'], deps: ['dev'], deps_all: ['_defaults', 'dev'], backend: {}, backend_type: '', inheritance: [],
+    });
+  });
+
+  it('demo-stacks: the catalog defaults with each deploy stack\'s overrides', async () => {
+    const deploy = (stage: string, location: string, lang: string) => `vars:\n  stage: ${stage}\nimport:\n  - catalog/myapp\ncomponents:\n  terraform:\n    myapp:\n      vars:\n        location: ${location}\n        lang: ${lang}\n`;
+    const described = await describeStacks({
+      'atmos.yaml': atmosYaml('  included_paths: ["deploy/**/*"]\n  excluded_paths: ["**/_defaults.yaml"]\n  name_template: "{{.vars.stage}}"\n'),
+      'components/terraform/myapp/variables.tf': 'variable "location" {}\nvariable "lang" {}\nvariable "format" {}\nvariable "options" {}\nvariable "units" {}\nvariable "stage" {}\n',
+      'stacks/catalog/myapp.yaml': 'components:\n  terraform:\n    myapp:\n      vars: {location: Los Angeles, lang: en, format: "", options: "0", units: m}\n',
+      'stacks/deploy/dev.yaml': deploy('dev', 'Stockholm', 'sv'),
+      'stacks/deploy/staging.yaml': deploy('staging', 'Los Angeles', 'en'),
+      'stacks/deploy/prod.yaml': deploy('prod', 'Los Angeles', 'en'),
+    });
+    expect(described.dev.components.terraform.myapp).toMatchObject({ vars: { stage: 'dev', location: 'Stockholm', lang: 'sv', format: '', options: '0', units: 'm' }, workspace: 'dev', component: 'myapp' });
+    expect(described.staging.components.terraform.myapp.vars).toMatchObject({ location: 'Los Angeles', lang: 'en', stage: 'staging' });
+  });
+
+  it('quick-start advanced: an org hierarchy, a region mixin, catalog defaults and an S3 backend', async () => {
+    const described = await describeStacks({
+      'atmos.yaml': atmosYaml('  included_paths: ["orgs/**/*"]\n  excluded_paths: ["**/_defaults.yaml"]\n' +
+        '  name_template: "{{ if eq .vars.stage \\"local\\" }}local{{ else }}{{ .vars.tenant }}-{{ .vars.environment }}-{{ .vars.stage }}{{ end }}"\n') +
+        'templates:\n  settings:\n    enabled: true\n',
+      'components/terraform/s3-bucket/variables.tf': 'variable "force_destroy" {}\nvariable "versioning_enabled" {}\nvariable "tags" {}\n',
+      'stacks/orgs/acme/_defaults.yaml': 'vars:\n  namespace: acme\nterraform:\n  vars:\n    tags:\n      atmos_stack: "{{ .atmos_stack }}"\n      terraform_workspace: "{{ .workspace }}"\n' +
+        '      description: "{{ strings.Title .atmos_component }} component provisioned in the stack {{ .atmos_stack | strings.Quote }}"\n' +
+        '  backend_type: s3\n  backend:\n    s3: {bucket: acme-plat-tfstate, key: terraform.tfstate, region: us-east-1, use_lockfile: true}\n',
+      'stacks/orgs/acme/plat/_defaults.yaml': 'import:\n  - orgs/acme/_defaults\nvars:\n  tenant: plat\n',
+      'stacks/orgs/acme/plat/dev/_defaults.yaml': 'import:\n  - orgs/acme/plat/_defaults\nvars:\n  stage: dev\n',
+      'stacks/mixins/region/us-east-2.yaml': 'vars:\n  region: us-east-2\n  environment: ue2\n',
+      'stacks/catalog/s3-bucket/defaults.yaml': 'components:\n  terraform:\n    s3-bucket:\n      metadata:\n        component: s3-bucket\n      vars:\n        force_destroy: false\n        versioning_enabled: true\n',
+      'stacks/orgs/acme/plat/dev/us-east-2.yaml': 'import:\n  - orgs/acme/plat/dev/_defaults\n  - mixins/region/us-east-2\n  - catalog/s3-bucket/defaults\ncomponents:\n  terraform:\n    s3-bucket:\n      vars:\n        force_destroy: true\n        versioning_enabled: false\n',
+    });
+    const bucket = described['plat-ue2-dev'].components.terraform['s3-bucket'];
+    expect(bucket.vars).toEqual({
+      namespace: 'acme', tenant: 'plat', stage: 'dev', region: 'us-east-2', environment: 'ue2', force_destroy: true, versioning_enabled: false,
+      tags: { atmos_stack: 'plat-ue2-dev', terraform_workspace: 'plat-ue2-dev', description: 'S3-Bucket component provisioned in the stack "plat-ue2-dev"' },
+    });
+    expect(bucket).toMatchObject({
+      atmos_manifest: 'orgs/acme/plat/dev/us-east-2', workspace: 'plat-ue2-dev', backend_type: 's3',
+      backend: { bucket: 'acme-plat-tfstate', key: 'terraform.tfstate', region: 'us-east-1', use_lockfile: true, workspace_key_prefix: 's3-bucket' },
+      imports: ['catalog/s3-bucket/defaults', 'mixins/region/us-east-2', 'orgs/acme/_defaults', 'orgs/acme/plat/_defaults', 'orgs/acme/plat/dev/_defaults'],
     });
   });
 
