@@ -73,6 +73,20 @@ test('generating needs its answers: from the stack name, else flags or a termina
   expect(ws.exists('stacks/orgs/plat/dev/us-west-2.yaml')).toBe(false);
 });
 
+test('in a terminal, generate asks for what nothing says (here the region), then runs the generator', async () => {
+  // script(1) gives the command a pseudo-terminal; the answer is typed on its stdin.
+  const command = `${process.execPath} ${ws.path('node_modules/.bin/atmos-nx')} onboard generate --account qa`;
+  const r = await ws.run('script', ['-qec', command, '/dev/null'], { env: nxEnv(emu.endpoints, { CI: undefined }), input: 'eu-west-1\n', timeoutMs: 120_000 });
+  const output = stripAnsi(`${r.stdout}\n${r.stderr}`);
+  if (r.exitCode !== 0) throw new Error(formatRunResult(r));
+  expect(output).toContain('? Which AWS region? (e.g. us-west-2)');
+  expect(output).toContain('generating qa-euw1: account qa, region eu-west-1');
+  expect(output).toContain('✓ stack qa-euw1 generated');
+  expect(ws.exists('stacks/orgs/plat/qa/eu-west-1.yaml')).toBe(true);
+  // Not part of what the next tests onboard.
+  fs.rmSync(ws.path('stacks/orgs/plat/qa'), { recursive: true, force: true });
+});
+
 test('onboarding a new environment from nothing: prerequisites, generated files, bootstrapped backend, every instance in graph order', async () => {
   expect(await backendInventory()).toEqual({ buckets: [], tables: [], objects: [] });
   const r = await atmosNx(['workflow', 'onboard-environment', '-s', 'dev-usw2']);

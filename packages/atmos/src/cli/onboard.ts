@@ -66,15 +66,19 @@ export async function onboardCommand(argv: string[], io: CliIo): Promise<number>
   });
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && io.env.CI !== 'true';
   io.stdout(`generating ${answers.stack ?? 'the new environment'}: account ${answers.account}, region ${answers.region}${answers.tenant ? `, tenant ${answers.tenant}` : ''}${answers.from ? `, copied from ${answers.from}` : ''}\n`);
+  const before = new Set(resolved.instances.map((i) => i.stack));
   const code = await runEnvironmentGenerator(dirname(config.configFile), answers, io.env, interactive);
   if (code !== 0) return code;
   resolved = resolve();
-  if (answers.stack && !exists(answers.stack)) {
-    throw new AtmosUserError('CONFIG_INVALID', `the environment generator ran, but stack ${answers.stack} is still not defined`, undefined,
+  // Named with -s: that stack must now exist. Otherwise: the one stack the generator added.
+  const added = [...new Set(resolved.instances.map((i) => i.stack))].filter((name) => !before.has(name));
+  const generated = stack ?? (added.length === 1 ? added[0] : undefined);
+  if (!generated || !exists(generated)) {
+    throw new AtmosUserError('CONFIG_INVALID', `the environment generator ran, but ${stack ? `stack ${stack} is still not defined` : `it added ${added.length} stacks (${added.join(', ') || 'none'})`}`, undefined,
       `run atmos-nx list stacks to see what it made; check stacks.name_pattern (${config.stacks.namePattern ?? 'none'}) against the answers`);
   }
-  io.stdout(`✓ stack ${answers.stack ?? ''} generated\n`);
-  return answers.stack ? backendChecks(resolved, answers.stack, io) : 0;
+  io.stdout(`✓ stack ${generated} generated\n`);
+  return backendChecks(resolved, generated, io);
 }
 
 async function backendChecks(resolved: ResolvedStacks, stack: string, io: CliIo): Promise<number> {

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError } from '../errors/user-error';
-import { environmentRegion } from '../generators/shared/aws-regions';
+import { environmentRegion, regionEnvironment } from '../generators/shared/aws-regions';
 import type { AskChoice } from '../generators/shared/prompt';
 
 export interface EnvironmentAnswers {
@@ -90,7 +90,10 @@ export async function gatherAnswers(sources: AnswerSources): Promise<Environment
   answers.account ??= await ask(sources, 'account', 'Which account (stage)? (e.g. staging)', []);
   if (answers.region === undefined && answers.environment !== undefined) answers.region = environmentRegion(answers.environment);
   answers.region ??= await ask(sources, 'region', `Which AWS region${answers.environment ? ` is environment ${answers.environment}` : ''}? (e.g. us-west-2)`, []);
-  return { ...answers, account: answers.account!, region: answers.region!, stack: stack ?? (pattern ? stackNameFor(pattern, answers) : undefined) };
+  // The name the new stack will most likely get (the generator decides the environment name: a
+  // region the workspace already has keeps the abbreviation its stacks use).
+  const predicted = pattern ? stackNameFor(pattern, { ...answers, environment: answers.environment ?? regionEnvironment(answers.region!) }) : undefined;
+  return { ...answers, account: answers.account!, region: answers.region!, stack: stack ?? predicted };
 }
 
 const FLAG_OF: Record<string, string> = { tenant: '--tenant (or TENANT)', account: '--account (or ACCOUNT)', region: '--region (or REGION)' };
