@@ -92,7 +92,7 @@ export interface InstanceRunContext {
 }
 
 /** Whether another task of this Nx run depends on this one (it was scheduled through `^apply`, or also as such). */
-function isDependencyTask(context: ExecutorContext): boolean {
+export function isDependencyTask(context: ExecutorContext): boolean {
   const graph = context.taskGraph;
   if (!graph || !context.projectName || !context.targetName) return false;
   const own = new Set(Object.entries(graph.tasks).filter(([, task]) => task.target.project === context.projectName && task.target.target === context.targetName).map(([id]) => id));
