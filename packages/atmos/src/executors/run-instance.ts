@@ -15,6 +15,8 @@ import type { ComponentInstance } from '../stacks/types';
 import { nxCommandLine, runInstanceCommand, type CommandLine, type InstanceCommand } from '../terraform/run';
 import { closeStateClients, readState } from '../terraform/state';
 import { ComponentTemplateAnswers, recordTemplateSecrets, resolveAnswering } from '../functions/runtime/component-template';
+import { evaluateInstance } from '../functions/runtime/evaluate';
+import { SsmParameters } from '../functions/runtime/ssm';
 import { terraformArguments } from './terraform-args';
 
 export interface InstanceExecutorOptions {
@@ -161,15 +163,25 @@ export function loadInstance(workspaceRoot: string, config: ReturnType<typeof lo
 async function loadAnsweredInstance(workspaceRoot: string, config: ReturnType<typeof loadAtmosConfig>, options: InstanceExecutorOptions, resolvedManifests: ManifestCache,
   findInstance: (component: string, stack: string) => ComponentInstance | undefined, command: InstanceCommand): Promise<ComponentInstance> {
   const manifest = isAbsolute(options.manifest) ? options.manifest : join(workspaceRoot, options.manifest);
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const state = (dependency: ComponentInstance) => readState(dependency, workspaceRoot, process.env);
+  // Created only when a template calls atmos.Component (the other instance's !store and ${{ ssm: }} need it).
+  let ssm: SsmParameters | undefined;
   const answers = new ComponentTemplateAnswers({
     consumer: { component: options.component, stack: options.stack },
     findInstance,
-    readState: (dependency) => readState(dependency, workspaceRoot, process.env),
+    readState: state,
     describeContext: { basePath: config.basePath, stacksBasePath: config.stacks.basePath },
     allowMocks: command === 'plan',
-    log: (line) => process.stderr.write(line + '\n'),
+    log,
+    evaluate: (target) => evaluateInstance(target, { config, env: process.env, command, findInstance, readState: state, ssm: (ssm ??= new SsmParameters(process.env)), log }),
   });
-  const resolved = await resolveAnswering((templateFunctions) => resolveStacks(config, { stackFiles: [manifest], templateFunctions }), answers);
+  let resolved: ReturnType<typeof resolveStacks>;
+  try {
+    resolved = await resolveAnswering((templateFunctions) => resolveStacks(config, { stackFiles: [manifest], templateFunctions }), answers);
+  } finally {
+    ssm?.destroy();
+  }
   resolvedManifests.set(manifest, resolved.instances);
   const instance = loadInstance(workspaceRoot, config, options, resolvedManifests);
   recordTemplateSecrets(instance, answers.secrets);

@@ -134,6 +134,18 @@ describe('atmos.Component at run time', () => {
     expect(JSON.parse(unprocessed.stdout).vars.vpc_id).toBe('{{ (atmos.Component "vpc" .atmos_stack).outputs.vpc_id }}');
   });
 
+  it('the other instance\'s YAML functions are evaluated in its section (describe component, as Atmos with ProcessYamlFunctions)', async () => {
+    const root = writeWorkspace({
+      ...files,
+      'stacks/orgs/acme/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents:\n  terraform:\n    vpc: {vars: {owner: !env VPC_OWNER nobody}}\n' +
+        '    app: {vars: {vpc_id: \'{{ (atmos.Component "vpc" .atmos_stack).vars.owner }}\'}}\n',
+    });
+    writeState(root, 'vpc', DEV, { vpc_id: { value: 'vpc-dev-1' } });
+    const shown = await runCli(['describe', 'component', 'app', '-s', DEV, '--format', 'json'], root, { VPC_OWNER: 'team-net' });
+    expect(shown.stderr).toBe('');
+    expect(JSON.parse(shown.stdout).vars.vpc_id).toBe('team-net');
+  });
+
   it('the sensitive outputs an answer carried are recorded for the run\'s masking', async () => {
     const root = workspace();
     const { config, all, answers } = answersFor(root, false);

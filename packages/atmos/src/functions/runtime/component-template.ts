@@ -34,6 +34,11 @@ export interface ComponentTemplateSource {
   /** Plans and describe may use settings.mock_outputs for a never-applied instance; apply never. */
   allowMocks: boolean;
   log(line: string): void;
+  /**
+   * The other instance's YAML functions and expressions evaluated (Atmos describes it with
+   * ProcessYamlFunctions: true); without it its sections are given as merged.
+   */
+  evaluate?(instance: ComponentInstance): Promise<{ vars: PlainMap; settings: PlainMap; env: PlainMap; providers: PlainMap; secrets: Set<string> }>;
 }
 
 type TemplateFunctions = (consumer: TemplateConsumer) => Record<string, TemplateFunction>;
@@ -84,7 +89,13 @@ export class ComponentTemplateAnswers {
       throw new AtmosUserError('COMPONENT_NOT_FOUND', `${reference} in '${consumer.component}' (stack '${consumer.stack}'): component '${component}' does not exist in stack '${stack}'`,
         undefined, 'fix the component or stack name given to atmos.Component (`atmos-nx list components -s <stack>` lists them)');
     }
-    const section: PlainMap = { ...componentSection(target, target.sections, this.source.describeContext) };
+    let sections = target.sections;
+    if (this.source.evaluate) {
+      const { secrets, ...evaluated } = await this.source.evaluate(target);
+      for (const secret of secrets) this.secrets.add(secret);
+      sections = { ...sections, ...evaluated };
+    }
+    const section: PlainMap = { ...componentSection(target, sections, this.source.describeContext) };
     if (target.componentType !== 'terraform') return section;
     if (target.sections.remoteStateBackendType === 'static') {
       section.outputs = asMap(target.sections.remoteStateBackend);
