@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError } from '../errors/user-error';
 import { gatherAnswers, readStackName, stackNameFor, type AnswerSources } from './environment';
-import { requiredVersions, satisfies } from './prerequisites';
+import { checkBackend, checkTerraform, requiredVersions, satisfies } from './prerequisites';
+import { AwsClients } from '../aws/clients';
+import { removeFixtures, resolveFixture } from '../testing/fixture-workspace';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+afterAll(removeFixtures);
 
 const config = (namePattern?: string) => ({ stacks: { namePattern }, configFile: '/repo/atmos.yaml' }) as unknown as AtmosConfig;
 const never: AnswerSources['ask'] = async () => undefined;
@@ -85,6 +91,51 @@ describe('terraform versions', () => {
       expect(requiredVersions([join(root, 'a'), join(root, 'b'), join(root, 'a'), join(root, 'missing')], root)).toEqual([{ folder: 'a', constraint: '>= 1.6' }]);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('checkTerraform and checkBackend: real binaries and ports', () => {
+  const root = mkdtempSync(join(tmpdir(), 'atmos-onboard-bin-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const withCommand = (command: string) => ({ components: { terraform: { command } }, basePath: root } as unknown as AtmosConfig);
+
+  it('no terraform: one line naming the command and the setting', () => {
+    const error = (() => { try { checkTerraform(withCommand('no-such-terraform'), [], { PATH: root }); } catch (e) { return e as AtmosUserError; } })();
+    expect(error).toBeInstanceOf(AtmosUserError);
+    expect(error!.message).toBe('cannot find the Terraform binary "no-such-terraform" on PATH');
+  });
+
+  it('a terraform older than a component needs: one line naming the folder and the constraint', () => {
+    const fake = join(root, 'old-terraform');
+    writeFileSync(fake, '#!/bin/sh\necho \'{"terraform_version":"1.4.7"}\'\n', { mode: 0o755 });
+    mkdirSync(join(root, 'vpc'));
+    writeFileSync(join(root, 'vpc', 'versions.tf'), 'terraform {\n  required_version = ">= 1.5"\n}\n');
+    const error = (() => { try { checkTerraform(withCommand(fake), [join(root, 'vpc')], {}); } catch (e) { return e as AtmosUserError; } })();
+    expect(error!.message).toBe(`terraform 1.4.7 (${fake}) does not meet required_version ">= 1.5" of vpc`);
+    writeFileSync(fake, '#!/bin/sh\necho \'{"terraform_version":"1.11.4"}\'\n', { mode: 0o755 });
+    expect(checkTerraform(withCommand(fake), [join(root, 'vpc')], {}).ok).toBe(`terraform 1.11.4 (${fake}): meets >= 1.5`);
+  });
+
+  it('a local endpoint that does not answer: one line naming it and the setting', async () => {
+    const closed = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => done(port));
+      });
+    });
+    const resolved = resolveFixture({
+      'atmos.yaml': 'components:\n  terraform:\n    base_path: components/terraform\nstacks:\n  base_path: stacks\n  included_paths: ["**/*"]\n  name_pattern: "{stage}"\n',
+      'stacks/dev.yaml': `vars:\n  stage: dev\nterraform:\n  backend_type: s3\n  backend:\n    s3:\n      bucket: tfstate\n      endpoints: {s3: "http://127.0.0.1:${closed}"}\ncomponents:\n  terraform:\n    vpc: {}\n`,
+      'components/terraform/vpc/main.tf': '',
+    });
+    const clients = new AwsClients({ env: {} });
+    try {
+      const error = await checkBackend(resolved, 'dev', clients).then(() => undefined, (e: unknown) => e as AtmosUserError);
+      expect(error!.message).toBe(`the backend's s3 endpoint http://127.0.0.1:${closed} does not answer (ECONNREFUSED)`);
+      expect(error!.hint).toContain('terraform.backend.s3.endpoints.s3');
+    } finally {
+      clients.destroy();
     }
   });
 });
