@@ -135,7 +135,8 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
       // The importing chain's context wins over the import's own (Atmos merges [import.context, parentContext]).
       const childContext = spec.context ? (context ? deepMerge([spec.context, context], options.listMergeStrategy) : spec.context) : context;
       // The files of one (glob) import are visited under the same overrides, then all add theirs.
-      const underThisImport: InheritedOverrides = { inline, imported };
+      // The same object (and so the same cached closures) while nothing changes, as in most workspaces.
+      const underThisImport: InheritedOverrides = inline === parentOverrides.inline && imported === parentOverrides.imported ? parentOverrides : { inline, imported };
       // Built only when an import brings overrides (most workspaces have none).
       let brought: PlainMap[] | undefined;
       for (const file of resolved.files) {
@@ -156,7 +157,8 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
       if (brought) imported = mergeOverrides(brought, options.listMergeStrategy);
     }
     closure.imported = imported;
-    closure.layers.push({ file: current, config: attachOverrides(manifest, mergeOverrides([imported, inline], options.listMergeStrategy)) });
+    const inForce = imported === EMPTY_MAP ? inline : inline === EMPTY_MAP ? imported : mergeOverrides([imported, inline], options.listMergeStrategy);
+    closure.layers.push({ file: current, config: attachOverrides(manifest, inForce) });
     if (shared) options.closures?.set(manifest, parentOverrides, contextKey, closure);
     return closure;
   };
