@@ -3,6 +3,7 @@
  * the real engine, and checked against what Atmos v1.226.1 prints for the same files.
  */
 import { describeFixture, removeFixtures, resolveFixture } from '../testing/fixture-workspace';
+import type { AtmosUserError } from '../errors/user-error';
 import { userError } from '../testing/user-errors';
 
 afterAll(removeFixtures);
@@ -271,6 +272,12 @@ describe('sections and precedence', () => {
 
   // internal/exec/stack_processor_merge.go effectiveAtmosConfig: global settings, then the base
   // components', the component's, and its overrides' settings; the last that sets one wins.
+  it('an unknown per-component list_merge_strategy is an error naming the value (Atmos: ErrInvalidListMergeStrategy)', () => {
+    const problems: AtmosUserError[] = [];
+    resolveFixture({ [DEV]: `${devVars}components:\n  terraform:\n    b:\n      settings: {list_merge_strategy: deep}\n      vars: {l: [2]}\n` }, { problems });
+    expect(problems.map((p) => p.message)).toEqual(["invalid list merge strategy 'deep' in settings.list_merge_strategy; supported: replace, append, merge"]);
+  });
+
   it('list_merge_strategy in the overrides\' settings wins over the component\'s', () => {
     const out = describeFixture({
       [DEV]: `${devVars}overrides: {settings: {list_merge_strategy: append}}\ncomponents:\n  terraform:\n    base: {metadata: {type: abstract}, vars: {l: [1]}}\n    b:\n      metadata: {inherits: [base]}\n      settings: {list_merge_strategy: merge}\n      vars: {l: [2]}\n`,

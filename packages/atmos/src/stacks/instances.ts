@@ -303,10 +303,18 @@ function componentStrategy(settingsLayers: unknown[]): ListMergeStrategy | undef
   return undefined;
 }
 
-/** A valid `list_merge_strategy` of one settings map. */
+/**
+ * The `list_merge_strategy` of one settings map. Atmos v1.226.1 takes any non-empty string there
+ * (stack_processor_merge.go effectiveAtmosConfig) and then stops on an unknown one
+ * (pkg/merge Merge: ErrInvalidListMergeStrategy), so an unknown value is an error here too.
+ */
 function strategyOf(settings: unknown): ListMergeStrategy | undefined {
-  const value = asMap(settings).list_merge_strategy;
-  return typeof value === 'string' && (LIST_MERGE_STRATEGIES as readonly string[]).includes(value) ? (value as ListMergeStrategy) : undefined;
+  const map = asMap(settings);
+  const value = map.list_merge_strategy;
+  if (typeof value !== 'string' || value === '') return undefined;
+  if ((LIST_MERGE_STRATEGIES as readonly string[]).includes(value)) return value as ListMergeStrategy;
+  throw new AtmosUserError('INVALID_MANIFEST', `invalid list merge strategy '${value}' in settings.list_merge_strategy; supported: ${LIST_MERGE_STRATEGIES.join(', ')}`,
+    locationOf(map), 'set settings.list_merge_strategy to replace, append or merge');
 }
 
 /** The first non-empty `command` string, in priority order. */
