@@ -205,7 +205,9 @@ let dump;
 const load = () => (dump ??= JSON.parse(readFileSync(DUMP, 'utf8')));
 exports.createNodes = [${JSON.stringify(CONFIG_FILE)}, (configFiles) => (configFiles.includes(${JSON.stringify(CONFIG_FILE)}) ? [[${JSON.stringify(CONFIG_FILE)}, load().createNodesResult]] : [])];
 exports.createNodesV2 = exports.createNodes;
-exports.createDependencies = () => load().dependencies;
+// Edges as ours gives them: implicitDependencies in the projects (then no createDependencies, which
+// would make Nx send every project to the worker again), else replayed by createDependencies.
+if (load().dependencies.length > 0) exports.createDependencies = () => load().dependencies;
 `;
 
 /** Copies the Atmos workspace `source` into `dir` and makes it an Nx workspace using `plugin`. */
@@ -485,7 +487,8 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
 
 interface PluginApi {
   createNodes: readonly [string, (files: string[], options: unknown, context: unknown) => unknown];
-  createDependencies: (options: unknown, context: unknown) => unknown;
+  /** Absent when the edges are the projects' implicitDependencies. */
+  createDependencies?: (options: unknown, context: unknown) => unknown;
 }
 
 async function computeLikeNx(workspaceRoot: string): Promise<{ createNodesResult: unknown; dependencies: unknown }> {
@@ -497,7 +500,7 @@ async function computeLikeNx(workspaceRoot: string): Promise<{ createNodesResult
   if (!createNodesResult?.projects) throw new Error('the plugin returned no projects for atmos.yaml');
   const projects: Record<string, unknown> = {};
   for (const [root, project] of Object.entries(createNodesResult.projects)) projects[project.name ?? root] = { ...project, root };
-  const dependencies = await plugin.createDependencies(undefined, { workspaceRoot, projects, nxJsonConfiguration: {}, externalNodes: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } });
+  const dependencies = plugin.createDependencies === undefined ? [] : await plugin.createDependencies(undefined, { workspaceRoot, projects, nxJsonConfiguration: {}, externalNodes: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } });
   return { createNodesResult, dependencies };
 }
 
@@ -505,6 +508,7 @@ interface DumpedProject {
   name?: string;
   root?: string;
   tags?: string[];
+  implicitDependencies?: string[];
   targets?: Record<string, { executor?: string }>;
 }
 
@@ -520,7 +524,10 @@ function minimalGraph(graph: { createNodesResult: unknown; dependencies: unknown
     for (const [name, target] of Object.entries(project.targets ?? {})) targets[name] = { executor: target.executor };
     // inputs: [] because the default ({projectRoot}/**) names a git-ignored virtual root Nx cannot hash.
     if (targets.describe) targets.describe = { executor: 'nx:run-commands', inputs: [], options: { command: `node ${FLOOR_TASK}`, cwd: '{workspaceRoot}' } };
-    minimal[root] = { name: project.name, root: project.root ?? root, ...(project.tags ? { tags: project.tags } : {}), targets };
+    minimal[root] = {
+      name: project.name, root: project.root ?? root, ...(project.tags ? { tags: project.tags } : {}),
+      ...(project.implicitDependencies ? { implicitDependencies: project.implicitDependencies } : {}), targets,
+    };
   }
   return { createNodesResult: { projects: minimal }, dependencies: graph.dependencies };
 }

@@ -1,5 +1,5 @@
 /** @org/atmos: Atmos-style Terraform stacks in Nx. */
-export { createNodes, createNodesV2, createDependencies } from './nx/plugin';
+export { createNodes, createNodesV2 } from './nx/plugin';
 export type { AtmosPluginOptions } from './nx/options';
 export { loadAtmosConfig, findConfigFile } from './config/load';
 export type { AtmosConfig } from './config/types';

@@ -136,11 +136,11 @@ describe('the graph cache key covers every input of the static phase', () => {
   });
 });
 
-describe('createDependencies', () => {
+describe('inferred edges', () => {
   type Plugin = typeof import('./plugin');
   const DEV = 'vars:\n  tenant: acme\n  environment: ue1\n  stage: dev\ncomponents:\n  terraform:\n    vpc:\n      vars: {}\n    app:\n      vars:\n        vpc_id: !terraform.output vpc vpc_id\n';
 
-  it('answers from the graph the createNodes before it built (the edges of the projects Nx holds), once; alone it works the graph out', async () => {
+  it('are the projects\' implicitDependencies (no createDependencies: Nx would send every project to the worker again for them)', async () => {
     const root = writeWorkspace({
       'components/terraform/vpc/main.tf': 'output "vpc_id" {\n  value = "v"\n}\n',
       'components/terraform/app/main.tf': 'variable "vpc_id" {\n  type = string\n}\n',
@@ -151,15 +151,12 @@ describe('createDependencies', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       plugin = require('./plugin') as Plugin;
     });
+    expect('createDependencies' in plugin!).toBe(false);
     const context = { workspaceRoot: root, nxJsonConfiguration: {} } as Parameters<Plugin['createNodes'][1]>[2];
     const nodes = await plugin!.createNodes[1](['atmos.yaml'], undefined, context);
     const projects = Object.fromEntries(Object.values(nodes[0][1].projects ?? {}).map((p) => [p.name!, p]));
     expect(Object.keys(projects).sort()).toEqual(['app-acme-ue1-dev', 'atmos', 'vpc-acme-ue1-dev']);
-    const dependencies = (): unknown => plugin!.createDependencies(undefined, { ...context, projects } as unknown as Parameters<Plugin['createDependencies']>[1]);
-    // The stack changes between the two calls: this graph computation keeps the edges of its projects.
-    writeFileSync(join(root, 'stacks/orgs/dev.yaml'), DEV.replace('vpc_id: !terraform.output vpc vpc_id', 'vpc_id: v'));
-    expect(await dependencies()).toEqual([{ source: 'app-acme-ue1-dev', target: 'vpc-acme-ue1-dev', type: 'implicit' }]);
-    // No createNodes before this one: the graph of the files as they are now.
-    expect(await dependencies()).toEqual([]);
+    expect(projects['app-acme-ue1-dev'].implicitDependencies).toEqual(['vpc-acme-ue1-dev']);
+    expect(projects['vpc-acme-ue1-dev'].implicitDependencies).toBeUndefined();
   });
 });

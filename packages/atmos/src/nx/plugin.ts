@@ -1,6 +1,9 @@
 /**
  * The Nx plugin: `atmos.yaml` at the workspace root -> one project per deployable component
- * instance, plus the workspace project `atmos`; `createDependencies` adds the inferred edges.
+ * instance, plus the workspace project `atmos`. The inferred edges are the projects'
+ * `implicitDependencies` (Nx makes them implicit edges): a `createDependencies` would have Nx
+ * send every project's configuration to the plugin worker once more (~4 s at 10,000 instances
+ * on a loaded 2-core machine) for edges createNodes already knows.
  *
  * Graph construction is static: it reads files, never runs terraform or touches the network.
  */
@@ -8,15 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Types only: loading @nx/devkit itself cost the plugin worker ~0.6 s at start (its index pulls in
 // much of Nx and runs git to identify the repository). The error class is loaded when needed.
-import type {
-  AggregateCreateNodesError as AggregateCreateNodesErrorType,
-  CreateDependencies,
-  CreateNodes,
-  CreateNodesResult,
-  DependencyType,
-  ProjectConfiguration,
-  RawProjectGraphDependency,
-} from '@nx/devkit';
+import type { AggregateCreateNodesError as AggregateCreateNodesErrorType, CreateNodes, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, isUserError, uniqueErrors, userErrorsOf } from '../errors/user-error';
 import { scanReferences, type PathSegment } from '../functions';
@@ -41,27 +36,15 @@ import { componentPlaceholder } from '../stacks/component-function';
 const PLUGIN_VERSION = 4;
 const CONFIG_GLOB = 'atmos.yaml';
 
-/** `DependencyType.implicit` (the enum's value, without loading @nx/devkit). */
-const IMPLICIT = 'implicit' as DependencyType.implicit;
-
 function aggregateError(...args: ConstructorParameters<typeof AggregateCreateNodesErrorType>): AggregateCreateNodesErrorType {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { AggregateCreateNodesError } = require('@nx/devkit') as typeof import('@nx/devkit');
   return new AggregateCreateNodesError(...args);
 }
 
-/**
- * The model the last createNodes of this process answered from, for the createDependencies
- * call of the same graph computation: its edges are those of the projects Nx just received,
- * and working the cache key out again (git, hashing the stacks) cost that call ~0.3 s.
- * Taken once; a createDependencies without a createNodes before it computes as before.
- */
-let lastCreateNodes: { workspaceRoot: string; options: string; model: GraphModel } | undefined;
-
 export const createNodes: CreateNodes<AtmosPluginOptions> = [
   CONFIG_GLOB,
   (configFiles, options, context) => {
-    lastCreateNodes = undefined;
     // Only the workspace's own atmos.yaml: nested example and test workspaces have their own.
     if (!configFiles.includes(CONFIG_GLOB)) return [];
     let model: GraphModel;
@@ -72,7 +55,6 @@ export const createNodes: CreateNodes<AtmosPluginOptions> = [
       throw aggregateError(errors.map((e) => [CONFIG_GLOB, asNxError(e, context.workspaceRoot)]), []);
     }
     const result = projectsFor(model, options);
-    lastCreateNodes = { workspaceRoot: context.workspaceRoot, options: JSON.stringify(options ?? null), model };
     // Every problem of the validation pass, each on its own line, with the rest of the graph built.
     if (model.problems && model.problems.length > 0) {
       throw aggregateError(model.problems.map((problem) => [CONFIG_GLOB, asNxError(fromProblemRecord(problem), context.workspaceRoot)]), [[CONFIG_GLOB, result]]);
@@ -83,22 +65,6 @@ export const createNodes: CreateNodes<AtmosPluginOptions> = [
 
 /** Older Nx versions look for `createNodesV2`; the tuple is the same. */
 export const createNodesV2 = createNodes;
-
-export const createDependencies: CreateDependencies<AtmosPluginOptions> = (options, context) => {
-  const last = lastCreateNodes;
-  lastCreateNodes = undefined;
-  let model: GraphModel;
-  try {
-    model = last && last.workspaceRoot === context.workspaceRoot && last.options === JSON.stringify(options ?? null) ? last.model : graphModel(context.workspaceRoot, options);
-  } catch (error) {
-    // createNodes ran on the same files and already reported this mistake; say it once.
-    if (isUserError(error)) return [];
-    throw error;
-  }
-  return model.edges
-    .filter((edge) => context.projects[edge.source] !== undefined && context.projects[edge.target] !== undefined)
-    .map((edge): RawProjectGraphDependency => ({ source: edge.source, target: edge.target, type: IMPLICIT }));
-};
 
 interface CachedModel {
   model: GraphModel;
@@ -207,12 +173,20 @@ function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefin
       metadata: { description: 'Whole-workspace Atmos targets', technologies: ['atmos'] },
     },
   };
+  const dependsOn = new Map<string, string[]>();
+  for (const edge of model.edges) {
+    const list = dependsOn.get(edge.source);
+    if (list) list.push(edge.target);
+    else dependsOn.set(edge.source, [edge.target]);
+  }
   for (const project of model.projects) {
+    const implicitDependencies = dependsOn.get(project.name);
     projects[project.root] = {
       name: project.name,
       root: project.root,
       projectType: 'application',
       tags: project.tags,
+      ...(implicitDependencies ? { implicitDependencies } : {}),
       namedInputs: { [CONFIG_INPUT]: project.inputs },
       targets: instanceTargets(project, options),
       metadata: {
