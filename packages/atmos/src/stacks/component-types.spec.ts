@@ -76,6 +76,7 @@ const files: Record<string, string> = {
     '      vars: {replicas: 3, name: "{{ .vars.stage }}-{{ .atmos_component }}"}',
     '  packer:',
     '    ami:',
+    '      source: ./components/packer/ami-src',
     '      command: packer-1.10',
     '      vars: {region: us-east-1}',
     '  ansible:',
@@ -114,7 +115,7 @@ describe('helmfile, packer and ansible components', () => {
 
   it('packer and ansible components: the type\'s command by default, no hooks, no component_path without a base path', () => {
     const ami = describeFixture(files, 'ami', STACK);
-    expect(ami).toMatchObject({ command: 'packer-1.10', component: 'ami', component_info: { component_path: 'components/packer/ami', component_type: 'packer' } });
+    expect(ami).toMatchObject({ command: 'packer-1.10', component: 'ami', source: { uri: './components/packer/ami-src' } });
     expect(ami).not.toHaveProperty('hooks');
     expect(ami).not.toHaveProperty('backend');
     expect(ami).not.toHaveProperty('workspace');

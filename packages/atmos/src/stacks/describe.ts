@@ -86,6 +86,8 @@ function describedTypeSection(instance: SectionIdentity, sections: ComponentSect
   section.metadata = sections.metadata;
   section.overrides = sections.overrides;
   section.settings = sections.settings;
+  // helmfile and packer have Atmos's `source` (supportsSourceProvision), printed when set as for terraform.
+  if (instance.componentType !== 'ansible' && !isEmptyMap(sections.source)) section.source = sections.source;
   section.stack = instance.stack;
   section.vars = sections.vars;
   if (!isEmptyMap(sections.dependencies)) section.dependencies = sections.dependencies;
