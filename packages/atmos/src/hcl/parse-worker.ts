@@ -5,4 +5,7 @@
 import { parse } from '@cdktf/hcl2json';
 import { runAsWorker } from 'synckit';
 
-runAsWorker(async (fileName: string, text: string) => parse(fileName, text));
+// The body travels as JSON text, parsed by the caller: a structured-cloned object is built in
+// the receiving thread's main realm, whose Object.prototype is not the one of a vm context
+// (jest's), so the engine's plain-map check would reject a whole section read from HCL there.
+runAsWorker(async (fileName: string, text: string) => JSON.stringify(await parse(fileName, text)));

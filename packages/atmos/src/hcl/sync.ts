@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { hclSyntaxError } from './errors';
 import type { HclBody } from './values';
 
-let parseInWorker: ((fileName: string, text: string) => HclBody) | undefined;
+let parseInWorker: ((fileName: string, text: string) => string) | undefined;
 
 /** The compiled worker: beside this file in dist/; from the sources (tests), the built copy. */
 function workerPath(): string {
@@ -19,9 +19,9 @@ function workerPath(): string {
 
 export function parseHclSync(file: string, text: string): HclBody {
   // Loaded on first use: most stacks include no HCL file, and the engine's start-up is measured.
-  parseInWorker ??= (require('synckit') as typeof import('synckit')).createSyncFn(workerPath()) as (fileName: string, text: string) => HclBody;
+  parseInWorker ??= (require('synckit') as typeof import('synckit')).createSyncFn(workerPath()) as (fileName: string, text: string) => string;
   try {
-    return parseInWorker(basename(file), text);
+    return JSON.parse(parseInWorker(basename(file), text)) as HclBody;
   } catch (error) {
     throw hclSyntaxError(file, error);
   }

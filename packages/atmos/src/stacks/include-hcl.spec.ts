@@ -32,6 +32,14 @@ describe('!include of HCL files', () => {
     expect(out.vars).toMatchObject({ settings: { region: 'us-east-1', limits: { cpu: 2 }, service: { api: { v1: { port: 8080 } } } } });
   });
 
+  it('a whole section can be an included .tfvars file (the map is built in the caller, not the parser thread)', () => {
+    const out = describeFixture({
+      'config/vpc.tfvars': 'cidr = "10.1.0.0/16"\nnat = false\n',
+      [DEV]: `${devVars}components:\n  terraform:\n    vpc:\n      vars: !include config/vpc.tfvars\n`,
+    }, 'vpc', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ cidr: '10.1.0.0/16', nat: false, tenant: 'acme' });
+  });
+
   it('an HCL syntax error names the included file, line and column', () => {
     let error: unknown;
     try {
