@@ -46,3 +46,40 @@ describe('overrides across imports (Atmos v1.226.1)', () => {
     expect(tags(stack)).toEqual({ owner: 'policy', tier: 'policy', cost: 'own' });
   });
 });
+
+/**
+ * One track per type (stack_processor_utils.go: finalTerraformOverrides from
+ * [globalOverrides, terraformOverrides, parent...Inline], finalHelmfileOverrides the same with
+ * helmfileOverrides; componentSection[overrides] set for terraform and helmfile components only).
+ */
+describe('overrides per component type (Atmos v1.226.1)', () => {
+  const typed = {
+    'stacks/catalog/apps.yaml': [
+      'components:',
+      '  terraform:\n    api:\n      vars: {owner: none, tier: none}',
+      '  helmfile:\n    ingress:\n      vars: {owner: none, tier: none}',
+      '  packer:\n    ami:\n      vars: {owner: none, tier: none}',
+      '',
+    ].join('\n'),
+    'stacks/catalog/policy.yaml': [
+      'overrides:\n  vars: {owner: global}',
+      'terraform:\n  overrides:\n    vars: {tier: terraform}',
+      'helmfile:\n  overrides:\n    vars: {tier: helmfile}',
+      '',
+    ].join('\n'),
+    [STACK]: `import: [catalog/policy, catalog/apps]\n${vars}`,
+  };
+  const varsOf = (component: string) => describeFixture(typed, component, 'acme-ue1-dev').vars;
+
+  it('terraform components get the global overrides under terraform.overrides', () => {
+    expect(varsOf('api')).toMatchObject({ owner: 'global', tier: 'terraform' });
+  });
+
+  it('helmfile components get the global overrides under helmfile.overrides, not terraform.overrides', () => {
+    expect(varsOf('ingress')).toMatchObject({ owner: 'global', tier: 'helmfile' });
+  });
+
+  it('packer components get no overrides', () => {
+    expect(varsOf('ami')).toMatchObject({ owner: 'none', tier: 'none' });
+  });
+});

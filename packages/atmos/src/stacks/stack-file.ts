@@ -3,9 +3,12 @@
  * config. Layers come depth-first (each import's own imports first, the file itself last),
  * which is Atmos's merge order.
  *
- * `overrides` (and `terraform.overrides`), as Atmos v1.226.1 carries them
- * (internal/exec/stack_processor_utils.go processYAMLConfigFileWithContextInternal, the
- * `parentTerraformOverridesInline` / `parentTerraformOverridesImports` pair):
+ * `overrides` (with `terraform.overrides` and `helmfile.overrides`), as Atmos v1.226.1 carries
+ * them (internal/exec/stack_processor_utils.go processYAMLConfigFileWithContextInternal, the
+ * `parentTerraformOverridesInline` / `parentTerraformOverridesImports` pair and its helmfile
+ * twin): two tracks, one per type that has overrides — terraform components get the global
+ * `overrides` under `terraform.overrides`, helmfile components the global under
+ * `helmfile.overrides`; packer and ansible components get none. Each track travels as below:
  *   - a manifest's own overrides, under those of the files importing it ("inline"), apply to its
  *     components and to everything it imports;
  *   - after each import (all files of a glob import together), what that import brought — its
@@ -210,21 +213,40 @@ function mergeOverrides(layers: readonly PlainMap[], strategy: ListMergeStrategy
   return distinct ? deepMerge(layers, strategy) : only;
 }
 
-/** This manifest's own `overrides` and `terraform.overrides`, under those of the files importing it. */
+/** The component types `overrides` reach; an overrides map in force is keyed by them. */
+const OVERRIDDEN_TYPES = ['terraform', 'helmfile'] as const;
+
+/**
+ * This manifest's own overrides, under those of the files importing it, per type: Atmos merges
+ * `[globalOverrides, terraformOverrides, parentTerraformOverridesInline]` (and the same for
+ * helmfile), so a parent's overrides win over the manifest's own.
+ */
 function overridesInForce(manifest: PlainMap, parentOverrides: PlainMap, strategy: ListMergeStrategy): PlainMap {
-  const own = [manifest.overrides, asMap(manifest.terraform).overrides].filter(isPlainMap);
-  if (own.length === 0) return parentOverrides;
-  return deepMerge([...own, parentOverrides], strategy);
+  const global = isPlainMap(manifest.overrides) ? manifest.overrides : undefined;
+  const ownByType = OVERRIDDEN_TYPES.map((type) => asMap(manifest[type]).overrides);
+  if (!global && !ownByType.some(isPlainMap)) return parentOverrides;
+  const inForce: PlainMap = {};
+  OVERRIDDEN_TYPES.forEach((type, index) => {
+    const layers = [global, ownByType[index], parentOverrides[type]].filter(isPlainMap);
+    if (layers.length > 0) inForce[type] = deepMerge(layers, strategy);
+  });
+  return inForce;
 }
 
 function attachOverrides(manifest: PlainMap, overrides: PlainMap): PlainMap {
-  const terraformComponents = asMap(asMap(manifest.components).terraform);
-  if (isEmptyMap(overrides) || isEmptyMap(terraformComponents)) return manifest;
-  const withOverrides: PlainMap = {};
-  for (const [name, section] of Object.entries(terraformComponents)) {
-    setKey(withOverrides, name, isPlainMap(section) ? { ...section, overrides } : section);
+  if (isEmptyMap(overrides)) return manifest;
+  let components: PlainMap | undefined;
+  for (const type of OVERRIDDEN_TYPES) {
+    const ofType = asMap(overrides[type]);
+    const sections = asMap(asMap(manifest.components)[type]);
+    if (isEmptyMap(ofType) || isEmptyMap(sections)) continue;
+    const withOverrides: PlainMap = {};
+    for (const [name, section] of Object.entries(sections)) {
+      setKey(withOverrides, name, isPlainMap(section) ? { ...section, overrides: ofType } : section);
+    }
+    (components ??= { ...asMap(manifest.components) })[type] = withOverrides;
   }
-  return { ...manifest, components: { ...asMap(manifest.components), terraform: withOverrides } };
+  return components ? { ...manifest, components } : manifest;
 }
 
 function cycleError(chain: string[], rootPath: string): AtmosUserError {
