@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { renderTemplate } from '../index';
 import { namespaceMethods } from './gomplate';
 
@@ -120,7 +120,10 @@ describe('gomplate namespaces', () => {
     });
 
     it('refuses paths and symlinks that lead outside the repository, and writes', () => {
-      expect(() => render('{{ file.Read "../x" }}', {}, { repoRoot: repo })).not.toThrow(/outside/); // does not exist: reported as missing
+      // A sibling of the repository named after it, so it cannot exist (a fixed name like ../x can, in a shared /tmp).
+      const missingSibling = `../${basename(repo)}-absent`;
+      expect(() => render(`{{ file.Read "${missingSibling}" }}`, {}, { repoRoot: repo })).toThrow(/./);
+      expect(() => render(`{{ file.Read "${missingSibling}" }}`, {}, { repoRoot: repo })).not.toThrow(/outside/); // does not exist: reported as missing
       expect(() => render(`{{ file.Read "${join(outside, 'secret.txt')}" }}`, {}, { repoRoot: repo })).toThrow(/resolves outside the repository/);
       expect(() => render('{{ file.Read "link.txt" }}', {}, { repoRoot: repo })).toThrow(/resolves outside the repository/);
       expect(() => render('{{ file.Read "/etc/passwd" }}', {}, { repoRoot: repo })).toThrow(/resolves outside the repository/);
