@@ -285,6 +285,7 @@ function finishInstance(raw: RawInstance, stackFile: StackFile, deps: { deps: st
     stack: instance.stack,
     atmosComponent: raw.component,
     metadata: raw.sections.metadata,
+    terraformComponent: raw.terraformComponent,
     vars: raw.sections.vars,
     componentSection: () => componentSection(instance, raw.sections, describeContext),
     manifestFile: stackFile.file,

@@ -43,6 +43,15 @@ describe('legacy component: key', () => {
     expect(out.vars).toEqual({ tenant: 'acme', environment: 'ue1', stage: 'dev', name: 'blue' });
   });
 
+  it('the workspace is <stack>-<instance> when the legacy key names a defined base, the stack when it names only a folder (BuildTerraformWorkspace)', () => {
+    const files = {
+      [DEV]: `${devVars}components:\n  terraform:\n    vpc:\n      vars: {}\n    vpc-blue:\n      component: vpc\n    net-blue:\n      component: network\n`,
+    };
+    expect(describeFixture(files, 'vpc-blue', STACK).workspace).toBe(`${STACK}-vpc-blue`);
+    expect(describeFixture(files, 'net-blue', STACK).workspace).toBe(STACK);
+    expect(describeFixture(files, 'vpc', STACK).workspace).toBe(STACK);
+  });
+
   it('follows a chain of defined components to the farthest one; a name that is only a folder ends the chain', () => {
     const files = {
       [DEV]: `${devVars}components:\n  terraform:\n` +

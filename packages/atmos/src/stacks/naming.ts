@@ -110,6 +110,12 @@ export interface WorkspaceInput {
   stack: string;
   atmosComponent: string;
   metadata: PlainMap;
+  /**
+   * The instance's resolved component (its folder): Atmos's base component is that name when it
+   * differs from the instance's (ProcessComponentMetadata over the final section: the legacy
+   * `component:` naming a defined base, or `metadata.component`).
+   */
+  terraformComponent: string;
   vars: PlainMap;
   /** Built only for a workspace template. */
   componentSection: () => PlainMap;
@@ -121,17 +127,17 @@ export function terraformWorkspace(input: WorkspaceInput): string {
   // The http backend has no workspaces; Atmos forces "default" for it.
   if (!input.workspacesEnabled || input.backendType === 'http') return 'default';
   const { metadata } = input;
+  const base = input.terraformComponent !== input.atmosComponent ? input.terraformComponent : '';
   let workspace: string;
   if (typeof metadata.terraform_workspace_template === 'string' && metadata.terraform_workspace_template !== '') {
     workspace = renderNameTemplate(metadata.terraform_workspace_template, input.componentSection(),
       { manifestFile: input.manifestFile, delimiters: input.delimiters }, 'metadata.terraform_workspace_template');
   } else if (typeof metadata.terraform_workspace_pattern === 'string' && metadata.terraform_workspace_pattern !== '') {
     // internal/exec/utils.go: the context is the vars, the component, and its base component (none when it names itself).
-    const base = typeof metadata.component === 'string' && metadata.component !== input.atmosComponent ? metadata.component : '';
     workspace = replaceContextTokens(metadata.terraform_workspace_pattern, { vars: input.vars, component: input.atmosComponent, baseComponent: base });
   } else if (typeof metadata.terraform_workspace === 'string' && metadata.terraform_workspace !== '') {
     workspace = metadata.terraform_workspace;
-  } else if (typeof metadata.component === 'string' && metadata.component !== '' && metadata.component !== input.atmosComponent) {
+  } else if (base !== '') {
     workspace = `${input.stack}-${input.atmosComponent}`;
   } else {
     workspace = input.stack;
