@@ -27,6 +27,14 @@ describe('the version lock file as an Nx input', () => {
     expect(inputs['app-acme-ue1-prod']).not.toContain('{workspaceRoot}/versions.lock.yaml');
   });
 
+  it('sees a !version that arrives through an !include of a YAML file', () => {
+    const inputs = inputsOf({
+      'config/tools.yaml': 'v: !version opentofu\n',
+      'stacks/orgs/acme/ue1/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents:\n  terraform:\n    app: {vars: !include config/tools.yaml}\n',
+    });
+    expect(inputs['app-acme-ue1-dev']).toContain('{workspaceRoot}/versions.lock.yaml');
+  });
+
   it('follows atmos.yaml version.lock_file', () => {
     const inputs = inputsOf({
       'atmos.yaml': `${FIXTURE_ATMOS_YAML}version: {lock_file: config/versions.yaml}\n`,
