@@ -132,3 +132,100 @@ describe('Atmos example layouts through atmos-nx describe stacks', () => {
     expect(described.dev.components.terraform.mock).toMatchObject({ vars: { environment: 'development', enabled: true }, workspace: 'dev' });
   });
 });
+
+/**
+ * The multi-type demos of Atmos v1.226.1, rebuilt in our own words (same layout, settings and
+ * values; not Atmos's files). Expected values: the examples' own stack manifests and their test
+ * cases, tests/test-cases/demo-ansible.yaml ("list stacks" shows dev and prod; describe component
+ * hello-world -s dev/prod prints app_name my-app, app_version 1.0.0-dev / 2.0.0, app_port 8080 / 443)
+ * and tests/test-cases/packer-docker.yaml ("list stacks" shows alpine; describe component alpine
+ * prints component alpine, the message and dependencies.tools.packer 1.14.2). component_type and
+ * command follow internal/exec/describe_stacks.go (component_info.component_type is the section's
+ * type; the command defaults to the type's name, website/docs/components/{helmfile,packer,ansible}.mdx).
+ */
+describe('Atmos multi-type demos through atmos-nx', () => {
+  type Typed = Record<string, { components: Record<string, Record<string, Record<string, unknown>>> }>;
+  const typedAtmosYaml = (type: string) =>
+    `base_path: "./"\ncomponents:\n  ${type}:\n    base_path: "components/${type}"\nstacks:\n  base_path: "stacks"\n  included_paths: ["deploy/**/*"]\n  excluded_paths: ["**/_defaults.yaml"]\n  name_template: "{{.vars.stage}}"\n`;
+
+  it('demo-helmfile: an abstract catalog demo on the nginx folder, made real per stage', () => {
+    // examples/demo-helmfile: catalog/demo.yaml declares `demo` abstract on component nginx with
+    // chart values as vars; deploy/<stage>/demo.yaml imports it, sets vars.stage and type: real.
+    const stage = (name: string) => `import:\n  - catalog/demo\nvars:\n  stage: ${name}\ncomponents:\n  helmfile:\n    demo:\n      metadata:\n        type: real\n`;
+    const root = writeWorkspace({
+      'atmos.yaml': typedAtmosYaml('helmfile').replace('components:\n  helmfile:\n    base_path: "components/helmfile"\n',
+        'templates:\n  settings:\n    enabled: true\ncomponents:\n  helmfile:\n    base_path: "components/helmfile"\n    use_eks: false\n    kubeconfig_path: ""\n'),
+      'components/helmfile/nginx/helmfile.yaml': 'releases:\n  - name: demo\n    chart: bitnami/nginx\n',
+      'stacks/catalog/demo.yaml': 'components:\n  helmfile:\n    demo:\n      metadata: {type: abstract, component: nginx}\n' +
+        '      dependencies:\n        tools: {helmfile: "v1.6.0", helm: "v3.21.2"}\n' +
+        '      vars:\n        image: {tag: latest}\n        service: {type: ClusterIP, port: 80}\n        replicaCount: 1\n' +
+        '        ingress:\n          enabled: true\n          hostname: fbi.com\n          paths: [/]\n          extraHosts:\n            - {name: "*.app.github.dev", path: /}\n            - {name: localhost, path: /}\n' +
+        '        persistence: {enabled: false}\n',
+      'stacks/deploy/dev/demo.yaml': stage('dev'),
+      'stacks/deploy/staging/demo.yaml': stage('staging'),
+      'stacks/deploy/prod/demo.yaml': stage('prod'),
+    });
+    expect(atmosNx(root, ['list', 'stacks'])).toBe('dev\nprod\nstaging\n');
+    const described = JSON.parse(atmosNx(root, ['describe', 'stacks', '--format', 'json'])) as Typed;
+    expect(Object.keys(described).sort()).toEqual(['dev', 'prod', 'staging']);
+    const dev = described.dev.components.helmfile.demo;
+    expect(dev.vars).toEqual({
+      stage: 'dev', image: { tag: 'latest' }, service: { type: 'ClusterIP', port: 80 }, replicaCount: 1,
+      ingress: { enabled: true, hostname: 'fbi.com', paths: ['/'], extraHosts: [{ name: '*.app.github.dev', path: '/' }, { name: 'localhost', path: '/' }] },
+      persistence: { enabled: false },
+    });
+    expect(dev).toMatchObject({
+      component: 'nginx', atmos_component: 'demo', atmos_stack: 'dev', atmos_manifest: 'deploy/dev/demo', command: 'helmfile',
+      metadata: { type: 'real', component: 'nginx' }, component_info: { component_type: 'helmfile', component_path: 'components/helmfile/nginx' },
+      imports: ['catalog/demo'],
+    });
+    // The abstract base is only a catalog entry; each stage's instance is the real one.
+    expect(described.prod.components.helmfile.demo).toMatchObject({ vars: { stage: 'prod', replicaCount: 1 }, metadata: { type: 'real' } });
+    const staging = JSON.parse(atmosNx(root, ['describe', 'component', 'demo', '-s', 'staging', '--format', 'json'])) as Record<string, unknown>;
+    expect(staging).toMatchObject({ component: 'nginx', atmos_stack: 'staging', vars: { stage: 'staging', service: { port: 80 } }, component_info: { component_type: 'helmfile' } });
+  });
+
+  it('demo-ansible: hello-world with per-stage versions and ports, its playbook in settings', () => {
+    // examples/demo-ansible: catalog/hello-world.yaml sets app_name, app_version, app_port and
+    // settings.ansible.{playbook,inventory}; deploy/dev.yaml overrides app_version, deploy/prod.yaml
+    // app_version and app_port.
+    const root = writeWorkspace({
+      'atmos.yaml': typedAtmosYaml('ansible'),
+      'components/ansible/hello-world/site.yml': '- hosts: all\n  tasks: []\n',
+      'components/ansible/hello-world/inventory.ini': '[local]\nlocalhost ansible_connection=local\n',
+      'stacks/catalog/hello-world.yaml': 'components:\n  ansible:\n    hello-world:\n      vars: {app_name: my-app, app_version: "1.0.0", app_port: 8080}\n      settings:\n        ansible: {playbook: site.yml, inventory: inventory.ini}\n',
+      'stacks/deploy/dev.yaml': 'vars:\n  stage: dev\nimport:\n  - catalog/hello-world\ncomponents:\n  ansible:\n    hello-world:\n      vars:\n        app_version: "1.0.0-dev"\n',
+      'stacks/deploy/prod.yaml': 'vars:\n  stage: prod\nimport:\n  - catalog/hello-world\ncomponents:\n  ansible:\n    hello-world:\n      vars:\n        app_version: "2.0.0"\n        app_port: 443\n',
+    });
+    expect(atmosNx(root, ['list', 'stacks'])).toBe('dev\nprod\n');
+    const described = JSON.parse(atmosNx(root, ['describe', 'stacks', '--format', 'json'])) as Typed;
+    expect(described.dev.components.ansible['hello-world']).toMatchObject({
+      vars: { stage: 'dev', app_name: 'my-app', app_version: '1.0.0-dev', app_port: 8080 },
+      settings: { ansible: { playbook: 'site.yml', inventory: 'inventory.ini' } },
+      component: 'hello-world', command: 'ansible', atmos_manifest: 'deploy/dev',
+      component_info: { component_type: 'ansible', component_path: 'components/ansible/hello-world' },
+    });
+    const prod = JSON.parse(atmosNx(root, ['describe', 'component', 'hello-world', '-s', 'prod', '--format', 'json'])) as Record<string, unknown>;
+    expect(prod.vars).toEqual({ stage: 'prod', app_name: 'my-app', app_version: '2.0.0', app_port: 443 });
+  });
+
+  it('packer-docker: one flat stack named by vars.stage, the alpine template and its packer version', () => {
+    // examples/packer-docker: stacks/alpine.yaml (included by **/*.yaml) sets stage alpine and the
+    // packer component alpine (metadata.component alpine, dependencies.tools.packer, vars.message).
+    const root = writeWorkspace({
+      'atmos.yaml': 'base_path: "."\ncomponents:\n  packer:\n    base_path: components/packer\nstacks:\n  base_path: stacks\n  included_paths: ["**/*.yaml"]\n  excluded_paths: []\n  name_template: "{{ .vars.stage }}"\n',
+      'components/packer/alpine/image.pkr.hcl': 'variable "message" {\n  type = string\n}\n',
+      'stacks/alpine.yaml': 'vars:\n  stage: alpine\ncomponents:\n  packer:\n    alpine:\n      metadata: {type: real, component: alpine}\n      dependencies:\n        tools: {packer: "1.14.2"}\n      vars:\n        message: "Hello from Atmos + Packer + Docker!"\n',
+    });
+    expect(atmosNx(root, ['list', 'stacks'])).toBe('alpine\n');
+    const alpine = JSON.parse(atmosNx(root, ['describe', 'component', 'alpine', '-s', 'alpine', '--format', 'json'])) as Record<string, unknown>;
+    expect(alpine).toMatchObject({
+      component: 'alpine', atmos_stack: 'alpine', atmos_manifest: 'alpine', command: 'packer',
+      vars: { stage: 'alpine', message: 'Hello from Atmos + Packer + Docker!' },
+      dependencies: { tools: { packer: '1.14.2' } },
+      component_info: { component_type: 'packer', component_path: 'components/packer/alpine' },
+    });
+    const described = JSON.parse(atmosNx(root, ['describe', 'stacks', '--format', 'json'])) as Typed;
+    expect(described.alpine.components.packer.alpine).toMatchObject({ vars: { message: 'Hello from Atmos + Packer + Docker!' } });
+  });
+});
