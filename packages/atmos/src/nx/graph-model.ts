@@ -11,7 +11,7 @@ import { declaredDependencies, dependencyMatches, type DeclaredDependencies } fr
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { locateText } from '../stacks/value-source';
-import { YamlFunction, isPlainMap } from '../stacks/values';
+import { holdsYamlFunction } from '../stacks/values';
 import { localModuleFolders } from '../terraform/local-modules';
 import type { NormalisedPluginOptions } from './options';
 import { contentHash } from './cache';
@@ -352,13 +352,8 @@ function selfReference(instance: ComponentInstance, name: string | undefined, vi
 
 /** Whether an instance's values hold a `!version` (only asked for the stacks whose manifests spell it). */
 function readsVersionLock(instance: ComponentInstance): boolean {
-  const holds = (value: unknown): boolean => {
-    if (value instanceof YamlFunction) return value.tag === '!version';
-    if (Array.isArray(value)) return value.some(holds);
-    return isPlainMap(value) && Object.values(value).some(holds);
-  };
   const { vars, settings, env, providers } = instance.sections;
-  return holds(vars) || holds(settings) || holds(env) || holds(providers);
+  return [vars, settings, env, providers].some((section) => holdsYamlFunction(section, '!version'));
 }
 
 function describeContext(context: Record<string, string | undefined>, instance: ComponentInstance): string {

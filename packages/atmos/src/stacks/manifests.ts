@@ -16,7 +16,7 @@ import { decodeUtf8 } from './utf8';
 import { compileTemplateManifest, renderCompiledManifest, type CompiledManifest } from './template-manifest';
 import { applyFileLocals, fileLocalsContext, hasFileLocals, withoutFileLocals, type LocalsOptions } from './locals';
 import { renderAroundExpressions } from './templating';
-import { YamlFunction, isEmptyMap, isPlainMap, type PlainMap } from './values';
+import { holdsYamlFunction, isEmptyMap, type PlainMap } from './values';
 
 export interface ManifestRequest {
   file: string;
@@ -130,7 +130,7 @@ export class ManifestReader {
         onRead: (file) => this.recordInclude(request.file, file),
       });
       // An included YAML file can bring a `!version` the manifest's own text does not spell.
-      if (includes && !this.versioned.has(request.file) && holdsVersionTag(manifest)) this.versioned.add(request.file);
+      if (includes && !this.versioned.has(request.file) && holdsYamlFunction(manifest, '!version')) this.versioned.add(request.file);
       const wrong = wrongTypes(manifest);
       if (wrong.length > 0) manifest = this.reportWrongTypes(manifest, wrong, request.file);
       this.parsed.set(key, manifest);
@@ -225,10 +225,4 @@ const NO_FILES: readonly string[] = Object.freeze([]);
 
 function hasContext(context: PlainMap | undefined): boolean {
   return context !== undefined && !isEmptyMap(context);
-}
-
-function holdsVersionTag(value: unknown): boolean {
-  if (value instanceof YamlFunction) return value.tag === '!version';
-  if (Array.isArray(value)) return value.some(holdsVersionTag);
-  return isPlainMap(value) && Object.values(value).some(holdsVersionTag);
 }

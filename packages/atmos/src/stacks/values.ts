@@ -40,6 +40,13 @@ export class YamlFunction {
   }
 }
 
+/** Whether a value holds a YAML function with this tag anywhere inside it. */
+export function holdsYamlFunction(value: unknown, tag: string): boolean {
+  if (value instanceof YamlFunction) return value.tag === tag;
+  if (Array.isArray(value)) return value.some((item) => holdsYamlFunction(item, tag));
+  return isPlainMap(value) && Object.values(value).some((item) => holdsYamlFunction(item, tag));
+}
+
 export class AppendList {
   constructor(readonly items: readonly unknown[]) {}
 }
