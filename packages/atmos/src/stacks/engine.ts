@@ -129,69 +129,48 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
     const stackManifestName = manifestName(config, file);
     // Sorted in code-unit order, as Atmos (Go) sorts them.
     const stackImportNames = [...new Set(stackFile.imports.map(importNameOf))].sort();
-    const sources = options.computeDeps === false ? undefined
-      : summariseSources(stackFile.layers, file, stackManifestName, importNameOf, stackImportNames, (manifest) => reader.mayUnset(manifest));
-    const raws = buildInstances(stackFile, {
-      terraformBasePath: config.components.terraform.basePath,
-      defaultCommand: config.components.terraform.command,
-      listMergeStrategy: config.settings.listMergeStrategy,
-      inheritMetadata: config.stacks.inheritMetadata,
-      inheritSource: config.stacks.inheritSource,
-      globalEnv: config.env,
-      templateKeys,
-      problems,
-    });
     const context: FinishContext = {
       config, warnings, env, templatesEnv, processTemplates, options, describeContext, reader, manifestName: stackManifestName, importNames: stackImportNames, explicitlyNamed,
       componentType: 'terraform', patternMiss: undefined, onPatternMiss: (token) => (context.patternMiss = token),
     };
-    for (const raw of raws) {
-      try {
-        const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
-        const instance = finishInstance(raw, stackFile, deps, context);
-        if (context.patternMiss === undefined) {
-          instances.add(instance);
-        } else {
-          describedOnly.add(instance);
-          warnUnnamed(context, config.stacks.namePattern ?? '', relative(config.basePath, file));
-        }
-      } catch (error) {
-        if (!isUserError(error)) throw error;
-        problems.push(error);
-      }
-    }
-    // Components of the other types (helmfile, packer, ansible): described and listed as Atmos
-    // does, never Nx projects. Most stacks have none: nothing is done for them.
-    const byType = stackFile.merged.components;
-    if (!isPlainMap(byType)) continue;
-    for (const type of DESCRIBED_COMPONENT_TYPES) {
-      if (!isPlainMap(byType[type])) continue;
-      const typeConfig = config.components[type];
-      const typeSources = options.computeDeps === false ? undefined
+    // One type's instances of the stack: terraform ones become Nx projects unless their stack is
+    // named after the file (a name_pattern token missing); the other types are described only.
+    const finishType = (type: ComponentType, typeConfig: { basePath: string; command: string }): void => {
+      const sources = options.computeDeps === false ? undefined
         : summariseSources(stackFile.layers, file, stackManifestName, importNameOf, stackImportNames, (manifest) => reader.mayUnset(manifest), type);
-      const typeRaws = buildInstances(stackFile, {
+      const raws = buildInstances(stackFile, {
         terraformBasePath: typeConfig.basePath,
         defaultCommand: typeConfig.command,
         listMergeStrategy: config.settings.listMergeStrategy,
         inheritMetadata: config.stacks.inheritMetadata,
-      inheritSource: config.stacks.inheritSource,
+        inheritSource: config.stacks.inheritSource,
         globalEnv: config.env,
         templateKeys,
         problems,
         componentType: type,
       });
       context.componentType = type;
-      for (const raw of typeRaws) {
+      for (const raw of raws) {
         try {
-          const deps = typeSources ? instanceDeps(typeSources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
+          const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
           const instance = finishInstance(raw, stackFile, deps, context);
-          if (context.patternMiss !== undefined) warnUnnamed(context, config.stacks.namePattern ?? '', relative(config.basePath, file));
-          describedOnly.add(instance);
+          const namedAfterFile = context.patternMiss !== undefined;
+          if (namedAfterFile) warnUnnamed(context, config.stacks.namePattern ?? '', relative(config.basePath, file));
+          if (type === 'terraform' && !namedAfterFile) instances.add(instance);
+          else describedOnly.add(instance);
         } catch (error) {
           if (!isUserError(error)) throw error;
           problems.push(error);
         }
       }
+    };
+    finishType('terraform', config.components.terraform);
+    // Components of the other types (helmfile, packer, ansible): described and listed as Atmos
+    // does, never Nx projects. Most stacks have none: nothing is done for them.
+    const byType = stackFile.merged.components;
+    if (!isPlainMap(byType)) continue;
+    for (const type of DESCRIBED_COMPONENT_TYPES) {
+      if (isPlainMap(byType[type])) finishType(type, config.components[type]);
     }
   }
   if (options.problems) options.problems.push(...uniqueErrors(problems));
