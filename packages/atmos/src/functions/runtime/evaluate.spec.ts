@@ -4,10 +4,10 @@
  * (`readState` returns canned state JSON, `FakeSsm` answers from a table and records prefetches).
  */
 import { join } from 'node:path';
-import { AtmosUserError } from '../../errors/user-error';
 import type { ComponentInstance } from '../../stacks/types';
 import type { TerraformState } from '../../terraform/state';
 import { FIXTURE_ATMOS_YAML, removeFixtures, resolveFixture } from '../../testing/fixture-workspace';
+import { userRejection } from '../../testing/user-errors';
 import { evaluateInstance, parseOutputFunction, type RuntimeServices } from './evaluate';
 import { SsmParameters, type SsmValue } from './ssm';
 import type { AwsTarget } from '../../aws/target';
@@ -133,15 +133,6 @@ async function evaluateApp(appVars: string, options: SetupOptions = {}, extra = 
   return { ...s, result };
 }
 
-async function userError(promise: Promise<unknown>): Promise<AtmosUserError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AtmosUserError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtmosUserError');
-}
 
 describe('!env', () => {
   const files = (extraEnv = '') => ({
@@ -170,7 +161,7 @@ describe('!env', () => {
     const s = setup(files());
     const instance = s.instance('app');
     instance.sections.vars.bad = new YamlFunction('!env', '');
-    const error = await userError(evaluateInstance(instance, s.services));
+    const error = await userRejection(evaluateInstance(instance, s.services));
     expect(error.message).toMatch(/!env needs a variable name/);
   });
 });
@@ -181,7 +172,7 @@ describe('!exec', () => {
 
   it('is refused unless atmos.yaml turns it on, naming the command and the setting', async () => {
     const s = setup(files, { env });
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toContain('!exec is disabled');
     expect(error.message).toMatch(/echo/);
     expect(error.hint).toContain('functions: {exec: true}');
@@ -316,7 +307,7 @@ describe('!terraform.output and !terraform.state', () => {
 
   it('a missing output names the output, the dependency and its outputs', async () => {
     const s = setup(appStack('        x: !terraform.output vpc vpc_idd\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toBe("component 'vpc' in stack 'plat-ue1-dev' has no output 'vpc_idd'");
     expect(error.hint).toContain('cidr, db_password, empty, private_subnet_ids, vpc_id');
     expect(error.location?.file).toMatch(/dev\.yaml$/);
@@ -325,26 +316,26 @@ describe('!terraform.output and !terraform.state', () => {
 
   it('a query on a missing output names it too (without a // default)', async () => {
     const s = setup(appStack('        x: !terraform.state vpc .subnets[0]\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toContain("has no output 'subnets'");
   });
 
   it('a bad query is a user error naming the function', async () => {
     const s = setup(appStack('        x: !terraform.state vpc ".vpc_id b"\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toMatch(/^!terraform\.state vpc .*cannot read query/);
   });
 
   it('a dependency that does not exist is COMPONENT_NOT_FOUND', async () => {
     const s = setup(appStack('        x: !terraform.output vpcx vpc_id\n        y: !terraform.output vpc plat-ue1-nope vpc_id\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.code).toBe('COMPONENT_NOT_FOUND');
     expect(error.message).toBe("component 'vpcx' does not exist in stack 'plat-ue1-dev'");
   });
 
   it('too few arguments is a usage error with an example', async () => {
     const s = setup(appStack('        x: !terraform.output vpc\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toContain('expected <component> [<stack>] <output>');
   });
 
@@ -374,7 +365,7 @@ describe('!terraform.output and !terraform.state', () => {
 
     it('apply refuses mocks', async () => {
       const s = setup(appStack(vars, mocks), { states: neverApplied, command: 'apply' });
-      const error = await userError(evaluateInstance(s.instance('app'), s.services));
+      const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
       expect(error.message).toBe("component 'vpc' in stack 'plat-ue1-dev' has never been applied, so its outputs do not exist yet");
       expect(error.hint).toBe('apply it first (apply never uses mock outputs)');
       expect(s.logs).toEqual([]);
@@ -382,7 +373,7 @@ describe('!terraform.output and !terraform.state', () => {
 
     it('plan without mocks fails clearly and says how to plan anyway', async () => {
       const s = setup(appStack(vars), { states: neverApplied, command: 'plan' });
-      const error = await userError(evaluateInstance(s.instance('app'), s.services));
+      const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
       expect(error.message).toContain('has never been applied');
       expect(error.hint).toContain("declare settings.mock_outputs.vpc on 'app'");
     });
@@ -439,7 +430,7 @@ describe('!store and !store.get', () => {
 
   it('a missing parameter without a default names the parameter and the store', async () => {
     const s = setup(appStack('        x: !store platform vpc nothing\n'), { ssm });
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toBe("!store platform vpc nothing in 'app' (stack 'plat-ue1-dev'): SSM parameter /atmos/plat/ue1/dev/vpc/nothing does not exist " +
       "(looked up in us-east-1, AWS's ssm endpoint in us-east-1, as the default credential chain)");
     expect(error.hint).toContain('| default <value>');
@@ -448,7 +439,7 @@ describe('!store and !store.get', () => {
 
   it('an unknown store is an error listing the known ones', async () => {
     const s = setup(appStack('        x: !store nope vpc id\n'), { ssm });
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toBe('!store: store "nope" is not defined in atmos.yaml');
     expect(error.hint).toContain('known: platform');
   });
@@ -507,7 +498,7 @@ describe('inline ${{ }} expressions', () => {
 
   it('a missing output names the output and lists the available ones', async () => {
     const s = setup(appStack('        x: ${{ output.vpc.nope }}\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toMatch(/output\.vpc has no output "nope"/);
     expect(error.hint).toContain('vpc_id');
   });
@@ -533,7 +524,7 @@ describe('inline ${{ }} expressions', () => {
 describe('unsupported and unknown functions', () => {
   it.each(['!aws.account_id', '!aws.region', '!git.root', '!random 10', '!secret db', '!cel 1 + 1', '!cwd'])('%s is a clear error naming the function and the manifest', async (fn) => {
     const s = setup(appStack(`        x: ${fn}\n`));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     const tag = fn.split(' ')[0];
     expect(error.message).toBe(`the YAML function ${tag} is not supported by @org/atmos`);
     expect(error.location?.file).toBe(s.instance('app').manifestFile);
@@ -543,7 +534,7 @@ describe('unsupported and unknown functions', () => {
 
   it('an unknown function lists the supported ones', async () => {
     const s = setup(appStack('        x: !nonsense 1\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toBe('unknown YAML function !nonsense');
     expect(error.hint).toContain('!terraform.output');
   });
@@ -595,20 +586,20 @@ describe('an error names the file and line to edit, also in an imported catalog 
 
   it('a mistyped output name in ${{ output.vpc.x }} names catalog/app.yaml and its line, not the stack manifest', async () => {
     const s = setup(catalogStack('        vpc: ${{ output.vpc.vpc_idd }}\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.message).toMatch(/vpc_idd/);
     expect(error.location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 7, column: 14 });
   });
 
   it('a mistyped output name in !terraform.output names catalog/app.yaml and its line', async () => {
     const s = setup(catalogStack('        vpc: !terraform.output vpc vpc_idd\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 7 });
   });
 
   it('an unknown component in an inline reference names the catalog file too', async () => {
     const s = setup(catalogStack('        vpc: "id-${{ output.vcp.vpc_id }}"\n'));
-    const error = await userError(evaluateInstance(s.instance('app'), s.services));
+    const error = await userRejection(evaluateInstance(s.instance('app'), s.services));
     expect(error.location).toMatchObject({ file: expect.stringMatching(/stacks\/catalog\/app\.yaml$/), line: 7 });
   });
 });
@@ -634,10 +625,10 @@ describe('!version', () => {
 
   it('a name or track that is not locked is an error naming both', async () => {
     const missingTrack = setup(app('version:\n  track: staging\n'), { atmosYaml: NO_TEMPLATES });
-    expect((await userError(evaluateInstance(missingTrack.instance('app'), missingTrack.services))).message)
+    expect((await userRejection(evaluateInstance(missingTrack.instance('app'), missingTrack.services))).message)
       .toBe(`!version opentofu: track staging is not locked in ${join(missingTrack.root, 'versions.lock.yaml')}`);
     const s = setup({ [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        tag: !version nope\n`, 'versions.lock.yaml': LOCK }, { atmosYaml: NO_TEMPLATES });
-    expect((await userError(evaluateInstance(s.instance('app'), s.services))).message)
+    expect((await userRejection(evaluateInstance(s.instance('app'), s.services))).message)
       .toBe(`!version nope: nope is not locked in track default (${join(s.root, 'versions.lock.yaml')})`);
   });
 });
