@@ -141,11 +141,13 @@ describe('projects, metadata and edges', () => {
       manifest: 'stacks/orgs/acme/dev/uw2.yaml',
       componentPath: 'components/terraform/app',
     }));
-    expect(project.targets.describe).toEqual(expect.objectContaining({ executor: '@org/atmos:describe', cache: true }));
+    // run-commands: Nx runs it in its own process (no forked executor process loading the graph again).
+    expect(project.targets.describe).toEqual(expect.objectContaining({ executor: 'nx:run-commands', cache: true }));
+    expect(project.targets.describe.options.command).toBe('atmos-nx describe component app -s plat-uw2-dev --process-functions=false');
     // describe's cache is keyed by the digest of every configuration file instead of the shared input.
     expect(project.targets.describe.inputs).toEqual(['atmos', { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }]);
     expect(project.targets.init.inputs).toEqual(['atmos']);
-    expect(project.targets.describe.options.configDigest).toMatch(/^[0-9a-f]{32}$/);
+    expect(project.targets.describe.options.env.ATMOS_NX_CONFIG_DIGEST).toMatch(/^[0-9a-f]{32}$/);
     expect(project.targets.plan).toEqual(expect.objectContaining({ executor: '@org/atmos:plan', cache: false, inputs: ['atmos', shared] }));
     // Never cached: a plan file or its output must not enter the Nx cache.
     for (const name of ['init', 'plan', 'apply', 'deploy', 'destroy', 'output', 'validate', 'drift', 'generate', 'clean', 'terraform', 'validate-config']) {

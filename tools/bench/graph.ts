@@ -27,7 +27,7 @@
  * Targets (issue 13): cold ratio <= 1.5, warm ratio <= 1.15, nx run ratio <= 1.5 without and
  * with the daemon.
  *
- *   npm run bench -- graph [--runs 5] [--affected-runs 3] [--workspace DIR] [--keep] [--strict]
+ *   npm run bench -- graph [--runs 5] [--affected-runs 3] [--run-runs 3] [--only-run] [--workspace DIR] [--keep] [--strict]
  *                          [--profile | --no-profile] [--top 25] [--json] [...generator flags]
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -52,6 +52,7 @@ export const GRAPH_USAGE = `usage: npm run bench -- graph [options]
   --runs N              cold and warm runs per plugin (default 5)
   --affected-runs N     "edit a catalog file, nx show projects --affected" runs per plugin (default 3)
   --run-runs N          nx run <instance>:describe runs per plugin, without and with the daemon (default 3)
+  --only-run            time only nx run <instance>:describe (no cold, warm or affected runs)
   --workspace DIR       copy this Atmos workspace instead of generating one
   --keep                keep the temporary folder (its path is printed)
   --profile             always profile our plugin's cold createNodes (default: only on FAIL)
@@ -66,6 +67,7 @@ interface GraphBenchOptions {
   runs: number;
   affectedRuns: number;
   runRuns: number;
+  onlyRun: boolean;
   workspace?: string;
   keep: boolean;
   profile: 'always' | 'on-fail' | 'never';
@@ -78,7 +80,7 @@ type Mode = 'ours' | 'floor';
 
 function parseArgs(argv: string[]): { options: GraphBenchOptions; generator: ReturnType<typeof parseGeneratorFlags>['options'] } {
   const { options: generator, rest } = parseGeneratorFlags(argv);
-  const options: GraphBenchOptions = { runs: 5, affectedRuns: 3, runRuns: 3, keep: false, profile: 'on-fail', top: 25, json: false, strict: false };
+  const options: GraphBenchOptions = { runs: 5, affectedRuns: 3, runRuns: 3, onlyRun: false, keep: false, profile: 'on-fail', top: 25, json: false, strict: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = () => {
@@ -94,6 +96,7 @@ function parseArgs(argv: string[]): { options: GraphBenchOptions; generator: Ret
     if (arg === '--runs') options.runs = count(1);
     else if (arg === '--affected-runs') options.affectedRuns = count(0);
     else if (arg === '--run-runs') options.runRuns = count(0);
+    else if (arg === '--only-run') options.onlyRun = true;
     else if (arg === '--workspace') options.workspace = resolve(value());
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--profile') options.profile = 'always';
@@ -314,7 +317,11 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
     // --- cold
     const cold: Series = { ours: [], floor: [] };
     let projects: Record<Mode, string[]> | undefined;
-    for (let i = 0; i < options.runs; i++) {
+    // --only-run: one cold run each, for the project list (and the check that both plugins agree).
+    const coldRuns = options.onlyRun ? 1 : options.runs;
+    const warmRuns = options.onlyRun ? 0 : options.runs;
+    const affectedRuns = options.onlyRun ? 0 : options.affectedRuns;
+    for (let i = 0; i < coldRuns; i++) {
       const line: string[] = [];
       const sets: Partial<Record<Mode, string[]>> = {};
       for (const mode of pairOrder(i)) {
@@ -336,7 +343,7 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
     await timed('ours', ['show', 'projects']);
     if (!existsSync(join(dirs.ours, PLUGIN_CACHE))) throw new Error(`our plugin wrote no cache at ${PLUGIN_CACHE}`);
     const warm: Series = { ours: [], floor: [] };
-    for (let i = 0; i < options.runs; i++) {
+    for (let i = 0; i < warmRuns; i++) {
       const line: string[] = [];
       for (const mode of pairOrder(i)) {
         warmState(dirs[mode]);
@@ -351,7 +358,7 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
     const affected: Series = { ours: [], floor: [] };
     const affectedCounts: Record<Mode, number[]> = { ours: [], floor: [] };
     const edited = catalogFile(dirs.ours);
-    for (let i = 0; i < options.affectedRuns; i++) {
+    for (let i = 0; i < affectedRuns; i++) {
       const line: string[] = [];
       for (const mode of pairOrder(i)) {
         await timed(mode, ['show', 'projects']); // warm everything (untimed)
@@ -416,11 +423,12 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
     const m = (series: Series) => ({ ours: median(series.ours), floor: median(series.floor) });
     const coldM = m(cold);
     const warmM = m(warm);
-    const affectedM = options.affectedRuns > 0 ? m(affected) : undefined;
+    const affectedM = affectedRuns > 0 ? m(affected) : undefined;
     const coldRatio = coldM.ours / coldM.floor;
     const warmRatio = warmM.ours / warmM.floor;
-    const coldOk = coldRatio <= GRAPH_TARGETS.coldRatio;
-    const warmOk = warmRatio <= GRAPH_TARGETS.warmRatio;
+    // Not measured (--only-run): not judged.
+    const coldOk = options.onlyRun || coldRatio <= GRAPH_TARGETS.coldRatio;
+    const warmOk = options.onlyRun || warmRatio <= GRAPH_TARGETS.warmRatio;
     const runM = options.runRuns > 0 ? m(run) : undefined;
     const daemonRunM = options.runRuns > 0 ? m(daemonRun) : undefined;
     const runRatio = runM ? runM.ours / runM.floor : undefined;
@@ -433,17 +441,17 @@ export async function runGraphBenchmark(argv: string[]): Promise<number> {
     out(`                          ours      floor     ratio   (median of ${options.runs}; nx run: of ${options.runRuns})`);
     const row = (label: string, v: { ours: number; floor: number }) =>
       out(`${label.padEnd(24)} ${fmt(v.ours).padStart(8)} ${fmt(v.floor).padStart(10)} ${(v.ours / v.floor).toFixed(2).padStart(8)}`);
-    row('nx show projects, cold', coldM);
-    row('nx show projects, warm', warmM);
+    if (!options.onlyRun) row('nx show projects, cold', coldM);
+    if (!options.onlyRun) row('nx show projects, warm', warmM);
     if (affectedM) row('--affected after edit', affectedM);
     if (runM) row('nx run, no daemon', runM);
     if (daemonRunM) row('nx run, warm daemon', daemonRunM);
-    out(`  ours over floor: cold +${fmt(coldM.ours - coldM.floor)}, warm +${fmt(warmM.ours - warmM.floor)}` +
+    if (!options.onlyRun) out(`  ours over floor: cold +${fmt(coldM.ours - coldM.floor)}, warm +${fmt(warmM.ours - warmM.floor)}` +
       (affectedM ? `, affected +${fmt(affectedM.ours - affectedM.floor)}` : ''));
-    if (options.affectedRuns > 0) out(`  affected projects after editing ${edited}: ours ${affectedCounts.ours.join('/')}, floor ${affectedCounts.floor.join('/')}`);
+    if (affectedRuns > 0) out(`  affected projects after editing ${edited}: ours ${affectedCounts.ours.join('/')}, floor ${affectedCounts.floor.join('/')}`);
     out();
-    out(`cold ratio ${coldRatio.toFixed(2)} <= ${GRAPH_TARGETS.coldRatio}: ${coldOk ? 'PASS' : 'FAIL'}`);
-    out(`warm ratio ${warmRatio.toFixed(2)} <= ${GRAPH_TARGETS.warmRatio}: ${warmOk ? 'PASS' : 'FAIL'}`);
+    if (!options.onlyRun) out(`cold ratio ${coldRatio.toFixed(2)} <= ${GRAPH_TARGETS.coldRatio}: ${coldOk ? 'PASS' : 'FAIL'}`);
+    if (!options.onlyRun) out(`warm ratio ${warmRatio.toFixed(2)} <= ${GRAPH_TARGETS.warmRatio}: ${warmOk ? 'PASS' : 'FAIL'}`);
     if (runRatio !== undefined) out(`nx run (to task start, no daemon) ratio ${runRatio.toFixed(2)} <= ${GRAPH_TARGETS.runRatio}: ${runOk ? 'PASS' : 'FAIL'}`);
     if (daemonRunRatio !== undefined) out(`nx run (to task start, warm daemon) ratio ${daemonRunRatio.toFixed(2)} <= ${GRAPH_TARGETS.daemonRunRatio}: ${daemonRunOk ? 'PASS' : 'FAIL'}`);
 
