@@ -41,4 +41,15 @@ describe('writeJson', () => {
     expect(text).toBe(JSON.stringify(stacks, null, 2) + '\n');
     expect(chunks).toBeGreaterThan(1);
   });
+
+  it('prints a list or map shared by many entries from its first text, still exactly as JSON.stringify does', () => {
+    const imports = ['catalog/a', 'catalog/b', 'mixins/region'];
+    const tags = { team: 'platform' };
+    const terraform: Record<string, unknown> = {};
+    for (let c = 0; c < 5; c++) terraform[`c${c}`] = { imports, vars: { tags, name: `c${c}` }, tags };
+    // The same list under another key, and a different list under the same key, are printed for themselves.
+    terraform.other = { imports: [...imports, 'extra'], tags: imports };
+    const stacks = { s1: { components: { terraform } }, s2: { components: { terraform: { c0: { imports } } } } };
+    for (const depth of [3, 4, 5]) expect(written(stacks, depth).text).toBe(JSON.stringify(stacks, null, 2) + '\n');
+  });
 });
