@@ -106,7 +106,7 @@ export class ManifestReader {
 
   load(request: ManifestRequest): PlainMap {
     const rendersTemplate = !request.skipTemplatesProcessing && (isTemplateManifest(request.file) || hasContext(request.context));
-    const key = rendersTemplate ? `${request.file}\0${JSON.stringify(request.context ?? {})}\0${request.ignoreMissingTemplateValues === true}` : request.file;
+    const key = rendersTemplate ? `${request.file}\0${contextKey(request.context)}\0${request.ignoreMissingTemplateValues === true}` : request.file;
     let manifest = this.parsed.get(key);
     if (manifest === undefined) {
       const text = this.text(request.file);
@@ -222,6 +222,19 @@ export class ManifestReader {
 }
 
 const NO_FILES: readonly string[] = Object.freeze([]);
+
+const contextKeys = new WeakMap<PlainMap, string>();
+
+/**
+ * An import context as text, the key of what it renders. An import's context is one object
+ * however many stacks import it (the reader and the import closures both ask): stringified once.
+ */
+export function contextKey(context: PlainMap | undefined): string {
+  if (context === undefined) return '{}';
+  let key = contextKeys.get(context);
+  if (key === undefined) contextKeys.set(context, (key = JSON.stringify(context)));
+  return key;
+}
 
 function hasContext(context: PlainMap | undefined): boolean {
   return context !== undefined && !isEmptyMap(context);

@@ -24,7 +24,7 @@ import { relative } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { resolveImport, readImportSpecs, type ImportResolution, type ResolvedImport } from './imports';
 import { mapList } from './lists';
-import { ManifestReader } from './manifests';
+import { ManifestReader, contextKey } from './manifests';
 import { deepMerge, mergeKeepingMarkers, type ListMergeStrategy } from './merge';
 import { EMPTY_MAP, asMap, isEmptyMap, isPlainMap, setKey, type PlainMap } from './values';
 
@@ -84,21 +84,34 @@ interface Closure {
  * once per stack (a stack's closure visits a hundred manifests or more, most shared).
  */
 export class ImportClosures {
-  private readonly byManifest = new Map<PlainMap, Map<PlainMap, Map<PlainMap, Map<string, Closure>>>>();
+  /** Closures visited under no overrides (most manifests of most workspaces): one lookup instead of three. */
+  private readonly plain = new Map<PlainMap, Map<string, Closure>>();
+  private readonly overridden = new Map<PlainMap, Map<PlainMap, Map<PlainMap, Map<string, Closure>>>>();
 
-  get(manifest: PlainMap, overrides: InheritedOverrides, contextKey: string): Closure | undefined {
-    return this.byManifest.get(manifest)?.get(overrides.inline)?.get(overrides.imported)?.get(contextKey);
+  get(manifest: PlainMap, overrides: InheritedOverrides, context: string): Closure | undefined {
+    if (noOverrides(overrides)) return this.plain.get(manifest)?.get(context);
+    return this.overridden.get(manifest)?.get(overrides.inline)?.get(overrides.imported)?.get(context);
   }
 
-  set(manifest: PlainMap, overrides: InheritedOverrides, contextKey: string, closure: Closure): void {
-    let byInline = this.byManifest.get(manifest);
-    if (!byInline) this.byManifest.set(manifest, (byInline = new Map()));
-    let byImported = byInline.get(overrides.inline);
-    if (!byImported) byInline.set(overrides.inline, (byImported = new Map()));
-    let byContext = byImported.get(overrides.imported);
-    if (!byContext) byImported.set(overrides.imported, (byContext = new Map()));
-    byContext.set(contextKey, closure);
+  set(manifest: PlainMap, overrides: InheritedOverrides, context: string, closure: Closure): void {
+    let byContext: Map<string, Closure> | undefined;
+    if (noOverrides(overrides)) {
+      byContext = this.plain.get(manifest);
+      if (!byContext) this.plain.set(manifest, (byContext = new Map()));
+    } else {
+      let byInline = this.overridden.get(manifest);
+      if (!byInline) this.overridden.set(manifest, (byInline = new Map()));
+      let byImported = byInline.get(overrides.inline);
+      if (!byImported) byInline.set(overrides.inline, (byImported = new Map()));
+      byContext = byImported.get(overrides.imported);
+      if (!byContext) byImported.set(overrides.imported, (byContext = new Map()));
+    }
+    byContext.set(context, closure);
   }
+}
+
+function noOverrides(overrides: InheritedOverrides): boolean {
+  return overrides.inline === EMPTY_MAP && overrides.imported === EMPTY_MAP;
 }
 
 /** The overrides a manifest is visited under (Atmos's parent inline and imports overrides). */
@@ -120,8 +133,8 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
   const visit = ({ file: current, context, skipTemplatesProcessing, ignoreMissingTemplateValues, parentOverrides, chain }: Visit): Closure => {
     if (chain.includes(current)) throw cycleError([...chain, current], options.rootPath);
     const manifest = reader.load({ file: current, context, skipTemplatesProcessing, ignoreMissingTemplateValues });
-    const contextKey = context ? JSON.stringify(context) : '';
-    const cached = options.closures?.get(manifest, parentOverrides, contextKey);
+    const closureKey = context ? contextKey(context) : '';
+    const cached = options.closures?.get(manifest, parentOverrides, closureKey);
     // A cached closure holding a file that imports this one is a cycle: visit again to report it.
     if (cached && !chain.some((ancestor) => cached.files.has(ancestor))) return cached;
 
@@ -162,7 +175,7 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     closure.imported = imported;
     const inForce = imported === EMPTY_MAP ? inline : inline === EMPTY_MAP ? imported : mergeOverrides([imported, inline], options.listMergeStrategy);
     closure.layers.push({ file: current, config: attachOverrides(manifest, inForce) });
-    if (shared) options.closures?.set(manifest, parentOverrides, contextKey, closure);
+    if (shared) options.closures?.set(manifest, parentOverrides, closureKey, closure);
     return closure;
   };
 
