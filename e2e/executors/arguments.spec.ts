@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Emulators, dynamoClient, s3Client, startEmulators } from '../harness/emulators';
+import { Emulators, startEmulators } from '../harness/emulators';
 import { requireTerraform } from '../harness/terraform';
 import { Workspace } from '../harness/workspace';
 import { killLingering, killQuietly, processesInside } from '../harness/processes';
@@ -58,11 +58,8 @@ function printed(output: string, prefix: string): string {
 beforeAll(async () => {
   requireTerraform();
   requireBuiltPlugin();
-  emu = await startEmulators({ s3: true, dynamodb: true });
-  await emu.createBucket(BUCKET);
-  await emu.createLockTable(TABLE);
-  s3 = s3Client(emu.endpoints);
-  ddb = dynamoClient(emu.endpoints);
+  emu = await startEmulators({ s3: true, dynamodb: true, bucket: BUCKET, lockTable: TABLE });
+  ({ s3, dynamodb: ddb } = emu.clients);
   ws = createExecutorWorkspace(emu.endpoints);
   const stack = (stage: string, components: string) =>
     ws.writeFile(`stacks/orgs/${stage}.yaml`, `import:\n  - catalog/_backend\n\nvars:\n  stage: ${stage}\n\ncomponents:\n  terraform:\n${components}`);
@@ -78,8 +75,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of started) await stopStarted(s);
   const survivors = ws ? await killLingering(ws.root) : [];
-  s3?.destroy();
-  ddb?.destroy();
   await emu?.stop();
   ws?.cleanup();
   expect(survivors).toEqual([]);

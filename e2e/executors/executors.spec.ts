@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Emulators, dynamoClient, s3Client, startEmulators } from '../harness/emulators';
+import { Emulators, startEmulators } from '../harness/emulators';
 import { requireTerraform } from '../harness/terraform';
 import { Workspace } from '../harness/workspace';
 import {
@@ -38,7 +38,7 @@ import {
   stopStarted,
   waitUntil,
 } from './helpers';
-import { lingeringProcesses, processesInside } from '../harness/processes';
+import { killLingering, processesInside } from '../harness/processes';
 
 jest.setTimeout(180_000);
 
@@ -60,29 +60,16 @@ const workdir = (stack: string, component: string, folder = component) => ws.pat
 beforeAll(async () => {
   requireTerraform();
   requireBuiltPlugin();
-  emu = await startEmulators({ s3: true, dynamodb: true });
-  await emu.createBucket(BUCKET);
-  await emu.createLockTable(TABLE);
-  s3 = s3Client(emu.endpoints);
-  ddb = dynamoClient(emu.endpoints);
+  emu = await startEmulators({ s3: true, dynamodb: true, bucket: BUCKET, lockTable: TABLE });
+  ({ s3, dynamodb: ddb } = emu.clients);
   ws = createExecutorWorkspace(emu.endpoints);
   componentsBefore = snapshotTree(ws.path('components'));
 });
 
 afterAll(async () => {
   for (const s of started) await stopStarted(s);
-  // What is still on its way out (nx's plugin worker follows nx a moment later) gets a grace period first.
-  const survivors = ws ? await lingeringProcesses(ws.root) : [];
-  // Reported below; killed (by PID: they run inside our temp workspace) so they cannot outlive the run.
-  for (const { pid } of survivors) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  s3?.destroy();
-  ddb?.destroy();
+  // After a grace period (nx's plugin worker follows nx a moment later), killed by PID and reported below.
+  const survivors = ws ? await killLingering(ws.root) : [];
   const emulatorPids = Object.values(emu?.pids ?? {}) as number[];
   await emu?.stop();
   ws?.cleanup();

@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Emulators, s3Client, ssmClient, startEmulators } from '../harness/emulators';
+import { Emulators, startEmulators } from '../harness/emulators';
 import { requireTerraform } from '../harness/terraform';
 import { Workspace } from '../harness/workspace';
 import {
@@ -81,10 +81,9 @@ function expectNoSecrets(r: Captured, what = ''): void {
 beforeAll(async () => {
   requireTerraform();
   requireBuiltPlugin();
-  emu = await startEmulators({ s3: true, ssm: true });
-  await emu.createBucket(BUCKET);
-  s3 = s3Client(emu.endpoints);
-  ssm = ssmClient(emu.endpoints);
+  emu = await startEmulators({ s3: true, ssm: true, bucket: BUCKET });
+  s3 = emu.clients.s3;
+  ssm = emu.clients.ssm;
   await putParameter(ssm, '/atmos/plat/ue1/dev/vpc/db_password', SECRET_STORE, 'SecureString');
   await putParameter(ssm, '/platform/dev/db_password', SECRET_INLINE, 'SecureString');
   await putParameter(ssm, '/platform/dev/team', 'payments', 'String');
@@ -94,8 +93,6 @@ beforeAll(async () => {
 afterAll(async () => {
   // What is still on its way out (nx's plugin worker follows nx a moment later) gets a grace period first.
   const survivors = ws ? await lingeringProcesses(ws.root) : [];
-  s3?.destroy();
-  ssm?.destroy();
   const emulatorPids = Object.values(emu?.pids ?? {}) as number[];
   await emu?.stop();
   ws?.cleanup();

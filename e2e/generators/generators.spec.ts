@@ -9,7 +9,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import { awsEnv, s3BackendConfig, s3Client, startEmulators, type Emulators } from '../harness/emulators';
+import { awsEnv, s3BackendConfig, startEmulators, type Emulators } from '../harness/emulators';
 import { lingeringProcesses } from '../harness/processes';
 import { requireTerraform } from '../harness/terraform';
 import { formatRunResult, runCommand, type Workspace } from '../harness/workspace';
@@ -136,9 +136,7 @@ describe('the state key layout, against the local S3 server with real terraform'
   let ws: Workspace;
   let emu: Emulators;
   beforeAll(async () => {
-    emu = await startEmulators({ s3: true, dynamodb: true });
-    await emu.createBucket('tfstate-keys');
-    await emu.createLockTable('tfstate-keys-lock');
+    emu = await startEmulators({ s3: true, dynamodb: true, bucket: 'tfstate-keys', lockTable: 'tfstate-keys-lock' });
     ws = copyOfRepositoryWorkspace();
     workspaces.push(ws);
   });
@@ -163,7 +161,7 @@ describe('the state key layout, against the local S3 server with real terraform'
 
     const r = await nx(ws, ['run', 'vpc-staging-usw2:deploy', '--excludeTaskDependencies'], awsEnv(emu.endpoints), 300_000);
     if (r.exitCode !== 0) throw new Error(`deploy failed\n${formatRunResult(r)}`);
-    const listed = await s3Client(emu.endpoints).send(new ListObjectsV2Command({ Bucket: 'tfstate-keys' }));
+    const listed = await emu.clients.s3.send(new ListObjectsV2Command({ Bucket: 'tfstate-keys' }));
     expect((listed.Contents ?? []).map((object) => object.Key)).toEqual(['plat/staging/usw2/vpc/staging-usw2/terraform.tfstate']);
   });
 });

@@ -58,14 +58,26 @@ export interface StartEmulatorsOptions {
   region?: string;
   /** How long to wait for each child to report its port. Default 30 s. */
   startTimeoutMs?: number;
+  /** A state bucket to create once S3 answers (what most suites start with). */
+  bucket?: string;
+  /** A Terraform lock table (`LockID`) to create once DynamoDB answers. */
+  lockTable?: string;
+}
+
+/** SDK clients on the emulators (the fake credentials), made on first use and destroyed by `stop()`. */
+export interface EmulatorClients {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly ssm: SSMClient;
 }
 
 export interface Emulators {
   endpoints: EmulatorEndpoints;
   /** PIDs of the child processes, by kind. */
   pids: Partial<Record<EmulatorKind, number>>;
-  /** Kills every child (SIGTERM, then SIGKILL after a grace period) and waits. Idempotent. */
+  /** Destroys the clients, kills every child (SIGTERM, then SIGKILL after a grace period) and waits. Idempotent. */
   stop(): Promise<void>;
+  clients: EmulatorClients;
   createBucket(name: string): Promise<void>;
   createLockTable(name: string): Promise<void>;
   ssmStats(): Promise<SsmStats>;
@@ -273,11 +285,17 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     byKind.set(entry.kind, entry);
   }
 
+  const clients = lazyClients(endpoints, s3AccessKeys[0]);
   let stopped: Promise<void> | undefined;
-  return {
+  const stop = () => (stopped ??= Promise.all(started.map((s) => killChild(s.entry))).then(() => undefined));
+  const emulators: Emulators = {
     endpoints,
     pids,
-    stop: () => (stopped ??= Promise.all(started.map((s) => killChild(s.entry))).then(() => undefined)),
+    stop: () => {
+      clients.destroy();
+      return stop();
+    },
+    clients,
     createBucket: (name) => createBucket(endpoints, name, s3AccessKeys[0]),
     createLockTable: (name) => createLockTable(endpoints, name),
     ssmStats: () => getSsmStats(endpoints),
@@ -286,6 +304,32 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     resetStsCalls: () => resetStsCalls(endpoints),
     s3AccessKeys,
     logs: (kind) => byKind.get(kind)?.log.text ?? '',
+  };
+  try {
+    if (options.bucket !== undefined) await emulators.createBucket(options.bucket);
+    if (options.lockTable !== undefined) await emulators.createLockTable(options.lockTable);
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+  return emulators;
+}
+
+function lazyClients(endpoints: EmulatorEndpoints, s3Key: AccessKey): EmulatorClients & { destroy(): void } {
+  const made: Partial<{ s3: S3Client; dynamodb: DynamoDBClient; ssm: SSMClient }> = {};
+  return {
+    get s3() {
+      return (made.s3 ??= s3Client(endpoints, s3Key));
+    },
+    get dynamodb() {
+      return (made.dynamodb ??= dynamoClient(endpoints));
+    },
+    get ssm() {
+      return (made.ssm ??= ssmClient(endpoints));
+    },
+    destroy: () => {
+      for (const client of Object.values(made)) client.destroy();
+    },
   };
 }
 

@@ -8,8 +8,8 @@ import { spawn, execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteParameterCommand,
   GetParameterCommand,
@@ -405,6 +405,23 @@ describe('e2e harness', () => {
         client.destroy();
       }
     });
+  });
+
+  it('startEmulators({ bucket, lockTable }) creates them; emu.clients are made once and destroyed by stop()', async () => {
+    const own = await startEmulators({ s3: true, dynamodb: true, bucket: 'made-for-me', lockTable: 'made-locks' });
+    try {
+      expect(own.clients.s3).toBe(own.clients.s3);
+      const buckets = await own.clients.s3.send(new ListBucketsCommand({}));
+      expect(buckets.Buckets?.map((b) => b.Name)).toEqual(['made-for-me']);
+      const table = await own.clients.dynamodb.send(new DescribeTableCommand({ TableName: 'made-locks' }));
+      expect(table.Table?.KeySchema).toEqual([{ AttributeName: 'LockID', KeyType: 'HASH' }]);
+      const destroy = jest.spyOn(own.clients.s3, 'destroy');
+      await own.stop();
+      expect(destroy).toHaveBeenCalledTimes(1);
+    } finally {
+      await own.stop();
+    }
+    for (const pid of Object.values(own.pids)) expect(() => process.kill(pid as number, 0)).toThrow();
   });
 
   describe('workspace', () => {

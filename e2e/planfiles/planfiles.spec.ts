@@ -17,7 +17,7 @@ import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Emulators, s3BackendConfig, s3Client, ssmClient, startEmulators } from '../harness/emulators';
+import { Emulators, s3BackendConfig, startEmulators } from '../harness/emulators';
 import { lingeringProcesses } from '../harness/processes';
 import { requireTerraform } from '../harness/terraform';
 import { Workspace, createWorkspace } from '../harness/workspace';
@@ -95,11 +95,9 @@ function cloneOf(origin: Workspace): Workspace {
 beforeAll(async () => {
   requireTerraform();
   requireBuiltPlugin();
-  emu = await startEmulators({ s3: true, dynamodb: true, ssm: true });
-  await emu.createBucket(BUCKET);
-  await emu.createLockTable(TABLE);
-  s3 = s3Client(emu.endpoints);
-  ssm = ssmClient(emu.endpoints);
+  emu = await startEmulators({ s3: true, dynamodb: true, ssm: true, bucket: BUCKET, lockTable: TABLE });
+  s3 = emu.clients.s3;
+  ssm = emu.clients.ssm;
   await putParameter(ssm, '/atmos/plat/ue1/dev/vpc/db_password', SECRET_STORE, 'SecureString');
   await putParameter(ssm, '/platform/dev/db_password', SECRET_INLINE, 'SecureString');
 
@@ -120,8 +118,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const survivors = [...(a ? await lingeringProcesses(a.root) : []), ...(b ? await lingeringProcesses(b.root) : [])];
-  s3?.destroy();
-  ssm?.destroy();
   const emulatorPids = Object.values(emu?.pids ?? {}) as number[];
   await emu?.stop();
   a?.cleanup();

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Emulators, dynamoClient, s3BackendConfig, s3Client, startEmulators } from '../harness/emulators';
+import { Emulators, s3BackendConfig, startEmulators } from '../harness/emulators';
 import { readStateObject } from '../harness/state';
 import { requireTerraform } from '../harness/terraform';
 import { createWorkspace, type Workspace } from '../harness/workspace';
@@ -30,11 +30,8 @@ let ws: Workspace;
 beforeAll(async () => {
   requireTerraform();
   requireBuiltPlugin();
-  emu = await startEmulators({ s3: true, dynamodb: true });
-  await emu.createBucket(BUCKET);
-  await emu.createLockTable(TABLE);
-  s3 = s3Client(emu.endpoints);
-  ddb = dynamoClient(emu.endpoints);
+  emu = await startEmulators({ s3: true, dynamodb: true, bucket: BUCKET, lockTable: TABLE });
+  ({ s3, dynamodb: ddb } = emu.clients);
   ws = createWorkspace({ fixture: path.join(__dirname, 'fixture'), prefix: 'atmos-e2e-state-' });
   fs.symlinkSync(path.resolve(__dirname, '..', '..', 'node_modules'), ws.path('node_modules'));
   // The tenant defaults: the reference's state key layout, on the emulators.
@@ -47,8 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   // Killed by PID (they run inside the temp workspace), and reported: nothing we started may survive.
   const survivors = ws ? await killLingering(ws.root) : [];
-  s3?.destroy();
-  ddb?.destroy();
   await emu?.stop();
   ws?.cleanup();
   expect(survivors).toEqual([]);

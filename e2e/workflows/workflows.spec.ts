@@ -8,11 +8,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Emulators, s3Client, startEmulators } from '../harness/emulators';
+import { Emulators, startEmulators } from '../harness/emulators';
 import { requireTerraform } from '../harness/terraform';
 import { createWorkspace, formatRunResult, type Workspace } from '../harness/workspace';
 import { BUCKET, TABLE, nx, nxEnv, requireBuiltPlugin, stripAnsi, writeBackendCatalog, type NxResult } from '../executors/helpers';
-import { lingeringProcesses } from '../harness/processes';
+import { killLingering } from '../harness/processes';
 
 jest.setTimeout(300_000);
 
@@ -24,10 +24,8 @@ let orderLog: string;
 beforeAll(async () => {
   requireTerraform();
   requireBuiltPlugin();
-  emu = await startEmulators({ s3: true, dynamodb: true });
-  await emu.createBucket(BUCKET);
-  await emu.createLockTable(TABLE);
-  s3 = s3Client(emu.endpoints);
+  emu = await startEmulators({ s3: true, dynamodb: true, bucket: BUCKET, lockTable: TABLE });
+  s3 = emu.clients.s3;
   ws = createWorkspace({ fixture: path.join(__dirname, 'fixture'), prefix: 'atmos-e2e-workflows-' });
   fs.symlinkSync(path.resolve(__dirname, '..', '..', 'node_modules'), ws.path('node_modules'));
   writeBackendCatalog(ws, emu.endpoints);
@@ -36,15 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const survivors = ws ? await lingeringProcesses(ws.root) : [];
-  for (const { pid } of survivors) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  s3?.destroy();
+  if (ws) await killLingering(ws.root);
   await emu?.stop();
   ws?.cleanup();
 });
