@@ -119,7 +119,8 @@ export function collectYamlFunctionReferences(value: unknown, path: string, into
   }
 }
 
-function functionsWithin(value: object, cache: FunctionsWithin): Array<[string, YamlFunction]> {
+/** The YAML functions under a map or list with their paths below it, walked once per object for one `cache`. */
+export function functionsWithin(value: object, cache: FunctionsWithin): Array<[string, YamlFunction]> {
   let found = cache.get(value);
   if (found) return found;
   found = [];

@@ -217,11 +217,13 @@ function checkedGraph(input: Pick<GraphModelInput, 'workspaceRoot' | 'resolved' 
   const { workspaceRoot, resolved, options } = input;
   // The checks every command runs (validate stacks, describe, the graph). An instance failing one
   // stays in the graph, so the problems of its references and cycles are reported too.
-  instanceProblems(resolved, problems);
+  // One walk for YAML functions: the checks' and the references' (buildEdges) share it.
+  const functions: FunctionsWithin = new WeakMap();
+  instanceProblems(resolved, problems, undefined, functions);
   const names = assignProjectNames(resolved.instances.filter(isDeployable), options.projectName, problems);
   const deployable = resolved.instances.filter((instance) => names.has(instance));
   const declaredByInstance = new Map(deployable.map((instance) => [instance, declaredOrEmpty(instance, problems)]));
-  const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input, problems);
+  const edges = buildEdges(resolved.instances, deployable, declaredByInstance, names, input, problems, functions);
   const manifests = new Map(deployable.map((instance) => [names.get(instance)!, instance.manifestFile]));
   problems.push(...cycleProblems(edges, (name) => {
     const file = manifests.get(name);
@@ -286,6 +288,7 @@ function buildEdges(
   names: Map<ComponentInstance, string>,
   input: Pick<GraphModelInput, 'templateReferences' | 'expressionReferences'>,
   problems: AtmosUserError[],
+  functionsWithin: FunctionsWithin,
 ): GraphEdge[] {
   const byKey = new Map(all.map((instance) => [`${instance.component}\0${instance.stack}`, instance]));
   const byComponent = new Map<string, ComponentInstance[]>();
@@ -295,8 +298,6 @@ function buildEdges(
     else byComponent.set(instance.component, [instance]);
   }
   const edges = new Map<string, GraphEdge>();
-  // Instances share most of their values: each shared map is walked for YAML functions once.
-  const functionsWithin: FunctionsWithin = new WeakMap();
   const addEdge = (source: ComponentInstance, target: ComponentInstance, via: string) => {
     if (target === source || !names.has(target)) return;
     const edge = { source: names.get(source)!, target: names.get(target)!, via, reasons: [via] };

@@ -15,7 +15,8 @@ import { RepositoryFiles, isInside } from '../stacks/confine';
 import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { isLocalSource } from '../stacks/source';
-import { YamlFunction, isPlainMap } from '../stacks/values';
+import { functionsWithin, type FunctionsWithin } from '../functions/yaml-references';
+import type { YamlFunction } from '../stacks/values';
 import { workFolderName } from '../terraform/workdir';
 
 export type InstanceCheck = (instance: ComponentInstance, context: CheckContext) => AtmosUserError[];
@@ -25,8 +26,13 @@ export interface CheckContext {
   repository: RepositoryFiles;
   /** Per-check memory for the run (component folders are shared by many instances). */
   memo: Map<string, AtmosUserError[]>;
-  /** Maps and lists already walked (merged sections share them between instances). */
-  walked: WeakSet<object>;
+  /**
+   * The YAML functions under each map and list walked so far (merged sections share them between
+   * instances); the graph's reference pass walks the same sections with it afterwards.
+   */
+  functions: FunctionsWithin;
+  /** Functions already checked: one mistake shared by many instances is reported once. */
+  checkedFunctions: WeakSet<YamlFunction>;
 }
 
 /** YAML functions the run phase evaluates (functions/runtime/evaluate.ts); `!include` is resolved when a manifest is read. */
@@ -67,26 +73,22 @@ const componentFolder: InstanceCheck = (instance, context) => {
 const yamlFunctions: InstanceCheck = (instance, context) => {
   const found: AtmosUserError[] = [];
   const execEnabled = context.resolved.config.functions.execEnabled;
-  const visit = (value: unknown): void => {
-    if (value instanceof YamlFunction) {
-      const where = value.location ?? { file: instance.manifestFile };
-      if (!KNOWN_FUNCTIONS.has(value.tag)) {
-        found.push(UNSUPPORTED.test(value.tag)
-          ? new AtmosUserError('FUNCTION_ERROR', `the YAML function ${value.tag} is not supported by @org/atmos`, where, 'replace it with a plain value, !env, !store or an inline ${{ }} expression')
-          : new AtmosUserError('FUNCTION_ERROR', `unknown YAML function ${value.tag}`, where, 'supported: ' + [...KNOWN_FUNCTIONS].join(', ') + ', !append, !unset'));
-      } else if (value.tag === '!exec' && !execEnabled) {
-        found.push(new AtmosUserError('FUNCTION_ERROR', `!exec is disabled: ${value.args}`, where,
+  const { vars, settings, env, providers, backend, remoteStateBackend } = instance.sections;
+  for (const section of [vars, settings, env, providers, backend, remoteStateBackend]) {
+    for (const [, fn] of functionsWithin(section, context.functions)) {
+      if (context.checkedFunctions.has(fn)) continue;
+      context.checkedFunctions.add(fn);
+      const where = fn.location ?? { file: instance.manifestFile };
+      if (!KNOWN_FUNCTIONS.has(fn.tag)) {
+        found.push(UNSUPPORTED.test(fn.tag)
+          ? new AtmosUserError('FUNCTION_ERROR', `the YAML function ${fn.tag} is not supported by @org/atmos`, where, 'replace it with a plain value, !env, !store or an inline ${{ }} expression')
+          : new AtmosUserError('FUNCTION_ERROR', `unknown YAML function ${fn.tag}`, where, 'supported: ' + [...KNOWN_FUNCTIONS].join(', ') + ', !append, !unset'));
+      } else if (fn.tag === '!exec' && !execEnabled) {
+        found.push(new AtmosUserError('FUNCTION_ERROR', `!exec is disabled: ${fn.args}`, where,
           'running commands from stack manifests is off by default; set `settings: {functions: {exec: true}}` in atmos.yaml to allow it'));
       }
-      return;
     }
-    if (typeof value !== 'object' || value === null || context.walked.has(value)) return;
-    context.walked.add(value);
-    if (Array.isArray(value)) for (const item of value) visit(item);
-    else if (isPlainMap(value)) for (const key in value) visit(value[key]);
-  };
-  const { vars, settings, env, providers, backend, remoteStateBackend } = instance.sections;
-  for (const section of [vars, settings, env, providers, backend, remoteStateBackend]) visit(section);
+  }
   return found;
 };
 
@@ -133,8 +135,8 @@ function workFolderClashes(resolved: ResolvedStacks, problems: AtmosUserError[],
 }
 
 /** Runs the checks over every deployable instance; returns the instances that failed one (their problems go to `problems`). */
-export function instanceProblems(resolved: ResolvedStacks, problems: AtmosUserError[], checks: InstanceCheck[] = INSTANCE_CHECKS): Set<ComponentInstance> {
-  const context: CheckContext = { resolved, repository: new RepositoryFiles(resolved.config.basePath), memo: new Map(), walked: new WeakSet() };
+export function instanceProblems(resolved: ResolvedStacks, problems: AtmosUserError[], checks: InstanceCheck[] = INSTANCE_CHECKS, functions: FunctionsWithin = new WeakMap()): Set<ComponentInstance> {
+  const context: CheckContext = { resolved, repository: new RepositoryFiles(resolved.config.basePath), memo: new Map(), functions, checkedFunctions: new WeakSet() };
   const failing = new Set<ComponentInstance>();
   const reported = new Set<AtmosUserError>();
   for (const instance of resolved.instances) {
