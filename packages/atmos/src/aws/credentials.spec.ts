@@ -6,7 +6,8 @@
  */
 import { startStsServer, type RunningStsServer } from '../../../../e2e/harness/sts-server';
 import { backendTarget } from './backend-target';
-import { CredentialChains, REFRESH_BEFORE_EXPIRY_MS, RoleHopFailure, refreshBeforeExpiry } from './credentials';
+import { RoleHopFailure } from './credential-errors';
+import { CredentialChains, REFRESH_BEFORE_EXPIRY_MS, refreshBeforeExpiry } from './credentials';
 import type { AwsTarget } from './target';
 
 const AMBIENT = { accessKeyId: 'AKIAAMBIENT', secretAccessKey: 'ambient-secret' };

@@ -6,6 +6,7 @@
  * role assume it once, and refreshed a few minutes before its credentials expire.
  */
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { RoleHopFailure, isNoCredentials } from './credential-errors';
 import { chainKey, type AwsTarget, type RoleHop } from './target';
 
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -13,15 +14,6 @@ export type Credentials = Awaited<ReturnType<CredentialProvider>>;
 
 /** Refresh this long before expiry: a call must never start with credentials about to lapse. */
 export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
-
-/** An `sts:AssumeRole` hop failed; `hop` is its index in the target's role chain. */
-export class RoleHopFailure extends Error {
-  override readonly name = 'RoleHopFailure';
-
-  constructor(readonly target: AwsTarget, readonly hop: number, override readonly cause: unknown) {
-    super(`assuming ${target.roles[hop].roleArn} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-}
 
 export interface CredentialChainOptions {
   /** The clock (tests move it); milliseconds since the epoch. */
@@ -95,10 +87,6 @@ function firstHop(target: AwsTarget): CredentialProvider {
     return fromIni({ profile: target.profile, configFilepath: target.sharedConfigFile, filepath: target.sharedCredentialsFile });
   }
   return fromNodeProviderChain();
-}
-
-export function isNoCredentials(error: unknown): boolean {
-  return (error as { name?: string } | undefined)?.name === 'CredentialsProviderError';
 }
 
 /**

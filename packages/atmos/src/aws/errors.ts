@@ -5,7 +5,7 @@
  * Errors that are not AWS's answer (a bug of ours) are returned unchanged.
  */
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
-import { isNoCredentials, RoleHopFailure } from './credentials';
+import { isNoCredentials, RoleHopFailure } from './credential-errors';
 import { describeEndpoint, describeFirstHop, describeIdentity, describeRole, type AwsService, type AwsTarget } from './target';
 
 export interface AwsCall {
