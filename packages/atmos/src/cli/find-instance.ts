@@ -22,6 +22,17 @@ export function stackNotFound(stack: string, resolved: ResolvedStacks, among: re
     `run \`atmos-nx list stacks\`; known stacks: ${stacks.slice(0, 20).join(', ')}${stacks.length > 20 ? ', ...' : ''}`);
 }
 
+/**
+ * The instances `describe component` can name: every described one except those whose stack is
+ * named after its manifest because stacks.name_pattern failed for them. Atmos v1.226.1 skips such
+ * a stack when it looks a component up (internal/exec/utils.go findComponentInStacks: a
+ * processStackContextPrefix error is `continue`), though describe stacks shows it.
+ */
+export function componentLookupInstances(resolved: ResolvedStacks): ComponentInstance[] {
+  const described = describedInstances(resolved);
+  return described.some((i) => i.namedAfterFile) ? described.filter((i) => !i.namedAfterFile) : described;
+}
+
 /** Every instance `describe` and `list` show: the terraform ones, then those that are described only. */
 export function describedInstances(resolved: ResolvedStacks): ComponentInstance[] {
   return resolved.describedOnly.length === 0 ? resolved.instances : [...resolved.instances, ...resolved.describedOnly];

@@ -29,7 +29,7 @@ import type { ComponentInstance } from '../stacks/types';
 import { isPlainMap, type PlainMap } from '../stacks/values';
 import { sensitiveVariables } from '../terraform/sensitive-variables';
 import { maskBackendSecrets } from './mask-backend';
-import { describedInstances, findInstance, stackNotFound } from './find-instance';
+import { componentLookupInstances, describedInstances, findInstance, stackNotFound } from './find-instance';
 import { withFunctionsEvaluated } from './describe-stacks-functions';
 import { formatOutput, toPlain } from './output';
 import { writeJson } from './stream-json';
@@ -166,7 +166,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const component = rest[0];
       if (!component || !values.stack) throw usage('describe component needs a component and -s <stack>');
       const resolved = load();
-      const found = findInstance(resolved, component, values.stack, describedInstances(resolved));
+      const found = findInstance(resolved, component, values.stack, componentLookupInstances(resolved));
       // atmos.Component calls answered from state, as Atmos does, when functions and templates are processed.
       const instance = processFunctions && processTemplates !== false ? await answered(found, resolved, io) : found;
       const described = processFunctions ? await describeEvaluated(instance, resolved, io, showSecrets) : describeInstance(instance, resolved.describeContext);

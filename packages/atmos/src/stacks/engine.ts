@@ -155,7 +155,10 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
           const deps = sources ? instanceDeps(sources, raw.component, raw.inheritance, raw.sections) : NO_DEPS;
           const instance = finishInstance(raw, stackFile, deps, context);
           const namedAfterFile = context.patternMiss !== undefined;
-          if (namedAfterFile) warnUnnamed(context, config.stacks.namePattern ?? '', relative(config.basePath, file));
+          if (namedAfterFile) {
+            instance.namedAfterFile = true;
+            warnUnnamed(context, config.stacks.namePattern ?? '', relative(config.basePath, file));
+          }
           if (type === 'terraform' && !namedAfterFile) instances.add(instance);
           else describedOnly.add(instance);
         } catch (error) {

@@ -77,4 +77,15 @@ describe('atmos-nx on such a workspace', () => {
     expect(stacks['catalog/vpc'].components.terraform.vpc).toMatchObject({ vars: { cidr: '10.0.0.0/16' }, atmos_stack: 'catalog/vpc', workspace: 'catalog-vpc' });
     expect(stacks['acme-ue1-dev'].components.terraform.vpc.vars).toEqual({ tenant: 'acme', environment: 'ue1', stage: 'dev', cidr: '10.0.0.0/16', name: 'dev' });
   });
+
+  it('describe component does not find a component in the file-named stack, as Atmos skips it there', async () => {
+    const root = writeWorkspace(files);
+    const skipped = await cli(['describe', 'component', 'vpc', '-s', 'catalog/vpc'], root);
+    expect(skipped.code).toBe(1);
+    expect(skipped.stderr).toMatch(/error: stack 'catalog\/vpc' does not exist/);
+    expect(skipped.stderr).not.toMatch(/known stacks: .*catalog\/vpc/);
+    const found = await cli(['describe', 'component', 'vpc', '-s', 'acme-ue1-dev', '--format', 'json'], root);
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject({ atmos_stack: 'acme-ue1-dev', vars: { name: 'dev' } });
+  });
 });

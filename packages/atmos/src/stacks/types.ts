@@ -43,6 +43,12 @@ export interface ComponentInstance {
   /** Manifest names this instance's configuration comes from (Atmos `deps`/`deps_all`). */
   deps: string[];
   depsAll: string[];
+  /**
+   * Set when stacks.name_pattern cannot name the instance's stack (a token's var is missing) and
+   * the stack is named after its manifest: `describe stacks` and `list` show it, as Atmos does,
+   * but `describe component` does not find it (Atmos skips a stack whose pattern fails there).
+   */
+  namedAfterFile?: true;
 }
 
 export interface ComponentSections {
