@@ -189,8 +189,9 @@ function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefin
       ...(implicitDependencies ? { implicitDependencies } : {}),
       namedInputs: { [CONFIG_INPUT]: project.inputs },
       targets: instanceTargets(project, options),
+      // No metadata.description: it only repeated component and stack (metadata.atmos, tags),
+      // 10,000 times for Nx to hold and send to every client.
       metadata: {
-        description: `${project.component} in stack ${project.stack}`,
         technologies: ['terraform', 'atmos'],
         atmos: { component: project.component, stack: project.stack, manifest: project.manifest, componentPath: project.componentPath, locked: project.locked },
       },
