@@ -1,9 +1,16 @@
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import { describeAffected } from './affected';
+
+// Counted, to tell which way the base was read (the extracting path makes an `atmos-affected-` folder).
+jest.mock('node:fs', () => {
+  const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
+  return { ...actual, mkdtempSync: jest.fn(actual.mkdtempSync) };
+});
 
 afterAll(removeFixtures);
 
@@ -72,5 +79,42 @@ describe('describeAffected (semantic, like Atmos)', () => {
     expect(affected(root)).toEqual([]);
     writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: !include ../../shared/size.yaml, old: 8}}}}\n');
     expect(affected(root)).toEqual(['app@acme-ue1-dev:stack.vars', 'app@acme-ue1-prod:stack.vars']);
+  });
+});
+
+describe('how the base is read', () => {
+  const extractions = () => {
+    const calls = (fs.mkdtempSync as unknown as jest.Mock).mock.calls as unknown[][];
+    const before = calls.length;
+    return () => calls.slice(before).filter(([prefix]) => String(prefix).includes('atmos-affected-')).length;
+  };
+
+  it('a change that only edits files reads them from git, without extracting the base', () => {
+    const root = repo();
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.9.0.0/16}}}}\n');
+    writeFileSync(join(root, 'stacks/orgs/acme/prod/ue1.yaml'), 'import: [catalog/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: prod}\ncomponents: {terraform: {app: {vars: {size: 2}}}}\n');
+    const extracted = extractions();
+    expect(affected(root)).toEqual(['vpc@acme-ue1-dev:stack.vars', 'app@acme-ue1-prod:stack.vars', 'vpc@acme-ue1-prod:stack.vars']);
+    expect(extracted()).toBe(0);
+  });
+
+  it('an added file, or a changed file the base reads by !include, is compared against the extracted base', () => {
+    const root = repo();
+    mkdirSync(join(root, 'shared'));
+    writeFileSync(join(root, 'shared/old.yaml'), '7\n');
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {old: !include ../../shared/old.yaml}}}}\n');
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'include');
+    // Head stops including shared/old.yaml and writes its base value inline, while the file
+    // changes: only the base reads the file, and it must read the base's 7, not the new 8.
+    writeFileSync(join(root, 'shared/old.yaml'), '8\n');
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {old: 7}}}}\n');
+    const extracted = extractions();
+    expect(affected(root)).toEqual([]);
+    expect(extracted()).toBe(1);
+    writeFileSync(join(root, 'stacks/catalog/extra.yaml'), 'vars: {}\n');
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.9.0.0/16}}}}\n');
+    expect(affected(root)).toEqual(['vpc@acme-ue1-dev:stack.vars', 'vpc@acme-ue1-prod:stack.vars']);
+    expect(extracted()).toBe(2);
   });
 });

@@ -2,15 +2,16 @@
  * `describe affected`, as Atmos computes it: resolve every instance at a base git ref and in the
  * working tree, and report the instances whose resolved configuration or Terraform sources
  * differ — a semantic diff, so a catalog edit that changes nothing for an instance does not
- * report it. The base is read with `git archive` into a temporary folder (the repository and
- * its worktrees are left alone), and only the stacks a changed file can reach are resolved
- * there: every other stack is the same on both sides.
+ * report it. Only the stacks a changed file can reach are resolved at the base: every other
+ * stack is the same on both sides. When the change only edits files, they are read from git and
+ * the rest from the working tree (resolveEditedBase); otherwise the base is read with `git
+ * archive` into a temporary folder (the repository and its worktrees are left alone).
  *
  * The Nx plugin uses the same pieces (baseInstances, configDifference) to decide which changed
  * files are inputs of which instance.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import picomatch from 'picomatch';
@@ -149,6 +150,8 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
   const stacksBase = config.stacks.basePath + '/';
   if (touched.size === 0 && ![...changedFiles].some((file) => file.startsWith(stacksBase))) return { touched, byKey };
 
+  const edited = configChanged ? undefined : resolveEditedBase(config, repoRoot, ref, head, touched, changedFiles, options);
+  if (edited) return { touched, byKey: edited };
   // Only the configuration trees are read from the base (not the whole repository: extracting
   // and deleting it cost more than resolving); a base that needs more (a file a template or
   // !include reads elsewhere) fails to resolve there, and is resolved from the whole tree.
@@ -161,6 +164,64 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
     }
   }
   return { touched, byKey: resolveAtBase(config, repoRoot, ref, undefined, touched, changedFiles, configChanged, options) };
+}
+
+/**
+ * The base side without extracting anything, when the change only edits files (none added or
+ * deleted, the Atmos configuration unchanged): every other file is the same at the base, so the
+ * touched stacks resolve from the working tree with the changed manifests read from `ref`
+ * (one `git cat-file --batch`). Undefined when that does not hold, or when the head or the
+ * base reads a changed file other than as a manifest (`!include`, a template's file.Read):
+ * the base is then extracted (resolveAtBase). At 10,000 instances, extracting and deleting the
+ * configuration trees cost more than resolving the touched stacks.
+ */
+function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, head: ResolvedStacks, touched: Set<string>, changedFiles: Set<string>,
+  options: Pick<ResolveOptions, 'env'>): Map<string, ComponentInstance> | undefined {
+  const readsChanged = (instances: ComponentInstance[]) => instances.some((instance) => instance.includedFiles.some((file) => changedFiles.has(file)));
+  // A deleted file (or a link: git keeps its target as the content) takes the extracting path too.
+  if (readsChanged(head.instances) || [...changedFiles].some((file) => !lstatSync(file, { throwIfNoEntry: false })?.isFile())) return undefined;
+  const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
+  if (!atBase) return undefined;
+  const wanted = new Set([...touched, ...changedFiles]);
+  const stackFiles = head.stackFiles.filter((file) => wanted.has(file));
+  const byKey = new Map<string, ComponentInstance>();
+  if (stackFiles.length === 0) return byKey;
+  let base: ResolvedStacks;
+  try {
+    base = resolveStacks(config, { env: options.env, stackFiles, computeDeps: false, manifestContents: atBase });
+  } catch (error) {
+    if (isUserError(error)) return undefined;
+    throw error;
+  }
+  if (readsChanged(base.instances)) return undefined;
+  for (const instance of base.instances) byKey.set(instanceKey(instance), instance);
+  return byKey;
+}
+
+/** The files' contents at `ref` by one `git cat-file --batch`; undefined when one is not a file there. */
+function contentsAt(repoRoot: string, ref: string, files: string[]): Map<string, Buffer> | undefined {
+  const names = files.map((file) => relative(repoRoot, file).split('\\').join('/'));
+  // The batch protocol is line based: a name with a line break takes the extracting path.
+  if (names.some((name) => name.includes('\n') || name.startsWith('..'))) return undefined;
+  let output: Buffer;
+  try {
+    output = execFileSync('git', ['-C', repoRoot, 'cat-file', '--batch'], { input: names.map((name) => `${ref}:${name}\n`).join(''), maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+  const contents = new Map<string, Buffer>();
+  let at = 0;
+  for (const file of files) {
+    const lineEnd = output.indexOf(0x0a, at);
+    if (lineEnd < 0) return undefined;
+    // `<object> blob <size>`, or `<name> missing` for a file the commit does not have (added since).
+    const [, type, size] = output.subarray(at, lineEnd).toString('utf8').split(' ');
+    if (type !== 'blob') return undefined;
+    const start = lineEnd + 1;
+    contents.set(file, output.subarray(start, start + Number(size)));
+    at = start + Number(size) + 1;
+  }
+  return contents;
 }
 
 /**

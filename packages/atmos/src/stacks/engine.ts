@@ -45,6 +45,8 @@ export interface ResolveOptions {
   problems?: AtmosUserError[];
   /** Compute Atmos's `deps`/`deps_all` (describe output); the graph phase does not need them. Default true. */
   computeDeps?: boolean;
+  /** Manifest contents read instead of these files' (see ManifestReaderOptions.contents). */
+  manifestContents?: ReadonlyMap<string, Buffer>;
 }
 
 export interface ResolvedStacks {
@@ -74,7 +76,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   const env = options.env ?? process.env;
   // atmos.yaml templates.settings.env: set while templates render, over the process environment.
   const templatesEnv = Object.keys(config.templates.env).length > 0 ? { ...env, ...config.templates.env } : env;
-  const reader = new ManifestReader({ delimiters: config.templates.delimiters, env, stacksBasePath: config.stacks.basePath, rootPath: config.basePath });
+  const reader = new ManifestReader({ delimiters: config.templates.delimiters, env, stacksBasePath: config.stacks.basePath, rootPath: config.basePath, contents: options.manifestContents });
   const stackFiles = options.stackFiles ?? discoverStackFiles(config);
   const importNames = new Map<string, string>();
   const importNameOf = (file: string) => {

@@ -30,6 +30,8 @@ export interface ManifestReaderOptions {
   env?: Record<string, string | undefined>;
   stacksBasePath: string;
   rootPath: string;
+  /** Manifest contents to read instead of the files' (describe affected's base side: the changed files at the base ref). */
+  contents?: ReadonlyMap<string, Buffer>;
 }
 
 export class ManifestReader {
@@ -65,7 +67,7 @@ export class ManifestReader {
       }
       let bytes: Buffer;
       try {
-        bytes = readFileSync(file);
+        bytes = this.options.contents?.get(file) ?? readFileSync(file);
       } catch (error) {
         throw new AtmosUserError('IMPORT_NOT_FOUND', `cannot read manifest: ${(error as Error).message}`, { file });
       }
