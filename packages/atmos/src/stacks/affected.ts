@@ -188,7 +188,7 @@ function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, h
   if (stackFiles.length === 0) return byKey;
   let base: ResolvedStacks;
   try {
-    base = resolveStacks(config, { env: options.env, stackFiles, computeDeps: false, manifestContents: atBase });
+    base = resolveStacks(config, { env: options.env, stackFiles, computeDeps: false, manifestContents: atBase, earlier: { resolved: head, changed: changedFiles } });
   } catch (error) {
     if (isUserError(error)) return undefined;
     throw error;

@@ -2,7 +2,11 @@
  * One small fixture per Atmos rule. Each fixture is a whole workspace written inline, resolved by
  * the real engine, and checked against what Atmos v1.226.1 prints for the same files.
  */
-import { describeFixture, removeFixtures, resolveFixture } from '../testing/fixture-workspace';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAtmosConfig } from '../config/load';
+import { describeFixture, removeFixtures, resolveFixture, writeWorkspace } from '../testing/fixture-workspace';
+import { resolveStacks, type ResolvedStacks } from './engine';
 import type { AtmosUserError } from '../errors/user-error';
 import { userError } from '../testing/user-errors';
 
@@ -633,5 +637,35 @@ describe('Go templates next to ${{ }} expressions', () => {
       [DEV]: `${devVars}components:\n  terraform:\n    app:\n      vars:\n        vpc_id: \${{ output.vpc.vpc_id }}\n        name: "{{ .vars.stage }}-\${{ vars.tenant }}"\n        escaped: "$\${{ x }}"\n`,
     }, 'app', 'acme-ue1-dev');
     expect(out.vars).toMatchObject({ vpc_id: '${{ output.vpc.vpc_id }}', name: 'dev-${{ vars.tenant }}', escaped: '$${{ x }}' });
+  });
+});
+
+describe('a later resolution of the same workspace (describe affected\'s base side)', () => {
+  it('reuses the earlier parsed manifests, except the changed files and the manifests including one, and reads given contents instead of the files', () => {
+    const files = {
+      'stacks/catalog/vpc.yaml': 'components:\n  terraform:\n    vpc:\n      vars: {cidr: 10.0.0.0/16}\n',
+      'stacks/catalog/app.yaml': 'components:\n  terraform:\n    app:\n      vars: {tags: {team: platform}, size: !include ../size.yaml}\n',
+      'stacks/size.yaml': '1\n',
+      [DEV]: `import: [catalog/vpc, catalog/app]\n${devVars}`,
+    };
+    const root = writeWorkspace(files);
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    const head = resolveStacks(config, { env: {} });
+    const vpcCatalog = join(root, 'stacks/catalog/vpc.yaml');
+    const sizeFile = join(root, 'stacks/size.yaml');
+    const vars = (resolved: ResolvedStacks, component: string) => resolved.instances.find((i) => i.component === component)!.sections.vars;
+
+    // Nothing changed: the parsed catalog values are the earlier ones, object for object.
+    const same = resolveStacks(config, { env: {}, earlier: { resolved: head, changed: new Set() } });
+    expect(vars(same, 'app').tags).toBe(vars(head, 'app').tags);
+
+    // The vpc catalog changed (its base content given) and so did the file app's catalog includes: both read again.
+    const contents = new Map([[vpcCatalog, Buffer.from('components:\n  terraform:\n    vpc:\n      vars: {cidr: 10.9.0.0/16}\n')]]);
+    writeFileSync(sizeFile, '2\n');
+    const base = resolveStacks(config, { env: {}, manifestContents: contents, earlier: { resolved: head, changed: new Set([vpcCatalog, sizeFile]) } });
+    expect(vars(base, 'vpc').cidr).toBe('10.9.0.0/16');
+    expect(vars(base, 'app')).toMatchObject({ size: 2, tags: { team: 'platform' } });
+    expect(vars(base, 'app').tags).not.toBe(vars(head, 'app').tags);
+    expect(readFileSync(vpcCatalog, 'utf8')).toContain('10.0.0.0/16');
   });
 });

@@ -47,6 +47,8 @@ export interface ResolveOptions {
   computeDeps?: boolean;
   /** Manifest contents read instead of these files' (see ManifestReaderOptions.contents). */
   manifestContents?: ReadonlyMap<string, Buffer>;
+  /** Manifests parsed by an earlier resolution, reused except the changed files (see ManifestReaderOptions.earlier). */
+  earlier?: { resolved: ResolvedStacks; changed: ReadonlySet<string> };
 }
 
 export interface ResolvedStacks {
@@ -70,13 +72,16 @@ export interface ResolvedStacks {
   versionedStacks?: ReadonlySet<string>;
   /** Things the user should know that do not stop resolution (one line each). */
   warnings: string[];
+  /** The manifests as read and parsed, for a later resolution of the same workspace (ResolveOptions.earlier). */
+  reader: ManifestReader;
 }
 
 export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {}): ResolvedStacks {
   const env = options.env ?? process.env;
   // atmos.yaml templates.settings.env: set while templates render, over the process environment.
   const templatesEnv = Object.keys(config.templates.env).length > 0 ? { ...env, ...config.templates.env } : env;
-  const reader = new ManifestReader({ delimiters: config.templates.delimiters, env, stacksBasePath: config.stacks.basePath, rootPath: config.basePath, contents: options.manifestContents });
+  const reader = new ManifestReader({ delimiters: config.templates.delimiters, env, stacksBasePath: config.stacks.basePath, rootPath: config.basePath, contents: options.manifestContents,
+    earlier: options.earlier && { reader: options.earlier.resolved.reader, changed: options.earlier.changed } });
   const stackFiles = options.stackFiles ?? discoverStackFiles(config);
   const importNames = new Map<string, string>();
   const importNameOf = (file: string) => {
@@ -180,7 +185,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   }
   if (options.problems) options.problems.push(...uniqueErrors(problems));
   else throwCollected(problems);
-  return { config, instances: instances.all(), describedOnly: describedOnly.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings, versionedStacks };
+  return { config, instances: instances.all(), describedOnly: describedOnly.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings, versionedStacks, reader };
 }
 
 /** One warning per manifest and missing token (its components all fall back to the file name). */

@@ -32,6 +32,12 @@ export interface ManifestReaderOptions {
   rootPath: string;
   /** Manifest contents to read instead of the files' (describe affected's base side: the changed files at the base ref). */
   contents?: ReadonlyMap<string, Buffer>;
+  /**
+   * A reader of the same workspace, files and environment, whose parsed manifests are taken as
+   * they are except for the changed files (and those including a changed file): the base side of
+   * describe affected reads one edited catalog file, not all of them again.
+   */
+  earlier?: { reader: ManifestReader; changed: ReadonlySet<string> };
 }
 
 export class ManifestReader {
@@ -109,7 +115,7 @@ export class ManifestReader {
   load(request: ManifestRequest): PlainMap {
     const rendersTemplate = !request.skipTemplatesProcessing && (isTemplateManifest(request.file) || hasContext(request.context));
     const key = rendersTemplate ? `${request.file}\0${contextKey(request.context)}\0${request.ignoreMissingTemplateValues === true}` : request.file;
-    let manifest = this.parsed.get(key);
+    let manifest = this.parsed.get(key) ?? this.reused(key, request.file);
     if (manifest === undefined) {
       const text = this.text(request.file);
       const templated = rendersTemplate && hasTemplate(text, this.options.delimiters);
@@ -137,6 +143,23 @@ export class ManifestReader {
       if (wrong.length > 0) manifest = this.reportWrongTypes(manifest, wrong, request.file);
       this.parsed.set(key, manifest);
     }
+    return manifest;
+  }
+
+  /** The earlier reader's manifest for this key, with what it recorded about the file, when the file and its includes are unchanged. */
+  private reused(key: string, file: string): PlainMap | undefined {
+    const earlier = this.options.earlier;
+    if (!earlier || earlier.changed.has(file)) return undefined;
+    const { reader, changed } = earlier;
+    const manifest = reader.parsed.get(key);
+    const text = reader.texts.get(file);
+    const includes = reader.includes.get(file);
+    if (manifest === undefined || text === undefined || reader.invalid.has(file) || (includes && [...includes].some((included) => changed.has(included)))) return undefined;
+    this.texts.set(file, text);
+    if (includes) this.includes.set(file, new Set(includes));
+    if (reader.unsetting.has(file)) this.unsetting.add(file);
+    if (reader.versioned.has(file)) this.versioned.add(file);
+    this.parsed.set(key, manifest);
     return manifest;
   }
 
