@@ -1,10 +1,10 @@
 /**
- * Executors that run one `atmos-nx` command for the project's instance (`describe`,
- * `validate-config`). They used to be `nx:run-commands` targets carrying the command line in
- * their options: at 10,000 instances those options were ~10% of what Nx holds, merges, sends to
- * plugin workers and writes to its graph cache. The instance comes from the project's
- * `metadata.atmos`, as for the terraform executors; the words typed after the target
- * (`nx run vpc-dev-use1:describe -- --format=json`) are passed on, as run-commands did.
+ * Executors that run one `atmos-nx` command for the project's instance (`validate-config`),
+ * instead of `nx:run-commands` targets carrying the command line in their options: at 10,000
+ * instances those options were ~10% of what Nx holds, merges, sends to plugin workers and writes
+ * to its graph cache. The instance comes from the project's `metadata.atmos`, as for the
+ * terraform executors; the words typed after the target are passed on, as run-commands does.
+ * (`describe` is a run-commands target again: see nx/targets.ts for why.)
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
