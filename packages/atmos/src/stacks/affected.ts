@@ -173,7 +173,7 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
  * (one `git cat-file --batch`). Undefined when that does not hold, or when the head or the
  * base reads a changed file other than as a manifest (`!include`, a template's file.Read):
  * the base is then extracted (resolveAtBase). At 10,000 instances, extracting and deleting the
- * configuration trees cost more than resolving the touched stacks.
+ * configuration trees cost about as much as resolving the touched stacks again.
  */
 function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, head: ResolvedStacks, touched: Set<string>, changedFiles: Set<string>,
   options: Pick<ResolveOptions, 'env'>): Map<string, ComponentInstance> | undefined {
