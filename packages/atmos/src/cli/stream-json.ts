@@ -63,15 +63,17 @@ class LastPrinted {
 }
 
 function reusable(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return true;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+  return Array.isArray(value) || plainObject(value);
 }
 
 /** A plain object this writer lays out itself (anything else goes to JSON.stringify whole). */
 function splittable(value: unknown, depth: number): value is Record<string, unknown> {
-  if (depth <= 0 || typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return depth > 0 && plainObject(value);
+}
+
+/** An object (not a list) with Object's prototype or none, and no toJSON of its own to ask. */
+function plainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
