@@ -105,11 +105,11 @@ async function nxOk(ws: Workspace, args: string[], mode: Mode): Promise<RunResul
   return r;
 }
 
-/** `nx affected -t plan`: the task ids of the task graph it would run. */
-async function affectedPlanTasks(ws: Workspace, mode: Mode): Promise<string[]> {
+/** `nx affected -t plan` (or another target): the task ids of the task graph it would run. */
+async function affectedPlanTasks(ws: Workspace, mode: Mode, target = 'plan'): Promise<string[]> {
   const file = ws.path('.nx/e2e-affected-tasks.json');
   fs.rmSync(file, { force: true });
-  await nxOk(ws, ['affected', '-t', 'plan', `--graph=${file}`], mode);
+  await nxOk(ws, ['affected', '-t', target, `--graph=${file}`], mode);
   return sorted(Object.keys((JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks: { tasks: Record<string, unknown> } }).tasks.tasks));
 }
 
@@ -174,6 +174,17 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     if (r.exitCode !== 0) throw new Error(formatRunResult(r));
     expect(sorted(Object.keys(JSON.parse(ws.readFile('.nx/e2e-nx-base.json')).tasks.tasks))).toEqual(APPS.map((p) => `${p}:plan`));
     expect(await affectedPlanTasks(ws, { daemon: false })).toEqual(sorted([...APPS, ...VPCS].map((p) => `${p}:plan`)));
+  });
+
+  test("the targets with Nx's default inputs (`default`, `^default`): `nx affected -t output` also selects dependents; apply and validate are exact", async () => {
+    ws.git(['checkout', '-q', branchOf(0)]); // the vpc catalog edit
+    ws.git(['clean', '-fdq']);
+    const mode = { daemon: false };
+    expect(await affectedPlanTasks(ws, mode, 'output')).toEqual(sorted(withDependents(VPCS).map((p) => `${p}:output`)));
+    expect(await affectedPlanTasks(ws, mode, 'drift')).toEqual(sorted(withDependents(VPCS).map((p) => `${p}:drift`)));
+    expect(await affectedPlanTasks(ws, mode, 'validate')).toEqual(sorted(VPCS.map((p) => `${p}:validate`)));
+    // apply's task graph holds the changed instances' applies and, through ^apply, their dependencies' (vpc has none).
+    expect(await affectedPlanTasks(ws, mode, 'apply')).toEqual(sorted(VPCS.map((p) => `${p}:apply`)));
   });
 
   describe('with the Nx daemon on', () => {

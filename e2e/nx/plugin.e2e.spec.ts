@@ -107,20 +107,23 @@ describe('projects, metadata and edges', () => {
     expect(await showProjects(ws, ['-p', 'tag:environment:ue1'])).toEqual(UE1);
   });
 
-  test('nx show project app-plat-uw2-dev --json: tags, the `atmos` named input, metadata, targets', async () => {
+  test('nx show project app-plat-uw2-dev --json: tags, the `default` named input, metadata, targets', async () => {
     const project = JSON.parse((await nxOk(ws, ['show', 'project', 'app-plat-uw2-dev', '--json'])).stdout);
     expect(project.name).toBe('app-plat-uw2-dev');
     expect(project.root).toBe('.atmos/plat-uw2-dev/app');
     expect(sorted(project.tags)).toEqual(sorted([
       'atmos', 'stack:plat-uw2-dev', 'component:app', 'namespace:acme', 'tenant:plat', 'environment:uw2', 'stage:dev',
     ]));
-    // Its own named input: the component folder and the local module it uses. Its stack's
-    // configuration files (atmos.yaml, the stack manifest, every import) are one named input
-    // of the workspace project, shared by the stack's instances and listed by every target.
-    expect(sorted(project.namedInputs.atmos)).toEqual(sorted([
+    // Its own named input: the component folder and the local module it uses, and the variables
+    // that choose the Atmos configuration. Its stack's configuration files (atmos.yaml, the stack
+    // manifest, every import) are one named input of the workspace project, shared by the stack's
+    // instances and listed by the targets `nx affected` runs.
+    expect(project.namedInputs.default).toEqual([
       '{workspaceRoot}/components/terraform/app/**/*',
       '{workspaceRoot}/components/terraform/modules/label/**/*',
-    ]));
+      { env: 'ATMOS_BASE_PATH' },
+      { env: 'ATMOS_CLI_CONFIG_PATH' },
+    ]);
     const shared = { input: 'stack:plat-uw2-dev', projects: 'atmos' };
     const workspace = JSON.parse((await nxOk(ws, ['show', 'project', 'atmos', '--json'])).stdout);
     expect(sorted(workspace.namedInputs[shared.input])).toEqual(sorted([
@@ -135,32 +138,30 @@ describe('projects, metadata and edges', () => {
       '{workspaceRoot}/stacks/catalog/vpc.yaml',
       '{workspaceRoot}/stacks/catalog/app.yaml',
     ]));
-    expect(project.metadata.atmos).toEqual(expect.objectContaining({
-      component: 'app',
-      stack: 'plat-uw2-dev',
-      manifest: 'stacks/orgs/acme/dev/uw2.yaml',
-      componentPath: 'components/terraform/app',
-    }));
+    // Component and stack are in the tags: the executors read them there (executors/project-instance.ts).
+    expect(project.metadata).toEqual({ technologies: ['terraform'], atmos: { manifest: 'stacks/orgs/acme/dev/uw2.yaml' } });
     // run-commands: Nx runs it in its own process (no forked executor process loading the graph again).
     expect(project.targets.describe).toEqual(expect.objectContaining({ executor: 'nx:run-commands', cache: true }));
     expect(project.targets.describe.options.command).toBe('atmos-nx describe component app -s plat-uw2-dev --process-functions=false');
     // describe's cache is keyed by the digest of every configuration file instead of the shared input.
-    expect(project.targets.describe.inputs).toEqual(['atmos', { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }]);
-    expect(project.targets.init.inputs).toEqual(['atmos']);
+    expect(project.targets.describe.inputs).toEqual(['default']);
+    // The targets `nx affected` is not meant for take Nx's default inputs (`default`, `^default`).
+    for (const name of ['init', 'output', 'drift', 'generate', 'clean', 'terraform', 'import', 'state-backup', 'validate-config']) expect(project.targets[name].inputs).toBeUndefined();
     expect(project.targets.describe.options.env.ATMOS_NX_CONFIG_DIGEST).toMatch(/^[0-9a-f]{32}$/);
-    expect(project.targets.plan).toEqual(expect.objectContaining({ executor: '@org/atmos:plan', cache: false, inputs: ['atmos', shared] }));
+    for (const name of ['plan', 'apply', 'deploy', 'destroy', 'validate']) {
+      expect(project.targets[name]).toEqual(expect.objectContaining({ executor: `@org/atmos:${name}`, inputs: ['default', shared] }));
+    }
     // Never cached: a plan file or its output must not enter the Nx cache.
-    for (const name of ['init', 'plan', 'apply', 'deploy', 'destroy', 'output', 'validate', 'drift', 'generate', 'clean', 'terraform', 'validate-config']) {
+    for (const name of ['init', 'plan', 'apply', 'deploy', 'destroy', 'output', 'validate', 'drift', 'generate', 'clean', 'terraform', 'import', 'state-backup', 'validate-config']) {
       expect(project.targets[name].cache ?? false).toBe(false);
     }
-    expect(project.targets['validate-config']).toEqual(expect.objectContaining({ executor: '@org/atmos:validate-config', inputs: ['atmos', shared] }));
   });
 
   test('nx show project: db and vpc do not list the label module; prod does not list the tag glob', async () => {
     const db = JSON.parse((await nxOk(ws, ['show', 'project', 'db-plat-ue1-prod', '--json'])).stdout);
-    expect(sorted(db.namedInputs.atmos)).toEqual(['{workspaceRoot}/components/terraform/db/**/*']);
-    expect(db.targets.plan.inputs).toEqual(['atmos', { input: 'stack:plat-ue1-prod', projects: 'atmos' }]);
-    expect(db.metadata.atmos).toEqual(expect.objectContaining({ manifest: 'stacks/orgs/acme/prod/ue1.yaml', componentPath: 'components/terraform/db' }));
+    expect(db.namedInputs.default.filter((entry: unknown) => typeof entry === 'string')).toEqual(['{workspaceRoot}/components/terraform/db/**/*']);
+    expect(db.targets.plan.inputs).toEqual(['default', { input: 'stack:plat-ue1-prod', projects: 'atmos' }]);
+    expect(db.metadata.atmos).toEqual({ manifest: 'stacks/orgs/acme/prod/ue1.yaml' });
     const workspaceProject = JSON.parse((await nxOk(ws, ['show', 'project', 'atmos', '--json'])).stdout);
     expect(workspaceProject.root).toBe('.atmos');
     expect(Object.keys(workspaceProject.targets)).toEqual(expect.arrayContaining(['describe-stacks', 'validate-stacks']));
@@ -441,6 +442,6 @@ describe('the plugin graph cache (.nx/workspace-data/atmos-graph.json)', () => {
     const db = 'components/terraform/db/main.tf';
     ws.writeFile(db, `${ws.readFile(db)}\nmodule "label" {\n  source = "../modules/label"\n  name   = var.name\n}\n`);
     const project = JSON.parse((await nxOk(ws, ['show', 'project', 'db-plat-ue1-dev', '--json'])).stdout);
-    expect(project.namedInputs.atmos).toContain('{workspaceRoot}/components/terraform/modules/label/**/*');
+    expect(project.namedInputs.default).toContain('{workspaceRoot}/components/terraform/modules/label/**/*');
   });
 });

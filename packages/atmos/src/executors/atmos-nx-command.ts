@@ -2,13 +2,14 @@
  * Executors that run one `atmos-nx` command for the project's instance (`validate-config`),
  * instead of `nx:run-commands` targets carrying the command line in their options: at 10,000
  * instances those options were ~10% of what Nx holds, merges, sends to plugin workers and writes
- * to its graph cache. The instance comes from the project's `metadata.atmos`, as for the
- * terraform executors; the words typed after the target are passed on, as run-commands does.
+ * to its graph cache. The instance comes from the project's tags, as for the terraform
+ * executors (project-instance.ts); the words typed after the target are passed on, as run-commands does.
  * (`describe` is a run-commands target again: see nx/targets.ts for why.)
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { projectInstance } from './project-instance';
 
 export interface AtmosNxCommandOptions {
   component?: string;
@@ -25,12 +26,11 @@ export function atmosNxExecutor<T extends AtmosNxCommandOptions>(
   envFor: (options: T) => Record<string, string> = () => ({}),
 ) {
   return async function executor(options: T, context: ExecutorContext): Promise<{ success: boolean }> {
-    const project = context.projectName ? context.projectsConfigurations?.projects[context.projectName] : undefined;
-    const atmos = (project?.metadata as { atmos?: { component?: string; stack?: string } } | undefined)?.atmos;
-    const component = options.component ?? atmos?.component;
-    const stack = options.stack ?? atmos?.stack;
+    const own = projectInstance(context);
+    const component = options.component ?? own.component;
+    const stack = options.stack ?? own.stack;
     if (!component || !stack) {
-      process.stderr.write(`error: project '${context.projectName ?? '?'}' is not an Atmos instance: its target needs the options component and stack (the @org/atmos plugin sets them in metadata.atmos)\n`);
+      process.stderr.write(`error: project '${context.projectName ?? '?'}' is not an Atmos instance: its target needs the options component and stack (the @org/atmos plugin sets them in its tags)\n`);
       return { success: false };
     }
     const args = [ATMOS_NX, ...commandFor({ component, stack }), ...(options.__unparsed__ ?? [])];

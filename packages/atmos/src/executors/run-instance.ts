@@ -17,6 +17,7 @@ import { closeStateClients, readState } from '../terraform/state';
 import { ComponentTemplateAnswers, recordTemplateSecrets, resolveAnswering } from '../functions/runtime/component-template';
 import { evaluateInstance } from '../functions/runtime/evaluate';
 import { SsmParameters } from '../functions/runtime/ssm';
+import { projectInstance } from './project-instance';
 import { terraformArguments } from './terraform-args';
 
 export interface InstanceExecutorOptions {
@@ -41,24 +42,15 @@ export interface InstanceExecutorOptions {
   _?: string[];
 }
 
-/** What the plugin sets in a project's `metadata.atmos`: the instance its targets run. */
-interface InstanceMetadata {
-  component?: string;
-  stack?: string;
-  manifest?: string;
-}
-
 /**
- * The instance a target runs: its own options if it names one, else the project's
- * `metadata.atmos` (the plugin keeps the options of its 10,000 targets empty: Nx pays for
- * every byte of every project).
+ * The instance a target runs: its own options if it names one, else the project's (the plugin
+ * keeps the options of its 10,000 targets empty: Nx pays for every byte of every project).
  */
 export function withInstance(options: Partial<InstanceExecutorOptions>, context: ExecutorContext): InstanceExecutorOptions | undefined {
-  const project = context.projectName ? context.projectsConfigurations?.projects[context.projectName] : undefined;
-  const atmos = (project?.metadata as { atmos?: InstanceMetadata } | undefined)?.atmos;
-  const component = options.component ?? atmos?.component;
-  const stack = options.stack ?? atmos?.stack;
-  const manifest = options.manifest ?? atmos?.manifest;
+  const own = projectInstance(context);
+  const component = options.component ?? own.component;
+  const stack = options.stack ?? own.stack;
+  const manifest = options.manifest ?? own.manifest;
   return component && stack && manifest ? { ...options, component, stack, manifest } : undefined;
 }
 
@@ -66,7 +58,7 @@ export function instanceExecutor(command: InstanceCommand) {
   return async function executor(rawOptions: Partial<InstanceExecutorOptions>, context: ExecutorContext): Promise<{ success: boolean }> {
     const options = withInstance(rawOptions, context);
     if (!options) {
-      process.stderr.write(`error: project '${context.projectName ?? '?'}' is not an Atmos instance: its target needs the options component, stack and manifest (the @org/atmos plugin sets them in metadata.atmos)\n`);
+      process.stderr.write(`error: project '${context.projectName ?? '?'}' is not an Atmos instance: its target needs the options component, stack and manifest (the @org/atmos plugin sets them in its tags and metadata.atmos)\n`);
       return { success: false };
     }
     const success = await runInstance(command, options, {

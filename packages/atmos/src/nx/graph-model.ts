@@ -25,7 +25,7 @@ export interface InstanceProject {
   stack: string;
   tags: string[];
   /**
-   * The instance's own Nx inputs (its `atmos` named input): the changed files that changed its
+   * The instance's own Nx inputs (its `default` named input): the changed files that changed its
    * configuration, its component folder and local modules, `dependencies.files/folders`, and
    * the environment variables its static configuration read.
    */
@@ -38,8 +38,6 @@ export interface InstanceProject {
   /** Hash of every configuration file of the instance's stack (changed or not): keys the `describe` cache. */
   digest: string;
   manifest: string;
-  componentPath: string;
-  locked: boolean;
   /** `settings.layer` (network, database, ...), which colours the instance in `describe graph`. */
   layer?: string;
 }
@@ -186,8 +184,6 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
       sharedInput: sharedInput(instance),
       digest: digestOf(instance),
       manifest: rel(instance.manifestFile),
-      componentPath: rel(instance.componentPath),
-      locked: instance.locked,
       ...(layer ? { layer } : {}),
     };
   });

@@ -23,10 +23,10 @@ import { contentHash, graphCacheKey, readCache, watchedUnchanged, writeCache, ty
 import { branchChanges, type BranchChanges, type NxJsonBase } from './changes';
 import { configFilesByStack, preciseInputs } from './precise-inputs';
 import { envInputs, recordingEnvReads, watchedInputs } from './static-inputs';
-import { buildGraphModel, fromProblemRecord, toProblemRecord, type GraphModel } from './graph-model';
+import { buildGraphModel, fromProblemRecord, toProblemRecord, type GraphModel, type NxInput } from './graph-model';
 import { normaliseOptions, type AtmosPluginOptions, type NormalisedPluginOptions } from './options';
 import type { ComponentReference } from '../functions/yaml-references';
-import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
+import { CONFIG_ENV_INPUTS, CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
 import { locateText } from '../stacks/value-source';
 import { componentPlaceholder } from '../stacks/component-function';
 
@@ -187,17 +187,22 @@ function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefin
       projectType: 'application',
       tags: project.tags,
       ...(implicitDependencies ? { implicitDependencies } : {}),
-      namedInputs: { [CONFIG_INPUT]: project.inputs },
+      // A named input's entries cost Nx no source-map entry each; a target's inputs do.
+      namedInputs: { [CONFIG_INPUT]: withConfigEnv(project.inputs) },
       targets: instanceTargets(project, options),
-      // No metadata.description: it only repeated component and stack (metadata.atmos, tags),
-      // 10,000 times for Nx to hold and send to every client.
-      metadata: {
-        technologies: ['terraform', 'atmos'],
-        atmos: { component: project.component, stack: project.stack, manifest: project.manifest, componentPath: project.componentPath, locked: project.locked },
-      },
+      // Only what the executors need besides the tags (executors/project-instance.ts); Nx keeps a
+      // source-map entry for each key. No metadata.description (it repeated component and
+      // stack), no componentPath or locked: the executors resolve those.
+      metadata: { technologies: ['terraform'], atmos: { manifest: project.manifest } },
     } as ProjectConfiguration;
   }
   return { projects };
+}
+
+/** The instance's inputs and the variables that choose the Atmos configuration, each once. */
+function withConfigEnv(inputs: NxInput[]): NxInput[] {
+  const read = new Set(inputs.map((entry) => (typeof entry === 'string' ? undefined : entry.env)));
+  return [...inputs, ...CONFIG_ENV_INPUTS.filter((entry) => !read.has(entry.env))];
 }
 
 /** A user mistake becomes one line (file:line:col, problem, hint) without a stack trace. */

@@ -1,7 +1,8 @@
 /**
  * What Nx's distributed execution (and the stored-plan hand-off) relies on from the targets:
- * plan/apply/deploy never cached and with no outputs (a plan file holds secrets), their inputs
- * declared, apply after its dependencies' apply; plan-summary on the workspace project.
+ * plan/apply/deploy never cached (Nx's default: no `cache` key) and with no outputs (a plan file
+ * holds secrets), their inputs declared, apply after its dependencies' apply; plan-summary on
+ * the workspace project.
  */
 import type { InstanceProject } from './graph-model';
 import { normaliseOptions } from './options';
@@ -12,9 +13,19 @@ const project = { name: 'vpc-dev', component: 'vpc', stack: 'dev', sharedInput: 
 describe('targets for stored plans and distributed runs', () => {
   const targets = instanceTargets(project, normaliseOptions(undefined));
 
-  it.each(['plan', 'apply', 'deploy'])('%s: cache false, no outputs, the instance and stack inputs', (name) => {
-    expect(targets[name]).toMatchObject({ cache: false, inputs: [CONFIG_INPUT, { input: 'stack:dev', projects: 'atmos' }] });
+  it.each(['plan', 'apply', 'deploy', 'destroy', 'validate'])('%s: not cached, no outputs, the instance and stack inputs', (name) => {
+    expect(targets[name].inputs).toEqual([CONFIG_INPUT, { input: 'stack:dev', projects: 'atmos' }]);
+    expect(targets[name].cache).toBeUndefined();
     expect(targets[name].outputs).toBeUndefined();
+  });
+
+  it.each(['init', 'output', 'drift', 'generate', 'clean', 'terraform', 'import', 'state-backup', 'validate-config'])('%s: Nx\'s default inputs (the instance\'s `default` and its dependencies\')', (name) => {
+    expect(targets[name].inputs).toBeUndefined();
+    expect(targets[name].cache).toBeUndefined();
+  });
+
+  it('describe is cached on the instance\'s own input and the digest of its stack\'s files', () => {
+    expect(targets.describe).toMatchObject({ cache: true, inputs: [CONFIG_INPUT], options: { env: { ATMOS_NX_CONFIG_DIGEST: 'd' } } });
   });
 
   it('apply runs after its dependencies\' apply; plan needs nothing before it (plans can run anywhere, in parallel)', () => {

@@ -1,39 +1,53 @@
 /**
- * The targets of an instance project and of the workspace project `atmos`. Every instance
- * target reads the project's `atmos` named input and its stack's shared named input on the
- * workspace project, so `nx affected -t plan` selects exactly the instances whose own
- * configuration changed (see precise-inputs.ts).
- * Only `describe` is cacheable: everything else depends on state, outputs or SSM values that
- * are not inputs.
+ * The targets of an instance project and of the workspace project `atmos`. The targets CI runs
+ * as `nx affected -t <target>` for exactly the changed instances read the project's `default`
+ * named input and its stack's shared named input on the workspace project, so
+ * `nx affected -t plan` selects exactly the instances whose own configuration changed (see
+ * precise-inputs.ts). Only `describe` is cacheable: everything else depends on state, outputs
+ * or SSM values that are not inputs.
  *
- * Nx pays for every byte of every project at 10,000 instances (the plugin worker sends it,
- * Nx merges, hashes and caches it): the terraform targets carry only what differs from the
- * executor's defaults. Their component, stack and manifest come from the project's
- * `metadata.atmos` (run-instance.ts), their descriptions from executors.json.
+ * Nx pays for every byte of every project at 10,000 instances: the daemon sends the whole graph
+ * and its source maps (one entry per key, per list item) to every `nx` command, which parses
+ * them before its task starts. So a target carries only what differs from what Nx does anyway:
+ * no `cache: false` (Nx's default; nx.json targetDefaults override a plugin's values either
+ * way), no `inputs` where Nx's default (`default` and `^default`) will do. The instance comes
+ * from the project's tags and `metadata.atmos` (executors/project-instance.ts), descriptions
+ * from executors.json.
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import { WORKSPACE_PROJECT, type InstanceProject } from './graph-model';
 import type { NormalisedPluginOptions } from './options';
 
-export const CONFIG_INPUT = 'atmos';
+/**
+ * The project's own inputs (component folder, local modules, the changed configuration files that
+ * changed it, the environment it read). Named `default` so the targets without `inputs` get it
+ * from Nx's default inputs, with no entry of their own.
+ */
+export const CONFIG_INPUT = 'default';
+
+/** Environment variables that choose the Atmos configuration: in every instance's `default` input. */
+export const CONFIG_ENV_INPUTS = [{ env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }];
 
 /**
- * Instance targets run by our executors (executors.json describes each). `affected`: the target
- * is one CI runs as `nx affected -t <target>`, so it also lists its stack's unchanged
- * configuration files (the shared input): an explicit `--base` the plugin cannot see then
- * selects a superset, never fewer instances. The others list only the instance's own inputs
- * (one entry fewer per target for Nx to hold, at 10,000 projects).
+ * Instance targets run by our executors (executors.json describes each). `affected`: a target CI
+ * runs as `nx affected -t <target>` and wants exactly the changed instances (plan, apply, deploy,
+ * destroy, validate); it lists the instance's own input and its stack's unchanged configuration
+ * files (the shared input): an explicit `--base` the plugin cannot see then selects a superset,
+ * never fewer instances. The others have no `inputs`: Nx's default reads the instance's own input
+ * and its dependencies' (`^default`), so `nx affected -t drift` also selects the dependents of a
+ * changed instance: a superset, which for these read-only or local targets costs a few runs and
+ * nothing else (none of them is cached).
  */
-const TERRAFORM_TARGETS: Array<{ name: string; executor: string; affected?: true; plans?: true; dependsOn?: string[] }> = [
+const TERRAFORM_TARGETS: Array<{ name: string; executor: string; affected?: true; dependsOn?: string[] }> = [
   { name: 'init', executor: 'init' },
-  { name: 'plan', executor: 'plan', affected: true, plans: true },
+  { name: 'plan', executor: 'plan', affected: true },
   // Dependencies are applied first, each under its own safety rule; --auto-approve is never passed on.
-  { name: 'apply', executor: 'apply', affected: true, plans: true, dependsOn: ['^apply'] },
-  { name: 'deploy', executor: 'deploy', affected: true, plans: true },
+  { name: 'apply', executor: 'apply', affected: true, dependsOn: ['^apply'] },
+  { name: 'deploy', executor: 'deploy', affected: true },
   { name: 'destroy', executor: 'destroy', affected: true },
   { name: 'output', executor: 'output' },
   { name: 'validate', executor: 'validate', affected: true },
-  { name: 'drift', executor: 'drift', affected: true },
+  { name: 'drift', executor: 'drift' },
   { name: 'generate', executor: 'generate' },
   { name: 'clean', executor: 'clean' },
   { name: 'terraform', executor: 'terraform' },
@@ -42,8 +56,6 @@ const TERRAFORM_TARGETS: Array<{ name: string; executor: string; affected?: true
   { name: 'state-backup', executor: 'state-backup' },
 ];
 
-const OWN_INPUTS = [CONFIG_INPUT];
-
 export function instanceTargets(project: InstanceProject, options: NormalisedPluginOptions): Record<string, TargetConfiguration> {
   const target = (name: string) => options.targetPrefix + name;
   const configInputs = [CONFIG_INPUT, ...(project.sharedInput ? [{ input: project.sharedInput, projects: WORKSPACE_PROJECT }] : [])];
@@ -51,21 +63,17 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
   for (const definition of TERRAFORM_TARGETS) {
     terraformTargets[target(definition.name)] = {
       executor: `@org/atmos:${definition.executor}`,
-      // None is cached. Nx's default is not cached (`cache ?? false`), so only the targets that
-      // make or read a plan file (it holds secrets) say so, for the stored-plan hand-off; the
-      // others carry no `cache` key (10,000 x 12 keys fewer for Nx to hold and merge).
-      ...(definition.plans ? { cache: false } : {}),
-      inputs: definition.affected ? configInputs : OWN_INPUTS,
+      ...(definition.affected ? { inputs: configInputs } : {}),
       ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
     };
   }
   return {
     ...terraformTargets,
     // Static contract check (src/validation): no terraform, no state. Not cached: it also reads the
-    // outputs.tf of referenced components and the settings.validation schemas, which are not inputs.
+    // settings.validation schemas, which are not inputs. Nx's default inputs suit it: `^default`
+    // holds the folders of the components it references, whose outputs.tf it checks against.
     [target('validate-config')]: {
       executor: '@org/atmos:validate-config',
-      inputs: configInputs,
     },
     [target('describe')]: {
       // nx:run-commands, not our @org/atmos:describe executor: Nx runs a run-commands task in
@@ -74,10 +82,10 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
       // process starts: ~1 s of every `nx run <instance>:describe`, daemon or not.
       executor: 'nx:run-commands',
       cache: true,
-      inputs: [CONFIG_INPUT, { env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_CONFIG_PATH' }],
+      inputs: [CONFIG_INPUT],
       // Cacheable because it shows the configuration as written in manifests: functions read
       // state and SSM, which are not inputs (run `atmos-nx describe component` for values).
-      // The `atmos` input leaves out changed files that do not change this instance (that is
+      // The `default` input leaves out changed files that do not change this instance (that is
       // what keeps `nx affected` precise), but the output also names the files values come
       // from: the digest of every configuration file of the stack keys the cache (Nx hashes
       // target options; the command does not read ATMOS_NX_CONFIG_DIGEST). The words typed

@@ -14,7 +14,7 @@ import { loadInstance, withInstance, type InstanceExecutorOptions } from '../run
 export default async function stateBackup(rawOptions: Partial<InstanceExecutorOptions>, context: ExecutorContext): Promise<{ success: boolean }> {
   const options = withInstance(rawOptions, context);
   if (!options) {
-    process.stderr.write(`error: project '${context.projectName ?? '?'}' is not an Atmos instance: state-backup needs the options component, stack and manifest (the @org/atmos plugin sets them in metadata.atmos)\n`);
+    process.stderr.write(`error: project '${context.projectName ?? '?'}' is not an Atmos instance: state-backup needs the options component, stack and manifest (the @org/atmos plugin sets them in its tags and metadata.atmos)\n`);
     return { success: false };
   }
   const workspaceRoot = context.root;
