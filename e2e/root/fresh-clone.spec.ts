@@ -86,11 +86,13 @@ test('nx show projects at the root lists the reference instances', async () => {
   // The product's headline instance (stack names `{stage}-{environment}`).
   instance = 'vpc-dev-use1';
   expect(projects).toEqual(expect.arrayContaining([instance, 'tfstate-backend-shared-use1', 'eks-prod-usw2']));
-  const project = JSON.parse(assertSuccess(await nx(['show', 'project', instance, '--json'])).stdout) as {
-    metadata: { atmos: { stack: string; component: string } };
-  };
-  ({ stack, component } = project.metadata.atmos);
+  const project = JSON.parse(assertSuccess(await nx(['show', 'project', instance, '--json'])).stdout) as { tags: string[]; metadata: { atmos: { manifest: string } } };
+  // The executors read the instance as this does: component and stack from the tags, the manifest from metadata.atmos.
+  const tag = (prefix: string) => project.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length) ?? '';
+  [stack, component] = [tag('stack:'), tag('component:')];
   expect(component).toBe('vpc');
+  expect(stack).toBe('dev-use1');
+  expect(project.metadata.atmos.manifest).toMatch(/^stacks\/.+\.ya?ml$/);
 });
 
 test('nx run <instance>:generate writes the varfile and backend config from the built plugin', async () => {
