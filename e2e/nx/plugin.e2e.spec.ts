@@ -145,8 +145,8 @@ describe('projects, metadata and edges', () => {
     expect(project.targets.describe.options.command).toBe('atmos-nx describe component app -s plat-uw2-dev --process-functions=false');
     // describe's cache is keyed by the digest of every configuration file instead of the shared input.
     expect(project.targets.describe.inputs).toEqual(['default']);
-    // The targets `nx affected` is not meant for take Nx's default inputs (`default`, `^default`).
-    for (const name of ['init', 'output', 'drift', 'generate', 'clean', 'terraform', 'import', 'state-backup', 'validate-config']) expect(project.targets[name].inputs).toBeUndefined();
+    // The other targets list only the instance's own input.
+    for (const name of ['init', 'output', 'drift', 'generate', 'clean', 'terraform', 'import', 'state-backup', 'validate-config']) expect(project.targets[name].inputs).toEqual(['default']);
     expect(project.targets.describe.options.env.ATMOS_NX_CONFIG_DIGEST).toMatch(/^[0-9a-f]{32}$/);
     for (const name of ['plan', 'apply', 'deploy', 'destroy', 'validate']) {
       expect(project.targets[name]).toEqual(expect.objectContaining({ executor: `@org/atmos:${name}`, inputs: ['default', shared] }));

@@ -10,7 +10,7 @@
  * and its source maps (one entry per key, per list item) to every `nx` command, which parses
  * them before its task starts. So a target carries only what differs from what Nx does anyway:
  * no `cache: false` (Nx's default; nx.json targetDefaults override a plugin's values either
- * way), no `inputs` where Nx's default (`default` and `^default`) will do. The instance comes
+ * way), the shared stack input only where `nx affected` must be exact. The instance comes
  * from the project's tags and `metadata.atmos` (executors/project-instance.ts), descriptions
  * from executors.json.
  */
@@ -20,8 +20,7 @@ import type { NormalisedPluginOptions } from './options';
 
 /**
  * The project's own inputs (component folder, local modules, the changed configuration files that
- * changed it, the environment it read). Named `default` so the targets without `inputs` get it
- * from Nx's default inputs, with no entry of their own.
+ * changed it, the environment it read). Named `default`, as Nx's own per-project input.
  */
 export const CONFIG_INPUT = 'default';
 
@@ -33,11 +32,13 @@ export const CONFIG_ENV_INPUTS = [{ env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_
  * runs as `nx affected -t <target>` and wants exactly the changed instances (plan, apply, deploy,
  * destroy, validate); it lists the instance's own input and its stack's unchanged configuration
  * files (the shared input): an explicit `--base` the plugin cannot see then selects a superset,
- * never fewer instances. The others have no `inputs`: Nx's default reads the instance's own input
- * and its dependencies' (`^default`), so `nx affected -t drift` also selects the dependents of a
- * changed instance: a superset, which for these read-only or local targets costs a few runs and
- * nothing else (none of them is cached).
+ * never fewer instances. The others list only the instance's own input. Not Nx's default inputs
+ * (no `inputs` at all), though that would be one source-map entry fewer each: its `^default`
+ * makes Nx fail with "project <dependency> not found" while hashing, as the virtual roots under
+ * .atmos/ hold no files Nx knows.
  */
+const OWN_INPUTS = [CONFIG_INPUT];
+
 const TERRAFORM_TARGETS: Array<{ name: string; executor: string; affected?: true; dependsOn?: string[] }> = [
   { name: 'init', executor: 'init' },
   { name: 'plan', executor: 'plan', affected: true },
@@ -63,17 +64,17 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
   for (const definition of TERRAFORM_TARGETS) {
     terraformTargets[target(definition.name)] = {
       executor: `@org/atmos:${definition.executor}`,
-      ...(definition.affected ? { inputs: configInputs } : {}),
+      inputs: definition.affected ? configInputs : OWN_INPUTS,
       ...(definition.dependsOn ? { dependsOn: definition.dependsOn.map((d) => d.replace('^', '^' + options.targetPrefix)) } : {}),
     };
   }
   return {
     ...terraformTargets,
     // Static contract check (src/validation): no terraform, no state. Not cached: it also reads the
-    // settings.validation schemas, which are not inputs. Nx's default inputs suit it: `^default`
-    // holds the folders of the components it references, whose outputs.tf it checks against.
+    // settings.validation schemas and the outputs.tf of the components it references.
     [target('validate-config')]: {
       executor: '@org/atmos:validate-config',
+      inputs: OWN_INPUTS,
     },
     [target('describe')]: {
       // nx:run-commands, not our @org/atmos:describe executor: Nx runs a run-commands task in
