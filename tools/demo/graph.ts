@@ -1,7 +1,7 @@
 /** The parts of `nx graph --file` output the demo reads, and the order applies run in. */
 export interface NxGraphFile {
   graph: {
-    nodes: Record<string, { data: { metadata?: { atmos?: { stack?: string; component?: string; locked?: boolean } } } }>;
+    nodes: Record<string, { data: { tags?: string[]; metadata?: { atmos?: { locked?: boolean } } } }>;
     dependencies: Record<string, Array<{ source: string; target: string; type: string }>>;
   };
 }

@@ -202,7 +202,8 @@ async function demo(options: DemoOptions, dir: string): Promise<string | undefin
   heading('the dependency graph (inferred from output references and depends_on)');
   await nx(dir, ['graph', '--file=graph.json'], tally);
   const graph = JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')) as NxGraphFile;
-  const stackOf = (project: string): string => graph.graph.nodes[project]?.data.metadata?.atmos?.stack ?? '?';
+  // The stack is in the project's tags (`stack:<name>`), where the executors read it too.
+  const stackOf = (project: string): string => graph.graph.nodes[project]?.data.tags?.find((t) => t.startsWith('stack:'))?.slice('stack:'.length) ?? '?';
   const selected = options.stacks ? all.filter((p) => options.stacks?.includes(stackOf(p))) : all;
   if (options.stacks) {
     const unknown = options.stacks.filter((s) => !all.some((p) => stackOf(p) === s));

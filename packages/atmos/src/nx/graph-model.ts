@@ -38,6 +38,8 @@ export interface InstanceProject {
   /** Hash of every configuration file of the instance's stack (changed or not): keys the `describe` cache. */
   digest: string;
   manifest: string;
+  /** `metadata.locked`: the plugin says so in the project's metadata (the demo reads it). */
+  locked: boolean;
   /** `settings.layer` (network, database, ...), which colours the instance in `describe graph`. */
   layer?: string;
 }
@@ -183,6 +185,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
       inputs: [...dedupeStrings(inputs), ...(input.envInputs?.(instance) ?? []).map((name) => ({ env: name }))],
       sharedInput: sharedInput(instance),
       digest: digestOf(instance),
+      locked: instance.locked,
       manifest: rel(instance.manifestFile),
       ...(layer ? { layer } : {}),
     };

@@ -192,8 +192,8 @@ function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefin
       targets: instanceTargets(project, options),
       // Only what the executors need besides the tags (executors/project-instance.ts); Nx keeps a
       // source-map entry for each key. No metadata.description (it repeated component and
-      // stack), no componentPath or locked: the executors resolve those.
-      metadata: { technologies: ['terraform'], atmos: { manifest: project.manifest } },
+      // stack), no componentPath: the executors resolve it. `locked` only when true.
+      metadata: { technologies: ['terraform'], atmos: { manifest: project.manifest, ...(project.locked ? { locked: true } : {}) } },
     } as ProjectConfiguration;
   }
   return { projects };

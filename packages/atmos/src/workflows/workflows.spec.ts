@@ -17,7 +17,7 @@ const write = (rel: string, text: string) => {
 };
 
 const project = (component: string, stack: string): InstanceProject =>
-  ({ name: `${stack}__${component}`, component, stack, root: '', tags: [], inputs: [], manifest: '', digest: '' });
+  ({ name: `${stack}__${component}`, component, stack, root: '', tags: [], inputs: [], manifest: '', locked: false, digest: '' });
 const model: InstanceGraph = {
   projects: [project('vpc', 'dev'), project('db', 'dev'), project('app', 'dev'), project('vpc', 'prod')],
   edges: [
