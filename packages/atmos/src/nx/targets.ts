@@ -71,7 +71,8 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
   return {
     ...terraformTargets,
     // Static contract check (src/validation): no terraform, no state. Not cached: it also reads the
-    // settings.validation schemas and the outputs.tf of the components it references.
+    // settings.validation schemas and the outputs.tf of the components it references, which are
+    // not inputs.
     [target('validate-config')]: {
       executor: '@org/atmos:validate-config',
       inputs: OWN_INPUTS,
@@ -83,7 +84,7 @@ export function instanceTargets(project: InstanceProject, options: NormalisedPlu
       // process starts: ~1 s of every `nx run <instance>:describe`, daemon or not.
       executor: 'nx:run-commands',
       cache: true,
-      inputs: [CONFIG_INPUT],
+      inputs: OWN_INPUTS,
       // Cacheable because it shows the configuration as written in manifests: functions read
       // state and SSM, which are not inputs (run `atmos-nx describe component` for values).
       // The `default` input leaves out changed files that do not change this instance (that is
@@ -105,7 +106,7 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
     // The project's root, .atmos/, is git-ignored, so Nx knows no files of it: the default
     // inputs ({projectRoot}/**) made every `nx run atmos:<target>` fail with "project atmos not
     // found" while hashing. These targets are not cached; their hash needs no files.
-    inputs: [{ env: 'ATMOS_CLI_CONFIG_PATH' }, { env: 'ATMOS_BASE_PATH' }],
+    inputs: [...CONFIG_ENV_INPUTS],
     options: { command: cmd, cwd: '{workspaceRoot}' },
     metadata: { technologies: ['atmos'], description },
   });
@@ -120,7 +121,7 @@ export function workspaceTargets(): Record<string, TargetConfiguration> {
     'drift-report': command('Drift report of every instance\'s latest drift result: .atmos/drift/report.md and report.json; exits 1 when anything drifted or failed (--fail-on=drifted,changed,error|none)', 'atmos-nx drift-report'),
     // Stored plans (src/planfiles): every plan's summary in one document; $GITHUB_STEP_SUMMARY gets it too when set.
     'plan-summary': { ...command('Gather every plan\'s summary (instance, adds/changes/destroys, resource addresses and actions) into .atmos/plans/summary.md for a pull-request comment or CI job summary ($GITHUB_STEP_SUMMARY when set); --projects=a,b narrows it', 'atmos-nx plan-summary'),
-      inputs: [{ env: 'ATMOS_CLI_CONFIG_PATH' }, { env: 'ATMOS_BASE_PATH' }, { env: 'GITHUB_STEP_SUMMARY' }] },
+      inputs: [...CONFIG_ENV_INPUTS, { env: 'GITHUB_STEP_SUMMARY' }] },
     // Removed instances (src/state): state present, no configuration.
     orphans: command('Removed instances that still have resources in their state (from the backend\'s keys and describe affected\'s deleted entries): --base=<ref>, --format=json', 'atmos-nx orphans'),
     'destroy-orphan': command('Destroy a removed instance with the configuration of the last commit that had it: --instance=<component>/<stack> --confirm=<component>/<stack>', 'atmos-nx destroy-orphan'),
