@@ -98,7 +98,7 @@ export function yamlFunctionReference(fn: YamlFunction, via: string): ComponentR
 }
 
 /** The YAML functions under one map or list, each with its path below it (`.a.b[0]`). */
-export type FunctionsWithin = WeakMap<object, Array<[string, YamlFunction]>>;
+export type FunctionsWithin = WeakMap<object, ReadonlyArray<[string, YamlFunction]>>;
 
 /**
  * Walks a section and collects the references of its YAML functions. Instances of a stack share
@@ -120,22 +120,38 @@ export function collectYamlFunctionReferences(value: unknown, path: string, into
 }
 
 /** The YAML functions under a map or list with their paths below it, walked once per object for one `cache`. */
-export function functionsWithin(value: object, cache: FunctionsWithin): Array<[string, YamlFunction]> {
-  let found = cache.get(value);
-  if (found) return found;
-  found = [];
-  const add = (item: unknown, suffix: () => string) => {
-    if (item instanceof YamlFunction) found!.push([suffix(), item]);
-    else if (typeof item === 'object' && item !== null && (Array.isArray(item) || isPlainMap(item))) {
-      const inner = functionsWithin(item, cache);
-      if (inner.length > 0) {
-        const prefix = suffix();
-        for (const [rest, fn] of inner) found!.push([prefix + rest, fn]);
-      }
-    }
-  };
-  if (Array.isArray(value)) value.forEach((item, i) => add(item, () => `[${i}]`));
-  else for (const [key, item] of Object.entries(value)) add(item, () => `.${key}`);
-  cache.set(value, found);
+export function functionsWithin(value: object, cache: FunctionsWithin): ReadonlyArray<[string, YamlFunction]> {
+  const cached = cache.get(value);
+  if (cached) return cached;
+  // Almost every map and list holds no function: they share one empty result, and a path string
+  // is built only for what holds one. Plain loops: this walks every value of every instance.
+  let found: Array<[string, YamlFunction]> | undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) found = withFunctionsOf(value[i], i, found, cache);
+  } else {
+    const map = value as Record<string, unknown>;
+    for (const key of Object.keys(map)) found = withFunctionsOf(map[key], key, found, cache);
+  }
+  const result = found ?? NO_FUNCTIONS;
+  cache.set(value, result);
+  return result;
+}
+
+const NO_FUNCTIONS: ReadonlyArray<[string, YamlFunction]> = Object.freeze([]);
+
+/** `found` with the functions of one entry (a list index or a map key) added under its path. */
+function withFunctionsOf(item: unknown, at: string | number, found: Array<[string, YamlFunction]> | undefined, cache: FunctionsWithin): Array<[string, YamlFunction]> | undefined {
+  if (typeof item !== 'object' || item === null) return found;
+  const step = () => (typeof at === 'number' ? `[${at}]` : `.${at}`);
+  if (item instanceof YamlFunction) {
+    (found ??= []).push([step(), item]);
+    return found;
+  }
+  if (!Array.isArray(item) && !isPlainMap(item)) return found;
+  const inner = functionsWithin(item, cache);
+  if (inner.length === 0) return found;
+  const prefix = step();
+  found ??= [];
+  for (const [rest, fn] of inner) found.push([prefix + rest, fn]);
   return found;
 }
