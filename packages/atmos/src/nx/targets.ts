@@ -33,9 +33,10 @@ export const CONFIG_ENV_INPUTS = [{ env: 'ATMOS_BASE_PATH' }, { env: 'ATMOS_CLI_
  * destroy, validate); it lists the instance's own input and its stack's unchanged configuration
  * files (the shared input): an explicit `--base` the plugin cannot see then selects a superset,
  * never fewer instances. The others list only the instance's own input. Not Nx's default inputs
- * (no `inputs` at all), though that would be one source-map entry fewer each: its `^default`
- * makes Nx fail with "project <dependency> not found" while hashing, as the virtual roots under
- * .atmos/ hold no files Nx knows.
+ * (no `inputs` at all), though that would be two source-map entries fewer each: with them
+ * (`default`, `^default`) Nx's native hasher fails with "project <this project> not found" (seen
+ * for vpc-dev-use1 and eks-dev-use1 at the repository root), as a virtual root under .atmos/
+ * holds no file Nx knows.
  */
 const OWN_INPUTS = [CONFIG_INPUT];
 
