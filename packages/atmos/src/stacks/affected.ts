@@ -5,13 +5,15 @@
  * report it. Only the stacks a changed file can reach are resolved at the base: every other
  * stack is the same on both sides. When the change only edits files, they are read from git and
  * the rest from the working tree (resolveEditedBase); otherwise the base is read with `git
- * archive` into a temporary folder (the repository and its worktrees are left alone).
+ * archive` into a temporary folder (the repository and its worktrees are left alone). When the
+ * change only edits what manifests define under `components.terraform.<name>`, both sides build
+ * only those components' instances and their heirs (compareScoped).
  *
  * The Nx plugin uses the same pieces (baseInstances, configDifference) to decide which changed
  * files are inputs of which instance.
  */
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import picomatch from 'picomatch';
@@ -20,6 +22,7 @@ import { changesConfig } from '../config/imports';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError, isUserError } from '../errors/user-error';
 import { localModuleFolders } from '../terraform/local-modules';
+import { changedComponents } from './changed-components';
 import { discoverStackFiles } from './discover';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
 import type { ComponentInstance } from './types';
@@ -51,19 +54,83 @@ export interface BaseComparison {
   deleted: ComponentInstance[];
 }
 
-export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>): BaseComparison {
+export interface CompareOptions {
+  /**
+   * Build only the instances a change confined to components' sections can reach (see
+   * compareScoped); default true. False builds every instance on both sides: the reference the
+   * scoped comparison is tested against.
+   */
+  scoped?: boolean;
+}
+
+export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true }: CompareOptions = {}): BaseComparison {
   const repoRoot = git(config.basePath, ['rev-parse', '--show-toplevel']).trim();
   const changedFiles = changedSince(repoRoot, baseRef);
+  const narrow = scoped ? compareScoped(config, repoRoot, baseRef, changedFiles, env) : undefined;
+  if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
   const head = resolveStacks(config, { env, computeDeps: false });
-  const base = baseInstances(config, repoRoot, baseRef, head, changedFiles, { env });
+  return compareSides(head, baseInstances(config, repoRoot, baseRef, head, changedFiles, { env }), changedFiles, config.basePath);
+}
+
+/**
+ * The comparison of a change that edits only what stack manifests define under
+ * `components.terraform.<name>` (the usual catalog or override edit): both sides build only the
+ * instances of the components it names and of their heirs (changed-components.ts), the head
+ * from the working tree, the base from the touched stacks with the changed files read from
+ * git. Every other instance is the same on both sides, so it is neither built nor compared; a
+ * mistake in one of them is not reported here (`validate stacks` reports it). Undefined when the
+ * change is of another kind, or a changed file is read other than as a manifest (`!include`, a
+ * template's file.Read): the full comparison then.
+ */
+function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, changedFiles: Set<string>, env: Record<string, string | undefined>): BaseComparison | undefined {
+  if (changedFiles.size === 0 || changesConfig(config, changedFiles)) return undefined;
+  if ([...changedFiles].some((file) => !lstatSync(file, { throwIfNoEntry: false })?.isFile())) return undefined;
+  const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
+  if (!atBase) return undefined;
+  const scope = changedComponents(config, changedFiles, atBase, (file) => readFileSync(file));
+  if (!scope) return undefined;
+  const head = resolveStacks(config, { env, computeDeps: false, buildOnly: scope.reaches });
+  const read = new Set(head.manifestsRead);
+  if ([...changedFiles].some((file) => !read.has(file)) || readsChanged(head, changedFiles) || head.manifestsRead.some((file) => TEMPLATE_FILE_READ.test(head.reader.text(file)))) {
+    return undefined;
+  }
+  const touched = touchedStacks(head, changedFiles);
+  let base: ResolvedStacks;
+  try {
+    base = resolveStacks(config, { env, stackFiles: head.stackFiles.filter((file) => touched.has(file)), computeDeps: false, manifestContents: atBase,
+      earlier: { resolved: head, changed: changedFiles }, buildOnly: scope.reaches });
+  } catch (error) {
+    if (isUserError(error)) return undefined;
+    throw error;
+  }
+  if (readsChanged(base, changedFiles)) return undefined;
+  const byKey = new Map<string, ComponentInstance>();
+  for (const instance of base.instances) byKey.set(instanceKey(instance), instance);
+  return compareSides(head, { touched, byKey }, changedFiles, config.basePath);
+}
+
+/**
+ * gomplate's file.Read in a template: the file it reads is an input of the rendering instance
+ * only, known once that instance is built, and the scoped comparison does not build them all.
+ */
+const TEMPLATE_FILE_READ = /\bfile\.Read\b/;
+
+/** Whether a stack's `!include` or an instance's template read a changed file. */
+function readsChanged(resolved: ResolvedStacks, changedFiles: Set<string>): boolean {
+  for (const closure of resolved.stackClosures.values()) if (closure.includedFiles.some((file) => changedFiles.has(file))) return true;
+  return resolved.instances.some((instance) => instance.includedFiles.some((file) => changedFiles.has(file)));
+}
+
+/** The head instances that differ from their base side, and the base instances gone at head. */
+function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<string>, basePath: string): BaseComparison {
   const changed: BaseComparison['changed'] = [];
   const folders = new FolderChanges(changedFiles);
   for (const instance of head.instances) {
     if (instance.abstract || !instance.enabled) continue;
     // A stack no changed file reaches resolves the same at the base: compare it with itself.
     const baseInstance = base.touched.has(instance.manifestFile) ? base.byKey.get(instanceKey(instance)) : instance;
-    const reason = baseInstance === undefined ? 'stack.metadata' : affectedReason(baseInstance, instance, changedFiles, config.basePath, folders);
+    const reason = baseInstance === undefined ? 'stack.metadata' : affectedReason(baseInstance, instance, changedFiles, basePath, folders);
     if (reason) changed.push({ instance, reason });
   }
   const headKeys = new Set(head.instances.map(instanceKey));
@@ -129,9 +196,12 @@ export function touchedStacks(head: ResolvedStacks, changedFiles: Set<string>): 
     }
     return hit;
   };
+  for (const [file, closure] of head.stackClosures) {
+    if (changedFiles.has(file) || reaches(closure.imports) || reaches(closure.includedFiles) || matches(closure.importPatterns)) touched.add(file);
+  }
+  // A file a template read (gomplate's file.Read) is in its own instance's list only.
   for (const instance of head.instances) {
-    if (touched.has(instance.manifestFile)) continue;
-    if (changedFiles.has(instance.manifestFile) || reaches(instance.imports) || reaches(instance.includedFiles) || matches(instance.importPatterns)) {
+    if (!touched.has(instance.manifestFile) && instance.includedFiles !== head.stackClosures.get(instance.manifestFile)?.includedFiles && reaches(instance.includedFiles)) {
       touched.add(instance.manifestFile);
     }
   }

@@ -15,7 +15,7 @@ import { placeholderComponentFunctions, placeholdersHandedOut, type TemplateCons
 import { componentSection, sectionStrings, sectionsFrom, type DescribeContext } from './describe';
 import { discoverStackFiles, importName, manifestName } from './discover';
 import type { ResolvedImport } from './imports';
-import { buildInstances, type RawInstance } from './instances';
+import { buildInstances, type InstanceOptions, type RawInstance } from './instances';
 import { ManifestReader } from './manifests';
 import { stackName, terraformWorkspace } from './naming';
 import { assertPathName } from './path-names';
@@ -49,6 +49,15 @@ export interface ResolveOptions {
   manifestContents?: ReadonlyMap<string, Buffer>;
   /** Manifests parsed by an earlier resolution, reused except the changed files (see ManifestReaderOptions.earlier). */
   earlier?: { resolved: ResolvedStacks; changed: ReadonlySet<string> };
+  /** Builds only the terraform components this answers true for (see InstanceOptions.buildOnly). */
+  buildOnly?: InstanceOptions['buildOnly'];
+}
+
+/** What a stack manifest reads besides its own text, whether or not any of its instances was built. */
+export interface StackClosure {
+  imports: string[];
+  importPatterns: string[];
+  includedFiles: string[];
 }
 
 export interface ResolvedStacks {
@@ -67,6 +76,8 @@ export interface ResolvedStacks {
   stackFiles: string[];
   /** Every manifest read (top-level and imported), absolute. */
   manifestsRead: string[];
+  /** Per stack manifest processed (absolute), what it imports and includes. */
+  stackClosures: Map<string, StackClosure>;
   describeContext: DescribeContext;
   /** Stack manifests whose import closure spells `!version`: their instances may read the version lock file. */
   versionedStacks?: ReadonlySet<string>;
@@ -111,6 +122,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   const resolvedImports = new Map<PlainMap, ResolvedImport[]>();
   const closures = new ImportClosures();
   const versionedStacks = new Set<string>();
+  const stackClosures = new Map<string, StackClosure>();
   // Every mistake is collected (one validation pass reports them all): a stack whose manifests
   // cannot be read is left out, as is an instance that cannot be built.
   const problems = reader.problems;
@@ -130,6 +142,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       problems.push(error);
       continue;
     }
+    stackClosures.set(file, { imports: stackFile.imports, importPatterns: stackFile.importPatterns, includedFiles: stackFile.includedFiles });
     // A manifest of the closure had a wrongly typed section (reported by the reader): its stack is not built.
     if (reader.hasInvalid && (reader.isInvalid(file) || stackFile.layers.some((layer) => reader.isInvalid(layer.file)))) continue;
     if (stackFile.layers.some((layer) => reader.mentionsVersion(layer.file))) versionedStacks.add(file);
@@ -155,6 +168,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
         templateKeys,
         problems,
         componentType: type,
+        buildOnly: type === 'terraform' ? options.buildOnly : undefined,
       });
       context.componentType = type;
       for (const raw of raws) {
@@ -185,7 +199,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
   }
   if (options.problems) options.problems.push(...uniqueErrors(problems));
   else throwCollected(problems);
-  return { config, instances: instances.all(), describedOnly: describedOnly.all(), stackFiles, manifestsRead: reader.filesRead(), describeContext, warnings, versionedStacks, reader };
+  return { config, instances: instances.all(), describedOnly: describedOnly.all(), stackFiles, manifestsRead: reader.filesRead(), stackClosures, describeContext, warnings, versionedStacks, reader };
 }
 
 /** One warning per manifest and missing token (its components all fall back to the file name). */

@@ -1,0 +1,202 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAtmosConfig } from '../config/load';
+import { isUserError } from '../errors/user-error';
+import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import { compareWithBase, type BaseComparison } from './affected';
+import * as engine from './engine';
+
+// Counted, to tell whether describe affected built only the reached instances (buildOnly).
+jest.mock('./engine', () => {
+  const actual = jest.requireActual<typeof import('./engine')>('./engine');
+  return { ...actual, resolveStacks: jest.fn(actual.resolveStacks) };
+});
+
+afterAll(removeFixtures);
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+
+const STACK = (stage: string, extra = '') =>
+  `import: [catalog/vpc, catalog/app, catalog/dns, mixins/region]\nvars: {tenant: acme, stage: ${stage}}\n${extra}`;
+
+const FILES: Record<string, string> = {
+  'stacks/catalog/vpc/defaults.yaml': 'components:\n  terraform:\n    vpc/defaults:\n      metadata: {type: abstract, component: vpc}\n      vars: {cidr: 10.0.0.0/16, flow_logs: false}\n',
+  'stacks/catalog/vpc.yaml': 'import: [catalog/vpc/defaults]\ncomponents:\n  terraform:\n    vpc:\n      metadata: {inherits: [vpc/defaults]}\n' +
+    '    vpc-flow:\n      metadata: {inherits: [vpc/defaults]}\n      vars: {flow_logs: true}\n',
+  // app-legacy takes app's configuration through Atmos's legacy top-level `component:`.
+  'stacks/catalog/app.yaml': 'components:\n  terraform:\n    app:\n      vars: {size: 1}\n    app-legacy:\n      component: app\n      vars: {legacy: true}\n',
+  // dns is affected by any edit of the vpc catalog file (dependencies.files), whatever its configuration.
+  'stacks/catalog/dns.yaml': 'components:\n  terraform:\n    dns:\n      vars: {zone: example.com}\n      dependencies: {files: [stacks/catalog/vpc.yaml]}\n',
+  'stacks/mixins/region.yaml': 'vars: {environment: ue1, region: us-east-1}\n',
+  'stacks/orgs/acme/dev/ue1.yaml': STACK('dev', 'components: {terraform: {app: {vars: {size: 2}}}}\n'),
+  'stacks/orgs/acme/prod/ue1.yaml': STACK('prod', 'components: {terraform: {vpc-flow: {metadata: {enabled: false}}}}\n'),
+  'components/terraform/vpc/main.tf': 'variable "cidr" {}\n',
+  'components/terraform/app/main.tf': 'variable "size" {}\n',
+  'components/terraform/dns/main.tf': 'variable "zone" {}\n',
+};
+
+function repo(files: Record<string, string> = FILES): string {
+  const root = writeWorkspace(files);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'base');
+  return root;
+}
+
+const resolveCalls = engine.resolveStacks as unknown as jest.Mock;
+
+/** Both comparisons of the working tree with main, and whether the scoped one built only what the change reaches. */
+function compare(root: string): { scoped: string[]; full: string[]; builtOnlyReached: boolean } {
+  const config = loadAtmosConfig({ cwd: root, env: {} });
+  const before = resolveCalls.mock.calls.length;
+  const scoped = listed(compareWithBase(config, 'main', {}));
+  // The scoped comparison may give up after building the head (a changed file read by !include): then the full one resolves again.
+  const calls = resolveCalls.mock.calls.slice(before) as Array<[unknown, engine.ResolveOptions | undefined]>;
+  const builtOnlyReached = calls.length > 0 && calls.every(([, options]) => options?.buildOnly !== undefined);
+  return { scoped, full: listed(compareWithBase(config, 'main', {}, { scoped: false })), builtOnlyReached };
+}
+
+function listed({ changed, deleted }: BaseComparison): string[] {
+  return [...changed.map(({ instance, reason }) => `${instance.component}@${instance.stack}:${reason}`), ...deleted.map((old) => `${old.component}@${old.stack}:deleted`)].sort();
+}
+
+function edit(root: string, file: string, from: string | RegExp, to: string): void {
+  const path = join(root, file);
+  const text = readFileSync(path, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`${file}: ${String(from)} not found`);
+  writeFileSync(path, next);
+}
+
+describe('describe affected builds only what a change to components can reach, with the full comparison\'s answer', () => {
+  let root: string;
+  beforeAll(() => (root = repo()));
+  afterEach(() => {
+    git(root, 'checkout', '-q', '--', '.');
+    git(root, 'clean', '-qfd');
+  });
+
+  it('an abstract base edited: its heirs in every stack, the disabled one and the base itself not', () => {
+    edit(root, 'stacks/catalog/vpc/defaults.yaml', '10.0.0.0/16', '10.1.0.0/16');
+    expect(compare(root)).toEqual({
+      scoped: ['vpc-flow@acme-ue1-dev:stack.vars', 'vpc@acme-ue1-dev:stack.vars', 'vpc@acme-ue1-prod:stack.vars'],
+      full: ['vpc-flow@acme-ue1-dev:stack.vars', 'vpc@acme-ue1-dev:stack.vars', 'vpc@acme-ue1-prod:stack.vars'],
+      builtOnlyReached: true,
+    });
+  });
+
+  it('a component edited in a catalog file: its instances, and those whose dependencies.files name the file', () => {
+    edit(root, 'stacks/catalog/vpc.yaml', 'vars: {flow_logs: true}', 'vars: {flow_logs: true, retention: 7}');
+    const { scoped, full, builtOnlyReached } = compare(root);
+    expect(scoped).toEqual(['dns@acme-ue1-dev:file', 'dns@acme-ue1-prod:file', 'vpc-flow@acme-ue1-dev:stack.vars']);
+    expect(full).toEqual(scoped);
+    expect(builtOnlyReached).toBe(true);
+  });
+
+  it('the legacy `component:` key: editing the component edits the one naming it', () => {
+    edit(root, 'stacks/catalog/app.yaml', 'vars: {size: 1}', 'vars: {size: 1, tier: gold}');
+    const { scoped, full, builtOnlyReached } = compare(root);
+    expect(scoped).toEqual(['app-legacy@acme-ue1-dev:stack.vars', 'app-legacy@acme-ue1-prod:stack.vars', 'app@acme-ue1-dev:stack.vars', 'app@acme-ue1-prod:stack.vars']);
+    expect(full).toEqual(scoped);
+    expect(builtOnlyReached).toBe(true);
+  });
+
+  it('a comment, a reordering and a value the stacks override anyway: nothing', () => {
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'),
+      '# reordered\ncomponents:\n  terraform:\n    app-legacy:\n      vars: {legacy: true}\n      component: app\n    app:\n      vars: {size: 1}\n');
+    edit(root, 'stacks/orgs/acme/dev/ue1.yaml', 'import:', '# dev\nimport:');
+    expect(compare(root)).toEqual({ scoped: [], full: [], builtOnlyReached: true });
+    // dev overrides app's size (and app-legacy takes app's merged section): the catalog's value reaches prod only.
+    edit(root, 'stacks/catalog/app.yaml', 'size: 1', 'size: 3');
+    expect(compare(root)).toEqual({ scoped: ['app-legacy@acme-ue1-prod:stack.vars', 'app@acme-ue1-prod:stack.vars'], full: ['app-legacy@acme-ue1-prod:stack.vars', 'app@acme-ue1-prod:stack.vars'], builtOnlyReached: true });
+  });
+
+  it('removals: a component deleted from a catalog file, a stack override deleted, a base renamed', () => {
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components:\n  terraform:\n    app:\n      vars: {size: 1}\n');
+    edit(root, 'stacks/orgs/acme/dev/ue1.yaml', 'components: {terraform: {app: {vars: {size: 2}}}}\n', '');
+    edit(root, 'stacks/catalog/vpc/defaults.yaml', 'vpc/defaults:', 'vpc/base:');
+    edit(root, 'stacks/catalog/vpc.yaml', /inherits: \[vpc\/defaults\]/g, 'inherits: [vpc/base]');
+    const { scoped, full, builtOnlyReached } = compare(root);
+    expect(scoped).toEqual(['app-legacy@acme-ue1-dev:deleted', 'app-legacy@acme-ue1-prod:deleted', 'app@acme-ue1-dev:stack.vars', 'dns@acme-ue1-dev:file',
+      'dns@acme-ue1-prod:file', 'vpc-flow@acme-ue1-dev:stack.metadata', 'vpc@acme-ue1-dev:stack.metadata', 'vpc@acme-ue1-prod:stack.metadata']);
+    expect(full).toEqual(scoped);
+    expect(builtOnlyReached).toBe(true);
+  });
+
+  it('one override in one stack manifest: that component (and the one naming it) in that stack only', () => {
+    edit(root, 'stacks/orgs/acme/prod/ue1.yaml', 'vpc-flow: {metadata: {enabled: false}}', 'vpc-flow: {metadata: {enabled: false}}, app: {env: {DEBUG: "1"}}');
+    const expected = ['app-legacy@acme-ue1-prod:stack.env', 'app@acme-ue1-prod:stack.env'];
+    expect(compare(root)).toEqual({ scoped: expected, full: expected, builtOnlyReached: true });
+  });
+
+  it('a global var, an import list, a `terraform:` section or an empty `components:` key: every instance is compared', () => {
+    edit(root, 'stacks/mixins/region.yaml', 'us-east-1', 'us-east-2');
+    const globalVar = compare(root);
+    expect(globalVar.scoped).toHaveLength(9);
+    expect(globalVar).toEqual({ ...globalVar, full: globalVar.scoped, builtOnlyReached: false });
+    git(root, 'checkout', '-q', '--', '.');
+
+    edit(root, 'stacks/orgs/acme/prod/ue1.yaml', 'catalog/dns, ', '');
+    expect(compare(root)).toEqual({ scoped: ['dns@acme-ue1-prod:deleted'], full: ['dns@acme-ue1-prod:deleted'], builtOnlyReached: false });
+    git(root, 'checkout', '-q', '--', '.');
+
+    edit(root, 'stacks/catalog/dns.yaml', 'components:', 'terraform: {vars: {managed: true}}\ncomponents:');
+    expect(compare(root)).toMatchObject({ builtOnlyReached: false });
+    expect(compare(root).scoped).toEqual(compare(root).full);
+    git(root, 'checkout', '-q', '--', '.');
+
+    // An empty `components:` is null, and a null merged over the components removes them: not the same as no key.
+    writeFileSync(join(root, 'stacks/mixins/region.yaml'), 'vars: {environment: ue1, region: us-east-1}\ncomponents:\n');
+    const emptied = compare(root);
+    expect(emptied.scoped).toContain('vpc@acme-ue1-dev:deleted');
+    expect(emptied).toEqual({ ...emptied, full: emptied.scoped, builtOnlyReached: false });
+  });
+
+  it('a template in the changed file, a changed component folder, a file outside the stacks, an added manifest: every instance is compared', () => {
+    edit(root, 'stacks/catalog/app.yaml', 'legacy: true', 'legacy: "{{ .vars.stage }}"');
+    expect(compare(root)).toEqual({
+      scoped: ['app-legacy@acme-ue1-dev:stack.vars', 'app-legacy@acme-ue1-prod:stack.vars'], full: ['app-legacy@acme-ue1-dev:stack.vars', 'app-legacy@acme-ue1-prod:stack.vars'], builtOnlyReached: false,
+    });
+    git(root, 'checkout', '-q', '--', '.');
+    edit(root, 'components/terraform/dns/main.tf', '{}', '{ type = string }');
+    expect(compare(root)).toEqual({ scoped: ['dns@acme-ue1-dev:component', 'dns@acme-ue1-prod:component'], full: ['dns@acme-ue1-dev:component', 'dns@acme-ue1-prod:component'], builtOnlyReached: false });
+    git(root, 'checkout', '-q', '--', '.');
+    writeFileSync(join(root, 'stacks/catalog/extra.yaml'), 'components: {terraform: {extra: {vars: {a: 1}}}}\n');
+    expect(compare(root)).toEqual({ scoped: [], full: [], builtOnlyReached: false });
+  });
+});
+
+describe('changed files read other than as manifests take the full comparison', () => {
+  it('a changed catalog file another component `!include`s, or a template of another component reads with file.Read', () => {
+    for (const reader of ['stacks/catalog/dns.yaml', 'stacks/orgs/acme/prod/ue1.yaml']) {
+      const files = { ...FILES };
+      files[reader] = reader.endsWith('dns.yaml')
+        ? 'components:\n  terraform:\n    dns:\n      vars: {zone: example.com, app: !include ./app.yaml}\n'
+        : STACK('prod', 'components: {terraform: {dns: {vars: {app: \'{{ file.Read "stacks/catalog/app.yaml" }}\'}}}}\n');
+      const root = repo(files);
+      edit(root, 'stacks/catalog/app.yaml', 'legacy: true', 'legacy: false');
+      const { scoped, full, builtOnlyReached } = compare(root);
+      expect(scoped).toContain(reader.endsWith('dns.yaml') ? 'dns@acme-ue1-dev:stack.vars' : 'dns@acme-ue1-prod:stack.vars');
+      expect(scoped).toEqual(full);
+      expect(builtOnlyReached).toBe(false);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('what the scoped comparison does not report', () => {
+  it('a mistake in a component the change cannot reach: the full comparison (and validate stacks) reports it', () => {
+    const root = repo({ ...FILES, 'stacks/catalog/dns.yaml': 'components: {terraform: {dns: {settings: {list_merge_strategy: bogus}}}}\n' });
+    edit(root, 'stacks/catalog/app.yaml', 'size: 1', 'size: 5');
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    expect(listed(compareWithBase(config, 'main', {}))).toEqual(['app-legacy@acme-ue1-prod:stack.vars', 'app@acme-ue1-prod:stack.vars']);
+    let thrown: unknown;
+    try {
+      compareWithBase(config, 'main', {}, { scoped: false });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isUserError(thrown) && (thrown as Error).message).toMatch(/invalid list merge strategy 'bogus'/);
+  });
+});
