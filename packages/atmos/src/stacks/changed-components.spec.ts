@@ -71,9 +71,13 @@ function edit(root: string, file: string, from: string | RegExp, to: string): vo
 
 describe('describe affected builds only what a change to components can reach, with the full comparison\'s answer', () => {
   let root: string;
-  beforeAll(() => (root = repo()));
+  let main: string;
+  beforeAll(() => {
+    root = repo();
+    main = git(root, 'rev-parse', 'HEAD').trim();
+  });
   afterEach(() => {
-    git(root, 'checkout', '-q', '--', '.');
+    git(root, 'reset', '-q', '--hard', main);
     git(root, 'clean', '-qfd');
   });
 
@@ -122,6 +126,28 @@ describe('describe affected builds only what a change to components can reach, w
       'dns@acme-ue1-prod:file', 'vpc-flow@acme-ue1-dev:stack.metadata', 'vpc@acme-ue1-dev:stack.metadata', 'vpc@acme-ue1-prod:stack.metadata']);
     expect(full).toEqual(scoped);
     expect(builtOnlyReached).toBe(true);
+  });
+
+  it('a base a legacy `component:` names, defined or removed by the change: compared on both sides', () => {
+    // web names `app-base` (a folder only, at main); the edit defines it, which makes it web's base at head only.
+    edit(root, 'stacks/catalog/app.yaml', 'components:\n  terraform:\n', 'components:\n  terraform:\n    app-base:\n      metadata: {type: abstract}\n      vars: {tier: gold}\n');
+    edit(root, 'stacks/catalog/dns.yaml', 'components:\n  terraform:\n', 'components:\n  terraform:\n    web:\n      component: app-base\n      vars: {port: 80}\n');
+    git(root, 'commit', '-qam', 'web');
+    const defined = compare(root);
+    expect(defined.scoped).toEqual([]);
+    // Removing the base: web keeps its own vars only.
+    edit(root, 'stacks/catalog/app.yaml', /    app-base:\n.*\n.*\n/, '');
+    const removed = compare(root);
+    expect(removed.scoped).toEqual(['web@acme-ue1-dev:component', 'web@acme-ue1-prod:component']);
+    expect(removed).toEqual({ ...removed, full: removed.scoped, builtOnlyReached: true });
+    git(root, 'reset', '-q', '--hard', main);
+    // Defining it: web takes its vars.
+    edit(root, 'stacks/catalog/dns.yaml', 'components:\n  terraform:\n', 'components:\n  terraform:\n    web:\n      component: app-base\n      vars: {port: 80}\n');
+    git(root, 'commit', '-qam', 'web');
+    edit(root, 'stacks/catalog/app.yaml', 'components:\n  terraform:\n', 'components:\n  terraform:\n    app-base:\n      metadata: {type: abstract}\n      vars: {tier: gold}\n');
+    const added = compare(root);
+    expect(added.scoped).toEqual(['web@acme-ue1-dev:component', 'web@acme-ue1-prod:component']);
+    expect(added).toEqual({ ...added, full: added.scoped, builtOnlyReached: true });
   });
 
   it('one override in one stack manifest: that component (and the one naming it) in that stack only', () => {

@@ -17,11 +17,10 @@ export interface ComponentScope {
   /** Terraform components some changed file defines differently at the base and at head (added and removed ones included). */
   changed: ReadonlySet<string>;
   /**
-   * Whether an instance of `name`, inheriting `bases`, may differ between the two sides: it or
-   * one of its bases changed, or it declares `dependencies` (its `files`/`folders` make it
-   * affected by a changed file whatever its configuration).
+   * Whether an instance of `name` may differ between the two sides, given its stack's merged
+   * `components.terraform` on that side (see reachesChanged).
    */
-  reaches(name: string, bases: readonly string[], components: PlainMap): boolean;
+  reaches(name: string, components: PlainMap): boolean;
 }
 
 /**
@@ -45,11 +44,35 @@ export function changedComponents(config: AtmosConfig, changedFiles: ReadonlySet
     if (names === undefined) return undefined;
     for (const name of names) changed.add(name);
   }
-  return {
-    changed,
-    reaches: (name, bases, components) => changed.has(name) || bases.some((base) => changed.has(base)) ||
-      declaresDependencies(components[name]) || bases.some((base) => declaresDependencies(components[base])),
-  };
+  return { changed, reaches: (name, components) => reachesChanged(name, components, changed) };
+}
+
+/**
+ * Whether a component, or a component it names as a base (`metadata.inherits`, the legacy
+ * `component:`, followed through the sections that name them), changed, or one of them declares
+ * `dependencies` (their `files`/`folders` make an instance affected by a changed file whatever its
+ * configuration). The names are followed as written, defined or not: a base the change defines
+ * or removes is a base on one side only, and the answer must be the same on both sides (the
+ * sections it passes through before reaching a changed one are the same on both).
+ */
+function reachesChanged(name: string, components: PlainMap, changed: ReadonlySet<string>): boolean {
+  const seen = new Set<string>();
+  const pending = [name];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (seen.has(next)) continue;
+    seen.add(next);
+    if (changed.has(next)) return true;
+    const section = components[next];
+    if (!isPlainMap(section)) continue;
+    if (section.dependencies !== undefined) return true;
+    if (typeof section.component === 'string') pending.push(section.component);
+    const inherits = isPlainMap(section.metadata) ? section.metadata.inherits : undefined;
+    if (inherits === undefined || inherits === null) continue;
+    // Anything but a list of names is built, to be reported (instances.ts).
+    if (!Array.isArray(inherits) || inherits.some((base) => typeof base !== 'string')) return true;
+    pending.push(...(inherits as string[]));
+  }
+  return false;
 }
 
 /**
@@ -88,8 +111,4 @@ function sameExcept(a: PlainMap, b: PlainMap, except: string): boolean {
   keys.delete(except);
   for (const key of keys) if (!deepEqual(a[key], b[key])) return false;
   return true;
-}
-
-function declaresDependencies(section: unknown): boolean {
-  return isPlainMap(section) && section.dependencies !== undefined;
 }
