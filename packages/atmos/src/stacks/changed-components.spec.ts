@@ -226,3 +226,87 @@ describe('what the scoped comparison does not report', () => {
     expect(isUserError(thrown) && (thrown as Error).message).toMatch(/invalid list merge strategy 'bogus'/);
   });
 });
+
+describe('random edits of components sections: the scoped comparison answers as the full one', () => {
+  // Small model of a catalog: a few files whose components sections are edited at random.
+  type Section = Record<string, unknown>;
+  type Model = Record<string, Record<string, Section>>;
+  const NAMES = ['base', 'base2', 'a', 'b', 'c', 'd', 'e', 'ghost'];
+  const start = (): Model => ({
+    'stacks/catalog/base.yaml': { base: { metadata: { type: 'abstract' }, vars: { a: 1 } }, base2: { metadata: { type: 'abstract' }, vars: { b: 1 } } },
+    'stacks/catalog/a.yaml': { a: { metadata: { inherits: ['base'] } }, b: { component: 'a', vars: { b: 2 } }, c: { metadata: { inherits: ['base2', 'base'] } } },
+    'stacks/catalog/d.yaml': { d: { vars: { d: 1 } }, e: { vars: { e: 1 }, dependencies: { files: ['stacks/catalog/a.yaml'] } } },
+    'stacks/orgs/s1.yaml': { a: { vars: { a: 5 } } },
+    'stacks/orgs/s2.yaml': {},
+  });
+  const TOP: Record<string, Section> = {
+    'stacks/orgs/s1.yaml': { import: ['catalog/base', 'catalog/a', 'catalog/d'], vars: { tenant: 't', environment: 'e', stage: 's1' } },
+    'stacks/orgs/s2.yaml': { import: ['catalog/base', 'catalog/a', 'catalog/d'], vars: { tenant: 't', environment: 'e', stage: 's2' } },
+  };
+  // JSON is YAML: each file is written as one JSON document.
+  const files = (model: Model): Record<string, string> =>
+    Object.fromEntries(Object.entries(model).map(([file, components]) => [file, JSON.stringify({ ...TOP[file], components: { terraform: components } }, null, 1) + '\n']));
+  const write = (root: string, model: Model) => {
+    for (const [file, text] of Object.entries(files(model))) writeFileSync(join(root, file), text);
+  };
+
+  let seed = 20261203;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    // The high bits: an LCG's low bits repeat with a short period.
+    return Math.floor(seed / 65536) % n;
+  };
+  const pick = <T>(items: readonly T[]): T => items[random(items.length)];
+
+  function mutate(model: Model): string {
+    const file = pick(Object.keys(model));
+    const components = model[file];
+    const name = pick(NAMES);
+    const section = (components[name] ??= {});
+    switch (random(7)) {
+      case 0: section.vars = { ...(section.vars as Section), [pick(['a', 'b', 'x'])]: random(3) }; return `${file}: ${name}.vars`;
+      case 1: delete components[name]; return `${file}: ${name} deleted`;
+      case 2: section.metadata = { ...(section.metadata as Section), inherits: [pick(NAMES.filter((n) => n !== name))] }; return `${file}: ${name} inherits`;
+      case 3: section.component = pick(NAMES.filter((n) => n !== name)); return `${file}: ${name} component:`;
+      case 4: section.metadata = { ...(section.metadata as Section), enabled: random(2) === 0 }; return `${file}: ${name} enabled`;
+      case 5: section.metadata = { ...(section.metadata as Section), type: pick(['abstract', 'real']) }; return `${file}: ${name} type`;
+      default: {
+        const to = pick(NAMES);
+        if (to !== name) {
+          components[to] = section;
+          delete components[name];
+        }
+        return `${file}: ${name} renamed ${to}`;
+      }
+    }
+  }
+
+  const outcome = (run: () => BaseComparison): string[] => {
+    try {
+      return listed(run());
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      return [`error: ${(error as Error).message}`];
+    }
+  };
+
+  it('100 random edits, one to three at a time', () => {
+    const root = repo({ ...files(start()), 'components/terraform/a/main.tf': '', 'components/terraform/d/main.tf': '' });
+    let scopedRuns = 0;
+    for (let trial = 0; trial < 100; trial++) {
+      const model = start();
+      const edits = Array.from({ length: 1 + random(3) }, () => mutate(model));
+      write(root, model);
+      const config = loadAtmosConfig({ cwd: root, env: {} });
+      const before = resolveCalls.mock.calls.length;
+      const scoped = outcome(() => compareWithBase(config, 'main', {}));
+      if ((resolveCalls.mock.calls.slice(before) as Array<[unknown, engine.ResolveOptions | undefined]>).every(([, options]) => options?.buildOnly)) scopedRuns++;
+      const full = outcome(() => compareWithBase(config, 'main', {}, { scoped: false }));
+      // A mistake in a component the edit does not reach is reported by the full comparison only.
+      if (full[0]?.startsWith('error:') && !scoped[0]?.startsWith('error:')) continue;
+      expect({ edits, scoped }).toEqual({ edits, scoped: full });
+    }
+    expect(scopedRuns).toBeGreaterThan(70);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
