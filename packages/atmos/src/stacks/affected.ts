@@ -22,7 +22,8 @@ import { changesConfig } from '../config/imports';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError, isUserError } from '../errors/user-error';
 import { localModuleFolders } from '../terraform/local-modules';
-import { changedComponents } from './changed-components';
+import { changedComponents, mayReadFilesInTemplates } from './changed-components';
+import { declaredDependencies } from './dependencies';
 import { discoverStackFiles } from './discover';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
 import type { ComponentInstance } from './types';
@@ -92,7 +93,7 @@ function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, chang
   if (!scope) return undefined;
   const head = resolveStacks(config, { env, computeDeps: false, buildOnly: scope.reaches });
   const read = new Set(head.manifestsRead);
-  if ([...changedFiles].some((file) => !read.has(file)) || readsChanged(head, changedFiles) || head.manifestsRead.some((file) => TEMPLATE_FILE_READ.test(head.reader.text(file)))) {
+  if (!scope.consistent || [...changedFiles].some((file) => !read.has(file)) || readsChanged(head, changedFiles) || readsFilesInTemplates(head, config.templates.delimiters)) {
     return undefined;
   }
   const touched = touchedStacks(head, changedFiles);
@@ -104,17 +105,33 @@ function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, chang
     if (isUserError(error)) return undefined;
     throw error;
   }
-  if (readsChanged(base, changedFiles)) return undefined;
+  if (!scope.consistent || readsChanged(base, changedFiles)) return undefined;
   const byKey = new Map<string, ComponentInstance>();
   for (const instance of base.instances) byKey.set(instanceKey(instance), instance);
   return compareSides(head, { touched, byKey }, changedFiles, config.basePath);
 }
 
 /**
- * gomplate's file.Read in a template: the file it reads is an input of the rendering instance
- * only, known once that instance is built, and the scoped comparison does not build them all.
+ * Whether a template in a manifest or a file a manifest `!include`s (templates render after
+ * merging, so their text can come from either) may use gomplate's `file` namespace: what it
+ * reads is an input of the rendering instance only, known once that instance is built, and the
+ * scoped comparison does not build them all.
  */
-const TEMPLATE_FILE_READ = /\bfile\.Read\b/;
+function readsFilesInTemplates(head: ResolvedStacks, delimiters: [string, string]): boolean {
+  if (head.manifestsRead.some((file) => mayReadFilesInTemplates(head.reader.text(file), delimiters))) return true;
+  const included = new Set<string>();
+  for (const closure of head.stackClosures.values()) for (const file of closure.includedFiles) included.add(file);
+  for (const file of included) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return true;
+    }
+    if (mayReadFilesInTemplates(text, delimiters)) return true;
+  }
+  return false;
+}
 
 /** Whether a stack's `!include` or an instance's template read a changed file. */
 function readsChanged(resolved: ResolvedStacks, changedFiles: Set<string>): boolean {
@@ -135,7 +152,9 @@ function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<st
   }
   const headKeys = new Set(head.instances.map(instanceKey));
   const deleted = [...base.byKey.values()].filter((old) => !old.abstract && old.enabled && !headKeys.has(instanceKey(old)));
-  return { changed, deleted };
+  // In stack and component order: the engine lists stacks in the order it met them, which differs when it builds only some instances.
+  changed.sort((a, b) => byStackAndComponent(a.instance, b.instance));
+  return { changed, deleted: deleted.sort(byStackAndComponent) };
 }
 
 /**
@@ -412,10 +431,9 @@ function affectedReason(base: ComponentInstance, head: ComponentInstance, change
   if (changes.inFolder(head.componentPath) || config === 'component') return 'component';
   if (changes.inModules(head.componentPath)) return 'component.module';
   if (config) return config;
-  const dependencies = head.sections.dependencies;
-  const files = Array.isArray(dependencies.files) ? dependencies.files.map(String) : [];
+  // Both forms Atmos reads: `dependencies.files/folders` and `settings.depends_on` file/folder entries (as the Nx inputs do).
+  const { files, folders } = declaredDependencies(head.sections, { file: head.manifestFile });
   if (files.some((file) => changedFiles.has(join(basePath, file)))) return 'file';
-  const folders = Array.isArray(dependencies.folders) ? dependencies.folders.map(String) : [];
   if (folders.some((folder) => touches(changedFiles, join(basePath, folder)))) return 'folder';
   return undefined;
 }
@@ -424,6 +442,10 @@ function touches(changedFiles: Set<string>, folder: string): boolean {
   const prefix = folder.endsWith('/') ? folder : folder + '/';
   for (const file of changedFiles) if (file.startsWith(prefix)) return true;
   return false;
+}
+
+function byStackAndComponent(a: ComponentInstance, b: ComponentInstance): number {
+  return a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : a.component < b.component ? -1 : a.component > b.component ? 1 : 0;
 }
 
 export function instanceKey(instance: Pick<ComponentInstance, 'component' | 'stack'>): string {

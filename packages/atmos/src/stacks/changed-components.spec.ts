@@ -211,6 +211,76 @@ describe('changed files read other than as manifests take the full comparison', 
   });
 });
 
+describe('what only a whole-workspace view decides: the full comparison, or building it', () => {
+  const V = (stage = 'dev') => `vars: {tenant: t, environment: e, stage: ${stage}}\n`;
+  const tf = (body: string) => `components:\n  terraform:\n${body}`;
+  const BASE = (x: number) => tf(`    base:\n      metadata: {type: abstract, component: base}\n      vars: {x: ${x}}\n`);
+
+  /** Both comparisons after writing `edits` over a repository committed with `files`. */
+  function compareAfter(files: Record<string, string>, edits: Record<string, string>) {
+    const root = repo({ 'components/terraform/base/main.tf': '', ...files });
+    for (const [file, text] of Object.entries(edits)) writeFileSync(join(root, file), text);
+    const result = compare(root);
+    rmSync(root, { recursive: true, force: true });
+    return result;
+  }
+
+  it('one component in one stack defined by two top-level manifests, only one of which reaches the change', () => {
+    // c is the same in both manifests at main (x: 1); the change reaches b.yaml's copy only (legacy component:), and makes them differ.
+    const result = compareAfter({
+      'stacks/catalog/base.yaml': BASE(0),
+      'stacks/orgs/a.yaml': V() + tf('    c:\n      metadata: {component: base}\n      vars: {x: 1}\n'),
+      'stacks/orgs/b.yaml': 'import: [catalog/base]\n' + V() + tf('    c:\n      component: base\n      vars: {x: 1}\n'),
+    }, { 'stacks/catalog/base.yaml': BASE(5) });
+    expect(result).toEqual({ ...result, full: result.scoped, builtOnlyReached: false });
+    // A copy moving to another stack leaves the other: not deleted.
+    const moved = compareAfter({
+      'stacks/catalog/base.yaml': tf('    base:\n      metadata: {type: abstract, component: base}\n      vars: {stage: dev}\n'),
+      'stacks/orgs/m.yaml': 'import: [catalog/base]\nvars: {tenant: t, environment: e}\n' + tf('    x:\n      component: base\n'),
+      'stacks/orgs/n.yaml': 'vars: {tenant: t, environment: e}\n' + tf('    x:\n      metadata: {component: base}\n      vars: {stage: dev}\n'),
+    }, { 'stacks/catalog/base.yaml': tf('    base:\n      metadata: {type: abstract, component: base}\n      vars: {stage: qa}\n') });
+    expect(moved).toEqual({ scoped: ['x@t-e-qa:stack.metadata'], full: ['x@t-e-qa:stack.metadata'], builtOnlyReached: false });
+  });
+
+  it('templates that may use gomplate\'s file namespace, in any form, in a manifest or a file it includes', () => {
+    const read = '{{ file.Read "stacks/catalog/c.yaml" | len }}';
+    const forms: Array<[string, Record<string, string>]> = [
+      ['a variable', { 'stacks/orgs/b.yaml': V('b') + tf('    d:\n      vars: {n: \'{{ $f := file }}{{ $f.Read "stacks/catalog/c.yaml" | len }}\'}\n') }],
+      ['parentheses', { 'stacks/orgs/b.yaml': V('b') + tf('    d:\n      vars: {n: \'{{ (file).Read "stacks/catalog/c.yaml" | len }}\'}\n') }],
+      ['an !include', { 'config/snippet.yaml': `n: '${read}'\n`, 'stacks/orgs/b.yaml': V('b') + tf('    d:\n      vars: !include config/snippet.yaml\n') }],
+      ['an !include.raw', { 'config/snippet.txt': read, 'stacks/orgs/b.yaml': V('b') + tf('    d:\n      vars:\n        n: !include.raw config/snippet.txt\n') }],
+    ];
+    for (const [form, files] of forms) {
+      const result = compareAfter({ 'stacks/catalog/c.yaml': tf('    c:\n      vars: {x: 1}\n'), 'stacks/orgs/a.yaml': 'import: [catalog/c]\n' + V(), ...files },
+        { 'stacks/catalog/c.yaml': tf('    c:\n      vars: {x: 22}\n') });
+      expect({ form, ...result }).toEqual({ form, scoped: ['c@t-e-dev:stack.vars', 'd@t-e-b:stack.vars'], full: ['c@t-e-dev:stack.vars', 'd@t-e-b:stack.vars'], builtOnlyReached: false });
+    }
+  });
+
+  it('a component whose folder is a local source, or whose local module, is the edited folder; settings.depends_on files', () => {
+    const catalog = (x: number) => tf(`    c:\n      vars: {x: ${x}}\n`);
+    const source = compareAfter({ 'stacks/catalog/c.yaml': catalog(1), 'stacks/orgs/a.yaml': 'import: [catalog/c]\n' + V('a') + tf('    z:\n      source: ./stacks/catalog\n') },
+      { 'stacks/catalog/c.yaml': catalog(2) });
+    expect(source).toEqual({ scoped: ['c@t-e-a:stack.vars', 'z@t-e-a:component'], full: ['c@t-e-a:stack.vars', 'z@t-e-a:component'], builtOnlyReached: true });
+    const module = compareAfter({
+      'components/terraform/m/main.tf': 'module "x" {\n  source = "../../../stacks/catalog"\n}\n',
+      'stacks/catalog/c.yaml': catalog(1),
+      'stacks/orgs/a.yaml': 'import: [catalog/c]\n' + V('a') + tf('    m:\n      vars: {y: 1}\n'),
+    }, { 'stacks/catalog/c.yaml': catalog(2) });
+    expect(module).toEqual({ scoped: ['c@t-e-a:stack.vars', 'm@t-e-a:component.module'], full: ['c@t-e-a:stack.vars', 'm@t-e-a:component.module'], builtOnlyReached: false });
+    // Atmos's older form of dependencies.files, in the component or in the globals every instance merges.
+    for (const where of ['component', 'globals']) {
+      const dependsOn = 'settings: {depends_on: {1: {file: stacks/catalog/c.yaml}}}';
+      const result = compareAfter({
+        'stacks/catalog/c.yaml': catalog(1),
+        'stacks/orgs/a.yaml': 'import: [catalog/c]\n' + V('a') + (where === 'globals' ? `${dependsOn}\n` + tf('    w:\n      vars: {y: 1}\n') : tf(`    w:\n      ${dependsOn}\n`)),
+      }, { 'stacks/catalog/c.yaml': catalog(2) });
+      const expected = ['c@t-e-a:stack.vars', 'w@t-e-a:file'];
+      expect({ where, ...result }).toEqual({ where, scoped: expected, full: expected, builtOnlyReached: true });
+    }
+  });
+});
+
 describe('what the scoped comparison does not report', () => {
   it('a mistake in a component the change cannot reach: the full comparison (and validate stacks) reports it', () => {
     const root = repo({ ...FILES, 'stacks/catalog/dns.yaml': 'components: {terraform: {dns: {settings: {list_merge_strategy: bogus}}}}\n' });

@@ -7,20 +7,30 @@
  * instance twice. Any other change — a global section, an import list, a template, a file that
  * is not a stack manifest — gives no scope, and every instance is compared.
  */
+import { readdirSync, type Dirent } from 'node:fs';
+import { join, sep } from 'node:path';
 import { isUserError } from '../errors/user-error';
+import { localModuleFolders } from '../terraform/local-modules';
 import type { AtmosConfig } from '../config/types';
 import { parseManifest } from './parse';
 import { decodeUtf8 } from './utf8';
-import { deepEqual, isPlainMap, type PlainMap } from './values';
+import { asMap, deepEqual, isPlainMap, type PlainMap } from './values';
 
 export interface ComponentScope {
   /** Terraform components some changed file defines differently at the base and at head (added and removed ones included). */
-  changed: ReadonlySet<string>;
+  readonly changed: ReadonlySet<string>;
   /**
-   * Whether an instance of `name` may differ between the two sides, given its stack's merged
-   * `components.terraform` on that side (see reachesChanged).
+   * Whether the instance of `name` a stack manifest defines may differ between the two sides,
+   * given that manifest's merged configuration (StackFile.merged) on that side: see reachesChanged.
    */
-  reaches(name: string, components: PlainMap): boolean;
+  reaches(name: string, stack: PlainMap): boolean;
+  /**
+   * False once some name got both answers (in two manifests). Two top-level manifests may define
+   * one component in one stack (the engine keeps one copy when they agree): building it from one
+   * manifest and not the other would change which copy is kept, or drop it. The caller then takes
+   * the full comparison.
+   */
+  readonly consistent: boolean;
 }
 
 /**
@@ -35,27 +45,53 @@ export function changedComponents(config: AtmosConfig, changedFiles: ReadonlySet
   const componentBases = Object.values(config.components).map((type) => type.basePath).filter((path) => path !== '').map((path) => path + '/');
   const [open] = config.templates.delimiters;
   const changed = new Set<string>();
+  let modules: string[] | undefined;
   for (const file of changedFiles) {
     // A component folder's file changes what its instances run, not their configuration.
     if (!file.startsWith(stacksBase) || componentBases.some((base) => file.startsWith(base))) return undefined;
+    // So does a file in a local module a component uses (`source = "../../../stacks/..."`).
+    modules ??= moduleFolders(config.components.terraform.basePath);
+    if (modules.some((folder) => file.startsWith(folder + sep))) return undefined;
     const before = atBase.get(file);
     if (before === undefined) return undefined;
     const names = differingComponents(file, before, readHead(file), open);
     if (names === undefined) return undefined;
     for (const name of names) changed.add(name);
   }
-  return { changed, reaches: (name, components) => reachesChanged(name, components, changed) };
+  return new Scope(changed);
+}
+
+class Scope implements ComponentScope {
+  private readonly answers = new Map<string, boolean>();
+  consistent = true;
+
+  constructor(readonly changed: ReadonlySet<string>) {}
+
+  reaches = (name: string, stack: PlainMap): boolean => {
+    const answer = reachesChanged(name, stack, this.changed);
+    const earlier = this.answers.get(name);
+    if (earlier === undefined) this.answers.set(name, answer);
+    else if (earlier !== answer) this.consistent = false;
+    return answer;
+  };
 }
 
 /**
  * Whether a component, or a component it names as a base (`metadata.inherits`, the legacy
- * `component:`, followed through the sections that name them), changed, or one of them declares
- * `dependencies` (their `files`/`folders` make an instance affected by a changed file whatever its
- * configuration). The names are followed as written, defined or not: a base the change defines
- * or removes is a base on one side only, and the answer must be the same on both sides (the
- * sections it passes through before reaching a changed one are the same on both).
+ * `component:`, followed through the sections that name them), changed. The names are followed
+ * as written, defined or not: a base the change defines or removes is a base on one side only,
+ * and the answer must be the same on both sides (the sections it passes through before reaching
+ * a changed one are the same on both).
+ *
+ * Also true when the instance may be affected by a changed file whatever its configuration: a
+ * section on that chain, the stack's `terraform:` or its globals declare file dependencies
+ * (`dependencies`, `settings.depends_on`) or a `source` (a local source folder is the
+ * component's folder).
  */
-function reachesChanged(name: string, components: PlainMap, changed: ReadonlySet<string>): boolean {
+function reachesChanged(name: string, stack: PlainMap, changed: ReadonlySet<string>): boolean {
+  const typeSection = asMap(stack.terraform);
+  if (dependsOn(stack) || dependsOn(typeSection) || typeSection.source !== undefined) return true;
+  const components = asMap(asMap(stack.components).terraform);
   const seen = new Set<string>();
   const pending = [name];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
@@ -64,7 +100,7 @@ function reachesChanged(name: string, components: PlainMap, changed: ReadonlySet
     if (changed.has(next)) return true;
     const section = components[next];
     if (!isPlainMap(section)) continue;
-    if (section.dependencies !== undefined) return true;
+    if (section.dependencies !== undefined || section.source !== undefined || dependsOn(section) || dependsOn(asMap(section.overrides))) return true;
     if (typeof section.component === 'string') pending.push(section.component);
     const inherits = isPlainMap(section.metadata) ? section.metadata.inherits : undefined;
     if (inherits === undefined || inherits === null) continue;
@@ -74,6 +110,51 @@ function reachesChanged(name: string, components: PlainMap, changed: ReadonlySet
   }
   return false;
 }
+
+/** `settings.depends_on` in a section (its file and folder entries name inputs). */
+function dependsOn(section: PlainMap): boolean {
+  return isPlainMap(section.settings) && section.settings.depends_on !== undefined;
+}
+
+/**
+ * The local module folders of every folder under the Terraform components' base path that holds
+ * Terraform files: a component that is not built has its folder there (or a local `source`,
+ * which reachesChanged builds).
+ */
+function moduleFolders(terraformBase: string): string[] {
+  const folders = new Set<string>();
+  const cache = new Map<string, string[]>();
+  const visit = (folder: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((entry) => entry.isFile() && (entry.name.endsWith('.tf') || entry.name.endsWith('.tf.json')))) {
+      for (const module of localModuleFolders(folder, cache)) folders.add(module);
+    }
+    // `.terraform` holds what `terraform init` downloaded, not components.
+    for (const entry of entries) if (entry.isDirectory() && !entry.name.startsWith('.')) visit(join(folder, entry.name));
+  };
+  if (terraformBase !== '') visit(terraformBase);
+  return [...folders];
+}
+
+/**
+ * Whether a text holds a template action that names gomplate's `file` namespace (`file.Read`,
+ * `(file).Read`, `$f := file`, ...).
+ */
+export function mayReadFilesInTemplates(text: string, [open, close]: [string, string]): boolean {
+  for (let start = text.indexOf(open); start >= 0; start = text.indexOf(open, start + open.length)) {
+    const end = text.indexOf(close, start + open.length);
+    if (end < 0) return FILE_NAMESPACE.test(text.slice(start));
+    if (FILE_NAMESPACE.test(text.slice(start + open.length, end))) return true;
+  }
+  return false;
+}
+
+const FILE_NAMESPACE = /\bfile\b/;
 
 /**
  * The names under `components.terraform` whose values differ between the two texts of a

@@ -61,11 +61,11 @@ export interface InstanceOptions {
    */
   componentType?: ComponentType;
   /**
-   * Builds only the components this answers true for (given the component's name and the type's
-   * merged components map); the others are left out, after their names are checked. describe
-   * affected's scoped comparison builds only what a change can reach.
+   * Builds only the components this answers true for (given the component's name and the
+   * stack's merged configuration, StackFile.merged); the others are left out, after their names
+   * are checked. describe affected's scoped comparison builds only what a change can reach.
    */
-  buildOnly?: (name: string, components: PlainMap) => boolean;
+  buildOnly?: (name: string, stack: PlainMap) => boolean;
 }
 
 export function buildInstances(stackFile: StackFile, options: InstanceOptions): RawInstance[] {
@@ -85,7 +85,7 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
       }
       assertPathName(name, 'component name', () => locationOf(section) ?? locationOf(merged.components) ?? { file: stackFile.file },
         `rename components.${type}.${name}; use '/' only between names (e.g. eks/cluster)`);
-      if (options.buildOnly && !options.buildOnly(name, components)) continue;
+      if (options.buildOnly && !options.buildOnly(name, merged)) continue;
       instances.push(buildInstance(name, section, terraform, resolver, shared, options));
     } catch (error) {
       if (!(error instanceof AtmosUserError) || !options.problems) throw error;
