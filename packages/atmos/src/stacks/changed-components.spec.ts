@@ -268,6 +268,15 @@ describe('what only a whole-workspace view decides: the full comparison, or buil
       'stacks/orgs/a.yaml': 'import: [catalog/c]\n' + V('a') + tf('    m:\n      vars: {y: 1}\n'),
     }, { 'stacks/catalog/c.yaml': catalog(2) });
     expect(module).toEqual({ scoped: ['c@t-e-a:stack.vars', 'm@t-e-a:component.module'], full: ['c@t-e-a:stack.vars', 'm@t-e-a:component.module'], builtOnlyReached: false });
+    // Component dependencies, the usual kind of settings.depends_on, do not make an instance worth building.
+    const before = resolveCalls.mock.results.length;
+    const components = compareAfter({
+      'stacks/catalog/c.yaml': catalog(1),
+      'stacks/orgs/a.yaml': 'import: [catalog/c]\n' + V('a') + tf('    u:\n      settings: {depends_on: {1: {component: c}}}\n'),
+    }, { 'stacks/catalog/c.yaml': catalog(2) });
+    expect(components).toEqual({ scoped: ['c@t-e-a:stack.vars'], full: ['c@t-e-a:stack.vars'], builtOnlyReached: true });
+    const scopedHead = (resolveCalls.mock.results[before] as { value: engine.ResolvedStacks }).value;
+    expect(scopedHead.instances.map((instance) => instance.component)).toEqual(['c']);
     // Atmos's older form of dependencies.files, in the component or in the globals every instance merges.
     for (const where of ['component', 'globals']) {
       const dependsOn = 'settings: {depends_on: {1: {file: stacks/catalog/c.yaml}}}';

@@ -84,13 +84,12 @@ class Scope implements ComponentScope {
  * a changed one are the same on both).
  *
  * Also true when the instance may be affected by a changed file whatever its configuration: a
- * section on that chain, the stack's `terraform:` or its globals declare file dependencies
- * (`dependencies`, `settings.depends_on`) or a `source` (a local source folder is the
- * component's folder).
+ * section on that chain, the stack's `terraform:` or its globals declare file or folder
+ * dependencies, or a `source` (a local source folder is the component's folder).
  */
 function reachesChanged(name: string, stack: PlainMap, changed: ReadonlySet<string>): boolean {
   const typeSection = asMap(stack.terraform);
-  if (dependsOn(stack) || dependsOn(typeSection) || typeSection.source !== undefined) return true;
+  if (declaresFiles(stack) || declaresFiles(typeSection) || typeSection.source !== undefined) return true;
   const components = asMap(asMap(stack.components).terraform);
   const seen = new Set<string>();
   const pending = [name];
@@ -100,7 +99,7 @@ function reachesChanged(name: string, stack: PlainMap, changed: ReadonlySet<stri
     if (changed.has(next)) return true;
     const section = components[next];
     if (!isPlainMap(section)) continue;
-    if (section.dependencies !== undefined || section.source !== undefined || dependsOn(section) || dependsOn(asMap(section.overrides))) return true;
+    if (section.source !== undefined || declaresFiles(section) || declaresFiles(asMap(section.overrides))) return true;
     if (typeof section.component === 'string') pending.push(section.component);
     const inherits = isPlainMap(section.metadata) ? section.metadata.inherits : undefined;
     if (inherits === undefined || inherits === null) continue;
@@ -111,9 +110,30 @@ function reachesChanged(name: string, stack: PlainMap, changed: ReadonlySet<stri
   return false;
 }
 
-/** `settings.depends_on` in a section (its file and folder entries name inputs). */
-function dependsOn(section: PlainMap): boolean {
-  return isPlainMap(section.settings) && section.settings.depends_on !== undefined;
+/**
+ * Whether a section's `dependencies` or `settings.depends_on` may name a file or a folder (the
+ * forms declaredDependencies reads). Entries merge key by key (and list items by index), so an
+ * entry can be a file only if some layer's entry spells `file`, `folder` or such a `kind`; a
+ * value of another shape is counted too. Component dependencies, the usual kind, are not.
+ */
+function declaresFiles(section: PlainMap): boolean {
+  const { dependencies, settings } = section;
+  if (dependencies !== undefined && dependencies !== null) {
+    if (!isPlainMap(dependencies) || dependencies.files !== undefined || dependencies.folders !== undefined) return true;
+    const components = dependencies.components;
+    if (components !== undefined && components !== null && (!Array.isArray(components) || components.some(namesFile))) return true;
+  }
+  if (settings === undefined || settings === null) return false;
+  if (!isPlainMap(settings)) return true;
+  const dependsOn = settings.depends_on;
+  if (dependsOn === undefined || dependsOn === null) return false;
+  return !isPlainMap(dependsOn) || Object.values(dependsOn).some(namesFile);
+}
+
+function namesFile(entry: unknown): boolean {
+  if (!isPlainMap(entry)) return true;
+  const kind = entry.kind;
+  return entry.file !== undefined || entry.folder !== undefined || kind === 'file' || kind === 'folder' || (kind !== undefined && typeof kind !== 'string');
 }
 
 /**
