@@ -176,6 +176,25 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     expect(await affectedPlanTasks(ws, { daemon: false })).toEqual(sorted([...APPS, ...VPCS].map((p) => `${p}:plan`)));
   });
 
+  test('a catalog file prod imports through a link: editing the target selects the instances of both ways in', async () => {
+    ws.git(['checkout', '-q', '-B', 'linked', 'main']);
+    ws.git(['clean', '-fdq']);
+    fs.mkdirSync(ws.path('stacks/linked'));
+    fs.symlinkSync('../catalog/db.yaml', ws.path('stacks/linked/db.yaml'));
+    replace('stacks/orgs/plat/prod/use1.yaml', '  - catalog/db\n', '  - linked/db\n')(ws);
+    const linked = ws.commit('prod imports db through a link');
+    replace('stacks/catalog/db.yaml', 'engine: postgres', 'engine: mysql')(ws);
+    ws.commit('db engine');
+    // git lists only the link's target as changed.
+    const r = await ws.run(ws.path('node_modules/.bin/nx'), ['affected', '-t', 'plan', `--graph=${ws.path('.nx/e2e-linked.json')}`], {
+      timeoutMs: NX_TIMEOUT_MS, env: { NX_DAEMON: 'false', NX_BASE: linked },
+    });
+    if (r.exitCode !== 0) throw new Error(formatRunResult(r));
+    expect(sorted(Object.keys(JSON.parse(ws.readFile('.nx/e2e-linked.json')).tasks.tasks))).toEqual(DBS.map((p) => `${p}:plan`));
+    const described = await ws.run(process.execPath, [ATMOS_NX, 'describe', 'affected', '--base', linked, '--format=projects'], { timeoutMs: NX_TIMEOUT_MS });
+    expect(described.stdout.trim()).toBe(DBS.join(','));
+  });
+
   test('the other targets: `nx affected -t output` and `-t drift` select the changed instances (their own inputs); apply and validate are exact', async () => {
     ws.git(['checkout', '-q', branchOf(0)]); // the vpc catalog edit
     ws.git(['clean', '-fdq']);

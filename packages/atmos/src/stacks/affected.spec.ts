@@ -82,6 +82,27 @@ describe('describeAffected (semantic, like Atmos)', () => {
   });
 });
 
+describe('manifests imported through a link', () => {
+  it('an edit of the target affects the stacks importing the link, whichever way the base is read', () => {
+    for (const link of ['file', 'folder'] as const) {
+      const root = repo();
+      // orgs/acme/prod imports vpc through stacks/linked (a link to the file, or to the catalog folder).
+      if (link === 'file') {
+        mkdirSync(join(root, 'stacks/linked'));
+        fs.symlinkSync('../catalog/vpc.yaml', join(root, 'stacks/linked/vpc.yaml'));
+      } else {
+        fs.symlinkSync('catalog', join(root, 'stacks/linked'));
+      }
+      writeFileSync(join(root, 'stacks/orgs/acme/prod/ue1.yaml'), 'import: [linked/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: prod}\n');
+      git(root, 'add', '-A');
+      git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'linked');
+      expect(affected(root)).toEqual([]);
+      writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.9.0.0/16}}}}\n');
+      expect({ link, affected: affected(root) }).toEqual({ link, affected: ['vpc@acme-ue1-dev:stack.vars', 'vpc@acme-ue1-prod:stack.vars'] });
+    }
+  });
+});
+
 describe('how the base is read', () => {
   const extractions = () => {
     const calls = (fs.mkdtempSync as unknown as jest.Mock).mock.calls as unknown[][];

@@ -93,7 +93,8 @@ function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, chang
   if (!scope) return undefined;
   const head = resolveStacks(config, { env, computeDeps: false, buildOnly: scope.reaches });
   const read = new Set(head.manifestsRead);
-  if (!scope.consistent || [...changedFiles].some((file) => !read.has(file)) || readsChanged(head, changedFiles) || readsFilesInTemplates(head, config.templates.delimiters)) {
+  if (!scope.consistent || [...changedFiles].some((file) => !read.has(file)) || readsChanged(head, changedFiles) || readsFilesInTemplates(head, config.templates.delimiters) ||
+    linksToChanged(head, changedFiles).size > 0) {
     return undefined;
   }
   const touched = touchedStacks(head, changedFiles);
@@ -186,9 +187,12 @@ export interface BaseSide {
  * closure or an `!include`d file changed, or a changed (added, deleted) file matches one of its
  * import patterns. Any other stack resolves the same at the base.
  */
-export function touchedStacks(head: ResolvedStacks, changedFiles: Set<string>): Set<string> {
+export function touchedStacks(head: ResolvedStacks, changes: Set<string>): Set<string> {
   const touched = new Set<string>();
-  if (changedFiles.size === 0) return touched;
+  if (changes.size === 0) return touched;
+  // git names a changed file by its own path: a manifest imported through a link to it changed too.
+  const links = linksToChanged(head, changes);
+  const changedFiles = links.size === 0 ? changes : new Set([...changes, ...links]);
   const checkedImports = new Map<string[], boolean>();
   const matchers = new Map<string, (path: string) => boolean>();
   const changed = [...changedFiles];
@@ -225,6 +229,25 @@ export function touchedStacks(head: ResolvedStacks, changedFiles: Set<string>): 
     }
   }
   return touched;
+}
+
+/**
+ * The manifests and `!include`d files the head read through a link (to the file or a folder
+ * above it) whose target changed. Reading them at the base needs the base's tree: git keeps a
+ * link as its target's name.
+ */
+export function linksToChanged(head: ResolvedStacks, changedFiles: ReadonlySet<string>): Set<string> {
+  const links = new Set<string>();
+  const repository = head.reader.repository;
+  const check = (file: string) => {
+    const target = repository.linkTarget(file);
+    if (target !== undefined && changedFiles.has(target)) links.add(file);
+  };
+  for (const file of head.manifestsRead) check(file);
+  const included = new Set<string>();
+  for (const closure of head.stackClosures.values()) for (const file of closure.includedFiles) included.add(file);
+  for (const file of included) check(file);
+  return links;
 }
 
 /**
@@ -267,8 +290,8 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
 function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, head: ResolvedStacks, touched: Set<string>, changedFiles: Set<string>,
   options: Pick<ResolveOptions, 'env'>): Map<string, ComponentInstance> | undefined {
   const readsChanged = (instances: ComponentInstance[]) => instances.some((instance) => instance.includedFiles.some((file) => changedFiles.has(file)));
-  // A deleted file (or a link: git keeps its target as the content) takes the extracting path too.
-  if (readsChanged(head.instances) || [...changedFiles].some((file) => !lstatSync(file, { throwIfNoEntry: false })?.isFile())) return undefined;
+  // A deleted file (or a link: git keeps its target as the content) takes the extracting path too, as does a link to a changed file.
+  if (readsChanged(head.instances) || [...changedFiles].some((file) => !lstatSync(file, { throwIfNoEntry: false })?.isFile()) || linksToChanged(head, changedFiles).size > 0) return undefined;
   const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
   if (!atBase) return undefined;
   const wanted = new Set([...touched, ...changedFiles]);

@@ -31,6 +31,18 @@ export class RepositoryFiles {
     return real !== undefined && isInside(this.realRoot, real) ? undefined : real ?? path;
   }
 
+  /**
+   * Where a file inside the repository really is, spelled under the base path as written (a
+   * manifest imported through a link has its target's path here): undefined when it is not a
+   * link and no folder above it is (or it does not exist).
+   */
+  linkTarget(path: string): string | undefined {
+    const real = this.realPath(path);
+    if (real === undefined || !isInside(this.realRoot, real)) return undefined;
+    const spelled = join(this.rootPath, relative(this.realRoot, real));
+    return spelled === path ? undefined : spelled;
+  }
+
   private realPath(path: string): string | undefined {
     const folder = dirname(path);
     let realFolder = this.realFolders.get(folder);
