@@ -80,9 +80,10 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
  * instances of the components it names and of their heirs (changed-components.ts), the head
  * from the working tree, the base from the touched stacks with the changed files read from
  * git. Every other instance is the same on both sides, so it is neither built nor compared; a
- * mistake in one of them is not reported here (`validate stacks` reports it). Undefined when the
- * change is of another kind, or a changed file is read other than as a manifest (`!include`, a
- * template's file.Read): the full comparison then.
+ * mistake in one of them is not reported here (`validate stacks` reports it). Undefined (the
+ * full comparison then) when the change is of another kind, when a changed file may be read other
+ * than as a manifest (`!include`, a link to it, a template's `file` namespace), or when a name
+ * was reached in one manifest and not in another (ComponentScope.consistent).
  */
 function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, changedFiles: Set<string>, env: Record<string, string | undefined>): BaseComparison | undefined {
   if (changedFiles.size === 0 || changesConfig(config, changedFiles)) return undefined;
