@@ -87,7 +87,7 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
  */
 function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, changedFiles: Set<string>, env: Record<string, string | undefined>): BaseComparison | undefined {
   if (changedFiles.size === 0 || changesConfig(config, changedFiles)) return undefined;
-  if ([...changedFiles].some((file) => !lstatSync(file, { throwIfNoEntry: false })?.isFile())) return undefined;
+  if (!allRegularFiles(changedFiles)) return undefined;
   const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
   if (!atBase) return undefined;
   const scope = changedComponents(config, changedFiles, atBase, (file) => readFileSync(file));
@@ -121,9 +121,7 @@ function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, chang
  */
 function readsFilesInTemplates(head: ResolvedStacks, delimiters: [string, string]): boolean {
   if (head.manifestsRead.some((file) => mayReadFilesInTemplates(head.reader.text(file), delimiters))) return true;
-  const included = new Set<string>();
-  for (const closure of head.stackClosures.values()) for (const file of closure.includedFiles) included.add(file);
-  for (const file of included) {
+  for (const file of includedFiles(head)) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -133,6 +131,18 @@ function readsFilesInTemplates(head: ResolvedStacks, delimiters: [string, string
     if (mayReadFilesInTemplates(text, delimiters)) return true;
   }
   return false;
+}
+
+/** Every file a stack `!include`s, once. */
+function includedFiles(resolved: ResolvedStacks): Set<string> {
+  const files = new Set<string>();
+  for (const closure of resolved.stackClosures.values()) for (const file of closure.includedFiles) files.add(file);
+  return files;
+}
+
+/** Whether every changed file is a regular file at head: a deleted one, or a link (git keeps its target's name as the content), is not. */
+function allRegularFiles(changedFiles: Set<string>): boolean {
+  return [...changedFiles].every((file) => lstatSync(file, { throwIfNoEntry: false })?.isFile() === true);
 }
 
 /** Whether a stack's `!include` or an instance's template read a changed file. */
@@ -245,9 +255,7 @@ export function linksToChanged(head: ResolvedStacks, changedFiles: ReadonlySet<s
     if (target !== undefined && changedFiles.has(target)) links.add(file);
   };
   for (const file of head.manifestsRead) check(file);
-  const included = new Set<string>();
-  for (const closure of head.stackClosures.values()) for (const file of closure.includedFiles) included.add(file);
-  for (const file of included) check(file);
+  for (const file of includedFiles(head)) check(file);
   return links;
 }
 
@@ -290,9 +298,8 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
  */
 function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, head: ResolvedStacks, touched: Set<string>, changedFiles: Set<string>,
   options: Pick<ResolveOptions, 'env'>): Map<string, ComponentInstance> | undefined {
-  const readsChanged = (instances: ComponentInstance[]) => instances.some((instance) => instance.includedFiles.some((file) => changedFiles.has(file)));
-  // A deleted file (or a link: git keeps its target as the content) takes the extracting path too, as does a link to a changed file.
-  if (readsChanged(head.instances) || [...changedFiles].some((file) => !lstatSync(file, { throwIfNoEntry: false })?.isFile()) || linksToChanged(head, changedFiles).size > 0) return undefined;
+  // A deleted file (or a link) takes the extracting path too, as does a link to a changed file.
+  if (readsChanged(head, changedFiles) || !allRegularFiles(changedFiles) || linksToChanged(head, changedFiles).size > 0) return undefined;
   const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
   if (!atBase) return undefined;
   const wanted = new Set([...touched, ...changedFiles]);
@@ -306,7 +313,7 @@ function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, h
     if (isUserError(error)) return undefined;
     throw error;
   }
-  if (readsChanged(base.instances)) return undefined;
+  if (readsChanged(base, changedFiles)) return undefined;
   for (const instance of base.instances) byKey.set(instanceKey(instance), instance);
   return byKey;
 }
