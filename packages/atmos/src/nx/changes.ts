@@ -7,7 +7,7 @@
  * and untracked ones without `NX_HEAD` — the set Nx computes itself.
  */
 import { execFileSync } from 'node:child_process';
-import { changedSince } from '../stacks/affected';
+import { changedSince, commitOf } from '../stacks/affected';
 
 export interface BranchChanges {
   /** The ref as configured (`NX_BASE`, nx.json defaultBase, or main). */
@@ -43,13 +43,16 @@ export function branchChanges(workspaceRoot: string, env: Record<string, string 
   // outside a repository and before the first commit, as either question alone would.
   const [repoRoot, headCommit] = (tryGit(workspaceRoot, ['rev-parse', '--show-toplevel', 'HEAD^{commit}', '--']) ?? '').split('\n').map((line) => line.trim());
   if (!repoRoot || !headCommit || !/^[0-9a-f]{40,64}$/.test(headCommit)) return undefined;
-  // As Nx: merge-base, then --fork-point, then the ref itself.
-  const mergeBase = (tryGit(repoRoot, ['merge-base', baseRef, headRef ?? 'HEAD'])
-    ?? tryGit(repoRoot, ['merge-base', '--fork-point', baseRef, headRef ?? 'HEAD'])
-    ?? tryGit(repoRoot, ['rev-parse', '--verify', '-q', `${baseRef}^{commit}`]))?.trim();
+  // Refs go to git as hashes, or as names only once they cannot read as an option (see commitOf).
+  const head = headRef === undefined ? 'HEAD' : commitOf(repoRoot, headRef);
+  if (head === undefined || baseRef.startsWith('-')) return undefined;
+  // As Nx: merge-base, then --fork-point (which reads the base ref's reflog), then the ref itself.
+  const mergeBase = (tryGit(repoRoot, ['merge-base', baseRef, head])
+    ?? tryGit(repoRoot, ['merge-base', '--fork-point', baseRef, head])
+    ?? commitOf(repoRoot, baseRef))?.trim();
   if (!mergeBase) return undefined;
   try {
-    return { baseRef, headRef, mergeBase, headCommit, files: changedSince(repoRoot, mergeBase, headRef), repoRoot };
+    return { baseRef, headRef, mergeBase, headCommit, files: changedSince(repoRoot, mergeBase, headRef === undefined ? undefined : head), repoRoot };
   } catch {
     return undefined;
   }

@@ -82,6 +82,25 @@ describe('describeAffected (semantic, like Atmos)', () => {
   });
 });
 
+describe('the base ref as typed', () => {
+  it('is resolved to a commit first: a ref that reads as an option is refused and git writes nothing', () => {
+    const root = repo();
+    const written = join(root, 'written-by-git');
+    const attempt = (ref: string) => () => describeAffected(loadAtmosConfig({ cwd: root, env: {} }), ref, {});
+    for (const ref of [`--output=${written}`, '-p', 'no-such-branch', 'main\nHEAD', '']) {
+      expect(attempt(ref)).toThrow(expect.objectContaining({ code: 'USAGE', message: `base ref ${JSON.stringify(ref)} names no commit of the repository ${root}` }));
+    }
+    expect(fs.existsSync(written)).toBe(false);
+    // A branch, a tag, a commit and a revision expression name commits.
+    git(root, 'tag', 'v1');
+    const commit = git(root, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: 2}}}}\n');
+    for (const ref of ['main', 'v1', commit, 'HEAD^{commit}']) {
+      expect(describeAffected(loadAtmosConfig({ cwd: root, env: {} }), ref, {}).map((a) => a.stack_slug)).toEqual(['acme-ue1-dev-app', 'acme-ue1-prod-app']);
+    }
+  });
+});
+
 describe('manifests imported through a link', () => {
   it('an edit of the target affects the stacks importing the link, whichever way the base is read', () => {
     for (const link of ['file', 'folder'] as const) {

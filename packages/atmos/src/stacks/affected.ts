@@ -66,12 +66,32 @@ export interface CompareOptions {
 
 export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true }: CompareOptions = {}): BaseComparison {
   const repoRoot = git(config.basePath, ['rev-parse', '--show-toplevel']).trim();
-  const changedFiles = changedSince(repoRoot, baseRef);
-  const narrow = scoped ? compareScoped(config, repoRoot, baseRef, changedFiles, env) : undefined;
+  const base = commitOf(repoRoot, baseRef);
+  if (base === undefined) {
+    throw new AtmosUserError('USAGE', `base ref ${JSON.stringify(baseRef)} names no commit of the repository ${repoRoot}`, undefined,
+      'pass a branch, tag or commit, e.g. --base main or --base origin/main; in a shallow clone fetch the base first (git fetch origin main)');
+  }
+  const changedFiles = changedSince(repoRoot, base);
+  const narrow = scoped ? compareScoped(config, repoRoot, base, changedFiles, env) : undefined;
   if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
   const head = resolveStacks(config, { env, computeDeps: false });
-  return compareSides(head, baseInstances(config, repoRoot, baseRef, head, changedFiles, { env }), changedFiles, config.basePath);
+  return compareSides(head, baseInstances(config, repoRoot, base, head, changedFiles, { env }), changedFiles, config.basePath);
+}
+
+/**
+ * The commit a ref as the user gave it (`--base`, NX_BASE, NX_HEAD) names, or undefined. Every
+ * later git call gets this hash, never the ref as typed: one that starts with a dash would be
+ * read as an option there (`--output=<file>` makes `git diff` write a file).
+ */
+export function commitOf(repoRoot: string, ref: string): string | undefined {
+  if (ref === '' || ref.startsWith('-')) return undefined;
+  try {
+    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -72,7 +72,7 @@ describe('orphans', () => {
     const { root } = removedWorkspace();
     const report = await findOrphans(loadAtmosConfig({ cwd: root, env: {} }), { workspaceRoot: root, env: {}, base: 'no-such-ref' });
     expect(report.orphans).toHaveLength(1);
-    expect(report.notes).toEqual([expect.stringMatching(/^describe affected against no-such-ref was skipped: git /)]);
+    expect(report.notes).toEqual([`describe affected against no-such-ref was skipped: base ref "no-such-ref" names no commit of the repository ${root}`]);
   });
 });
 

@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import { branchChanges } from './changes';
+
+afterAll(removeFixtures);
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+
+/** main with one commit, branch `feature` one commit ahead (a.yaml edited), b.yaml edited uncommitted. */
+function repo(): string {
+  const root = writeWorkspace({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' });
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'base');
+  git(root, 'checkout', '-qb', 'feature');
+  writeFileSync(join(root, 'a.yaml'), 'a: 2\n');
+  git(root, 'commit', '-qam', 'edit a');
+  writeFileSync(join(root, 'b.yaml'), 'b: 2\n');
+  return root;
+}
+
+describe('branchChanges (what nx affected compares against, seen from the plugin)', () => {
+  it('NX_BASE, nx.json defaultBase or main; NX_HEAD compares two commits and leaves out the working tree', () => {
+    const root = repo();
+    const files = (env: Record<string, string>, nxJson?: { defaultBase?: string }) => [...branchChanges(root, env, nxJson)?.files ?? []].map((file) => file.slice(root.length + 1)).sort();
+    expect(files({})).toEqual(['a.yaml', 'b.yaml']);
+    expect(files({ NX_BASE: 'feature' })).toEqual(['b.yaml']);
+    expect(files({}, { defaultBase: 'feature' })).toEqual(['b.yaml']);
+    expect(files({ NX_BASE: 'main', NX_HEAD: 'feature' })).toEqual(['a.yaml']);
+    expect(branchChanges(root, { NX_BASE: 'no-such-branch' }, undefined)).toBeUndefined();
+  });
+
+  it('an NX_BASE or NX_HEAD that reads as a git option is not one: no changes are known (file granularity), git writes nothing', () => {
+    const root = repo();
+    const written = join(root, 'written-by-git');
+    expect(branchChanges(root, { NX_BASE: `--output=${written}` }, undefined)).toBeUndefined();
+    expect(branchChanges(root, { NX_HEAD: `--output=${written}` }, undefined)).toBeUndefined();
+    expect(branchChanges(root, {}, { defaultBase: `--output=${written}` })).toBeUndefined();
+    expect(existsSync(written)).toBe(false);
+  });
+});
