@@ -82,6 +82,45 @@ describe('describeAffected (semantic, like Atmos)', () => {
   });
 });
 
+describe('the sections compared, as Atmos compares them', () => {
+  const vpc = (sections: string) => `components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}${sections}}}}\n`;
+  const commitVpc = (root: string, sections: string) => {
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), vpc(sections));
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qam', 'sections');
+  };
+
+  it('each section Atmos evaluates is a reason of its own; locals, overrides and hooks are not', () => {
+    const root = repo();
+    commitVpc(root, ', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.50.0}}, command: terraform');
+    const cases: Array<[string, string | undefined]> = [
+      [', source: {uri: "github.com/acme/vpc", version: 1.1.0}, dependencies: {tools: {tflint: 0.50.0}}, command: terraform', 'stack.source'],
+      [', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.51.0}}, command: terraform', 'stack.dependencies'],
+      [', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.50.0}}, command: tofu', 'stack.command'],
+      [', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.50.0}}, command: terraform, remote_state_backend_type: static',
+        'stack.remote_state_backend_type'],
+      [', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.50.0}}, command: terraform, remote_state_backend_type: s3, remote_state_backend: {s3: {bucket: b}}',
+        'stack.remote_state_backend'],
+      [', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.50.0}}, command: terraform, backend_type: local', 'stack.backend_type'],
+      // Several differ: the first in Atmos's order is the reason.
+      [', source: {uri: "github.com/acme/vpc", version: 2.0.0}, dependencies: {tools: {tflint: 0.60.0}}, command: tofu, settings: {x: 1}', 'stack.command'],
+      [', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.50.0}}, command: terraform, settings: {x: 1}', 'stack.settings'],
+      [', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.50.0}}, command: terraform, hooks: {h: {events: [after-terraform-apply]}}', undefined],
+      [', source: {uri: "github.com/acme/vpc", version: 1.0.0}, dependencies: {tools: {tflint: 0.50.0}}, command: terraform, locals: {unused: 1}', undefined],
+    ];
+    for (const [sections, reason] of cases) {
+      writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), vpc(sections));
+      expect([sections, affected(root)]).toEqual([sections, reason ? [`vpc@acme-ue1-dev:${reason}`, `vpc@acme-ue1-prod:${reason}`] : []]);
+    }
+  });
+
+  it('a changed local module is the reason before a change of the component folder itself, as in Atmos', () => {
+    const root = repo();
+    writeFileSync(join(root, 'components/terraform/modules/m/main.tf'), '# changed\n');
+    writeFileSync(join(root, 'components/terraform/app/extra.tf'), '# new\n');
+    expect(affected(root)).toEqual(['app@acme-ue1-dev:component.module', 'app@acme-ue1-prod:component.module']);
+  });
+});
+
 describe('the base ref as typed', () => {
   it('is resolved to a commit first: a ref that reads as an option is refused and git writes nothing', () => {
     const root = repo();

@@ -34,7 +34,11 @@ export interface AffectedInstance {
   component_type: 'terraform';
   stack: string;
   stack_slug: string;
-  /** Why, first match in Atmos's order: stack.metadata, component, component.module, stack.vars, stack.env, stack.settings; ours: stack.backend, stack.providers, file, folder; deleted. */
+  /**
+   * Why, the first match in Atmos's order: stack.metadata, component.module, component, stack.vars, stack.env, stack.providers,
+   * stack.backend, stack.backend_type, stack.remote_state_backend(_type), stack.command, stack.dependencies, stack.source,
+   * stack.settings, file, folder; deleted.
+   */
   affected: string;
   deleted?: boolean;
 }
@@ -438,20 +442,35 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
 }
 
 /**
- * The first section (in Atmos's order) whose resolved value differs between the base and head
- * instance, leaving out what files decide (component folder, modules, dependencies.files):
- * undefined when the configuration is the same.
+ * The sections compared after the metadata and the component folder, in Atmos's order
+ * (v1.226.1 describe_affected_components.go: its section table, then settings): the first that
+ * differs is the reason. Left out as Atmos leaves them out: `locals` and `overrides` (already
+ * folded into the others), `hooks` (what runs around a command, not what it deploys). The
+ * workspace is ours: where the state lives, reported with the backend.
+ */
+const SECTION_CHECKS: ReadonlyArray<readonly [reason: string, differs: (base: ComponentInstance, head: ComponentInstance) => boolean]> = [
+  ['stack.vars', (a, b) => !deepEqual(a.sections.vars, b.sections.vars)],
+  ['stack.env', (a, b) => !deepEqual(a.sections.env, b.sections.env)],
+  ['stack.providers', (a, b) => !deepEqual(a.sections.providers, b.sections.providers)],
+  ['stack.backend', (a, b) => !deepEqual(a.sections.backend, b.sections.backend) || a.workspace !== b.workspace],
+  ['stack.backend_type', (a, b) => a.sections.backendType !== b.sections.backendType],
+  ['stack.remote_state_backend', (a, b) => !deepEqual(a.sections.remoteStateBackend, b.sections.remoteStateBackend)],
+  ['stack.remote_state_backend_type', (a, b) => a.sections.remoteStateBackendType !== b.sections.remoteStateBackendType],
+  ['stack.command', (a, b) => a.sections.command !== b.sections.command],
+  ['stack.dependencies', (a, b) => !deepEqual(a.sections.dependencies, b.sections.dependencies)],
+  ['stack.source', (a, b) => !deepEqual(a.sections.source, b.sections.source)],
+  ['stack.settings', (a, b) => !deepEqual(a.sections.settings, b.sections.settings)],
+];
+
+/**
+ * The first section whose resolved value differs between the base and head instance (metadata,
+ * the component folder named, then SECTION_CHECKS), leaving out what files decide (the folder's
+ * and modules' contents, dependencies.files): undefined when the configuration is the same.
  */
 export function configDifference(base: ComponentInstance, head: ComponentInstance): string | undefined {
-  const a = base.sections;
-  const b = head.sections;
-  if (!deepEqual(a.metadata, b.metadata)) return 'stack.metadata';
+  if (!deepEqual(base.sections.metadata, head.sections.metadata)) return 'stack.metadata';
   if (base.terraformComponent !== head.terraformComponent) return 'component';
-  if (!deepEqual(a.vars, b.vars)) return 'stack.vars';
-  if (!deepEqual(a.env, b.env)) return 'stack.env';
-  if (!deepEqual(a.settings, b.settings)) return 'stack.settings';
-  if (a.backendType !== b.backendType || !deepEqual(a.backend, b.backend) || base.workspace !== head.workspace) return 'stack.backend';
-  if (!deepEqual(a.providers, b.providers) || a.command !== b.command) return 'stack.providers';
+  for (const [reason, differs] of SECTION_CHECKS) if (differs(base, head)) return reason;
   return undefined;
 }
 
@@ -479,8 +498,9 @@ class FolderChanges {
 function affectedReason(base: ComponentInstance, head: ComponentInstance, changedFiles: Set<string>, basePath: string, changes: FolderChanges): string | undefined {
   const config = configDifference(base, head);
   if (config === 'stack.metadata') return config;
-  if (changes.inFolder(head.componentPath) || config === 'component') return 'component';
+  // Atmos looks at the local modules before the folder itself.
   if (changes.inModules(head.componentPath)) return 'component.module';
+  if (changes.inFolder(head.componentPath) || config === 'component') return 'component';
   if (config) return config;
   // Both forms Atmos reads: `dependencies.files/folders` and `settings.depends_on` file/folder entries (as the Nx inputs do).
   const { files, folders } = declaredDependencies(head.sections, { file: head.manifestFile });
