@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { main, type CliIo } from './main';
 import { instanceCommandFor, parseTerraformCommandLine } from './terraform';
 import { writeWorkspace } from '../testing/fixture-workspace';
@@ -75,5 +78,55 @@ describe('atmos-nx terraform: the Atmos command shape', () => {
       autoApprove: true, lockTimeout: '5m', migrateState: true, terraform: [],
     });
     expect(() => parseTerraformCommandLine(['plan', 'vpc', '-s', 'dev', '--refresh=false'])).toThrow(/unknown flag --refresh for "terraform"/);
+  });
+});
+
+describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+  const cliIn = (argv: string[], cwd: string, env: Record<string, string> = {}) => {
+    let stdout = '';
+    let stderr = '';
+    return main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env }).then((code) => ({ code, stdout, stderr }));
+  };
+  /** Two stacks; `release` is the first commit, main one commit on (app's size 2), the working tree edits vpc. */
+  function repo(): { root: string; release: string } {
+    const root = writeWorkspace({
+      'stacks/catalog/base.yaml': 'components: {terraform: {vpc: {vars: {cidr: a}}, app: {vars: {size: 1}}}}\n',
+      'stacks/dev.yaml': 'import: [catalog/base]\nvars: {stage: dev}\n',
+      'stacks/prod.yaml': 'import: [catalog/base]\nvars: {stage: prod}\n',
+      'components/terraform/vpc/main.tf': '', 'components/terraform/app/main.tf': '',
+      'atmos.yaml': 'stacks: {base_path: stacks, included_paths: ["*.yaml"], name_pattern: "{stage}"}\ncomponents: {terraform: {base_path: components/terraform}}\n',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'release');
+    const release = git(root, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(root, 'stacks/catalog/base.yaml'), 'components: {terraform: {vpc: {vars: {cidr: a}}, app: {vars: {size: 2}}}}\n');
+    git(root, 'commit', '-qam', 'app size');
+    writeFileSync(join(root, 'stacks/catalog/base.yaml'), 'components: {terraform: {vpc: {vars: {cidr: b}}, app: {vars: {size: 2}}}}\n');
+    return { root, release };
+  }
+  const slugs = (stdout: string) => (JSON.parse(stdout) as Array<{ stack_slug: string }>).map((a) => a.stack_slug);
+
+  it('prints JSON by default, against the base nx affected uses (NX_BASE, nx.json defaultBase, main)', async () => {
+    const { root, release } = repo();
+    expect(slugs((await cliIn(['describe', 'affected'], root)).stdout)).toEqual(['dev-vpc', 'prod-vpc']);
+    expect(slugs((await cliIn(['describe', 'affected'], root, { NX_BASE: release })).stdout)).toEqual(['dev-app', 'dev-vpc', 'prod-app', 'prod-vpc']);
+    writeFileSync(join(root, 'nx.json'), JSON.stringify({ defaultBase: release }));
+    expect(slugs((await cliIn(['describe', 'affected'], root)).stdout)).toEqual(['dev-app', 'dev-vpc', 'prod-app', 'prod-vpc']);
+    expect((await cliIn(['describe', 'affected', '--format', 'yaml'], root)).stdout).toMatch(/^- affected: stack.vars\n  component: app\n/);
+  });
+
+  it('--base, else the deprecated --sha, then --ref, each with a warning; --stack keeps one stack', async () => {
+    const { root, release } = repo();
+    const bySha = await cliIn(['describe', 'affected', '--sha', release, '--ref', 'main'], root);
+    expect([slugs(bySha.stdout), bySha.stderr]).toEqual([['dev-app', 'dev-vpc', 'prod-app', 'prod-vpc'],
+      `warning: --sha is deprecated (as in Atmos): use --base ${release}\nwarning: --ref is deprecated (as in Atmos): use --base main\n`]);
+    expect(slugs((await cliIn(['describe', 'affected', '--ref', 'main'], root)).stdout)).toEqual(['dev-vpc', 'prod-vpc']);
+    const byBase = await cliIn(['describe', 'affected', '--base', 'main', '--sha', release], root);
+    expect([slugs(byBase.stdout), byBase.stderr]).toEqual([['dev-vpc', 'prod-vpc'], '']);
+    expect(slugs((await cliIn(['describe', 'affected', '--base', release, '--stack', 'prod'], root)).stdout)).toEqual(['prod-app', 'prod-vpc']);
+    expect((await cliIn(['describe', 'affected', '--base', release, '--stack', 'prod', '--format=projects'], root)).stdout).toBe('app-prod,vpc-prod\n');
+    expect((await cliIn(['describe', 'affected', '--base', release, '--stack', 'qa', '--format=projects'], root)).code).toBe(3);
   });
 });

@@ -3,7 +3,7 @@
  *
  *   atmos-nx describe component <component> -s <stack> [--format yaml|json] [--process-templates=false]
  *   atmos-nx describe stacks [--stack S] [--components a,b] [--format yaml|json]
- *   atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json|projects]
+ *   atmos-nx describe affected [--base <git ref or commit>] [--stack S] [--format json|yaml|projects]
  *   atmos-nx describe graph [--format mermaid|markdown|dot|json] [--stack S | --environment E | -p PATTERN] ...
   atmos-nx describe config [--format yaml|json]
  *   atmos-nx list stacks | list components [--stack S]
@@ -20,6 +20,8 @@ import { basename, dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setAwsVerbose } from '../aws/verbose';
 import { loadAtmosConfig } from '../config/load';
+import type { AtmosConfig } from '../config/types';
+import { defaultBaseRef } from '../nx/changes';
 import { AtmosUserError, isUserError, throwCollected } from '../errors/user-error';
 import { validateGraph } from '../nx/graph-model';
 import { normaliseOptions } from '../nx/options';
@@ -56,10 +58,11 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
       '       --process-functions=true also reads state and stores, --process-functions=false evaluates none)',
   },
   'describe affected': {
-    flags: ['base', 'format'],
+    flags: ['base', 'ref', 'sha', 'stack', 'format'],
     arguments: 0,
-    usage: 'atmos-nx describe affected [--base <git ref, default main>] [--format yaml|json|projects]\n' +
-      '      (--format=projects: the affected Nx project names comma-separated; exit code 3 when nothing is affected)',
+    usage: 'atmos-nx describe affected [--base <git ref or commit>] [--stack <stack>] [--format json|yaml|projects]\n' +
+      '      (the base defaults to nx affected\'s: NX_BASE, nx.json defaultBase, main; Atmos\'s deprecated --ref and --sha are read as --base;\n' +
+      '       --format=projects: the affected Nx project names comma-separated; exit code 3 when nothing is affected)',
   },
   'describe config': { flags: ['format'], arguments: 0, usage: 'atmos-nx describe config [--format yaml|json]' },
   'describe graph': {
@@ -139,8 +142,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // The dependency graph has its own formats (mermaid, dot, ...): see src/graph.
   if (positionals[0] === 'describe' && positionals[1] === 'graph') return describeGraphCommand(values, positionals.slice(2), io);
   // `describe affected --format=projects`: Nx project names, not a document.
-  const affectedProjects = values.format === 'projects' && positionals[0] === 'describe' && positionals[1] === 'affected';
-  const format = affectedProjects ? 'yaml' : (values.format ?? 'yaml');
+  const affected = positionals[0] === 'describe' && positionals[1] === 'affected';
+  const affectedProjects = affected && values.format === 'projects';
+  // Atmos's describe affected prints JSON unless told otherwise; its other commands YAML.
+  const format = affectedProjects ? 'yaml' : (values.format ?? (affected ? 'json' : 'yaml'));
   if (format !== 'yaml' && format !== 'json') throw usage(`--format must be yaml or json${positionals[1] === 'affected' ? ' or projects' : ''}, not "${format}"`);
   const processTemplates = booleanFlag(values['process-templates'], '--process-templates');
   const processFunctions = booleanFlag(values['process-functions'], '--process-functions') ?? true;
@@ -204,15 +209,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     case 'describe affected': {
       const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
+      const base = affectedBase(values, config, io);
       if (affectedProjects) {
         const { affectedProjectNames, NOTHING_AFFECTED_EXIT_CODE } = await import('../nx/affected-projects');
-        const names = affectedProjectNames(config, values.base ?? 'main', io.env, config.basePath);
+        const names = affectedProjectNames(config, base, io.env, config.basePath, values.stack);
         if (names.length === 0) return NOTHING_AFFECTED_EXIT_CODE;
         io.stdout(names.join(',') + '\n');
         return 0;
       }
       const { describeAffected } = await import('../stacks/affected');
-      io.stdout(formatOutput(describeAffected(config, values.base ?? 'main', io.env), format));
+      io.stdout(formatOutput(describeAffected(config, base, io.env).filter((entry) => !values.stack || entry.stack === values.stack), format));
       return 0;
     }
     case 'describe config': {
@@ -257,6 +263,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * The base describe affected compares against: --base, else Atmos's deprecated --sha, then
+ * --ref (Atmos's precedence), else the one `nx affected` uses, so both give the same set.
+ */
+function affectedBase(values: ParsedFlags, config: AtmosConfig, io: CliIo): string {
+  for (const flag of ['sha', 'ref'] as const) {
+    if (values[flag] !== undefined && values.base === undefined) io.stderr(`warning: --${flag} is deprecated (as in Atmos): use --base ${values[flag]}\n`);
+  }
+  return values.base ?? values.sha ?? values.ref ?? defaultBaseRef(config.configFile ? dirname(config.configFile) : config.basePath, io.env);
+}
+
 /** Prints the contract problems of the instances (all deployed ones by default); true when there are none. */
 async function contractsHold(resolved: ResolvedStacks, instances: ComponentInstance[] | undefined, io: CliIo, schemaPath?: string): Promise<boolean> {
   const { validateContracts, formatContractProblems } = await import('../validation/contract');
@@ -278,6 +295,8 @@ const FLAGS = {
   'show-secrets': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   base: { type: 'string' },
+  ref: { type: 'string' },
+  sha: { type: 'string' },
   environment: { type: 'string' },
   projects: { type: 'string', short: 'p', multiple: true },
   'group-by': { type: 'string' },

@@ -4,13 +4,12 @@
  * (src/state/orphans.ts, src/state/destroy-orphan.ts); `nx run atmos:orphans` and
  * `nx run atmos:destroy-orphan --instance=... --confirm=...` run these.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAtmosConfig } from '../config/load';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError } from '../errors/user-error';
-import { baseRefFor, type NxJsonBase } from '../nx/changes';
+import { defaultBaseRef } from '../nx/changes';
 import type { CliIo } from './main';
 
 export const ORPHANS_USAGE = 'atmos-nx orphans [--base <ref>] [--format text|json]';
@@ -23,7 +22,7 @@ export async function orphansCommand(argv: string[], io: CliIo): Promise<number>
   if (format !== 'text' && format !== 'json') throw new AtmosUserError('USAGE', `--format ${format} is not text or json (in "orphans")`, undefined, `usage: ${ORPHANS_USAGE}`);
   const { config, root } = workspace(io);
   const { findOrphans, instanceName } = await import('../state/orphans');
-  const report = await findOrphans(config, { workspaceRoot: root, env: io.env, base: values.base ?? baseRefFor(io.env, readNxJson(root)) });
+  const report = await findOrphans(config, { workspaceRoot: root, env: io.env, base: values.base ?? defaultBaseRef(root, io.env) });
   const command = viaNx(io) ? 'nx run atmos:destroy-orphan' : 'npx atmos-nx destroy-orphan';
   if (format === 'json') {
     io.stdout(JSON.stringify({
@@ -91,14 +90,6 @@ function workspace(io: CliIo): { config: AtmosConfig; root: string } {
   const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
   if (!config.configFile) throw new AtmosUserError('CONFIG_INVALID', `no atmos.yaml in ${io.cwd} or any folder above it`, undefined, 'run it inside the workspace');
   return { config, root: dirname(config.configFile) };
-}
-
-function readNxJson(root: string): NxJsonBase | undefined {
-  try {
-    return JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')) as NxJsonBase;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Under `nx run atmos:<target>` (Nx sets NX_TASK_TARGET_PROJECT for the command it runs), hints name the Nx target. */

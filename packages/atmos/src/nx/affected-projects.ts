@@ -12,7 +12,9 @@ import { normaliseOptions } from './options';
 /** Exit code of `--format=projects` when nothing is affected: `nx run-many -p ""` would run every project. */
 export const NOTHING_AFFECTED_EXIT_CODE = 3;
 
-export function affectedProjectNames(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, workspaceRoot: string): string[] {
+/** Only the instances of `stack` when given (describe affected --stack). */
+export function affectedProjectNames(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, workspaceRoot: string, stack?: string): string[] {
   const options = normaliseOptions(pluginOptions(workspaceRoot));
-  return [...new Set(compareWithBase(config, baseRef, env).changed.map(({ instance }) => projectName(options.projectName, instance)))].sort();
+  const changed = compareWithBase(config, baseRef, env).changed.filter(({ instance }) => stack === undefined || instance.stack === stack);
+  return [...new Set(changed.map(({ instance }) => projectName(options.projectName, instance)))].sort();
 }

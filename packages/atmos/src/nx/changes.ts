@@ -7,6 +7,8 @@
  * and untracked ones without `NX_HEAD` — the set Nx computes itself.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { changedSince, commitOf } from '../stacks/affected';
 
 export interface BranchChanges {
@@ -29,6 +31,19 @@ export interface NxJsonBase {
 
 export function baseRefFor(env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): string {
   return env.NX_BASE || nxJson?.defaultBase || nxJson?.affected?.defaultBase || 'main';
+}
+
+/** The base `nx affected` uses in this workspace when given none: what `describe affected` and `orphans` default to. */
+export function defaultBaseRef(workspaceRoot: string, env: Record<string, string | undefined>): string {
+  return baseRefFor(env, readNxJsonBase(workspaceRoot));
+}
+
+export function readNxJsonBase(workspaceRoot: string): NxJsonBase | undefined {
+  try {
+    return JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as NxJsonBase;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

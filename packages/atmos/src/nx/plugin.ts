@@ -7,7 +7,6 @@
  *
  * Graph construction is static: it reads files, never runs terraform or touches the network.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Types only: loading @nx/devkit itself cost the plugin worker ~0.6 s at start (its index pulls in
 // much of Nx and runs git to identify the repository). The error class is loaded when needed.
@@ -20,7 +19,7 @@ import type { ComponentInstance } from '../stacks/types';
 import { resolveStacks } from '../stacks/engine';
 import type { AtmosConfig } from '../config/types';
 import { contentHash, graphCacheKey, readCache, watchedUnchanged, writeCache, type TreeFingerprint, type WatchedInputs } from './cache';
-import { branchChanges, type BranchChanges, type NxJsonBase } from './changes';
+import { branchChanges, readNxJsonBase, type BranchChanges } from './changes';
 import { configFilesByStack, preciseInputs } from './precise-inputs';
 import { envInputs, recordingEnvReads, watchedInputs } from './static-inputs';
 import { buildGraphModel, fromProblemRecord, toProblemRecord, type GraphModel, type NxInput } from './graph-model';
@@ -128,14 +127,6 @@ function computeModel(workspaceRoot: string, config: AtmosConfig, options: Norma
   });
   if (problems.length > 0) model.problems = uniqueErrors(problems).map(toProblemRecord);
   return { model, watched: watchedInputs(config, resolved, recording, process.env) };
-}
-
-function readNxJsonBase(workspaceRoot: string): NxJsonBase | undefined {
-  try {
-    return JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as NxJsonBase;
-  } catch {
-    return undefined;
-  }
 }
 
 /** `${{ output.vpc.x }}` and `${{ output("dns", "shared-use1").zone_id }}` in an instance's sections. */
