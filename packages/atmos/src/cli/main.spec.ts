@@ -114,7 +114,7 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
     expect(slugs((await cliIn(['describe', 'affected'], root, { NX_BASE: release })).stdout)).toEqual(['dev-app', 'dev-vpc', 'prod-app', 'prod-vpc']);
     writeFileSync(join(root, 'nx.json'), JSON.stringify({ defaultBase: release }));
     expect(slugs((await cliIn(['describe', 'affected'], root)).stdout)).toEqual(['dev-app', 'dev-vpc', 'prod-app', 'prod-vpc']);
-    expect((await cliIn(['describe', 'affected', '--format', 'yaml'], root)).stdout).toMatch(/^- affected: stack.vars\n  component: app\n/);
+    expect((await cliIn(['describe', 'affected', '--format', 'yaml'], root)).stdout).toMatch(/^- affected: stack.vars\n  affected_all:\n    - stack.vars\n  component: app\n/);
   });
 
   it('--base, else the deprecated --sha, then --ref, each with a warning; --stack keeps one stack', async () => {
@@ -128,5 +128,10 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
     expect(slugs((await cliIn(['describe', 'affected', '--base', release, '--stack', 'prod'], root)).stdout)).toEqual(['prod-app', 'prod-vpc']);
     expect((await cliIn(['describe', 'affected', '--base', release, '--stack', 'prod', '--format=projects'], root)).stdout).toBe('app-prod,vpc-prod\n');
     expect((await cliIn(['describe', 'affected', '--base', release, '--stack', 'qa', '--format=projects'], root)).code).toBe(3);
+    // A boolean flag as Atmos (cobra) takes it, bare or =true/=false.
+    for (const flag of ['--include-settings', '--include-settings=true']) {
+      expect(JSON.parse((await cliIn(['describe', 'affected', flag], root)).stdout)[0]).toHaveProperty('settings', {});
+    }
+    expect(JSON.parse((await cliIn(['describe', 'affected', '--include-settings=false'], root)).stdout)[0]).not.toHaveProperty('settings');
   });
 });

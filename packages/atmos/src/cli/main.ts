@@ -58,9 +58,9 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
       '       --process-functions=true also reads state and stores, --process-functions=false evaluates none)',
   },
   'describe affected': {
-    flags: ['base', 'ref', 'sha', 'stack', 'format'],
+    flags: ['base', 'ref', 'sha', 'stack', 'format', 'include-settings'],
     arguments: 0,
-    usage: 'atmos-nx describe affected [--base <git ref or commit>] [--stack <stack>] [--format json|yaml|projects]\n' +
+    usage: 'atmos-nx describe affected [--base <git ref or commit>] [--stack <stack>] [--format json|yaml|projects] [--include-settings]\n' +
       '      (the base defaults to nx affected\'s: NX_BASE, nx.json defaultBase, main; Atmos\'s deprecated --ref and --sha are read as --base;\n' +
       '       --format=projects: the affected Nx project names comma-separated; exit code 3 when nothing is affected)',
   },
@@ -218,7 +218,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       const { describeAffected } = await import('../stacks/affected');
-      io.stdout(formatOutput(describeAffected(config, base, io.env).filter((entry) => !values.stack || entry.stack === values.stack), format));
+      io.stdout(formatOutput(describeAffected(config, base, io.env, { includeSettings: values['include-settings'] === true }).filter((entry) => !values.stack || entry.stack === values.stack), format));
       return 0;
     }
     case 'describe config': {
@@ -293,6 +293,7 @@ const FLAGS = {
   'process-templates': { type: 'string' },
   'process-functions': { type: 'string' },
   'show-secrets': { type: 'boolean' },
+  'include-settings': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   base: { type: 'string' },
   ref: { type: 'string' },
@@ -313,7 +314,8 @@ type ParsedFlags = { [K in FlagName]?: (typeof FLAGS)[K] extends { multiple: tru
  * The command is known before its flags are read: the command's words first (an unknown one is
  * named, with the commands there are), then only the flags that command takes.
  */
-function parseCommandLine(argv: string[]): { values: ParsedFlags; positionals: string[] } {
+function parseCommandLine(typed: string[]): { values: ParsedFlags; positionals: string[] } {
+  const argv = typed.flatMap(booleanAsCobraTakesIt);
   const { tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: FLAGS });
   const words = tokens.flatMap((token) => (token.kind === 'positional' ? [token.value] : []));
   const asked = (name: string) => tokens.some((token) => token.kind === 'option' && token.name === name);
@@ -338,6 +340,14 @@ function parseCommandLine(argv: string[]): { values: ParsedFlags; positionals: s
   } catch (error) {
     throw new AtmosUserError('USAGE', `${(error as Error).message.split('. ')[0]} (in "${name}")`, undefined, `usage: ${command.usage}`);
   }
+}
+
+/** `--show-secrets=true` is `--show-secrets`, `--show-secrets=false` nothing: Atmos's (cobra's) boolean flags take both. */
+function booleanAsCobraTakesIt(arg: string): string[] {
+  const match = /^--([a-z-]+)=(true|false)$/.exec(arg);
+  const flag = match && (FLAGS as Record<string, { type: string }>)[match[1]];
+  if (!match || flag?.type !== 'boolean') return [arg];
+  return match[2] === 'true' ? [`--${match[1]}`] : [];
 }
 
 /** The command the words name, or an error naming the unknown word and listing the commands. */

@@ -59,7 +59,8 @@ describe('describeAffected (semantic, like Atmos)', () => {
     writeFileSync(join(root, 'stacks/orgs/acme/stage/ue1.yaml'), 'import: [catalog/app]\nvars: {tenant: acme, environment: ue1, stage: stage}\n');
     const result = affected(root);
     expect(result).toContain('app@acme-ue1-stage:stack.metadata');
-    expect(result).toContain('vpc@acme-ue1-prod:deleted');
+    // The whole stack is gone: Atmos's deleted.stack.
+    expect(result).toContain('vpc@acme-ue1-prod:deleted.stack');
   });
 
   it('files outside stacks/ and components/: an !include edited at head, and one only the base included (read from the whole base tree)', () => {
@@ -118,6 +119,38 @@ describe('the sections compared, as Atmos compares them', () => {
     writeFileSync(join(root, 'components/terraform/modules/m/main.tf'), '# changed\n');
     writeFileSync(join(root, 'components/terraform/app/extra.tf'), '# new\n');
     expect(affected(root)).toEqual(['app@acme-ue1-dev:component.module', 'app@acme-ue1-prod:component.module']);
+  });
+});
+
+describe('the entries, with Atmos\'s fields', () => {
+  it('every reason in affected_all, component_path, the context vars, the dependency file; deleted by component or with its stack', () => {
+    const root = repo();
+    mkdirSync(join(root, 'config'));
+    writeFileSync(join(root, 'config/rules.json'), '{}\n');
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: 1}, dependencies: {files: [config/rules.json]}}, old: {metadata: {enabled: false, component: app}}}}\n');
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'app depends on a file; old is disabled');
+    // app: vars, env and its file change; old (disabled) is removed; the prod stack keeps only vpc.
+    writeFileSync(join(root, 'config/rules.json'), '{"x": 1}\n');
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: 2}, env: {X: "1"}, dependencies: {files: [config/rules.json]}}}}\n');
+    writeFileSync(join(root, 'stacks/orgs/acme/prod/ue1.yaml'), 'import: [catalog/vpc]\nvars: {tenant: acme, environment: ue1, stage: prod}\n');
+    const entries = describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {});
+    expect(entries.find((e) => e.stack === 'acme-ue1-dev' && e.component === 'app')).toEqual({
+      component: 'app', component_type: 'terraform', component_path: 'components/terraform/app', tenant: 'acme', environment: 'ue1', stage: 'dev',
+      stack: 'acme-ue1-dev', stack_slug: 'acme-ue1-dev-app', affected: 'stack.vars', affected_all: ['stack.vars', 'stack.env', 'file'], file: 'config/rules.json',
+    });
+    expect(entries.filter((e) => e.deleted).map((e) => [e.component, e.stack, e.affected, e.affected_all, e.deletion_type])).toEqual([
+      ['old', 'acme-ue1-dev', 'deleted', ['deleted'], 'component'],
+      ['app', 'acme-ue1-prod', 'deleted', ['deleted'], 'component'],
+      ['old', 'acme-ue1-prod', 'deleted', ['deleted'], 'component'],
+    ]);
+    rmSync(join(root, 'stacks/orgs/acme/prod/ue1.yaml'));
+    expect(describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {}).filter((e) => e.stack === 'acme-ue1-prod').map((e) => [e.component, e.affected, e.deletion_type]))
+      .toEqual([['app', 'deleted.stack', 'stack'], ['old', 'deleted.stack', 'stack'], ['vpc', 'deleted.stack', 'stack']]);
+    // --include-settings
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}, settings: {team: net}}}}\n');
+    const withSettings = describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {}, { includeSettings: true });
+    expect(withSettings.find((e) => e.component === 'vpc' && e.stack === 'acme-ue1-dev')).toMatchObject({ affected: 'stack.settings', settings: { team: 'net' } });
   });
 });
 

@@ -27,36 +27,63 @@ import { declaredDependencies } from './dependencies';
 import { discoverStackFiles } from './discover';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
 import type { ComponentInstance } from './types';
-import { deepEqual } from './values';
+import { deepEqual, type PlainMap } from './values';
 
+/** One entry of `describe affected`, with Atmos's field names (v1.226.1 schema.Affected; no Spacelift, Atlantis or dependents). */
 export interface AffectedInstance {
   component: string;
   component_type: 'terraform';
+  /** The component folder, relative to the base path (`components/terraform/vpc`). */
+  component_path: string;
+  /** From the instance's vars, when set there. */
+  namespace?: string;
+  tenant?: string;
+  environment?: string;
+  stage?: string;
   stack: string;
   stack_slug: string;
   /**
    * Why, the first match in Atmos's order: stack.metadata, component.module, component, stack.vars, stack.env, stack.providers,
    * stack.backend, stack.backend_type, stack.remote_state_backend(_type), stack.command, stack.dependencies, stack.source,
-   * stack.settings, file, folder; deleted.
+   * stack.settings, file, folder; deleted (deleted.stack when the whole stack is gone).
    */
   affected: string;
+  /** Every reason that holds, in that order. */
+  affected_all: string[];
+  /** The `dependencies.files` (or `settings.depends_on` file) entry that changed, as written. */
+  file?: string;
+  folder?: string;
+  /** With --include-settings. */
+  settings?: PlainMap;
   deleted?: boolean;
+  deletion_type?: 'component' | 'stack';
 }
 
-export function describeAffected(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined> = process.env): AffectedInstance[] {
-  const { changed, deleted } = compareWithBase(config, baseRef, env);
+export interface DescribeAffectedOptions {
+  /** Each entry carries the instance's settings (Atmos's --include-settings). */
+  includeSettings?: boolean;
+}
+
+export function describeAffected(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined> = process.env, options: DescribeAffectedOptions = {}): AffectedInstance[] {
+  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env);
   const affected = [
-    ...changed.map(({ instance, reason }) => entry(instance, reason)),
-    ...deleted.map((old) => ({ ...entry(old, 'deleted'), deleted: true })),
+    ...changed.map(({ instance, reasons }) => entry(config, instance, reasons, options)),
+    ...deleted.map((old) => {
+      const gone = !stackAtHead(old);
+      const reason = gone ? 'deleted.stack' : 'deleted';
+      return { ...entry(config, old, { all: [reason] }, options), deleted: true, deletion_type: gone ? 'stack' as const : 'component' as const };
+    }),
   ];
   return affected.sort((a, b) => a.stack.localeCompare(b.stack) || a.component.localeCompare(b.component));
 }
 
 export interface BaseComparison {
   /** Deployable head instances that differ from the base, with the reason. */
-  changed: Array<{ instance: ComponentInstance; reason: string }>;
-  /** Deployable base instances gone at head. */
+  changed: Array<{ instance: ComponentInstance; reason: string; reasons: Reasons }>;
+  /** Non-abstract base instances gone at head (disabled ones too). */
   deleted: ComponentInstance[];
+  /** Whether the stack of a deleted instance is still there at head (Atmos's `deleted` rather than `deleted.stack`). */
+  stackAtHead(deleted: ComponentInstance): boolean;
 }
 
 export interface CompareOptions {
@@ -134,7 +161,7 @@ function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, chang
   if (!scope.consistent || readsChanged(base, changedFiles)) return undefined;
   const byKey = new Map<string, ComponentInstance>();
   for (const instance of base.instances) byKey.set(instanceKey(instance), instance);
-  return compareSides(head, { touched, byKey }, changedFiles, config.basePath);
+  return compareSides(head, { touched, byKey }, changedFiles, config.basePath, false);
 }
 
 /**
@@ -176,21 +203,26 @@ function readsChanged(resolved: ResolvedStacks, changedFiles: Set<string>): bool
 }
 
 /** The head instances that differ from their base side, and the base instances gone at head. */
-function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<string>, basePath: string): BaseComparison {
+/** `everyInstanceBuilt`: false when the head built only what a change can reach (compareScoped), so a stack's name may be unknown. */
+function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<string>, basePath: string, everyInstanceBuilt = true): BaseComparison {
   const changed: BaseComparison['changed'] = [];
   const folders = new FolderChanges(changedFiles);
   for (const instance of head.instances) {
     if (instance.abstract || !instance.enabled) continue;
     // A stack no changed file reaches resolves the same at the base: compare it with itself.
     const baseInstance = base.touched.has(instance.manifestFile) ? base.byKey.get(instanceKey(instance)) : instance;
-    const reason = baseInstance === undefined ? 'stack.metadata' : affectedReason(baseInstance, instance, changedFiles, basePath, folders);
-    if (reason) changed.push({ instance, reason });
+    const reasons = baseInstance === undefined ? { all: ['stack.metadata'] } : affectedReasons(baseInstance, instance, changedFiles, basePath, folders);
+    if (reasons.all.length > 0) changed.push({ instance, reason: reasons.all[0], reasons });
   }
   const headKeys = new Set(head.instances.map(instanceKey));
-  const deleted = [...base.byKey.values()].filter((old) => !old.abstract && old.enabled && !headKeys.has(instanceKey(old)));
+  // As Atmos: a disabled instance gone at head is deleted too (it may have been deployed before it was disabled).
+  const deleted = [...base.byKey.values()].filter((old) => !old.abstract && !headKeys.has(instanceKey(old)));
   // In stack and component order: the engine lists stacks in the order it met them, which differs when it builds only some instances.
   changed.sort((a, b) => byStackAndComponent(a.instance, b.instance));
-  return { changed, deleted: deleted.sort(byStackAndComponent) };
+  const headStacks = new Set([...head.instances, ...head.describedOnly].map((instance) => instance.stack));
+  const headManifests = new Set(head.stackFiles);
+  const stackAtHead = (old: ComponentInstance) => headStacks.has(old.stack) || (!everyInstanceBuilt && headManifests.has(old.manifestFile));
+  return { changed, deleted: deleted.sort(byStackAndComponent), stackAtHead };
 }
 
 /**
@@ -463,14 +495,19 @@ const SECTION_CHECKS: ReadonlyArray<readonly [reason: string, differs: (base: Co
 ];
 
 /**
- * The first section whose resolved value differs between the base and head instance (metadata,
- * the component folder named, then SECTION_CHECKS), leaving out what files decide (the folder's
- * and modules' contents, dependencies.files): undefined when the configuration is the same.
+ * The sections whose resolved value differs between the base and head instance, in order
+ * (metadata, the component folder named, then SECTION_CHECKS), leaving out what files decide
+ * (the folder's and modules' contents, dependencies.files): none when the configuration is the same.
  */
+function* configDifferences(base: ComponentInstance, head: ComponentInstance): Generator<string> {
+  if (!deepEqual(base.sections.metadata, head.sections.metadata)) yield 'stack.metadata';
+  if (base.terraformComponent !== head.terraformComponent) yield 'component';
+  for (const [reason, differs] of SECTION_CHECKS) if (differs(base, head)) yield reason;
+}
+
+/** The first of configDifferences, or undefined when the configuration is the same. */
 export function configDifference(base: ComponentInstance, head: ComponentInstance): string | undefined {
-  if (!deepEqual(base.sections.metadata, head.sections.metadata)) return 'stack.metadata';
-  if (base.terraformComponent !== head.terraformComponent) return 'component';
-  for (const [reason, differs] of SECTION_CHECKS) if (differs(base, head)) return reason;
+  for (const reason of configDifferences(base, head)) return reason;
   return undefined;
 }
 
@@ -495,18 +532,30 @@ class FolderChanges {
   }
 }
 
-function affectedReason(base: ComponentInstance, head: ComponentInstance, changedFiles: Set<string>, basePath: string, changes: FolderChanges): string | undefined {
-  const config = configDifference(base, head);
-  if (config === 'stack.metadata') return config;
+/** Every reason an instance is affected, in Atmos's order (the first is the headline), with the dependency file or folder that changed. */
+interface Reasons {
+  all: string[];
+  file?: string;
+  folder?: string;
+}
+
+function affectedReasons(base: ComponentInstance, head: ComponentInstance, changedFiles: Set<string>, basePath: string, changes: FolderChanges): Reasons {
+  const config = [...configDifferences(base, head)];
+  const all: string[] = [];
+  if (config[0] === 'stack.metadata') all.push(config.shift() as string);
   // Atmos looks at the local modules before the folder itself.
-  if (changes.inModules(head.componentPath)) return 'component.module';
-  if (changes.inFolder(head.componentPath) || config === 'component') return 'component';
-  if (config) return config;
+  if (changes.inModules(head.componentPath)) all.push('component.module');
+  const renamed = config[0] === 'component';
+  if (renamed) config.shift();
+  if (renamed || changes.inFolder(head.componentPath)) all.push('component');
+  all.push(...config);
   // Both forms Atmos reads: `dependencies.files/folders` and `settings.depends_on` file/folder entries (as the Nx inputs do).
   const { files, folders } = declaredDependencies(head.sections, { file: head.manifestFile });
-  if (files.some((file) => changedFiles.has(join(basePath, file)))) return 'file';
-  if (folders.some((folder) => touches(changedFiles, join(basePath, folder)))) return 'folder';
-  return undefined;
+  const file = files.find((file) => changedFiles.has(join(basePath, file)));
+  const folder = folders.find((folder) => touches(changedFiles, join(basePath, folder)));
+  if (file !== undefined) all.push('file');
+  if (folder !== undefined) all.push('folder');
+  return { all, ...(file !== undefined ? { file } : {}), ...(folder !== undefined ? { folder } : {}) };
 }
 
 function touches(changedFiles: Set<string>, folder: string): boolean {
@@ -523,9 +572,27 @@ export function instanceKey(instance: Pick<ComponentInstance, 'component' | 'sta
   return `${instance.component}\0${instance.stack}`;
 }
 
-function entry(instance: ComponentInstance, affected: string): AffectedInstance {
-  return { component: instance.component, component_type: 'terraform', stack: instance.stack, stack_slug: `${instance.stack}-${instance.component.split('/').join('-')}`, affected };
+function entry(config: AtmosConfig, instance: ComponentInstance, reasons: Reasons, options: DescribeAffectedOptions): AffectedInstance {
+  const vars = instance.sections.vars;
+  const context: Partial<Record<typeof CONTEXT_VARS[number], string>> = {};
+  for (const name of CONTEXT_VARS) if (typeof vars[name] === 'string' && vars[name] !== '') context[name] = vars[name] as string;
+  return {
+    component: instance.component,
+    component_type: 'terraform',
+    component_path: relative(config.basePath, instance.componentPath),
+    ...context,
+    stack: instance.stack,
+    stack_slug: `${instance.stack}-${instance.component.split('/').join('-')}`,
+    affected: reasons.all[0],
+    affected_all: reasons.all,
+    ...(reasons.file !== undefined ? { file: reasons.file } : {}),
+    ...(reasons.folder !== undefined ? { folder: reasons.folder } : {}),
+    ...(options.includeSettings ? { settings: instance.sections.settings } : {}),
+  };
 }
+
+/** The vars Atmos copies into each entry when set (omitted otherwise). */
+const CONTEXT_VARS = ['namespace', 'tenant', 'environment', 'stage'] as const;
 
 export function git(cwd: string, args: string[]): string {
   try {
