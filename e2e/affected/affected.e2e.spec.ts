@@ -188,6 +188,26 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     expect(await describeAffectedProjects(ws, linked)).toEqual(DBS);
   });
 
+  test('manifests whose names hold glob syntax: an edit selects their instances (Nx reads inputs as globs; unescaped, it matched nothing)', async () => {
+    ws.git(['checkout', '-q', '-B', 'glob-names', 'main']);
+    ws.git(['clean', '-fdq']);
+    // Imported by name (an import is a glob for Atmos too, so only what is literal there: () + @),
+    // and through the dev stacks' `mixins/tags/*` (any name).
+    const db = 'db (v2)+@';
+    ws.git(['mv', 'stacks/catalog/db.yaml', `stacks/catalog/${db}.yaml`]);
+    for (const stack of ['stacks/orgs/plat/dev/use1.yaml', 'stacks/orgs/plat/prod/use1.yaml']) replace(stack, '  - catalog/db\n', `  - "catalog/${db}"\n`)(ws);
+    const tags = 'stacks/mixins/tags/[e2]{x}.yaml';
+    ws.writeFile(tags, 'terraform:\n  vars:\n    tags:\n      Zone: a\n');
+    const renamed = ws.commit('glob syntax in names');
+    replace(`stacks/catalog/${db}.yaml`, 'engine: postgres', 'engine: mysql')(ws);
+    ws.commit('db engine');
+    expect(await affectedPlanTasks(ws, { daemon: false, base: renamed })).toEqual(DBS.map((p) => `${p}:plan`));
+    expect(await describeAffectedProjects(ws, renamed)).toEqual(DBS);
+    replace(tags, 'Zone: a', 'Zone: b')(ws);
+    ws.commit('zone');
+    expect(await affectedPlanTasks(ws, { daemon: false, base: renamed })).toEqual(sorted([...new Set([...DBS, ...DEV])].map((p) => `${p}:plan`)));
+  });
+
   test('the other targets: `nx affected -t output` and `-t drift` select the changed instances (their own inputs); apply and validate are exact', async () => {
     ws.git(['checkout', '-q', branchOf(0)]); // the vpc catalog edit
     ws.git(['clean', '-fdq']);

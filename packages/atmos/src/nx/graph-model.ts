@@ -4,7 +4,7 @@
  * Knows nothing about spawning processes; never runs terraform.
  */
 import { createHash } from 'node:crypto';
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import { AtmosUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { instanceProblems } from '../validation/stacks';
 import { declaredDependencies, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
@@ -114,7 +114,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const relatives = new Map<string, string>();
   const rel = (path: string) => {
     let value = relatives.get(path);
-    if (value === undefined) relatives.set(path, (value = relative(workspaceRoot, path).split('\\').join('/')));
+    if (value === undefined) relatives.set(path, (value = posixPath(relative(workspaceRoot, path))));
     return value;
   };
   const moduleCache = new Map<string, string[]>();
@@ -133,7 +133,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
       name = `stack:${instance.stack}`;
       while (sharedInputs[name]) name += '+';
       sharedNames.set(files, name);
-      sharedInputs[name] = files.map((file) => `{workspaceRoot}/${rel(file)}`);
+      sharedInputs[name] = files.map((file) => fileInput(rel(file)));
     }
     return name;
   };
@@ -143,7 +143,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     let list = folderLists.get(componentPath);
     if (!list) {
       const folders = [componentPath, ...localModuleFolders(componentPath, moduleCache)];
-      folderLists.set(componentPath, (list = folders.map((folder) => `{workspaceRoot}/${rel(folder)}/**/*`)));
+      folderLists.set(componentPath, (list = folders.map((folder) => folderInput(rel(folder)))));
     }
     return list;
   };
@@ -161,12 +161,12 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const projects: InstanceProject[] = deployable.map((instance) => {
     const declared = declaredByInstance.get(instance)!;
     const inputs: NxInput[] = [
-      ...precise.changedOf(instance).map((file) => `{workspaceRoot}/${rel(file)}`),
+      ...precise.changedOf(instance).map((file) => fileInput(rel(file))),
       ...folderInputs(instance.componentPath),
-      ...declared.files.map((file) => `{workspaceRoot}/${file}`),
-      ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
+      ...declared.files.map(fileInput),
+      ...declared.folders.map(folderInput),
       // `!version` reads the lock file at run time: a version bump is a change of the instance.
-      ...(resolved.versionedStacks?.has(instance.manifestFile) && readsVersionLock(instance) ? [`{workspaceRoot}/${rel(resolved.config.version.lockFile)}`] : []),
+      ...(resolved.versionedStacks?.has(instance.manifestFile) && readsVersionLock(instance) ? [fileInput(rel(resolved.config.version.lockFile))] : []),
     ];
     const vars = instance.sections.vars;
     const layer = typeof instance.sections.settings.layer === 'string' && instance.sections.settings.layer !== '' ? instance.sections.settings.layer : undefined;
@@ -409,3 +409,24 @@ function cycleProblems(edges: GraphEdge[], manifestOf: (project: string) => stri
   for (const node of [...next.keys()].sort()) if (!state.has(node)) visit(node);
   return problems;
 }
+
+/** A path as Nx writes paths: `/`-separated (a backslash is a separator only on Windows; elsewhere it is part of a name). */
+function posixPath(path: string): string {
+  return sep === '\\' ? path.split('\\').join('/') : path;
+}
+
+/**
+ * Nx reads a file input as a glob: every character its glob engine gives a meaning to is escaped,
+ * so `catalog/network (v2).yaml` or `[e2] x.yaml` is that one file (unescaped, Nx matched nothing
+ * and `nx affected` missed the change), and `a*.yaml` is not also `ab.yaml`.
+ */
+export function fileInput(relativePath: string): string {
+  return `{workspaceRoot}/${relativePath.replace(GLOB_SYNTAX, '\\$&')}`;
+}
+
+/** Every file under a folder, the folder's name taken literally (see fileInput). */
+export function folderInput(relativePath: string): string {
+  return `${fileInput(relativePath)}/**/*`;
+}
+
+const GLOB_SYNTAX = /[\\[\]{}()*?!+@]/g;

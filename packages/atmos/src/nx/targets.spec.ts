@@ -4,7 +4,7 @@
  * holds secrets), their inputs declared, apply after its dependencies' apply; plan-summary on
  * the workspace project.
  */
-import type { InstanceProject } from './graph-model';
+import { fileInput, folderInput, type InstanceProject } from './graph-model';
 import { normaliseOptions } from './options';
 import { CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
 
@@ -38,5 +38,20 @@ describe('targets for stored plans and distributed runs', () => {
     expect(summary.options).toMatchObject({ command: 'atmos-nx plan-summary' });
     expect(summary.cache).toBeUndefined();
     expect(summary.outputs).toBeUndefined();
+  });
+});
+
+describe('file inputs name files literally (Nx reads them as globs)', () => {
+  it('Nx\'s own glob engine matches each input to its one file, whatever the name holds', () => {
+    const { matchGlobPaths } = require('nx/src/native') as { matchGlobPaths(globs: string[], paths: string[]): boolean[] };
+    const names = ['stacks/catalog/network (v2).yaml', 'stacks/catalog/[e2] x.yaml', 'stacks/catalog/{a,b}.yaml', 'stacks/catalog/+(x).yaml', 'stacks/catalog/@(x).yaml',
+      'stacks/catalog/a*b.yaml', 'stacks/catalog/aXb.yaml', 'stacks/catalog/q?.yaml', 'stacks/catalog/!x.yaml', 'stacks/catalog/back\\slash.yaml', 'stacks/catalog/plain.yaml'];
+    const strip = (input: string) => input.slice('{workspaceRoot}/'.length);
+    for (const name of names) {
+      expect([name, matchGlobPaths([strip(fileInput(name))], names)]).toEqual([name, names.map((other) => other === name)]);
+    }
+    const folder = strip(folderInput('components/terraform/vpc (v2)'));
+    expect(matchGlobPaths([folder], ['components/terraform/vpc (v2)/main.tf', 'components/terraform/vpc (v2)/modules/x/main.tf', 'components/terraform/vpc v2/main.tf']))
+      .toEqual([true, true, false]);
   });
 });
