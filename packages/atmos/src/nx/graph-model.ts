@@ -12,7 +12,7 @@ import type { ResolvedStacks } from '../stacks/engine';
 import type { ComponentInstance } from '../stacks/types';
 import { locateText } from '../stacks/value-source';
 import { holdsYamlFunction } from '../stacks/values';
-import { localModuleFolders } from '../terraform/local-modules';
+import { componentFolders } from '../terraform/local-modules';
 import type { NormalisedPluginOptions } from './options';
 import { contentHash } from './cache';
 import { preciseInputs, type PreciseInputs } from './precise-inputs';
@@ -142,8 +142,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const folderInputs = (componentPath: string): string[] => {
     let list = folderLists.get(componentPath);
     if (!list) {
-      const folders = [componentPath, ...localModuleFolders(componentPath, moduleCache)];
-      folderLists.set(componentPath, (list = folders.map((folder) => folderInput(rel(folder)))));
+      folderLists.set(componentPath, (list = componentFolders(componentPath, moduleCache).map((folder) => folderInput(rel(folder)))));
     }
     return list;
   };

@@ -83,6 +83,29 @@ describe('describeAffected (semantic, like Atmos)', () => {
   });
 });
 
+describe('component folders and modules as Terraform finds them', () => {
+  it('a module a *.tf.json declares, a module folder that is a link and a component folder that is a link: an edit of the real files affects them', () => {
+    const root = repo();
+    mkdirSync(join(root, 'components/terraform/modules/j'));
+    writeFileSync(join(root, 'components/terraform/modules/j/main.tf'), '# j\n');
+    writeFileSync(join(root, 'components/terraform/vpc/extra.tf.json'), JSON.stringify({ module: { j: { source: '../modules/j' } } }));
+    fs.symlinkSync('m', join(root, 'components/terraform/modules/m-link'));
+    writeFileSync(join(root, 'components/terraform/app/main.tf'), 'module "m" {\n  source = "../modules/m-link"\n}\n');
+    fs.symlinkSync('vpc', join(root, 'components/terraform/vpc-link'));
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}, vpc2: {metadata: {component: vpc-link}, vars: {cidr: 10.1.0.0/16}}}}\n');
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'json module, links');
+    writeFileSync(join(root, 'components/terraform/modules/j/main.tf'), '# j changed\n');
+    expect(affected(root)).toEqual(['vpc@acme-ue1-dev:component.module', 'vpc2@acme-ue1-dev:component.module', 'vpc@acme-ue1-prod:component.module', 'vpc2@acme-ue1-prod:component.module']);
+    git(root, 'checkout', '-q', '--', '.');
+    writeFileSync(join(root, 'components/terraform/modules/m/main.tf'), '# m changed\n');
+    expect(affected(root)).toEqual(['app@acme-ue1-dev:component.module', 'app@acme-ue1-prod:component.module']);
+    git(root, 'checkout', '-q', '--', '.');
+    writeFileSync(join(root, 'components/terraform/vpc/main.tf'), 'variable "cidr" { type = string }\n');
+    expect(affected(root)).toEqual(['vpc@acme-ue1-dev:component', 'vpc2@acme-ue1-dev:component', 'vpc@acme-ue1-prod:component', 'vpc2@acme-ue1-prod:component']);
+  });
+});
+
 describe('the sections compared, as Atmos compares them', () => {
   const vpc = (sections: string) => `components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}${sections}}}}\n`;
   const commitVpc = (root: string, sections: string) => {

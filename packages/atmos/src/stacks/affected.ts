@@ -21,7 +21,7 @@ import { loadAtmosConfig } from '../config/load';
 import { changesConfig } from '../config/imports';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError, isUserError } from '../errors/user-error';
-import { localModuleFolders } from '../terraform/local-modules';
+import { localModuleFolders, withRealPath } from '../terraform/local-modules';
 import { changedComponents, mayReadFilesInTemplates } from './changed-components';
 import { declaredDependencies } from './dependencies';
 import { discoverStackFiles } from './discover';
@@ -519,9 +519,10 @@ class FolderChanges {
 
   constructor(private readonly changedFiles: Set<string>) {}
 
+  /** A change in the folder, or in the folder it really is when it is a link (git lists changes under the real path). */
   inFolder(folder: string): boolean {
     let hit = this.folder.get(folder);
-    if (hit === undefined) this.folder.set(folder, (hit = touches(this.changedFiles, folder)));
+    if (hit === undefined) this.folder.set(folder, (hit = withRealPath(folder).some((path) => touches(this.changedFiles, path))));
     return hit;
   }
 

@@ -10,7 +10,7 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { isUserError } from '../errors/user-error';
-import { localModuleFolders } from '../terraform/local-modules';
+import { localModuleFolders, withRealPath } from '../terraform/local-modules';
 import type { AtmosConfig } from '../config/types';
 import { parseManifest } from './parse';
 import { decodeUtf8 } from './utf8';
@@ -152,7 +152,7 @@ function moduleFolders(terraformBase: string): string[] {
       return;
     }
     if (entries.some((entry) => entry.isFile() && (entry.name.endsWith('.tf') || entry.name.endsWith('.tf.json')))) {
-      for (const module of localModuleFolders(folder, cache)) folders.add(module);
+      for (const module of localModuleFolders(folder, cache)) for (const path of withRealPath(module)) folders.add(path);
     }
     // `.terraform` holds what `terraform init` downloaded, not components.
     for (const entry of entries) if (entry.isDirectory() && !entry.name.startsWith('.')) visit(join(folder, entry.name));
