@@ -106,6 +106,18 @@ describe('component folders and modules as Terraform finds them', () => {
   });
 });
 
+describe('the working tree, as Atmos reads it', () => {
+  it('a new stack manifest in a folder git ignores is compared too (its instances are new)', () => {
+    const root = repo();
+    writeFileSync(join(root, '.gitignore'), 'tmp/\n');
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'ignore tmp/');
+    mkdirSync(join(root, 'stacks/orgs/acme/tmp'), { recursive: true });
+    writeFileSync(join(root, 'stacks/orgs/acme/tmp/ue1.yaml'), 'import: [catalog/vpc]\nvars: {tenant: acme, environment: ue1, stage: tmp}\n');
+    expect(affected(root)).toEqual(['vpc@acme-ue1-tmp:stack.metadata']);
+  });
+});
+
 describe('the sections compared, as Atmos compares them', () => {
   const vpc = (sections: string) => `components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}${sections}}}}\n`;
   const commitVpc = (root: string, sections: string) => {

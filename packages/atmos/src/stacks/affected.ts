@@ -102,7 +102,9 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
     throw new AtmosUserError('USAGE', `base ref ${JSON.stringify(baseRef)} names no commit of the repository ${repoRoot}`, undefined,
       'pass a branch, tag or commit, e.g. --base main or --base origin/main; in a shallow clone fetch the base first (git fetch origin main)');
   }
-  const changedFiles = changedSince(repoRoot, base);
+  const stacksFolder = relative(repoRoot, config.stacks.basePath);
+  const inRepository = stacksFolder !== '..' && !stacksFolder.startsWith('../') && !isAbsolute(stacksFolder);
+  const changedFiles = changedSince(repoRoot, base, undefined, inRepository ? stacksFolder || '.' : undefined);
   const narrow = scoped ? compareScoped(config, repoRoot, base, changedFiles, env) : undefined;
   if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
@@ -227,15 +229,18 @@ function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<st
 
 /**
  * Files changed in the working tree since `ref` (committed, staged, unstaged or untracked),
- * absolute. `head` compares two commits instead, as `nx affected --head` does.
+ * absolute. `head` compares two commits instead, as `nx affected --head` does. `ignoredUnder`:
+ * files git ignores there count as added too (describe affected compares the working tree, as
+ * Atmos does, and reads a stack manifest there; Nx never sees such a file).
  */
-export function changedSince(repoRoot: string, ref: string, head?: string): Set<string> {
+export function changedSince(repoRoot: string, ref: string, head?: string, ignoredUnder?: string): Set<string> {
   const lists = head !== undefined
     ? [git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', ref, head, '--'])]
     : [
       git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', ref, 'HEAD', '--']),
       git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--']),
       git(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z']),
+      ...(ignoredUnder !== undefined ? [git(repoRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ignoredUnder])] : []),
     ];
   const files = new Set<string>();
   for (const list of lists) for (const file of list.split('\0')) if (file !== '') files.add(join(repoRoot, file));
