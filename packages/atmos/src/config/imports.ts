@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
-import fg from 'fast-glob';
+import { globFiles } from '../glob-files';
 import { AtmosUserError } from '../errors/user-error';
 import { parseYaml } from '../stacks/parse';
 import { hasOwn, isPlainMap, setKey, type PlainMap } from '../stacks/values';
@@ -152,7 +152,7 @@ function importList(value: unknown, file: string): string[] {
  */
 function configFilesFor(path: string): string[] {
   if (existsSync(path) && !isDirectory(path)) return [path];
-  const glob = (pattern: string) => fg.sync(pattern.split(sep).join('/'), { absolute: true, onlyFiles: true, dot: true });
+  const glob = (pattern: string) => globFiles(pattern.split(sep).join('/'), { onlyFiles: true, dot: true });
   let found: string[];
   if (isDirectory(path)) found = [...glob(join(path, '**', '*.yaml')), ...glob(join(path, '**', '*.yml'))];
   else if (extname(path) === '') found = [...glob(path + '.yaml'), ...glob(path + '.yml')];

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import fg from 'fast-glob';
+import { globFiles } from '../glob-files';
 import { AtmosUserError } from '../errors/user-error';
 import { writeAtomically } from '../graph/write-file';
 import { instanceKey, readResultsFile, RESULTS_FOLDER, RESULTS_VERSION, STATUSES, type InstanceResult, type InstanceStatus } from '../graph/results';
@@ -47,7 +47,7 @@ export function latestDriftResults(workspaceRoot: string, instances: DriftReport
   const folder = join(workspaceRoot, RESULTS_FOLDER, 'drift');
   const exists = new Set(instances.map((i) => instanceKey(i.component, i.stack)));
   const latest = new Map<string, DriftEntry>();
-  for (const file of fg.sync('**/*.json', { cwd: folder, absolute: true, onlyFiles: true }).sort()) {
+  for (const file of globFiles('**/*.json', { cwd: folder, onlyFiles: true }).sort()) {
     const checked = readResultsFile(file);
     const raw = (JSON.parse(readFileSync(file, 'utf8')) as { results: Array<{ resources?: unknown }> }).results;
     checked.forEach((result, i) => {

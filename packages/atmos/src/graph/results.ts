@@ -20,7 +20,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import fg from 'fast-glob';
+import { globFiles } from '../glob-files';
 import { AtmosUserError } from '../errors/user-error';
 import { writeAtomically } from './write-file';
 
@@ -54,7 +54,7 @@ export function instanceKey(component: string, stack: string): string {
 /** The latest result of each instance found under `<workspaceRoot>/.atmos/results/`. */
 export function readLatestResults(workspaceRoot: string): Map<string, InstanceResult> {
   const folder = join(workspaceRoot, RESULTS_FOLDER);
-  const files = fg.sync('**/*.json', { cwd: folder, absolute: true, onlyFiles: true }).sort();
+  const files = globFiles('**/*.json', { cwd: folder, onlyFiles: true }).sort();
   const latest = new Map<string, { result: InstanceResult; time: number }>();
   for (const file of files) {
     for (const result of readResultsFile(file)) {

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import fg from 'fast-glob';
+import { globFiles } from '../glob-files';
 import type { AtmosConfig } from '../config/types';
 
 /** The environment variables atmos.yaml loading reads (not every ATMOS_*: a log path must not rebuild the graph). */
@@ -32,8 +32,8 @@ export function graphCacheKey(config: AtmosConfig, extra: unknown, env: Record<s
   hash.update(JSON.stringify(Object.entries(env).filter(([k]) => CONFIG_ENV.test(k)).sort()));
   const files = [
     ...config.configFiles,
-    ...fg.sync('**/*', { cwd: config.stacks.basePath, absolute: true, onlyFiles: true, dot: true, ignore: NEVER_INPUTS }).sort(),
-    ...fg.sync(['**/*.tf', '**/*.tf.json'], { cwd: config.components.terraform.basePath, absolute: true, onlyFiles: true, ignore: NEVER_INPUTS }).sort(),
+    ...globFiles('**/*', { cwd: config.stacks.basePath, onlyFiles: true, dot: true, ignore: NEVER_INPUTS }).sort(),
+    ...globFiles(['**/*.tf', '**/*.tf.json'], { cwd: config.components.terraform.basePath, onlyFiles: true, ignore: NEVER_INPUTS }).sort(),
   ];
   const hashes = new Map<string, string>();
   for (const file of files) {

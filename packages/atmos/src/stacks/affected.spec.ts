@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
+import type { AtmosUserError } from '../errors/user-error';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import { describeAffected } from './affected';
 
@@ -115,6 +116,26 @@ describe('the working tree, as Atmos reads it', () => {
     mkdirSync(join(root, 'stacks/orgs/acme/tmp'), { recursive: true });
     writeFileSync(join(root, 'stacks/orgs/acme/tmp/ue1.yaml'), 'import: [catalog/vpc]\nvars: {tenant: acme, environment: ue1, stage: tmp}\n');
     expect(affected(root)).toEqual(['vpc@acme-ue1-tmp:stack.metadata']);
+  });
+});
+
+describe('a mistake in the base\'s stacks', () => {
+  it('is reported as the base\'s, at the file\'s path in the repository (the extracted copy is gone), with what to do', () => {
+    const root = repo();
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: [10.0.0.0/16}}}}\n');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qam', 'broken');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}}}\n');
+    let error: unknown;
+    try {
+      describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {});
+    } catch (caught) {
+      error = caught;
+    }
+    const message = (error as AtmosUserError).format(root);
+    expect(message).toMatch(new RegExp(`^stacks/catalog/vpc.yaml:1:\\d+: at the base \\(${base.slice(0, 12)}\\): invalid YAML`));
+    expect(message).toMatch(/that is the file as the base commit has it: describe affected compares against it, so compare against a base whose stacks resolve \(--base\)$/);
+    expect(message).not.toMatch(/atmos-affected-/);
   });
 });
 

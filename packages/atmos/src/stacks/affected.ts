@@ -20,7 +20,7 @@ import picomatch from 'picomatch';
 import { loadAtmosConfig } from '../config/load';
 import { changesConfig } from '../config/imports';
 import type { AtmosConfig } from '../config/types';
-import { AtmosUserError, isUserError } from '../errors/user-error';
+import { AtmosUserError, UserErrors, isUserError, userErrorsOf } from '../errors/user-error';
 import { localModuleFolders, withRealPath } from '../terraform/local-modules';
 import { changedComponents, mayReadFilesInTemplates } from './changed-components';
 import { declaredDependencies } from './dependencies';
@@ -448,12 +448,18 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
     }
     execFileSync('tar', ['-x', '-C', baseDir], { input: archive });
     const inBase = (path: string) => join(baseDir, relative(repoRoot, path));
-    const baseConfigPath = config.configFile ? inBase(config.configFile) : undefined;
-    const baseConfig = loadAtmosConfig({ cwd: inBase(config.basePath), env: { ...options.env, ATMOS_CLI_CONFIG_PATH: baseConfigPath, ATMOS_BASE_PATH: undefined }, gitRoot: inBase(repoRoot) });
-    const wanted = new Set([...touched].map(inBase));
-    for (const file of changedFiles) wanted.add(inBase(file));
-    const stackFiles = configChanged ? undefined : discoverStackFiles(baseConfig).filter((file) => wanted.has(file));
-    if (stackFiles === undefined || stackFiles.length > 0) {
+    let resolvedBase: ResolvedStacks | undefined;
+    try {
+      const baseConfigPath = config.configFile ? inBase(config.configFile) : undefined;
+      const baseConfig = loadAtmosConfig({ cwd: inBase(config.basePath), env: { ...options.env, ATMOS_CLI_CONFIG_PATH: baseConfigPath, ATMOS_BASE_PATH: undefined }, gitRoot: inBase(repoRoot) });
+      const wanted = new Set([...touched].map(inBase));
+      for (const file of changedFiles) wanted.add(inBase(file));
+      const stackFiles = configChanged ? undefined : discoverStackFiles(baseConfig).filter((file) => wanted.has(file));
+      if (stackFiles === undefined || stackFiles.length > 0) resolvedBase = resolveStacks(baseConfig, { env: options.env, stackFiles, computeDeps: false });
+    } catch (error) {
+      throw isUserError(error) ? mistakeAtBase(error, baseDir, repoRoot, ref) : error;
+    }
+    if (resolvedBase) {
       // Paths as they are in the repository (the temporary folder is gone on return).
       const inHead = (path: string) => join(repoRoot, relative(baseDir, path));
       const lists = new Map<string[], string[]>();
@@ -462,7 +468,7 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
         if (!mapped) lists.set(list, (mapped = list.map(inHead)));
         return mapped;
       };
-      for (const instance of resolveStacks(baseConfig, { env: options.env, stackFiles, computeDeps: false }).instances) {
+      for (const instance of resolvedBase.instances) {
         byKey.set(instanceKey(instance), {
           ...instance,
           manifestFile: inHead(instance.manifestFile),
@@ -476,6 +482,18 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
   } finally {
     rmSync(baseDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A mistake in the base's stacks, said so: its paths are the repository's (the extracted copy is
+ * gone when this is printed), and the hint says where it is and what to do about it.
+ */
+function mistakeAtBase(error: AtmosUserError, baseDir: string, repoRoot: string, ref: string): AtmosUserError {
+  const inRepository = (text: string) => text.split(baseDir).join(repoRoot);
+  const mapped = userErrorsOf(error).map((one) => new AtmosUserError(one.code, `at the base (${ref.slice(0, 12)}): ${inRepository(one.message)}`,
+    one.location && { ...one.location, file: inRepository(one.location.file) },
+    `${one.hint ? `${inRepository(one.hint)}; ` : ''}that is the file as the base commit has it: describe affected compares against it, so compare against a base whose stacks resolve (--base)`));
+  return mapped.length === 1 ? mapped[0] : new UserErrors(mapped);
 }
 
 /**

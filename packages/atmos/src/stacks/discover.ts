@@ -3,7 +3,7 @@
  * `included_paths` and not by `excluded_paths` (globs relative to the stacks base path, `**`
  * matching any depth, as Atmos's doublestar matching does). Other manifests are only imported.
  */
-import fg from 'fast-glob';
+import { globFiles } from '../glob-files';
 import { extname, relative, sep } from 'node:path';
 import type { AtmosConfig } from '../config/types';
 
@@ -11,10 +11,9 @@ import type { AtmosConfig } from '../config/types';
 export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.yaml.tmpl', '.yml.tmpl'] as const;
 
 export function discoverStackFiles(config: AtmosConfig): string[] {
-  const files = fg.sync(config.stacks.includedPaths, {
+  const files = globFiles(config.stacks.includedPaths, {
     cwd: config.stacks.basePath,
     ignore: config.stacks.excludedPaths,
-    absolute: true,
     onlyFiles: true,
     dot: false,
     followSymbolicLinks: true,

@@ -5,7 +5,7 @@
  * Without a manifest extension Atmos tries `.yaml`, `.yml`, `.yaml.tmpl`, `.yml.tmpl` in that
  * order; globs (`catalog/*`, `mixins/**`) match every file of the first extension that matches.
  */
-import fg from 'fast-glob';
+import { globFiles } from '../glob-files';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
@@ -105,7 +105,7 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
  */
 function findCandidates(candidates: string[], isGlob: boolean): { files: string[]; patterns: string[] } | undefined {
   for (const [index, candidate] of candidates.entries()) {
-    const files = isGlob ? globFiles(candidate) : fileIfExists(candidate);
+    const files = isGlob ? globPattern(candidate) : fileIfExists(candidate);
     // Every path tried counts as an input: creating an earlier candidate changes what is imported.
     if (files.length > 0) return { files, patterns: candidates.slice(0, index + 1) };
   }
@@ -118,12 +118,12 @@ function candidatePaths(target: string, isGlob: boolean): string[] {
   return isGlob ? [target + '.yaml'] : MANIFEST_EXTENSIONS.map((ext) => target + ext);
 }
 
-function globFiles(pattern: string): string[] {
+function globPattern(pattern: string): string[] {
   // fast-glob wants a literal folder (cwd) and a relative pattern: split at the first glob segment.
   const segments = pattern.split('/');
   const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
   const cwd = segments.slice(0, firstGlob).join('/') || '/';
-  return fg.sync(segments.slice(firstGlob).join('/'), { cwd, onlyFiles: true, absolute: true, dot: false }).sort();
+  return globFiles(segments.slice(firstGlob).join('/'), { cwd, onlyFiles: true, dot: false }).sort();
 }
 
 function fileIfExists(path: string): string[] {

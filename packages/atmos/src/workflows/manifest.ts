@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative } from 'node:path';
-import fg from 'fast-glob';
+import { globFiles } from '../glob-files';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 
@@ -38,7 +38,7 @@ const STEP_KEYS = new Set(['name', 'command', 'type', 'stack', 'env']);
 /** Every workflow manifest under the base path (`.yaml`/`.yml`, any depth), sorted. */
 export function workflowFiles(basePath: string): string[] {
   if (!existsSync(basePath) || !statSync(basePath).isDirectory()) return [];
-  return fg.sync('**/*.{yaml,yml}', { cwd: basePath, absolute: true, onlyFiles: true }).sort();
+  return globFiles('**/*.{yaml,yml}', { cwd: basePath, onlyFiles: true }).sort();
 }
 
 /** `-f` as Atmos reads it: relative to the base path, the extension optional. */
