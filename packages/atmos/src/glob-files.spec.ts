@@ -1,16 +1,16 @@
-import { removeFixtures, resolveFixture } from './testing/fixture-workspace';
-import { globFiles } from './glob-files';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeFixtures, writeWorkspace } from './testing/fixture-workspace';
+import { globFiles } from './glob-files';
 
 afterAll(removeFixtures);
 
 describe('globFiles', () => {
-  it('a backslash in a file name is part of the name (fast-glob\'s absolute paths made it a /): globbed imports and discovered stacks read the file', () => {
-    const resolved = resolveFixture({
-      'stacks/catalog/back\\slash.yaml': 'components: {terraform: {vpc: {vars: {from: backslash}}}}\n',
-      'stacks/orgs/acme/dev\\ue1.yaml': 'import: [catalog/*]\nvars: {tenant: acme, environment: ue1, stage: dev}\n',
-    });
-    expect(resolved.instances.map((i) => [i.stack, i.component, i.sections.vars.from])).toEqual([['acme-ue1-dev', 'vpc', 'backslash']]);
-    expect(globFiles('catalog/*.yaml', { cwd: join(resolved.root, 'stacks') })).toEqual([join(resolved.root, 'stacks/catalog/back\\slash.yaml')]);
+  it('absolute paths; a backslash in a file name is part of the name (fast-glob\'s own absolute paths made it a /)', () => {
+    const root = writeWorkspace({});
+    mkdirSync(join(root, 'catalog'));
+    for (const name of ['back\\slash.yaml', 'plain.yaml', 'other.yml']) writeFileSync(join(root, 'catalog', name), '');
+    expect(globFiles('catalog/*.yaml', { cwd: root }).sort()).toEqual([join(root, 'catalog/back\\slash.yaml'), join(root, 'catalog/plain.yaml')]);
+    expect(globFiles(join(root, 'catalog/*.yml'))).toEqual([join(root, 'catalog/other.yml')]);
   });
 });

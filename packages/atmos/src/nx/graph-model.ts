@@ -4,7 +4,8 @@
  * Knows nothing about spawning processes; never runs terraform.
  */
 import { createHash } from 'node:crypto';
-import { relative, sep } from 'node:path';
+import { relative } from 'node:path';
+import { posixPath } from '../posix-path';
 import { AtmosUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { instanceProblems } from '../validation/stacks';
 import { declaredDependencies, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
@@ -225,7 +226,7 @@ function checkedGraph(input: Pick<GraphModelInput, 'workspaceRoot' | 'resolved' 
   const manifests = new Map(deployable.map((instance) => [names.get(instance)!, instance.manifestFile]));
   problems.push(...cycleProblems(edges, (name) => {
     const file = manifests.get(name);
-    return file === undefined ? undefined : relative(workspaceRoot, file).split('\\').join('/');
+    return file === undefined ? undefined : posixPath(relative(workspaceRoot, file));
   }));
   return { names, deployable, declaredByInstance, edges };
 }
@@ -407,11 +408,6 @@ function cycleProblems(edges: GraphEdge[], manifestOf: (project: string) => stri
   };
   for (const node of [...next.keys()].sort()) if (!state.has(node)) visit(node);
   return problems;
-}
-
-/** A path as Nx writes paths: `/`-separated (a backslash is a separator only on Windows; elsewhere it is part of a name). */
-function posixPath(path: string): string {
-  return sep === '\\' ? path.split('\\').join('/') : path;
 }
 
 /**

@@ -22,6 +22,7 @@ import { changesConfig } from '../config/imports';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError, UserErrors, isUserError, userErrorsOf } from '../errors/user-error';
 import { localModuleFolders, withRealPath } from '../terraform/local-modules';
+import { posixPath } from '../posix-path';
 import { changedComponents, mayReadFilesInTemplates } from './changed-components';
 import { declaredDependencies } from './dependencies';
 import { discoverStackFiles } from './discover';
@@ -381,7 +382,7 @@ function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, h
 
 /** The files' contents at `ref` by one `git cat-file --batch`; undefined when one is not a file there. */
 function contentsAt(repoRoot: string, ref: string, files: string[]): Map<string, Buffer> | undefined {
-  const names = files.map((file) => relative(repoRoot, file).split('\\').join('/'));
+  const names = files.map((file) => posixPath(relative(repoRoot, file)));
   // The batch protocol is line based: a name with a line break takes the extracting path.
   if (names.some((name) => name.includes('\n') || name.startsWith('..'))) return undefined;
   let output: Buffer;
@@ -416,7 +417,7 @@ function configurationPaths(config: AtmosConfig, repoRoot: string, head: Resolve
   const add = (path: string): boolean => {
     const rel = relative(repoRoot, path);
     if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return false;
-    paths.add(rel.split('\\').join('/'));
+    paths.add(posixPath(rel));
     return true;
   };
   if (config.configFile && !add(config.configFile)) return undefined;

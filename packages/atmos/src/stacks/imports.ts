@@ -6,7 +6,7 @@
  * order; globs (`catalog/*`, `mixins/**`) match every file of the first extension that matches.
  */
 import { globFiles } from '../glob-files';
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import { MANIFEST_EXTENSIONS, isManifestFile } from './discover';
@@ -93,6 +93,11 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
     return { spec, ...found };
   }
   if (spec.skipIfMissing) return { spec, files: [], patterns: candidates };
+  const broken = isGlob ? undefined : candidates.find(isBrokenLink);
+  if (broken !== undefined) {
+    throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}": ${relative(options.rootPath, broken)} is a symbolic link to ${readlinkSync(broken)}, which does not exist (or links back to itself)`,
+      entryLocation(spec), 'point the link at an existing manifest, or replace it with the file');
+  }
   throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, entryLocation(spec),
     `looked for ${candidates.map((c) => relative(options.stacksBasePath, c)).join(', ')} under ${relative(options.rootPath, options.stacksBasePath) || '.'}; ` +
       'fix the path, or set `skip_if_missing: true` on the import if it is optional');
@@ -124,6 +129,16 @@ function globPattern(pattern: string): string[] {
   const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
   const cwd = segments.slice(0, firstGlob).join('/') || '/';
   return globFiles(segments.slice(firstGlob).join('/'), { cwd, onlyFiles: true, dot: false }).sort();
+}
+
+/** A link whose target cannot be read (missing, or a loop). */
+function isBrokenLink(path: string): boolean {
+  if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return false;
+  try {
+    return statSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return true; // ELOOP: a link that leads back to itself
+  }
 }
 
 function fileIfExists(path: string): string[] {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative } from 'node:path';
 import { globFiles } from '../glob-files';
+import { posixPath } from '../posix-path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 
@@ -81,7 +82,7 @@ function unknownWorkflow(name: string, known: Workflow[], where: string): AtmosU
 }
 
 function fileNameOf(basePath: string, file: string): string {
-  const rel = relative(basePath, file).split('\\').join('/');
+  const rel = posixPath(relative(basePath, file));
   return rel.slice(0, rel.length - extname(rel).length);
 }
 
