@@ -58,9 +58,9 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
       '       --process-functions=true also reads state and stores, --process-functions=false evaluates none)',
   },
   'describe affected': {
-    flags: ['base', 'ref', 'sha', 'stack', 'format', 'include-settings'],
+    flags: ['base', 'ref', 'sha', 'stack', 'format', 'include-settings', 'include-dependents'],
     arguments: 0,
-    usage: 'atmos-nx describe affected [--base <git ref or commit>] [--stack <stack>] [--format json|yaml|projects] [--include-settings]\n' +
+    usage: 'atmos-nx describe affected [--base <git ref or commit>] [--stack <stack>] [--format json|yaml|projects] [--include-settings] [--include-dependents]\n' +
       '      (the base defaults to nx affected\'s: NX_BASE, nx.json defaultBase, main; Atmos\'s deprecated --ref and --sha are read as --base;\n' +
       '       --format=projects: the affected Nx project names comma-separated; exit code 3 when nothing is affected)',
   },
@@ -210,6 +210,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     case 'describe affected': {
       const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
       const base = affectedBase(values, config, io);
+      const includeDependents = values['include-dependents'] === true;
+      if (affectedProjects && includeDependents) {
+        throw usage('--include-dependents adds dependents to the json or yaml document; for the names of the affected projects and their dependents use `nx show projects --affected` (Nx\'s project mode)');
+      }
       if (affectedProjects) {
         const { affectedProjectNames, NOTHING_AFFECTED_EXIT_CODE } = await import('../nx/affected-projects');
         const names = affectedProjectNames(config, base, io.env, config.basePath, values.stack);
@@ -218,7 +222,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       const { describeAffected } = await import('../stacks/affected');
-      io.stdout(formatOutput(describeAffected(config, base, io.env, { includeSettings: values['include-settings'] === true }).filter((entry) => !values.stack || entry.stack === values.stack), format));
+      const includeSettings = values['include-settings'] === true;
+      const affected = describeAffected(config, base, io.env, { includeSettings }).filter((entry) => !values.stack || entry.stack === values.stack);
+      if (!includeDependents) {
+        io.stdout(formatOutput(affected, format));
+        return 0;
+      }
+      const { withDependents } = await import('../nx/affected-dependents');
+      io.stdout(formatOutput(withDependents(config, affected, io.env, config.basePath, { includeSettings, onlyInStack: values.stack }), format));
       return 0;
     }
     case 'describe config': {
@@ -294,6 +305,7 @@ const FLAGS = {
   'process-functions': { type: 'string' },
   'show-secrets': { type: 'boolean' },
   'include-settings': { type: 'boolean' },
+  'include-dependents': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   base: { type: 'string' },
   ref: { type: 'string' },

@@ -598,6 +598,23 @@ export function instanceKey(instance: Pick<ComponentInstance, 'component' | 'sta
 }
 
 function entry(config: AtmosConfig, instance: ComponentInstance, reasons: Reasons, options: DescribeAffectedOptions): AffectedInstance {
+  const { stack, stack_slug, ...identity } = instanceFields(config, instance);
+  return {
+    ...identity,
+    stack,
+    stack_slug,
+    affected: reasons.all[0],
+    affected_all: reasons.all,
+    ...(reasons.file !== undefined ? { file: reasons.file } : {}),
+    ...(reasons.folder !== undefined ? { folder: reasons.folder } : {}),
+    ...(options.includeSettings ? { settings: instance.sections.settings } : {}),
+  };
+}
+
+/** What Atmos says of an instance in an affected entry and in a dependent: who it is and where its component lives. */
+export type InstanceFields = Pick<AffectedInstance, 'component' | 'component_type' | 'component_path' | 'namespace' | 'tenant' | 'environment' | 'stage' | 'stack' | 'stack_slug'>;
+
+export function instanceFields(config: AtmosConfig, instance: ComponentInstance): InstanceFields {
   const vars = instance.sections.vars;
   const context: Partial<Record<typeof CONTEXT_VARS[number], string>> = {};
   for (const name of CONTEXT_VARS) if (typeof vars[name] === 'string' && vars[name] !== '') context[name] = vars[name] as string;
@@ -608,11 +625,6 @@ function entry(config: AtmosConfig, instance: ComponentInstance, reasons: Reason
     ...context,
     stack: instance.stack,
     stack_slug: `${instance.stack}-${instance.component.split('/').join('-')}`,
-    affected: reasons.all[0],
-    affected_all: reasons.all,
-    ...(reasons.file !== undefined ? { file: reasons.file } : {}),
-    ...(reasons.folder !== undefined ? { folder: reasons.folder } : {}),
-    ...(options.includeSettings ? { settings: instance.sections.settings } : {}),
   };
 }
 

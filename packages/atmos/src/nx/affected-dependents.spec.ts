@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAtmosConfig } from '../config/load';
+import { describeAffected } from '../stacks/affected';
+import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import { withDependents, type Dependent } from './affected-dependents';
+
+afterAll(removeFixtures);
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+
+/** web depends on app and vpc (declared), app on vpc (declared), db on nothing; report reads app's output (inferred). */
+const CATALOG = (vpcCidr: string, appSize: number) => `components:
+  terraform:
+    vpc: {vars: {cidr: ${vpcCidr}}}
+    db: {vars: {size: 1}}
+    app: {vars: {size: ${appSize}}, settings: {depends_on: {1: {component: vpc}}}}
+    web: {vars: {x: 1}, settings: {depends_on: {1: {component: app}, 2: {component: vpc}}}}
+    report: {vars: {url: !terraform.output app url}}
+`;
+
+function repo(): string {
+  const components = Object.fromEntries(['vpc', 'db', 'app', 'web', 'report'].map((name) => [`components/terraform/${name}/main.tf`, 'variable "cidr" {\n  default = null\n}\n']));
+  const root = writeWorkspace({
+    ...components,
+    'stacks/catalog/all.yaml': CATALOG('a', 1),
+    'stacks/orgs/acme/dev.yaml': 'import: [catalog/all]\nvars: {tenant: acme, environment: ue1, stage: dev}\n',
+    'stacks/orgs/acme/prod.yaml': 'import: [catalog/all]\nvars: {tenant: acme, environment: ue1, stage: prod}\n',
+  });
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'base');
+  return root;
+}
+
+const shape = (dependents: Dependent[]): unknown[] => dependents.map((d) => [d.stack_slug, d.included_in_dependents, ...(d.dependents.length ? [shape(d.dependents)] : [])]);
+
+describe('describe affected --include-dependents', () => {
+  it('each entry\'s dependents with theirs (declared and inferred from references), in its stack; included_in_dependents as Atmos marks it', () => {
+    const root = repo();
+    writeFileSync(join(root, 'stacks/catalog/all.yaml'), CATALOG('b', 1));
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    const dev = withDependents(config, describeAffected(config, 'main', {}).filter((e) => e.stack === 'acme-ue1-dev'), {}, root);
+    expect(dev.map((e) => [e.stack_slug, e.included_in_dependents, shape(e.dependents)])).toEqual([
+      // web is app's dependent and vpc's own: in vpc's tree it is marked where a sibling's tree holds it too.
+      ['acme-ue1-dev-vpc', false, [['acme-ue1-dev-app', false, [['acme-ue1-dev-report', false], ['acme-ue1-dev-web', false]]], ['acme-ue1-dev-web', true]]],
+    ]);
+    expect(dev[0].dependents[0]).toMatchObject({ component: 'app', component_type: 'terraform', component_path: 'components/terraform/app', tenant: 'acme', stage: 'dev', stack: 'acme-ue1-dev' });
+
+    // app changes too: it is in vpc's tree, so marked; its own tree is there.
+    writeFileSync(join(root, 'stacks/catalog/all.yaml'), CATALOG('b', 2));
+    const both = withDependents(config, describeAffected(config, 'main', {}).filter((e) => e.stack === 'acme-ue1-dev'), {}, root, { onlyInStack: 'acme-ue1-dev' });
+    expect(both.map((e) => [e.stack_slug, e.included_in_dependents, shape(e.dependents)])).toEqual([
+      ['acme-ue1-dev-app', true, [['acme-ue1-dev-report', false], ['acme-ue1-dev-web', false]]],
+      ['acme-ue1-dev-vpc', false, [['acme-ue1-dev-app', false, [['acme-ue1-dev-report', false], ['acme-ue1-dev-web', false]]], ['acme-ue1-dev-web', true]]],
+    ]);
+  });
+
+  it('a deleted entry has no dependents', () => {
+    const root = repo();
+    writeFileSync(join(root, 'stacks/orgs/acme/prod.yaml'), 'vars: {tenant: acme, environment: ue1, stage: prod}\ncomponents: {terraform: {db: {vars: {size: 1}}}}\n');
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    const entries = withDependents(config, describeAffected(config, 'main', {}), {}, root);
+    expect(entries.find((e) => e.component === 'vpc')).toMatchObject({ deleted: true, dependents: [], included_in_dependents: false });
+  });
+});

@@ -1,0 +1,39 @@
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAtmosConfig } from '../config/load';
+import { resolveStacks } from '../stacks/engine';
+import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import { buildGraphModel } from './graph-model';
+import { normaliseOptions } from './options';
+
+afterAll(removeFixtures);
+
+describe('an instance\'s folder inputs: its component and local modules as Terraform finds them', () => {
+  it('a module a *.tf.json declares, a linked module and a linked component folder are inputs as written and as the folders they point at', () => {
+    const root = writeWorkspace({
+      'components/terraform/vpc/main.tf': 'module "l" {\n  source = "../modules/label-link"\n}\n',
+      'components/terraform/vpc/more.tf.json': JSON.stringify({ module: { j: { source: '../modules/j (v2)' } } }),
+      'components/terraform/modules/label/main.tf': '',
+      'components/terraform/modules/j (v2)/main.tf': '',
+      'stacks/orgs/acme/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {vpc: {}, vpc2: {metadata: {component: vpc-link}}}}\n',
+    });
+    symlinkSync('label', join(root, 'components/terraform/modules/label-link'));
+    symlinkSync('vpc', join(root, 'components/terraform/vpc-link'));
+    const resolved = resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
+    const model = buildGraphModel({ workspaceRoot: root, resolved, options: normaliseOptions(undefined) });
+    const folders = (name: string) => model.projects.find((p) => p.name === name)?.inputs.filter((i): i is string => typeof i === 'string' && i.endsWith('/**/*')).sort();
+    expect(folders('vpc-acme-ue1-dev')).toEqual([
+      '{workspaceRoot}/components/terraform/modules/j \\(v2\\)/**/*',
+      '{workspaceRoot}/components/terraform/modules/label-link/**/*',
+      '{workspaceRoot}/components/terraform/modules/label/**/*',
+      '{workspaceRoot}/components/terraform/vpc/**/*',
+    ]);
+    expect(folders('vpc2-acme-ue1-dev')).toEqual([
+      '{workspaceRoot}/components/terraform/modules/j \\(v2\\)/**/*',
+      '{workspaceRoot}/components/terraform/modules/label-link/**/*',
+      '{workspaceRoot}/components/terraform/modules/label/**/*',
+      '{workspaceRoot}/components/terraform/vpc-link/**/*',
+      '{workspaceRoot}/components/terraform/vpc/**/*',
+    ]);
+  });
+});
