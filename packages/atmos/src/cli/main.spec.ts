@@ -132,7 +132,7 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
     for (const flag of ['--include-settings', '--include-settings=true']) {
       expect(JSON.parse((await cliIn(['describe', 'affected', flag], root)).stdout)[0]).toHaveProperty('settings', {});
     }
-    expect(JSON.parse((await cliIn(['describe', 'affected', '--include-settings=false'], root)).stdout)[0]).not.toHaveProperty('settings');
+    expect(JSON.parse((await cliIn(['describe', 'affected', '--include-settings=false'], root)).stdout)[0]).toHaveProperty('settings', null);
     expect(JSON.parse((await cliIn(['describe', 'affected', '--include-dependents'], root)).stdout)[0]).toMatchObject({ dependents: [], included_in_dependents: false });
     expect((await cliIn(['describe', 'affected', '--include-dependents', '--format=projects'], root)).stderr).toMatch(/^error: --include-dependents adds dependents to the json or yaml document; .*nx show projects --affected/);
   });

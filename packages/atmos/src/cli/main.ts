@@ -61,7 +61,8 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
     flags: ['base', 'ref', 'sha', 'stack', 'format', 'include-settings', 'include-dependents'],
     arguments: 0,
     usage: 'atmos-nx describe affected [--base <git ref or commit>] [--stack <stack>] [--format json|yaml|projects] [--include-settings] [--include-dependents]\n' +
-      '      (the base defaults to nx affected\'s: NX_BASE, nx.json defaultBase, main; Atmos\'s deprecated --ref and --sha are read as --base;\n' +
+      '      (the base defaults to nx affected\'s ref: NX_BASE, nx.json defaultBase, main, compared with that commit itself as Atmos does;\n' +
+      '       Atmos\'s deprecated --ref and --sha are read as --base;\n' +
       '       --format=projects: the affected Nx project names comma-separated; exit code 3 when nothing is affected)',
   },
   'describe config': { flags: ['format'], arguments: 0, usage: 'atmos-nx describe config [--format yaml|json]' },
@@ -216,7 +217,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       }
       if (affectedProjects) {
         const { affectedProjectNames, NOTHING_AFFECTED_EXIT_CODE } = await import('../nx/affected-projects');
-        const names = affectedProjectNames(config, base, io.env, config.basePath, values.stack);
+        const names = affectedProjectNames(config, base, io.env, workspaceRootOf(config), values.stack);
         if (names.length === 0) return NOTHING_AFFECTED_EXIT_CODE;
         io.stdout(names.join(',') + '\n');
         return 0;
@@ -228,8 +229,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         io.stdout(formatOutput(affected, format));
         return 0;
       }
-      const { withDependents } = await import('../nx/affected-dependents');
-      io.stdout(formatOutput(withDependents(config, affected, io.env, config.basePath, { includeSettings, onlyInStack: values.stack }), format));
+      const [{ withDependents }, { pluginOptions }] = await Promise.all([import('../nx/affected-dependents'), import('../graph')]);
+      const root = workspaceRootOf(config);
+      io.stdout(formatOutput(withDependents(config, affected, root, pluginOptions(root), { includeSettings, onlyInStack: values.stack }), format));
       return 0;
     }
     case 'describe config': {
@@ -276,13 +278,20 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
 /**
  * The base describe affected compares against: --base, else Atmos's deprecated --sha, then
- * --ref (Atmos's precedence), else the one `nx affected` uses, so both give the same set.
+ * --ref (Atmos's precedence), else the base ref `nx affected` uses. describe affected compares
+ * with that commit itself, as Atmos does; nx affected from its merge-base with HEAD (the same
+ * commit unless the base moved on since the branch started).
  */
 function affectedBase(values: ParsedFlags, config: AtmosConfig, io: CliIo): string {
   for (const flag of ['sha', 'ref'] as const) {
     if (values[flag] !== undefined && values.base === undefined) io.stderr(`warning: --${flag} is deprecated (as in Atmos): use --base ${values[flag]}\n`);
   }
-  return values.base ?? values.sha ?? values.ref ?? defaultBaseRef(config.configFile ? dirname(config.configFile) : config.basePath, io.env);
+  return values.base ?? values.sha ?? values.ref ?? defaultBaseRef(workspaceRootOf(config), io.env);
+}
+
+/** Where nx.json is: next to atmos.yaml (its base_path may name a folder below). */
+function workspaceRootOf(config: AtmosConfig): string {
+  return config.configFile ? dirname(config.configFile) : config.basePath;
 }
 
 /** Prints the contract problems of the instances (all deployed ones by default); true when there are none. */

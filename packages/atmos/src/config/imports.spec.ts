@@ -94,6 +94,11 @@ describe('config imports', () => {
     expect(() => loadAtmosConfig({ cwd: root, env: {} })).toThrow(/import "https:\/\/example\.com\/atmos\.yaml" is remote/);
   });
 
+  it('a folder is taken as named, whatever its name holds (a glob there matched nothing)', () => {
+    const root = tree({ 'atmos.yaml': `base_path: "."\nimport: ["config (v2) [eu]"]\n${STACKS}`, 'config (v2) [eu]/parts/c.yaml': 'components: {terraform: {command: from-folder}}\n' });
+    expect(loadAtmosConfig({ cwd: root, env: {} }).components.terraform.command).toBe('from-folder');
+  });
+
   it('an import cycle stops at the file already on the chain, with a warning', () => {
     const root = tree({
       'atmos.yaml': `base_path: "."\nimport: ["a"]\n${STACKS}`,

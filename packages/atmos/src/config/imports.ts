@@ -154,7 +154,8 @@ function configFilesFor(path: string): string[] {
   if (existsSync(path) && !isDirectory(path)) return [path];
   const glob = (pattern: string) => globFiles(pattern.split(sep).join('/'), { onlyFiles: true, dot: true });
   let found: string[];
-  if (isDirectory(path)) found = [...glob(join(path, '**', '*.yaml')), ...glob(join(path, '**', '*.yml'))];
+  // A folder is taken as named (globbing below it): `config (old)/` is not a pattern.
+  if (isDirectory(path)) found = globFiles(['**/*.yaml', '**/*.yml'], { cwd: path, onlyFiles: true, dot: true });
   else if (extname(path) === '') found = [...glob(path + '.yaml'), ...glob(path + '.yml')];
   else found = glob(path);
   const byStem = new Map<string, string>();

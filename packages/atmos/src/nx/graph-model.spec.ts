@@ -37,3 +37,19 @@ describe('an instance\'s folder inputs: its component and local modules as Terra
     ]);
   });
 });
+
+describe('declared dependency paths', () => {
+  it('are globs, as Atmos matches them: given to Nx as written (a path the plugin derives is escaped instead)', () => {
+    const root = writeWorkspace({
+      'components/terraform/app (v2)/main.tf': '',
+      'stacks/orgs/acme/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {app: {metadata: {component: app (v2)}, dependencies: {files: [config/*.json], folders: ["shared/{a,b}"]}}}}\n',
+    });
+    const resolved = resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
+    const model = buildGraphModel({ workspaceRoot: root, resolved, options: normaliseOptions(undefined) });
+    expect(model.projects[0].inputs.filter((i) => typeof i === 'string')).toEqual([
+      '{workspaceRoot}/components/terraform/app \\(v2\\)/**/*',
+      '{workspaceRoot}/config/*.json',
+      '{workspaceRoot}/shared/{a,b}/**/*',
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { AtmosUserError, throwCollected, uniqueErrors, type SourceLocation } fro
 import { instanceProblems } from '../validation/stacks';
 import { declaredDependencies, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
 import type { ResolvedStacks } from '../stacks/engine';
+import { contextOf } from '../stacks/naming';
 import type { ComponentInstance } from '../stacks/types';
 import { locateText } from '../stacks/value-source';
 import { holdsYamlFunction } from '../stacks/values';
@@ -105,8 +106,6 @@ export interface GraphModelInput {
   fileHash?: (file: string) => string;
 }
 
-const CONTEXT_TAGS = ['namespace', 'tenant', 'environment', 'stage'] as const;
-
 export function buildGraphModel(input: GraphModelInput): GraphModel {
   const { workspaceRoot, resolved } = input;
   const problems: AtmosUserError[] = [];
@@ -163,8 +162,9 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     const inputs: NxInput[] = [
       ...precise.changedOf(instance).map((file) => fileInput(rel(file))),
       ...folderInputs(instance.componentPath),
-      ...declared.files.map(fileInput),
-      ...declared.folders.map(folderInput),
+      // Declared paths are globs, as Atmos matches them (doublestar): given to Nx as written.
+      ...declared.files.map((file) => `{workspaceRoot}/${file}`),
+      ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
       // `!version` reads the lock file at run time: a version bump is a change of the instance.
       ...(resolved.versionedStacks?.has(instance.manifestFile) && readsVersionLock(instance) ? [fileInput(rel(resolved.config.version.lockFile))] : []),
     ];
@@ -179,7 +179,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
         'atmos',
         `stack:${instance.stack}`,
         `component:${instance.component}`,
-        ...CONTEXT_TAGS.filter((field) => typeof vars[field] === 'string' && vars[field] !== '').map((field) => `${field}:${String(vars[field])}`),
+        ...Object.entries(contextOf(vars)).map(([field, value]) => `${field}:${value}`),
         ...(layer ? [`layer:${layer}`] : []),
       ],
       inputs: [...dedupeStrings(inputs), ...(input.envInputs?.(instance) ?? []).map((name) => ({ env: name }))],
@@ -204,6 +204,16 @@ export function validateGraph(input: Pick<GraphModelInput, 'workspaceRoot' | 're
   const problems: AtmosUserError[] = [];
   checkedGraph(input, problems);
   report(problems, input.problems);
+}
+
+/**
+ * The dependency edges `nx graph` draws (declared and inferred), by project name, and the
+ * instance each name is: what `describe affected --include-dependents` walks. Mistakes go to
+ * `problems`; the edges of everything else are there.
+ */
+export function dependencyEdges(input: Pick<GraphModelInput, 'workspaceRoot' | 'resolved' | 'options' | 'templateReferences' | 'expressionReferences'>, problems: AtmosUserError[]): { edges: GraphEdge[]; instances: Map<string, ComponentInstance> } {
+  const { names, edges } = checkedGraph(input, problems);
+  return { edges, instances: new Map([...names].map(([instance, name]) => [name, instance])) };
 }
 
 function report(problems: AtmosUserError[], into: AtmosUserError[] | undefined): void {

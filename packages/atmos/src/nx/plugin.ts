@@ -16,7 +16,7 @@ import { AtmosUserError, isUserError, uniqueErrors, userErrorsOf } from '../erro
 import { scanReferences, type PathSegment } from '../functions';
 import { formatPath } from '../functions/expression/values';
 import type { ComponentInstance } from '../stacks/types';
-import { resolveStacks } from '../stacks/engine';
+import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
 import type { AtmosConfig } from '../config/types';
 import { contentHash, graphCacheKey, readCache, watchedUnchanged, writeCache, type TreeFingerprint, type WatchedInputs } from './cache';
 import { branchChanges, readNxJsonBase, type BranchChanges } from './changes';
@@ -94,13 +94,16 @@ export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions
   return entry.model;
 }
 
-function computeModel(workspaceRoot: string, config: AtmosConfig, options: NormalisedPluginOptions, changes: BranchChanges | undefined, tree: TreeFingerprint): CachedModel {
+/**
+ * The stacks resolved as the graph sees them: every `atmos.Component` call a template makes is
+ * recorded as a reference (per instance key `component\0stack`) and renders nothing, since
+ * terraform cannot run here.
+ */
+export function resolveWithTemplateReferences(config: AtmosConfig, problems: AtmosUserError[]): { resolved: ResolvedStacks; templateReferences: Map<string, ComponentReference[]> } {
   const templateReferences = new Map<string, ComponentReference[]>();
-  const problems: AtmosUserError[] = [];
-  const { result: resolved, recording } = recordingEnvReads(() => resolveStacks(config, {
+  const resolved = resolveStacks(config, {
     computeDeps: false,
     problems,
-    // `atmos.Component` cannot run terraform here: record the reference, render nothing.
     templateFunctions: ({ component, stack }) => ({
       atmos: () => ({
         Component: (referenced: unknown, referencedStack: unknown) => {
@@ -112,7 +115,13 @@ function computeModel(workspaceRoot: string, config: AtmosConfig, options: Norma
         },
       }),
     }),
-  }));
+  });
+  return { resolved, templateReferences };
+}
+
+function computeModel(workspaceRoot: string, config: AtmosConfig, options: NormalisedPluginOptions, changes: BranchChanges | undefined, tree: TreeFingerprint): CachedModel {
+  const problems: AtmosUserError[] = [];
+  const { result: { resolved, templateReferences }, recording } = recordingEnvReads(() => resolveWithTemplateReferences(config, problems));
   const precise = preciseInputs(config, resolved, changes, process.env);
   const model = buildGraphModel({
     workspaceRoot,

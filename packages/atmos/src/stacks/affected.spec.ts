@@ -194,6 +194,7 @@ describe('the entries, with Atmos\'s fields', () => {
     expect(entries.find((e) => e.stack === 'acme-ue1-dev' && e.component === 'app')).toEqual({
       component: 'app', component_type: 'terraform', component_path: 'components/terraform/app', tenant: 'acme', environment: 'ue1', stage: 'dev',
       stack: 'acme-ue1-dev', stack_slug: 'acme-ue1-dev-app', affected: 'stack.vars', affected_all: ['stack.vars', 'stack.env', 'file'], file: 'config/rules.json',
+      dependents: null, included_in_dependents: false, settings: null,
     });
     expect(entries.filter((e) => e.deleted).map((e) => [e.component, e.stack, e.affected, e.affected_all, e.deletion_type])).toEqual([
       ['old', 'acme-ue1-dev', 'deleted', ['deleted'], 'component'],
@@ -207,6 +208,38 @@ describe('the entries, with Atmos\'s fields', () => {
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}, settings: {team: net}}}}\n');
     const withSettings = describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {}, { includeSettings: true });
     expect(withSettings.find((e) => e.component === 'vpc' && e.stack === 'acme-ue1-dev')).toMatchObject({ affected: 'stack.settings', settings: { team: 'net' } });
+  });
+});
+
+describe('affected_all and the dependency reason, as Atmos computes them', () => {
+  const all = (root: string, component: string, stack = 'acme-ue1-dev') => {
+    const found = describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {}).find((e) => e.component === component && e.stack === stack);
+    return found && [found.affected_all, found.file, found.folder];
+  };
+
+  it('a new instance differs in every section its merged component has; another folder named is the metadata change it is', () => {
+    const root = repo();
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}, vpc2: {metadata: {component: vpc}}}}\n');
+    expect(all(root, 'vpc2')).toEqual([['stack.metadata', 'stack.vars', 'stack.env', 'stack.providers', 'stack.backend', 'stack.backend_type',
+      'stack.remote_state_backend', 'stack.remote_state_backend_type', 'stack.command', 'stack.settings'], undefined, undefined]);
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'vpc2');
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}, vpc2: {metadata: {component: app}}}}\n');
+    expect(all(root, 'vpc2')).toEqual([['stack.metadata'], undefined, undefined]);
+  });
+
+  it('declared files and folders are globs; the first that matches a changed file is the one reason', () => {
+    const root = repo();
+    mkdirSync(join(root, 'config/a'), { recursive: true });
+    writeFileSync(join(root, 'config/rules.json'), '{}\n');
+    writeFileSync(join(root, 'config/a/x.txt'), 'x\n');
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: 1}, dependencies: {files: [config/*.json], folders: ["config/{a,b}"]}}}}\n');
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'globs');
+    writeFileSync(join(root, 'config/a/x.txt'), 'y\n');
+    expect(all(root, 'app')).toEqual([['folder'], undefined, 'config/{a,b}']);
+    writeFileSync(join(root, 'config/rules.json'), '{"x": 1}\n');
+    expect(all(root, 'app')).toEqual([['file'], 'config/*.json', undefined]);
   });
 });
 
@@ -257,8 +290,14 @@ describe('how the base is read', () => {
     return () => calls.slice(before).filter(([prefix]) => String(prefix).includes('atmos-affected-')).length;
   };
 
-  it('a change that only edits files reads them from git, without extracting the base', () => {
+  it('a change that only edits files reads them from git, without extracting the base (an ignored file that is no stack changes nothing)', () => {
     const root = repo();
+    writeFileSync(join(root, '.gitignore'), '.DS_Store\ntmp/\n');
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'ignores');
+    writeFileSync(join(root, 'stacks/catalog/.DS_Store'), 'x');
+    mkdirSync(join(root, 'stacks/tmp'));
+    writeFileSync(join(root, 'stacks/tmp/notes.yaml'), 'not: a stack\n');
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.9.0.0/16}}}}\n');
     writeFileSync(join(root, 'stacks/orgs/acme/prod/ue1.yaml'), 'import: [catalog/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: prod}\ncomponents: {terraform: {app: {vars: {size: 2}}}}\n');
     const extracted = extractions();

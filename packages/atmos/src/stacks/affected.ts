@@ -27,11 +27,12 @@ import { changedComponents, mayReadFilesInTemplates } from './changed-components
 import { declaredDependencies } from './dependencies';
 import { discoverStackFiles } from './discover';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
+import { contextOf } from './naming';
 import type { ComponentInstance } from './types';
 import { deepEqual, type PlainMap } from './values';
 
-/** One entry of `describe affected`, with Atmos's field names (v1.226.1 schema.Affected; no Spacelift, Atlantis or dependents). */
-export interface AffectedInstance {
+/** Who an instance is and where its component lives, as Atmos says it in an affected entry and in a dependent. */
+export interface InstanceFields {
   component: string;
   component_type: 'terraform';
   /** The component folder, relative to the base path (`components/terraform/vpc`). */
@@ -43,10 +44,26 @@ export interface AffectedInstance {
   stage?: string;
   stack: string;
   stack_slug: string;
+}
+
+/** An instance that depends on an affected one (`--include-dependents`), with its own dependents. */
+export interface Dependent extends InstanceFields {
+  dependents: Dependent[];
+  /** Another dependent of the same tree already holds it (Atmos's peer dependencies). */
+  included_in_dependents: boolean;
+  settings: PlainMap | null;
+}
+
+/**
+ * One entry of `describe affected`: Atmos's fields in Atmos's order (v1.226.1 schema.Affected),
+ * without its Spacelift and Atlantis names. Like Atmos, `dependents` is null and `settings` null
+ * unless asked for (--include-dependents, --include-settings).
+ */
+export interface AffectedInstance extends InstanceFields {
   /**
    * Why, the first match in Atmos's order: stack.metadata, component.module, component, stack.vars, stack.env, stack.providers,
    * stack.backend, stack.backend_type, stack.remote_state_backend(_type), stack.command, stack.dependencies, stack.source,
-   * stack.settings, file, folder; deleted (deleted.stack when the whole stack is gone).
+   * stack.settings, file or folder; deleted (deleted.stack when the whole stack is gone).
    */
   affected: string;
   /** Every reason that holds, in that order. */
@@ -54,8 +71,10 @@ export interface AffectedInstance {
   /** The `dependencies.files` (or `settings.depends_on` file) entry that changed, as written. */
   file?: string;
   folder?: string;
-  /** With --include-settings. */
-  settings?: PlainMap;
+  dependents: Dependent[] | null;
+  /** Another affected entry's dependents hold it: a pipeline that runs dependents runs it there. */
+  included_in_dependents: boolean;
+  settings: PlainMap | null;
   deleted?: boolean;
   deletion_type?: 'component' | 'stack';
 }
@@ -68,11 +87,11 @@ export interface DescribeAffectedOptions {
 export function describeAffected(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined> = process.env, options: DescribeAffectedOptions = {}): AffectedInstance[] {
   const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env);
   const affected = [
-    ...changed.map(({ instance, reasons }) => entry(config, instance, reasons, options)),
+    ...changed.map(({ instance, reasons }) => entry(config, instance, reasons, options.includeSettings ? instance.sections.settings : null)),
     ...deleted.map((old) => {
       const gone = !stackAtHead(old);
-      const reason = gone ? 'deleted.stack' : 'deleted';
-      return { ...entry(config, old, { all: [reason] }, options), deleted: true, deletion_type: gone ? 'stack' as const : 'component' as const };
+      // As Atmos's deleted entries: no settings, whatever was asked.
+      return { ...entry(config, old, { all: [gone ? 'deleted.stack' : 'deleted'] }, null), deleted: true, deletion_type: gone ? 'stack' as const : 'component' as const };
     }),
   ];
   return affected.sort((a, b) => a.stack.localeCompare(b.stack) || a.component.localeCompare(b.component));
@@ -80,7 +99,7 @@ export function describeAffected(config: AtmosConfig, baseRef: string, env: Reco
 
 export interface BaseComparison {
   /** Deployable head instances that differ from the base, with the reason. */
-  changed: Array<{ instance: ComponentInstance; reason: string; reasons: Reasons }>;
+  changed: Array<{ instance: ComponentInstance; reasons: Reasons }>;
   /** Non-abstract base instances gone at head (disabled ones too). */
   deleted: ComponentInstance[];
   /** Whether the stack of a deleted instance is still there at head (Atmos's `deleted` rather than `deleted.stack`). */
@@ -103,9 +122,8 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
     throw new AtmosUserError('USAGE', `base ref ${JSON.stringify(baseRef)} names no commit of the repository ${repoRoot}`, undefined,
       'pass a branch, tag or commit, e.g. --base main or --base origin/main; in a shallow clone fetch the base first (git fetch origin main)');
   }
-  const stacksFolder = relative(repoRoot, config.stacks.basePath);
-  const inRepository = stacksFolder !== '..' && !stacksFolder.startsWith('../') && !isAbsolute(stacksFolder);
-  const changedFiles = changedSince(repoRoot, base, undefined, inRepository ? stacksFolder || '.' : undefined);
+  const changedFiles = changedSince(repoRoot, base);
+  for (const file of ignoredStackManifests(config, repoRoot)) changedFiles.add(file);
   const narrow = scoped ? compareScoped(config, repoRoot, base, changedFiles, env) : undefined;
   if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
@@ -205,17 +223,20 @@ function readsChanged(resolved: ResolvedStacks, changedFiles: Set<string>): bool
   return resolved.instances.some((instance) => instance.includedFiles.some((file) => changedFiles.has(file)));
 }
 
-/** The head instances that differ from their base side, and the base instances gone at head. */
-/** `everyInstanceBuilt`: false when the head built only what a change can reach (compareScoped), so a stack's name may be unknown. */
+/**
+ * The head instances that differ from their base side, and the base instances gone at head.
+ * `everyInstanceBuilt`: false when the head built only what a change can reach (compareScoped),
+ * so a stack's name may be unknown.
+ */
 function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<string>, basePath: string, everyInstanceBuilt = true): BaseComparison {
   const changed: BaseComparison['changed'] = [];
-  const folders = new FolderChanges(changedFiles);
+  const folders = new FolderChanges(changedFiles, basePath);
   for (const instance of head.instances) {
     if (instance.abstract || !instance.enabled) continue;
     // A stack no changed file reaches resolves the same at the base: compare it with itself.
     const baseInstance = base.touched.has(instance.manifestFile) ? base.byKey.get(instanceKey(instance)) : instance;
-    const reasons = baseInstance === undefined ? { all: ['stack.metadata'] } : affectedReasons(baseInstance, instance, changedFiles, basePath, folders);
-    if (reasons.all.length > 0) changed.push({ instance, reason: reasons.all[0], reasons });
+    const reasons = baseInstance === undefined ? newInstanceReasons(instance, folders) : affectedReasons(baseInstance, instance, folders);
+    if (reasons.all.length > 0) changed.push({ instance, reasons });
   }
   const headKeys = new Set(head.instances.map(instanceKey));
   // As Atmos: a disabled instance gone at head is deleted too (it may have been deployed before it was disabled).
@@ -229,19 +250,33 @@ function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<st
 }
 
 /**
- * Files changed in the working tree since `ref` (committed, staged, unstaged or untracked),
- * absolute. `head` compares two commits instead, as `nx affected --head` does. `ignoredUnder`:
- * files git ignores there count as added too (describe affected compares the working tree, as
- * Atmos does, and reads a stack manifest there; Nx never sees such a file).
+ * Top-level stack manifests git ignores (a file or a folder of `.gitignore`): the engine reads
+ * them as stacks, as Atmos does, and describe affected compares the working tree, so they are
+ * added files. git lists ignored folders as one entry each (`--directory`): cheap however much
+ * lies there, and nothing to do when nothing under the stacks folder is ignored. Nx never sees
+ * such a file.
  */
-export function changedSince(repoRoot: string, ref: string, head?: string, ignoredUnder?: string): Set<string> {
+function ignoredStackManifests(config: AtmosConfig, repoRoot: string): string[] {
+  const stacksFolder = relative(repoRoot, config.stacks.basePath);
+  if (stacksFolder === '..' || stacksFolder.startsWith('../') || isAbsolute(stacksFolder)) return [];
+  const ignored = git(repoRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z', '--', stacksFolder || '.']).split('\0').filter((entry) => entry !== '');
+  if (ignored.length === 0) return [];
+  const files = new Set(ignored.filter((entry) => !entry.endsWith('/')).map((entry) => join(repoRoot, entry)));
+  const folders = ignored.filter((entry) => entry.endsWith('/')).map((entry) => join(repoRoot, entry)); // join keeps the trailing /
+  return discoverStackFiles(config).filter((file) => files.has(file) || folders.some((folder) => file.startsWith(folder)));
+}
+
+/**
+ * Files changed in the working tree since `ref` (committed, staged, unstaged or untracked),
+ * absolute. `head` compares two commits instead, as `nx affected --head` does.
+ */
+export function changedSince(repoRoot: string, ref: string, head?: string): Set<string> {
   const lists = head !== undefined
     ? [git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', ref, head, '--'])]
     : [
       git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', ref, 'HEAD', '--']),
       git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--']),
       git(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z']),
-      ...(ignoredUnder !== undefined ? [git(repoRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ignoredUnder])] : []),
     ];
   const files = new Set<string>();
   for (const list of lists) for (const file of list.split('\0')) if (file !== '') files.add(join(repoRoot, file));
@@ -502,20 +537,21 @@ function mistakeAtBase(error: AtmosUserError, baseDir: string, repoRoot: string,
  * (v1.226.1 describe_affected_components.go: its section table, then settings): the first that
  * differs is the reason. Left out as Atmos leaves them out: `locals` and `overrides` (already
  * folded into the others), `hooks` (what runs around a command, not what it deploys). The
- * workspace is ours: where the state lives, reported with the backend.
+ * workspace is ours: where the state lives, reported with the backend. `optional`: Atmos's
+ * merged component has the section only when it is set (the others it always has).
  */
-const SECTION_CHECKS: ReadonlyArray<readonly [reason: string, differs: (base: ComponentInstance, head: ComponentInstance) => boolean]> = [
-  ['stack.vars', (a, b) => !deepEqual(a.sections.vars, b.sections.vars)],
-  ['stack.env', (a, b) => !deepEqual(a.sections.env, b.sections.env)],
-  ['stack.providers', (a, b) => !deepEqual(a.sections.providers, b.sections.providers)],
-  ['stack.backend', (a, b) => !deepEqual(a.sections.backend, b.sections.backend) || a.workspace !== b.workspace],
-  ['stack.backend_type', (a, b) => a.sections.backendType !== b.sections.backendType],
-  ['stack.remote_state_backend', (a, b) => !deepEqual(a.sections.remoteStateBackend, b.sections.remoteStateBackend)],
-  ['stack.remote_state_backend_type', (a, b) => a.sections.remoteStateBackendType !== b.sections.remoteStateBackendType],
-  ['stack.command', (a, b) => a.sections.command !== b.sections.command],
-  ['stack.dependencies', (a, b) => !deepEqual(a.sections.dependencies, b.sections.dependencies)],
-  ['stack.source', (a, b) => !deepEqual(a.sections.source, b.sections.source)],
-  ['stack.settings', (a, b) => !deepEqual(a.sections.settings, b.sections.settings)],
+const SECTION_CHECKS: ReadonlyArray<{ reason: string; value: (instance: ComponentInstance) => unknown; optional?: true }> = [
+  { reason: 'stack.vars', value: (i) => i.sections.vars },
+  { reason: 'stack.env', value: (i) => i.sections.env },
+  { reason: 'stack.providers', value: (i) => i.sections.providers },
+  { reason: 'stack.backend', value: (i) => [i.sections.backend, i.workspace] },
+  { reason: 'stack.backend_type', value: (i) => i.sections.backendType },
+  { reason: 'stack.remote_state_backend', value: (i) => i.sections.remoteStateBackend },
+  { reason: 'stack.remote_state_backend_type', value: (i) => i.sections.remoteStateBackendType },
+  { reason: 'stack.command', value: (i) => i.sections.command },
+  { reason: 'stack.dependencies', value: (i) => i.sections.dependencies, optional: true },
+  { reason: 'stack.source', value: (i) => i.sections.source, optional: true },
+  { reason: 'stack.settings', value: (i) => i.sections.settings },
 ];
 
 /**
@@ -526,7 +562,7 @@ const SECTION_CHECKS: ReadonlyArray<readonly [reason: string, differs: (base: Co
 function* configDifferences(base: ComponentInstance, head: ComponentInstance): Generator<string> {
   if (!deepEqual(base.sections.metadata, head.sections.metadata)) yield 'stack.metadata';
   if (base.terraformComponent !== head.terraformComponent) yield 'component';
-  for (const [reason, differs] of SECTION_CHECKS) if (differs(base, head)) yield reason;
+  for (const { reason, value } of SECTION_CHECKS) if (!deepEqual(value(base), value(head))) yield reason;
 }
 
 /** The first of configDifferences, or undefined when the configuration is the same. */
@@ -535,13 +571,29 @@ export function configDifference(base: ComponentInstance, head: ComponentInstanc
   return undefined;
 }
 
-/** Whether a changed file lies in a component folder or its local modules: once per component folder, not per instance. */
+/**
+ * Whether a changed file lies in a component folder or its local modules, or matches a declared
+ * dependency: once per folder or pattern, not per instance.
+ */
 class FolderChanges {
   private readonly modules = new Map<string, string[]>();
   private readonly folder = new Map<string, boolean>();
   private readonly moduleHit = new Map<string, boolean>();
+  private readonly patternHit = new Map<string, boolean>();
+  private relativeFiles?: string[];
 
-  constructor(private readonly changedFiles: Set<string>) {}
+  constructor(private readonly changedFiles: Set<string>, private readonly basePath: string) {}
+
+  /** A changed file (relative to the base path) matches the glob. */
+  matches(pattern: string): boolean {
+    let hit = this.patternHit.get(pattern);
+    if (hit === undefined) {
+      const isMatch = picomatch(pattern, { dot: true });
+      this.relativeFiles ??= [...this.changedFiles].map((file) => relative(this.basePath, file));
+      this.patternHit.set(pattern, (hit = this.relativeFiles.some((file) => isMatch(file))));
+    }
+    return hit;
+  }
 
   /** A change in the folder, or in the folder it really is when it is a link (git lists changes under the real path). */
   inFolder(folder: string): boolean {
@@ -564,23 +616,51 @@ interface Reasons {
   folder?: string;
 }
 
-function affectedReasons(base: ComponentInstance, head: ComponentInstance, changedFiles: Set<string>, basePath: string, changes: FolderChanges): Reasons {
+function affectedReasons(base: ComponentInstance, head: ComponentInstance, changes: FolderChanges): Reasons {
   const config = [...configDifferences(base, head)];
   const all: string[] = [];
-  if (config[0] === 'stack.metadata') all.push(config.shift() as string);
+  const metadata = config[0] === 'stack.metadata';
+  if (metadata) all.push(config.shift() as string);
   // Atmos looks at the local modules before the folder itself.
   if (changes.inModules(head.componentPath)) all.push('component.module');
+  // Another folder named: Atmos sees it as the metadata change it is (metadata.component); ours
+  // also when the legacy `component:` key names it, which Atmos does not compare.
   const renamed = config[0] === 'component';
   if (renamed) config.shift();
-  if (renamed || changes.inFolder(head.componentPath)) all.push('component');
+  if ((renamed && !metadata) || changes.inFolder(head.componentPath)) all.push('component');
   all.push(...config);
+  return withDependencyReason(all, head, changes);
+}
+
+/** A new instance: every section Atmos's merged component has differs from nothing. */
+function newInstanceReasons(head: ComponentInstance, changes: FolderChanges): Reasons {
+  const all = ['stack.metadata'];
+  if (changes.inModules(head.componentPath)) all.push('component.module');
+  if (changes.inFolder(head.componentPath)) all.push('component');
+  for (const { reason, value, optional } of SECTION_CHECKS) if (!optional || !isEmptyMap(value(head))) all.push(reason);
+  return withDependencyReason(all, head, changes);
+}
+
+/**
+ * The first declared dependency file or folder a changed file matches, as Atmos finds it: each
+ * path is a glob (doublestar's PathMatch in Atmos), a folder's whole tree; one reason.
+ */
+function withDependencyReason(all: string[], head: ComponentInstance, changes: FolderChanges): Reasons {
   // Both forms Atmos reads: `dependencies.files/folders` and `settings.depends_on` file/folder entries (as the Nx inputs do).
   const { files, folders } = declaredDependencies(head.sections, { file: head.manifestFile });
-  const file = files.find((file) => changedFiles.has(join(basePath, file)));
-  const folder = folders.find((folder) => touches(changedFiles, join(basePath, folder)));
-  if (file !== undefined) all.push('file');
-  if (folder !== undefined) all.push('folder');
-  return { all, ...(file !== undefined ? { file } : {}), ...(folder !== undefined ? { folder } : {}) };
+  const file = files.find((path) => changes.matches(stripSlash(path)));
+  if (file !== undefined) return { all: [...all, 'file'], file };
+  const folder = folders.find((path) => changes.matches(`${stripSlash(path)}/**`));
+  if (folder !== undefined) return { all: [...all, 'folder'], folder };
+  return { all };
+}
+
+function stripSlash(path: string): string {
+  return path.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+function isEmptyMap(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
 function touches(changedFiles: Set<string>, folder: string): boolean {
@@ -597,39 +677,30 @@ export function instanceKey(instance: Pick<ComponentInstance, 'component' | 'sta
   return `${instance.component}\0${instance.stack}`;
 }
 
-function entry(config: AtmosConfig, instance: ComponentInstance, reasons: Reasons, options: DescribeAffectedOptions): AffectedInstance {
-  const { stack, stack_slug, ...identity } = instanceFields(config, instance);
+function entry(config: AtmosConfig, instance: ComponentInstance, reasons: Reasons, settings: PlainMap | null): AffectedInstance {
   return {
-    ...identity,
-    stack,
-    stack_slug,
+    ...instanceFields(config, instance),
     affected: reasons.all[0],
     affected_all: reasons.all,
     ...(reasons.file !== undefined ? { file: reasons.file } : {}),
     ...(reasons.folder !== undefined ? { folder: reasons.folder } : {}),
-    ...(options.includeSettings ? { settings: instance.sections.settings } : {}),
+    dependents: null,
+    included_in_dependents: false,
+    settings,
   };
 }
 
-/** What Atmos says of an instance in an affected entry and in a dependent: who it is and where its component lives. */
-export type InstanceFields = Pick<AffectedInstance, 'component' | 'component_type' | 'component_path' | 'namespace' | 'tenant' | 'environment' | 'stage' | 'stack' | 'stack_slug'>;
-
 export function instanceFields(config: AtmosConfig, instance: ComponentInstance): InstanceFields {
-  const vars = instance.sections.vars;
-  const context: Partial<Record<typeof CONTEXT_VARS[number], string>> = {};
-  for (const name of CONTEXT_VARS) if (typeof vars[name] === 'string' && vars[name] !== '') context[name] = vars[name] as string;
   return {
     component: instance.component,
     component_type: 'terraform',
     component_path: relative(config.basePath, instance.componentPath),
-    ...context,
+    ...contextOf(instance.sections.vars),
     stack: instance.stack,
     stack_slug: `${instance.stack}-${instance.component.split('/').join('-')}`,
   };
 }
 
-/** The vars Atmos copies into each entry when set (omitted otherwise). */
-const CONTEXT_VARS = ['namespace', 'tenant', 'environment', 'stage'] as const;
 
 export function git(cwd: string, args: string[]): string {
   try {

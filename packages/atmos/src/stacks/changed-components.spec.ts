@@ -58,7 +58,7 @@ function compare(root: string): { scoped: string[]; full: string[]; builtOnlyRea
 }
 
 function listed({ changed, deleted }: BaseComparison): string[] {
-  return [...changed.map(({ instance, reason }) => `${instance.component}@${instance.stack}:${reason}`), ...deleted.map((old) => `${old.component}@${old.stack}:deleted`)].sort();
+  return [...changed.map(({ instance, reasons }) => `${instance.component}@${instance.stack}:${reasons.all[0]}`), ...deleted.map((old) => `${old.component}@${old.stack}:deleted`)].sort();
 }
 
 function edit(root: string, file: string, from: string | RegExp, to: string): void {

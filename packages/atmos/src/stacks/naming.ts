@@ -184,3 +184,16 @@ function renderNameTemplate(template: string, data: PlainMap, where: { manifestF
     throw error;
   }
 }
+
+/** The context vars Atmos names instances by: in describe affected's entries, and the projects' tags. */
+export const CONTEXT_VARS = ['namespace', 'tenant', 'environment', 'stage'] as const;
+
+/** The context vars an instance sets (to a non-empty string), in CONTEXT_VARS order. */
+export function contextOf(vars: Record<string, unknown>): Partial<Record<typeof CONTEXT_VARS[number], string>> {
+  const context: Partial<Record<typeof CONTEXT_VARS[number], string>> = {};
+  for (const name of CONTEXT_VARS) {
+    const value = vars[name];
+    if (typeof value === 'string' && value !== '') context[name] = value;
+  }
+  return context;
+}
