@@ -139,7 +139,9 @@ describe('projects, metadata and edges', () => {
       '{workspaceRoot}/stacks/catalog/app.yaml',
     ]));
     // Component and stack are in the tags: the executors read them there (executors/project-instance.ts).
-    expect(project.metadata).toEqual({ technologies: ['terraform'], atmos: { manifest: 'stacks/orgs/acme/dev/uw2.yaml' } });
+    // Nothing every instance shares (no projectType, no technologies): Nx pays per key, per project.
+    expect(project.metadata).toEqual({ atmos: { manifest: 'stacks/orgs/acme/dev/uw2.yaml' } });
+    expect(project).not.toHaveProperty('projectType');
     // run-commands: Nx runs it in its own process (no forked executor process loading the graph again).
     expect(project.targets.describe).toEqual(expect.objectContaining({ executor: 'nx:run-commands', cache: true }));
     expect(project.targets.describe.options.command).toBe('atmos-nx describe component app -s plat-uw2-dev --process-functions=false');

@@ -184,16 +184,18 @@ function projectsFor(model: GraphModel, rawOptions: AtmosPluginOptions | undefin
     projects[project.root] = {
       name: project.name,
       root: project.root,
-      projectType: 'application',
       tags: project.tags,
       ...(implicitDependencies ? { implicitDependencies } : {}),
       // A named input's entries cost Nx no source-map entry each; a target's inputs do.
       namedInputs: { [CONFIG_INPUT]: withConfigEnv(project.inputs) },
       targets: instanceTargets(project, options),
-      // Only what the executors need besides the tags (executors/project-instance.ts); Nx keeps a
-      // source-map entry for each key. No metadata.description (it repeated component and
-      // stack), no componentPath: the executors resolve it. `locked` only when true.
-      metadata: { technologies: ['terraform'], atmos: { manifest: project.manifest, ...(project.locked ? { locked: true } : {}) } },
+      // Only what the executors need besides the tags (executors/project-instance.ts): Nx keeps a
+      // source-map entry for each key, and the Nx client parses them all before any task (most of
+      // a warm-daemon `nx run`). Nothing every instance shares: no projectType, no
+      // metadata.technologies (the same for all 10,000, and Nx has no icon for it); no
+      // metadata.description (it repeated component and stack), no componentPath (the executors
+      // resolve it). `locked` only when true.
+      metadata: { atmos: { manifest: project.manifest, ...(project.locked ? { locked: true } : {}) } },
     } as ProjectConfiguration;
   }
   return { projects };
