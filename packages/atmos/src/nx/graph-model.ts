@@ -142,7 +142,7 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const folderInputs = (componentPath: string): string[] => {
     let list = folderLists.get(componentPath);
     if (!list) {
-      folderLists.set(componentPath, (list = componentFolders(componentPath, moduleCache).map((folder) => folderInput(rel(folder)))));
+      folderLists.set(componentPath, (list = componentFolders(componentPath, workspaceRoot, moduleCache).map((folder) => folderInput(rel(folder)))));
     }
     return list;
   };

@@ -128,7 +128,7 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
   if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
   const head = resolveStacks(config, { env, computeDeps: false });
-  return compareSides(head, baseInstances(config, repoRoot, base, head, changedFiles, { env }), changedFiles, config.basePath);
+  return compareSides(head, baseInstances(config, repoRoot, base, head, changedFiles, { env }), changedFiles, config.basePath, repoRoot);
 }
 
 /**
@@ -182,7 +182,7 @@ function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, chang
   if (!scope.consistent || readsChanged(base, changedFiles)) return undefined;
   const byKey = new Map<string, ComponentInstance>();
   for (const instance of base.instances) byKey.set(instanceKey(instance), instance);
-  return compareSides(head, { touched, byKey }, changedFiles, config.basePath, false);
+  return compareSides(head, { touched, byKey }, changedFiles, config.basePath, repoRoot, false);
 }
 
 /**
@@ -228,9 +228,9 @@ function readsChanged(resolved: ResolvedStacks, changedFiles: Set<string>): bool
  * `everyInstanceBuilt`: false when the head built only what a change can reach (compareScoped),
  * so a stack's name may be unknown.
  */
-function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<string>, basePath: string, everyInstanceBuilt = true): BaseComparison {
+function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<string>, basePath: string, repoRoot: string, everyInstanceBuilt = true): BaseComparison {
   const changed: BaseComparison['changed'] = [];
-  const folders = new FolderChanges(changedFiles, basePath);
+  const folders = new FolderChanges(changedFiles, basePath, repoRoot);
   for (const instance of head.instances) {
     if (instance.abstract || !instance.enabled) continue;
     // A stack no changed file reaches resolves the same at the base: compare it with itself.
@@ -582,7 +582,7 @@ class FolderChanges {
   private readonly patternHit = new Map<string, boolean>();
   private relativeFiles?: string[];
 
-  constructor(private readonly changedFiles: Set<string>, private readonly basePath: string) {}
+  constructor(private readonly changedFiles: Set<string>, private readonly basePath: string, private readonly repoRoot: string) {}
 
   /** A changed file (relative to the base path) matches the glob. */
   matches(pattern: string): boolean {
@@ -598,7 +598,7 @@ class FolderChanges {
   /** A change in the folder, or in the folder it really is when it is a link (git lists changes under the real path). */
   inFolder(folder: string): boolean {
     let hit = this.folder.get(folder);
-    if (hit === undefined) this.folder.set(folder, (hit = withRealPath(folder).some((path) => touches(this.changedFiles, path))));
+    if (hit === undefined) this.folder.set(folder, (hit = withRealPath(folder, this.repoRoot).some((path) => touches(this.changedFiles, path))));
     return hit;
   }
 

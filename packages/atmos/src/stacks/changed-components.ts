@@ -50,7 +50,7 @@ export function changedComponents(config: AtmosConfig, changedFiles: ReadonlySet
     // A component folder's file changes what its instances run, not their configuration.
     if (!file.startsWith(stacksBase) || componentBases.some((base) => file.startsWith(base))) return undefined;
     // So does a file in a local module a component uses (`source = "../../../stacks/..."`).
-    modules ??= moduleFolders(config.components.terraform.basePath);
+    modules ??= moduleFolders(config.components.terraform.basePath, config.basePath);
     if (modules.some((folder) => file.startsWith(folder + sep))) return undefined;
     const before = atBase.get(file);
     if (before === undefined) return undefined;
@@ -141,7 +141,7 @@ function namesFile(entry: unknown): boolean {
  * Terraform files: a component that is not built has its folder there (or a local `source`,
  * which reachesChanged builds).
  */
-function moduleFolders(terraformBase: string): string[] {
+function moduleFolders(terraformBase: string, root: string): string[] {
   const folders = new Set<string>();
   const cache = new Map<string, string[]>();
   const visit = (folder: string): void => {
@@ -152,7 +152,7 @@ function moduleFolders(terraformBase: string): string[] {
       return;
     }
     if (entries.some((entry) => entry.isFile() && (entry.name.endsWith('.tf') || entry.name.endsWith('.tf.json')))) {
-      for (const module of localModuleFolders(folder, cache)) for (const path of withRealPath(module)) folders.add(path);
+      for (const module of localModuleFolders(folder, cache)) for (const path of withRealPath(module, root)) folders.add(path);
     }
     // `.terraform` holds what `terraform init` downloaded, not components.
     for (const entry of entries) if (entry.isDirectory() && !entry.name.startsWith('.')) visit(join(folder, entry.name));

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import { componentFolders, localModuleFolders } from './local-modules';
@@ -25,7 +25,18 @@ describe('the local modules of a component', () => {
     symlinkSync('../real/vpc', join(root, 'components/vpc'));
     symlinkSync('label', join(root, 'modules/label-link'));
     writeFileSync(join(root, 'modules/label/extra.tf'), '');
-    expect(componentFolders(join(root, 'components/vpc')).map((folder) => folder.slice(root.length + 1)).sort())
+    expect(componentFolders(join(root, 'components/vpc'), root).map((folder) => folder.slice(root.length + 1)).sort())
       .toEqual(['components/vpc', 'modules/label', 'modules/label-link', 'real/vpc']);
+  });
+
+  it('a workspace reached through a linked folder is not doubled; a link out of the repository adds nothing', () => {
+    const root = writeWorkspace({ 'components/vpc/main.tf': 'module "o" {\n  source = "../outside-link"\n}\n' });
+    const outside = writeWorkspace({ 'm/main.tf': '' });
+    symlinkSync(join(outside, 'm'), join(root, 'components/outside-link'));
+    const linkedRoot = `${root}-link`;
+    symlinkSync(root, linkedRoot);
+    expect(componentFolders(join(linkedRoot, 'components/vpc'), linkedRoot).map((folder) => folder.slice(linkedRoot.length + 1)).sort())
+      .toEqual(['components/outside-link', 'components/vpc']);
+    rmSync(linkedRoot);
   });
 });

@@ -4,7 +4,7 @@
  * Registry and git sources are not files of this workspace and are ignored.
  */
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** `source = "../modules/x"` in HCL (a comment that spells it counts too: one folder too many, never one too few). */
 const LOCAL_SOURCE_HCL = /\bsource\s*=\s*"(\.{1,2}\/[^"]*)"/g;
@@ -13,20 +13,31 @@ const LOCAL_SOURCE_JSON = /"source"\s*:\s*"(\.{1,2}\/[^"]*)"/g;
 
 /**
  * The folders whose files make up a component: its own and its local modules', each also as the
- * folder it really is when it is a link or lies under one (git lists a change under the real path).
+ * folder it really is when it is a link or lies under one inside `root` (see withRealPath).
  */
-export function componentFolders(componentFolder: string, cache = new Map<string, string[]>()): string[] {
-  return [...new Set([componentFolder, ...localModuleFolders(componentFolder, cache)].flatMap(withRealPath))];
+export function componentFolders(componentFolder: string, root: string, cache = new Map<string, string[]>()): string[] {
+  return [...new Set([componentFolder, ...localModuleFolders(componentFolder, cache)].flatMap((folder) => withRealPath(folder, root)))];
 }
 
-/** The folder, and the folder it really is when that differs (a link); just the folder when it does not exist. */
-export function withRealPath(folder: string): string[] {
+/**
+ * The folder, and the folder it really is when a link inside `root` (the repository) leads there:
+ * git lists a change under the real path. Named as a path under `root`, so a link above it (a
+ * workspace checked out through a linked folder) changes nothing; a link out of `root` adds
+ * nothing either, since git sees no change there. Just the folder when it does not exist.
+ */
+export function withRealPath(folder: string, root: string): string[] {
+  let real: string;
+  let realRoot: string;
   try {
-    const real = realpathSync(folder);
-    return real === folder ? [folder] : [folder, real];
+    real = realpathSync(folder);
+    realRoot = realpathSync(root);
   } catch {
     return [folder];
   }
+  const inside = relative(realRoot, real);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return [folder];
+  const named = join(root, inside);
+  return named === folder ? [folder] : [folder, named];
 }
 
 export function localModuleFolders(componentFolder: string, cache = new Map<string, string[]>()): string[] {
