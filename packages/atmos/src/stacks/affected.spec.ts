@@ -16,6 +16,11 @@ jest.mock('node:fs', () => {
 afterAll(removeFixtures);
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8' });
+/** Every change in the work tree, committed. */
+const commitAll = (root: string, message: string) => {
+  git(root, 'add', '-A');
+  git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', message);
+};
 
 function repo(): string {
   const root = writeWorkspace({
@@ -28,8 +33,7 @@ function repo(): string {
     'components/terraform/modules/m/main.tf': '# module\n',
   });
   git(root, 'init', '-q', '-b', 'main');
-  git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '-A');
-  git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'base');
+  commitAll(root, 'base');
   return root;
 }
 
@@ -70,8 +74,7 @@ describe('describeAffected (semantic, like Atmos)', () => {
     writeFileSync(join(root, 'shared/size.yaml'), '1\n');
     writeFileSync(join(root, 'shared/old.yaml'), '7\n');
     writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: !include ../../shared/size.yaml, old: !include ../../shared/old.yaml}}}}\n');
-    git(root, 'add', '-A');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'includes');
+    commitAll(root, 'includes');
     expect(affected(root)).toEqual([]);
     writeFileSync(join(root, 'shared/size.yaml'), '2\n');
     expect(affected(root)).toEqual(['app@acme-ue1-dev:stack.vars', 'app@acme-ue1-prod:stack.vars']);
@@ -94,8 +97,7 @@ describe('component folders and modules as Terraform finds them', () => {
     writeFileSync(join(root, 'components/terraform/app/main.tf'), 'module "m" {\n  source = "../modules/m-link"\n}\n');
     fs.symlinkSync('vpc', join(root, 'components/terraform/vpc-link'));
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}, vpc2: {metadata: {component: vpc-link}, vars: {cidr: 10.1.0.0/16}}}}\n');
-    git(root, 'add', '-A');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'json module, links');
+    commitAll(root, 'json module, links');
     writeFileSync(join(root, 'components/terraform/modules/j/main.tf'), '# j changed\n');
     expect(affected(root)).toEqual(['vpc@acme-ue1-dev:component.module', 'vpc2@acme-ue1-dev:component.module', 'vpc@acme-ue1-prod:component.module', 'vpc2@acme-ue1-prod:component.module']);
     git(root, 'checkout', '-q', '--', '.');
@@ -111,8 +113,7 @@ describe('the working tree, as Atmos reads it', () => {
   it('a new stack manifest in a folder git ignores is compared too (its instances are new)', () => {
     const root = repo();
     writeFileSync(join(root, '.gitignore'), 'tmp/\n');
-    git(root, 'add', '-A');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'ignore tmp/');
+    commitAll(root, 'ignore tmp/');
     mkdirSync(join(root, 'stacks/orgs/acme/tmp'), { recursive: true });
     writeFileSync(join(root, 'stacks/orgs/acme/tmp/ue1.yaml'), 'import: [catalog/vpc]\nvars: {tenant: acme, environment: ue1, stage: tmp}\n');
     expect(affected(root)).toEqual(['vpc@acme-ue1-tmp:stack.metadata']);
@@ -123,7 +124,7 @@ describe('a mistake in the base\'s stacks', () => {
   it('is reported as the base\'s, at the file\'s path in the repository (the extracted copy is gone), with what to do', () => {
     const root = repo();
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: [10.0.0.0/16}}}}\n');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qam', 'broken');
+    commitAll(root, 'broken');
     const base = git(root, 'rev-parse', 'HEAD').trim();
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}}}\n');
     let error: unknown;
@@ -143,7 +144,7 @@ describe('the sections compared, as Atmos compares them', () => {
   const vpc = (sections: string) => `components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}${sections}}}}\n`;
   const commitVpc = (root: string, sections: string) => {
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), vpc(sections));
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qam', 'sections');
+    commitAll(root, 'sections');
   };
 
   it('each section Atmos evaluates is a reason of its own; locals, overrides and hooks are not', () => {
@@ -184,8 +185,7 @@ describe('the entries, with Atmos\'s fields', () => {
     mkdirSync(join(root, 'config'));
     writeFileSync(join(root, 'config/rules.json'), '{}\n');
     writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: 1}, dependencies: {files: [config/rules.json]}}, old: {metadata: {enabled: false, component: app}}}}\n');
-    git(root, 'add', '-A');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'app depends on a file; old is disabled');
+    commitAll(root, 'app depends on a file; old is disabled');
     // app: vars, env and its file change; old (disabled) is removed; the prod stack keeps only vpc.
     writeFileSync(join(root, 'config/rules.json'), '{"x": 1}\n');
     writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: 2}, env: {X: "1"}, dependencies: {files: [config/rules.json]}}}}\n');
@@ -222,8 +222,7 @@ describe('affected_all and the dependency reason, as Atmos computes them', () =>
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}, vpc2: {metadata: {component: vpc}}}}\n');
     expect(all(root, 'vpc2')).toEqual([['stack.metadata', 'stack.vars', 'stack.env', 'stack.providers', 'stack.backend', 'stack.backend_type',
       'stack.remote_state_backend', 'stack.remote_state_backend_type', 'stack.command', 'stack.settings'], undefined, undefined]);
-    git(root, 'add', '-A');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'vpc2');
+    commitAll(root, 'vpc2');
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}, vpc2: {metadata: {component: app}}}}\n');
     expect(all(root, 'vpc2')).toEqual([['stack.metadata'], undefined, undefined]);
   });
@@ -234,8 +233,7 @@ describe('affected_all and the dependency reason, as Atmos computes them', () =>
     writeFileSync(join(root, 'config/rules.json'), '{}\n');
     writeFileSync(join(root, 'config/a/x.txt'), 'x\n');
     writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {size: 1}, dependencies: {files: [config/*.json], folders: ["config/{a,b}"]}}}}\n');
-    git(root, 'add', '-A');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'globs');
+    commitAll(root, 'globs');
     writeFileSync(join(root, 'config/a/x.txt'), 'y\n');
     expect(all(root, 'app')).toEqual([['folder'], undefined, 'config/{a,b}']);
     writeFileSync(join(root, 'config/rules.json'), '{"x": 1}\n');
@@ -274,8 +272,7 @@ describe('manifests imported through a link', () => {
         fs.symlinkSync('catalog', join(root, 'stacks/linked'));
       }
       writeFileSync(join(root, 'stacks/orgs/acme/prod/ue1.yaml'), 'import: [linked/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: prod}\n');
-      git(root, 'add', '-A');
-      git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'linked');
+      commitAll(root, 'linked');
       expect(affected(root)).toEqual([]);
       writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.9.0.0/16}}}}\n');
       expect({ link, affected: affected(root) }).toEqual({ link, affected: ['vpc@acme-ue1-dev:stack.vars', 'vpc@acme-ue1-prod:stack.vars'] });
@@ -293,8 +290,7 @@ describe('how the base is read', () => {
   it('a change that only edits files reads them from git, without extracting the base (an ignored file that is no stack changes nothing)', () => {
     const root = repo();
     writeFileSync(join(root, '.gitignore'), '.DS_Store\ntmp/\n');
-    git(root, 'add', '-A');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'ignores');
+    commitAll(root, 'ignores');
     writeFileSync(join(root, 'stacks/catalog/.DS_Store'), 'x');
     mkdirSync(join(root, 'stacks/tmp'));
     writeFileSync(join(root, 'stacks/tmp/notes.yaml'), 'not: a stack\n');
@@ -310,8 +306,7 @@ describe('how the base is read', () => {
     mkdirSync(join(root, 'shared'));
     writeFileSync(join(root, 'shared/old.yaml'), '7\n');
     writeFileSync(join(root, 'stacks/catalog/app.yaml'), 'components: {terraform: {app: {vars: {old: !include ../../shared/old.yaml}}}}\n');
-    git(root, 'add', '-A');
-    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'include');
+    commitAll(root, 'include');
     // Head stops including shared/old.yaml and writes its base value inline, while the file
     // changes: only the base reads the file, and it must read the base's 7, not the new 8.
     writeFileSync(join(root, 'shared/old.yaml'), '8\n');
