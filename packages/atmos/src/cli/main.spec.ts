@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliIo } from './main';
 import { instanceCommandFor, parseTerraformCommandLine } from './terraform';
@@ -135,5 +136,76 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
     expect(JSON.parse((await cliIn(['describe', 'affected', '--include-settings=false'], root)).stdout)[0]).toHaveProperty('settings', null);
     expect(JSON.parse((await cliIn(['describe', 'affected', '--include-dependents'], root)).stdout)[0]).toMatchObject({ dependents: [], included_in_dependents: false });
     expect((await cliIn(['describe', 'affected', '--include-dependents', '--format=projects'], root)).stderr).toMatch(/^error: --include-dependents adds dependents to the json or yaml document; .*nx show projects --affected/);
+  });
+
+  it('--format=matrix for a GitHub Actions matrix, appended to --output-file as Atmos writes $GITHUB_OUTPUT; --file holds the result whole', async () => {
+    const { root, release } = repo();
+    const matrix = (stack: string, component: string) => ({ stack, component, component_path: `components/terraform/${component}`, component_type: 'terraform' });
+    const onStdout = await cliIn(['describe', 'affected', '--format=matrix'], root);
+    expect(onStdout).toEqual({ code: 0, stdout: JSON.stringify({ include: [matrix('dev', 'vpc'), matrix('prod', 'vpc')] }) + '\n', stderr: '' });
+    const githubOutput = join(root, 'github-output');
+    writeFileSync(githubOutput, 'earlier=1\n');
+    const toFile = await cliIn(['describe', 'affected', '--format', 'matrix', '--output-file', githubOutput, '--base', release, '--stack', 'prod'], root);
+    expect(toFile).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(githubOutput, 'utf8')).toBe(`earlier=1\nmatrix=${JSON.stringify({ include: [matrix('prod', 'app'), matrix('prod', 'vpc')] })}\ncount=2\n`);
+    expect((await cliIn(['describe', 'affected', '--output-file', githubOutput], root)).stderr).toMatch(/^error: --output-file is only supported with --format=matrix/);
+
+    const written = await cliIn(['describe', 'affected', '--file', 'out/affected.yaml', '--format', 'yaml'], root);
+    expect(written).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(join(root, 'out/affected.yaml'), 'utf8')).toMatch(/^- affected: stack.vars\n/);
+    // Nothing affected: an empty list in the file (never the last run's), and exit code 3.
+    git(root, 'stash', '-q');
+    expect((await cliIn(['describe', 'affected', '--format=projects', '--file', 'out/projects'], root)).code).toBe(3);
+    expect(readFileSync(join(root, 'out/projects'), 'utf8')).toBe('');
+    expect(readdirSync(join(root, 'out')).sort()).toEqual(['affected.yaml', 'projects']);
+  });
+
+  it('--exclude-locked leaves out the instances metadata.locked keeps (deleted ones are still listed, as in Atmos)', async () => {
+    const { root, release } = repo();
+    writeFileSync(join(root, 'stacks/prod.yaml'), 'import: [catalog/base]\nvars: {stage: prod}\ncomponents: {terraform: {vpc: {metadata: {locked: true}}}}\n');
+    expect(slugs((await cliIn(['describe', 'affected', '--exclude-locked'], root)).stdout)).toEqual(['dev-vpc']);
+    expect(slugs((await cliIn(['describe', 'affected', '--exclude-locked=false'], root)).stdout)).toEqual(['dev-vpc', 'prod-vpc']);
+    expect((await cliIn(['describe', 'affected', '--exclude-locked', '--format=projects', '--base', release], root)).stdout).toBe('app-dev,app-prod,vpc-dev\n');
+  });
+
+  it('--repo-path compares with the commit checked out in another clone, even one this repository does not have', async () => {
+    const { root, release } = repo();
+    const clone = mkdtempSync(join(tmpdir(), 'atmos-base-clone-'));
+    try {
+      git(clone, 'clone', '-q', root, '.');
+      git(clone, 'checkout', '-q', release);
+      // A commit only the clone has: app's size 5, which the working tree (size 2) differs from.
+      writeFileSync(join(clone, 'stacks/catalog/base.yaml'), 'components: {terraform: {vpc: {vars: {cidr: b}}, app: {vars: {size: 5}}}}\n');
+      git(clone, 'commit', '-qam', 'only in the clone');
+      const r = await cliIn(['describe', 'affected', '--repo-path', clone], root);
+      expect([slugs(r.stdout), r.stderr]).toEqual([['dev-app', 'prod-app'], '']);
+      expect(() => git(root, 'cat-file', '-e', git(clone, 'rev-parse', 'HEAD').trim())).toThrow(); // nothing was fetched into this repository
+      expect((await cliIn(['describe', 'affected', '--repo-path', clone, '--base', 'main'], root)).stderr).toMatch(/^error: --repo-path names the base itself: it conflicts with --base \(as in Atmos\)/);
+      expect((await cliIn(['describe', 'affected', '--repo-path', tmpdir()], root)).stderr).toMatch(/^error: --repo-path .*: not a git repository with a commit checked out/);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('Atmos\'s other flags: templates off compares the text as written; cloning is not done but said; uploading and yq are refused with what to do', async () => {
+    const root = writeWorkspace({
+      'stacks/dev.yaml': 'vars: {stage: dev}\ncomponents: {terraform: {vpc: {vars: {name: "{{ .vars.stage }}"}}}}\n',
+      'components/terraform/vpc/main.tf': '',
+      'atmos.yaml': 'stacks: {base_path: stacks, included_paths: ["*.yaml"], name_pattern: "{stage}"}\ncomponents: {terraform: {base_path: components/terraform}}\ntemplates: {settings: {enabled: true}}\n',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    // The same rendered name, written another way.
+    writeFileSync(join(root, 'stacks/dev.yaml'), 'vars: {stage: dev}\ncomponents: {terraform: {vpc: {vars: {name: "{{ `dev` }}"}}}}\n');
+    expect(slugs((await cliIn(['describe', 'affected'], root)).stdout)).toEqual([]);
+    expect(slugs((await cliIn(['describe', 'affected', '--process-templates=false'], root)).stdout)).toEqual(['dev-vpc']);
+    expect((await cliIn(['describe', 'affected', '--process-functions=false', '--skip', '!terraform.output'], root)).code).toBe(0);
+    const cloned = await cliIn(['describe', 'affected', '--clone-target-ref', '--base', 'main'], root);
+    expect([cloned.code, cloned.stderr]).toEqual([0, 'warning: --clone-target-ref: atmos-nx clones nothing, it reads the base main from this repository\'s objects (fetch it first if it is not here, e.g. git fetch origin main)\n']);
+    expect((await cliIn(['describe', 'affected', '--verbose'], root)).stderr).toBe('comparing with main\n');
+    const upload = await cliIn(['describe', 'affected', '--upload'], root);
+    expect([upload.code, upload.stderr]).toEqual([1, expect.stringMatching(/^error: --upload is not supported by "describe affected"\n  hint: atmos-nx does not upload to Atmos Pro: write the result with --file/)]);
+    expect((await cliIn(['describe', 'affected', '--query', '.[]'], root)).stderr).toMatch(/^error: --query is not supported by "describe affected"\n  hint: atmos-nx has no yq expressions: pipe the JSON to jq/);
   });
 });

@@ -20,8 +20,6 @@ import { basename, dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setAwsVerbose } from '../aws/verbose';
 import { loadAtmosConfig } from '../config/load';
-import type { AtmosConfig } from '../config/types';
-import { defaultBaseRef } from '../nx/changes';
 import { AtmosUserError, isUserError, throwCollected } from '../errors/user-error';
 import { validateGraph } from '../nx/graph-model';
 import { normaliseOptions } from '../nx/options';
@@ -42,9 +40,10 @@ import { BOOTSTRAP_USAGE, bootstrapCommand } from './bootstrap';
 import { PLAN_SUMMARY_USAGE, planSummaryCommand } from './plan-summary';
 import { DESTROY_ORPHAN_USAGE, ORPHANS_USAGE, destroyOrphanCommand, orphansCommand } from './orphans';
 import { ONBOARD_USAGE, onboardCommand } from './onboard';
+import { DESCRIBE_AFFECTED_USAGE, describeAffectedCommand } from './describe-affected';
 
 /** Every command, the flags it takes and its usage line: an unknown command or flag is checked against these. */
-const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; usage: string }> = {
+const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; usage: string; refused?: Record<string, string> }> = {
   'describe component': {
     flags: ['stack', 'format', 'process-templates', 'process-functions', 'show-secrets', 'verbose'],
     arguments: 1,
@@ -58,12 +57,15 @@ const COMMANDS: Record<string, { flags: readonly FlagName[]; arguments: number; 
       '       --process-functions=true also reads state and stores, --process-functions=false evaluates none)',
   },
   'describe affected': {
-    flags: ['base', 'ref', 'sha', 'stack', 'format', 'include-settings', 'include-dependents'],
+    flags: ['base', 'ref', 'sha', 'repo-path', 'clone-target-ref', 'ssh-key', 'ssh-key-password', 'stack', 'format', 'file', 'output-file', 'include-settings', 'include-dependents',
+      'exclude-locked', 'process-templates', 'process-functions', 'skip', 'verbose'],
+    refused: {
+      upload: 'atmos-nx does not upload to Atmos Pro: write the result with --file and send it yourself',
+      'include-spacelift-admin-stacks': 'Spacelift admin stacks are not modelled by atmos-nx',
+      query: 'atmos-nx has no yq expressions: pipe the JSON to jq instead',
+    },
     arguments: 0,
-    usage: 'atmos-nx describe affected [--base <git ref or commit>] [--stack <stack>] [--format json|yaml|projects] [--include-settings] [--include-dependents]\n' +
-      '      (the base defaults to nx affected\'s ref: NX_BASE, nx.json defaultBase, main, compared with that commit itself as Atmos does;\n' +
-      '       Atmos\'s deprecated --ref and --sha are read as --base;\n' +
-      '       --format=projects: the affected Nx project names comma-separated; exit code 3 when nothing is affected)',
+    usage: DESCRIBE_AFFECTED_USAGE,
   },
   'describe config': { flags: ['format'], arguments: 0, usage: 'atmos-nx describe config [--format yaml|json]' },
   'describe graph': {
@@ -142,14 +144,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   // The dependency graph has its own formats (mermaid, dot, ...): see src/graph.
   if (positionals[0] === 'describe' && positionals[1] === 'graph') return describeGraphCommand(values, positionals.slice(2), io);
-  // `describe affected --format=projects`: Nx project names, not a document.
-  const affected = positionals[0] === 'describe' && positionals[1] === 'affected';
-  const affectedProjects = affected && values.format === 'projects';
-  // Atmos's describe affected prints JSON unless told otherwise; its other commands YAML.
-  const format = affectedProjects ? 'yaml' : (values.format ?? (affected ? 'json' : 'yaml'));
-  if (format !== 'yaml' && format !== 'json') throw usage(`--format must be yaml or json${positionals[1] === 'affected' ? ' or projects' : ''}, not "${format}"`);
   const processTemplates = booleanFlag(values['process-templates'], '--process-templates');
   const processFunctions = booleanFlag(values['process-functions'], '--process-functions') ?? true;
+  // Its own formats (matrix, projects) and output flags: see describe-affected.ts.
+  if (positionals[0] === 'describe' && positionals[1] === 'affected') return describeAffectedCommand(values, processTemplates, io);
+  const format = values.format ?? 'yaml';
+  if (format !== 'yaml' && format !== 'json') throw usage(`--format must be yaml or json, not "${format}"`);
   const showSecrets = values['show-secrets'] === true;
   // Logs every AWS client and role assumption (role and account, never a key).
   if (values.verbose) setAwsVerbose(true, (line) => io.stderr(line + '\n'));
@@ -208,32 +208,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       else io.stdout(formatOutput(described, format));
       return 0;
     }
-    case 'describe affected': {
-      const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
-      const base = affectedBase(values, config, io);
-      const includeDependents = values['include-dependents'] === true;
-      if (affectedProjects && includeDependents) {
-        throw usage('--include-dependents adds dependents to the json or yaml document; for the names of the affected projects and their dependents use `nx show projects --affected` (Nx\'s project mode)');
-      }
-      if (affectedProjects) {
-        const { affectedProjectNames, NOTHING_AFFECTED_EXIT_CODE } = await import('../nx/affected-projects');
-        const names = affectedProjectNames(config, base, io.env, workspaceRootOf(config), values.stack);
-        if (names.length === 0) return NOTHING_AFFECTED_EXIT_CODE;
-        io.stdout(names.join(',') + '\n');
-        return 0;
-      }
-      const { describeAffected } = await import('../stacks/affected');
-      const includeSettings = values['include-settings'] === true;
-      const affected = describeAffected(config, base, io.env, { includeSettings }).filter((entry) => !values.stack || entry.stack === values.stack);
-      if (!includeDependents) {
-        io.stdout(formatOutput(affected, format));
-        return 0;
-      }
-      const [{ withDependents }, { pluginOptions }] = await Promise.all([import('../nx/affected-dependents'), import('../graph')]);
-      const root = workspaceRootOf(config);
-      io.stdout(formatOutput(withDependents(config, affected, root, pluginOptions(root), { includeSettings, onlyInStack: values.stack }), format));
-      return 0;
-    }
     case 'describe config': {
       const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
       const { raw, ...normalised } = config;
@@ -282,18 +256,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
  * with that commit itself, as Atmos does; nx affected from its merge-base with HEAD (the same
  * commit unless the base moved on since the branch started).
  */
-function affectedBase(values: ParsedFlags, config: AtmosConfig, io: CliIo): string {
-  for (const flag of ['sha', 'ref'] as const) {
-    if (values[flag] !== undefined && values.base === undefined) io.stderr(`warning: --${flag} is deprecated (as in Atmos): use --base ${values[flag]}\n`);
-  }
-  return values.base ?? values.sha ?? values.ref ?? defaultBaseRef(workspaceRootOf(config), io.env);
-}
-
-/** Where nx.json is: next to atmos.yaml (its base_path may name a folder below). */
-function workspaceRootOf(config: AtmosConfig): string {
-  return config.configFile ? dirname(config.configFile) : config.basePath;
-}
-
 /** Prints the contract problems of the instances (all deployed ones by default); true when there are none. */
 async function contractsHold(resolved: ResolvedStacks, instances: ComponentInstance[] | undefined, io: CliIo, schemaPath?: string): Promise<boolean> {
   const { validateContracts, formatContractProblems } = await import('../validation/contract');
@@ -319,6 +281,14 @@ const FLAGS = {
   base: { type: 'string' },
   ref: { type: 'string' },
   sha: { type: 'string' },
+  'repo-path': { type: 'string' },
+  'clone-target-ref': { type: 'boolean' },
+  'ssh-key': { type: 'string' },
+  'ssh-key-password': { type: 'string' },
+  file: { type: 'string' },
+  'output-file': { type: 'string' },
+  'exclude-locked': { type: 'boolean' },
+  skip: { type: 'string', multiple: true },
   environment: { type: 'string' },
   projects: { type: 'string', short: 'p', multiple: true },
   'group-by': { type: 'string' },
@@ -346,6 +316,8 @@ function parseCommandLine(typed: string[]): { values: ParsedFlags; positionals: 
   const takes: string[] = [...command.flags, 'help'];
   for (const token of tokens) {
     if (token.kind !== 'option' || takes.includes(token.name)) continue;
+    const refused = command.refused?.[token.name];
+    if (refused) throw new AtmosUserError('USAGE', `${token.rawName} is not supported by "${name}"`, undefined, `${refused}; usage: ${command.usage}`);
     const valid = command.flags.map((flag) => `--${flag}`).join(', ');
     throw new AtmosUserError('USAGE', `unknown flag ${token.rawName} for "${name}"`, undefined,
       `${valid ? `"${name}" takes ${valid}` : `"${name}" takes no flags`}; usage: ${command.usage}`);

@@ -175,6 +175,7 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
       lockFile: under(emptyToUndefined(check.string(['version', 'lock_file'])) ?? 'versions.lock.yaml'),
     },
     functions: { execEnabled: check.boolean(['settings', 'functions', 'exec']) ?? false },
+    describe: { affectedSections: check.stringList(['describe', 'affected', 'sections']) },
     raw,
   };
 }

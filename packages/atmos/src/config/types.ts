@@ -75,6 +75,11 @@ export interface AtmosConfig {
     /** `!exec` runs commands; off unless atmos.yaml turns it on (a deliberate deviation from Atmos). */
     execEnabled: boolean;
   };
+  /**
+   * `describe.affected.sections`: the component sections describe affected (and nx affected)
+   * compare instead of Atmos's table; unset (or empty) for the table. See stacks/affected-sections.ts.
+   */
+  describe?: { affectedSections?: string[] };
   /** The file as written, for `describe config`. */
   raw: Record<string, unknown>;
 }

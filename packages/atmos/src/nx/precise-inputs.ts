@@ -62,7 +62,7 @@ export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes
   for (const instance of head.instances) {
     if (!base.touched.has(instance.manifestFile)) continue;
     const before = base.byKey.get(instanceKey(instance));
-    if (before && configDifference(before, instance) === undefined) continue;
+    if (before && configDifference(config, before, instance) === undefined) continue;
     const files = new Set(changedIn(configFiles(instance)));
     if (before) for (const file of changedIn([before.manifestFile, ...before.imports, ...before.includedFiles])) files.add(file);
     result.set(instance, files.size > 0 ? [...files] : anyChangedManifest);

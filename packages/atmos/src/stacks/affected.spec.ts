@@ -4,8 +4,9 @@ import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
 import type { AtmosUserError } from '../errors/user-error';
-import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
-import { describeAffected } from './affected';
+import { FIXTURE_ATMOS_YAML, removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import { compareWithBase, describeAffected } from './affected';
+import { ignoredSectionWarnings } from './affected-sections';
 
 // Counted, to tell which way the base was read (the extracting path makes an `atmos-affected-` folder).
 jest.mock('node:fs', () => {
@@ -169,6 +170,35 @@ describe('the sections compared, as Atmos compares them', () => {
       writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), vpc(sections));
       expect([sections, affected(root)]).toEqual([sections, reason ? [`vpc@acme-ue1-dev:${reason}`, `vpc@acme-ue1-prod:${reason}`] : []]);
     }
+  });
+
+  it('atmos.yaml describe.affected.sections replaces Atmos\'s table (hooks and custom names too); metadata and settings are always compared', () => {
+    const root = repo();
+    writeFileSync(join(root, 'atmos.yaml'), `${FIXTURE_ATMOS_YAML}describe:\n  affected:\n    sections: [env, hooks, generate, varz, settings]\n`);
+    commitVpc(root, ', env: {A: "1"}, hooks: {h: {events: [after-terraform-apply]}}');
+    const cases: Array<[string, string | undefined]> = [
+      // vars is not in the list any more: a vars edit affects nothing.
+      [', vars: {cidr: 10.1.0.0/16}, env: {A: "1"}, hooks: {h: {events: [after-terraform-apply]}}', undefined],
+      [', env: {A: "2"}, hooks: {h: {events: [after-terraform-apply]}}', 'stack.env'],
+      [', env: {A: "1"}, hooks: {h: {events: [before-terraform-plan]}}', 'stack.hooks'],
+      [', env: {A: "1"}', 'stack.hooks'],
+      [', env: {A: "1"}, hooks: {h: {events: [after-terraform-apply]}}, settings: {x: 1}', 'stack.settings'],
+      [', env: {A: "1"}, hooks: {h: {events: [after-terraform-apply]}}, metadata: {locked: true}', 'stack.metadata'],
+      [', env: {A: "1"}, hooks: {h: {events: [after-terraform-apply]}}, backend_type: local', undefined],
+    ];
+    const config = () => loadAtmosConfig({ cwd: root, env: {} });
+    for (const [sections, reason] of cases) {
+      writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), vpc(sections).replace('{vars: {cidr: 10.0.0.0/16}, vars:', '{vars:'));
+      const expected = reason ? [`vpc@acme-ue1-dev:${reason}`, `vpc@acme-ue1-prod:${reason}`] : [];
+      expect([sections, affected(root)]).toEqual([sections, expected]);
+      // The full comparison (what the scoped one is checked against) selects the same sections.
+      const full = compareWithBase(config(), 'main', {}, { scoped: false }).changed.map(({ instance, reasons }) => `${instance.component}@${instance.stack}:${reasons.all[0]}`);
+      expect([sections, full]).toEqual([sections, expected]);
+    }
+    expect(ignoredSectionWarnings(config())).toEqual([
+      `${join(root, 'atmos.yaml')}: describe.affected.sections lists "generate", which atmos-nx does not model: a change there affects nothing`,
+      `${join(root, 'atmos.yaml')}: describe.affected.sections lists "varz", which is no section of a component (as in Atmos, it compares nothing): check the spelling`,
+    ]);
   });
 
   it('a changed local module is the reason before a change of the component folder itself, as in Atmos', () => {

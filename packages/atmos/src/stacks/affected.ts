@@ -26,10 +26,12 @@ import { posixPath } from '../posix-path';
 import { changedComponents, mayReadFilesInTemplates } from './changed-components';
 import { declaredDependencies } from './dependencies';
 import { discoverStackFiles } from './discover';
+import { gitEnvironment } from './git-objects';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
 import { contextOf } from './naming';
 import type { ComponentInstance } from './types';
-import { deepEqual, type PlainMap } from './values';
+import type { PlainMap } from './values';
+import { configDifferences, selectedSections, type SectionCheck } from './affected-sections';
 
 /** Who an instance is and where its component lives, as Atmos says it in an affected entry and in a dependent. */
 export interface InstanceFields {
@@ -79,15 +81,17 @@ export interface AffectedInstance extends InstanceFields {
   deletion_type?: 'component' | 'stack';
 }
 
-export interface DescribeAffectedOptions {
+export interface DescribeAffectedOptions extends Pick<CompareOptions, 'processTemplates'> {
   /** Each entry carries the instance's settings (Atmos's --include-settings). */
   includeSettings?: boolean;
+  /** Leaves out the instances whose metadata.locked is true (Atmos's --exclude-locked; deleted ones are still listed, as in Atmos). */
+  excludeLocked?: boolean;
 }
 
 export function describeAffected(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined> = process.env, options: DescribeAffectedOptions = {}): AffectedInstance[] {
-  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env);
+  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env, { processTemplates: options.processTemplates });
   const affected = [
-    ...changed.map(({ instance, reasons }) => entry(config, instance, reasons, options.includeSettings ? instance.sections.settings : null)),
+    ...changed.filter(({ instance }) => !(options.excludeLocked && instance.locked)).map(({ instance, reasons }) => entry(config, instance, reasons, options.includeSettings ? instance.sections.settings : null)),
     ...deleted.map((old) => {
       const gone = !stackAtHead(old);
       // As Atmos's deleted entries: no settings, whatever was asked.
@@ -107,6 +111,8 @@ export interface BaseComparison {
 }
 
 export interface CompareOptions {
+  /** Render Go templates in the manifests on both sides (Atmos's --process-templates; default: atmos.yaml's templates.settings.enabled). */
+  processTemplates?: boolean;
   /**
    * Build only the instances a change confined to components' sections can reach (see
    * compareScoped); default true. False builds every instance on both sides: the reference the
@@ -115,7 +121,7 @@ export interface CompareOptions {
   scoped?: boolean;
 }
 
-export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true }: CompareOptions = {}): BaseComparison {
+export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true, processTemplates }: CompareOptions = {}): BaseComparison {
   const repoRoot = git(config.basePath, ['rev-parse', '--show-toplevel']).trim();
   const base = commitOf(repoRoot, baseRef);
   if (base === undefined) {
@@ -124,11 +130,12 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
   }
   const changedFiles = changedSince(repoRoot, base);
   for (const file of ignoredStackManifests(config, repoRoot)) changedFiles.add(file);
-  const narrow = scoped ? compareScoped(config, repoRoot, base, changedFiles, env) : undefined;
+  const sides: SideOptions = { env, processTemplates };
+  const narrow = scoped ? compareScoped(config, repoRoot, base, changedFiles, sides) : undefined;
   if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
-  const head = resolveStacks(config, { env, computeDeps: false });
-  return compareSides(head, baseInstances(config, repoRoot, base, head, changedFiles, { env }), changedFiles, config.basePath, repoRoot);
+  const head = resolveStacks(config, { ...sides, computeDeps: false });
+  return compareSides(head, baseInstances(config, repoRoot, base, head, changedFiles, sides), changedFiles, config.basePath, repoRoot);
 }
 
 /**
@@ -139,7 +146,7 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
 export function commitOf(repoRoot: string, ref: string): string | undefined {
   if (ref === '' || ref.startsWith('-')) return undefined;
   try {
-    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: gitEnvironment() }).trim();
     return /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined;
   } catch {
     return undefined;
@@ -157,14 +164,14 @@ export function commitOf(repoRoot: string, ref: string): string | undefined {
  * than as a manifest (`!include`, a link to it, a template's `file` namespace), or when a name
  * was reached in one manifest and not in another (ComponentScope.consistent).
  */
-function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, changedFiles: Set<string>, env: Record<string, string | undefined>): BaseComparison | undefined {
+function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, changedFiles: Set<string>, sides: SideOptions): BaseComparison | undefined {
   if (changedFiles.size === 0 || changesConfig(config, changedFiles)) return undefined;
   if (!allRegularFiles(changedFiles)) return undefined;
   const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
   if (!atBase) return undefined;
   const scope = changedComponents(config, changedFiles, atBase, (file) => readFileSync(file));
   if (!scope) return undefined;
-  const head = resolveStacks(config, { env, computeDeps: false, buildOnly: scope.reaches });
+  const head = resolveStacks(config, { ...sides, computeDeps: false, buildOnly: scope.reaches });
   const read = new Set(head.manifestsRead);
   if (!scope.consistent || [...changedFiles].some((file) => !read.has(file)) || readsChanged(head, changedFiles) || readsFilesInTemplates(head, config.templates.delimiters) ||
     linksToChanged(head, changedFiles).size > 0) {
@@ -173,7 +180,7 @@ function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, chang
   const touched = touchedStacks(head, changedFiles);
   let base: ResolvedStacks;
   try {
-    base = resolveStacks(config, { env, stackFiles: head.stackFiles.filter((file) => touched.has(file)), computeDeps: false, manifestContents: atBase,
+    base = resolveStacks(config, { ...sides, stackFiles: head.stackFiles.filter((file) => touched.has(file)), computeDeps: false, manifestContents: atBase,
       earlier: { resolved: head, changed: changedFiles }, buildOnly: scope.reaches });
   } catch (error) {
     if (isUserError(error)) return undefined;
@@ -231,11 +238,12 @@ function readsChanged(resolved: ResolvedStacks, changedFiles: Set<string>): bool
 function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<string>, basePath: string, repoRoot: string, everyInstanceBuilt = true): BaseComparison {
   const changed: BaseComparison['changed'] = [];
   const folders = new FolderChanges(changedFiles, basePath, repoRoot);
+  const { checks } = selectedSections(head.config);
   for (const instance of head.instances) {
     if (instance.abstract || !instance.enabled) continue;
     // A stack no changed file reaches resolves the same at the base: compare it with itself.
     const baseInstance = base.touched.has(instance.manifestFile) ? base.byKey.get(instanceKey(instance)) : instance;
-    const reasons = baseInstance === undefined ? newInstanceReasons(instance, folders) : affectedReasons(baseInstance, instance, folders);
+    const reasons = baseInstance === undefined ? newInstanceReasons(instance, folders, checks) : affectedReasons(baseInstance, instance, folders, checks);
     if (reasons.all.length > 0) changed.push({ instance, reasons });
   }
   const headKeys = new Set(head.instances.map(instanceKey));
@@ -282,6 +290,9 @@ export function changedSince(repoRoot: string, ref: string, head?: string): Set<
   for (const list of lists) for (const file of list.split('\0')) if (file !== '') files.add(join(repoRoot, file));
   return files;
 }
+
+/** What both sides are resolved with. */
+export type SideOptions = Pick<ResolveOptions, 'env' | 'processTemplates'>;
 
 export interface BaseSide {
   /** Head stack manifests (absolute) whose instances were resolved at the base too. */
@@ -361,7 +372,7 @@ export function linksToChanged(head: ResolvedStacks, changedFiles: ReadonlySet<s
  * (deleted or renamed ones included), resolved from `git archive <ref>`. atmos.yaml changed
  * means every stack may differ: all are resolved.
  */
-export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string, head: ResolvedStacks, changedFiles: Set<string>, options: Pick<ResolveOptions, 'env'>): BaseSide {
+export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string, head: ResolvedStacks, changedFiles: Set<string>, options: SideOptions): BaseSide {
   const configChanged = changesConfig(config, changedFiles);
   const touched = configChanged ? new Set(head.stackFiles) : touchedStacks(head, changedFiles);
   const byKey = new Map<string, ComponentInstance>();
@@ -394,7 +405,7 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
  * configuration trees cost about as much as resolving the touched stacks again.
  */
 function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, head: ResolvedStacks, touched: Set<string>, changedFiles: Set<string>,
-  options: Pick<ResolveOptions, 'env'>): Map<string, ComponentInstance> | undefined {
+  options: SideOptions): Map<string, ComponentInstance> | undefined {
   // A deleted file (or a link) takes the extracting path too, as does a link to a changed file.
   if (readsChanged(head, changedFiles) || !allRegularFiles(changedFiles) || linksToChanged(head, changedFiles).size > 0) return undefined;
   const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
@@ -405,7 +416,7 @@ function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, h
   if (stackFiles.length === 0) return byKey;
   let base: ResolvedStacks;
   try {
-    base = resolveStacks(config, { env: options.env, stackFiles, computeDeps: false, manifestContents: atBase, earlier: { resolved: head, changed: changedFiles } });
+    base = resolveStacks(config, { ...options, stackFiles, computeDeps: false, manifestContents: atBase, earlier: { resolved: head, changed: changedFiles } });
   } catch (error) {
     if (isUserError(error)) return undefined;
     throw error;
@@ -422,7 +433,7 @@ function contentsAt(repoRoot: string, ref: string, files: string[]): Map<string,
   if (names.some((name) => name.includes('\n') || name.startsWith('..'))) return undefined;
   let output: Buffer;
   try {
-    output = execFileSync('git', ['-C', repoRoot, 'cat-file', '--batch'], { input: names.map((name) => `${ref}:${name}\n`).join(''), maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'ignore'] });
+    output = execFileSync('git', ['-C', repoRoot, 'cat-file', '--batch'], { input: names.map((name) => `${ref}:${name}\n`).join(''), maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'ignore'], env: gitEnvironment() });
   } catch {
     return undefined;
   }
@@ -470,13 +481,13 @@ function configurationPaths(config: AtmosConfig, repoRoot: string, head: Resolve
 
 /** The base instances of the touched stacks and of the changed stack manifests, from `git archive <ref> [-- paths]`. */
 function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths: string[] | undefined, touched: Set<string>, changedFiles: Set<string>,
-  configChanged: boolean, options: Pick<ResolveOptions, 'env'>): Map<string, ComponentInstance> {
+  configChanged: boolean, options: SideOptions): Map<string, ComponentInstance> {
   const byKey = new Map<string, ComponentInstance>();
   const baseDir = mkdtempSync(join(tmpdir(), 'atmos-affected-'));
   try {
     let archive: Buffer;
     try {
-      archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref, ...(paths ? ['--', ...paths] : [])], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+      archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref, ...(paths ? ['--', ...paths] : [])], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnvironment() });
     } catch (error) {
       // A path that is not in the base commit (a file added since): the whole tree instead.
       if (paths) throw new AtmosUserError('USAGE', `git archive ${ref}: ${(error as Error).message}`);
@@ -491,7 +502,7 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
       const wanted = new Set([...touched].map(inBase));
       for (const file of changedFiles) wanted.add(inBase(file));
       const stackFiles = configChanged ? undefined : discoverStackFiles(baseConfig).filter((file) => wanted.has(file));
-      if (stackFiles === undefined || stackFiles.length > 0) resolvedBase = resolveStacks(baseConfig, { env: options.env, stackFiles, computeDeps: false });
+      if (stackFiles === undefined || stackFiles.length > 0) resolvedBase = resolveStacks(baseConfig, { ...options, stackFiles, computeDeps: false });
     } catch (error) {
       throw isUserError(error) ? mistakeAtBase(error, baseDir, repoRoot, ref) : error;
     }
@@ -532,42 +543,9 @@ function mistakeAtBase(error: AtmosUserError, baseDir: string, repoRoot: string,
   return mapped.length === 1 ? mapped[0] : new UserErrors(mapped);
 }
 
-/**
- * The sections compared after the metadata and the component folder, in Atmos's order
- * (v1.226.1 describe_affected_components.go: its section table, then settings): the first that
- * differs is the reason. Left out as Atmos leaves them out: `locals` and `overrides` (already
- * folded into the others), `hooks` (what runs around a command, not what it deploys). The
- * workspace is ours: where the state lives, reported with the backend. `optional`: Atmos's
- * merged component has the section only when it is set (the others it always has).
- */
-const SECTION_CHECKS: ReadonlyArray<{ reason: string; value: (instance: ComponentInstance) => unknown; optional?: true }> = [
-  { reason: 'stack.vars', value: (i) => i.sections.vars },
-  { reason: 'stack.env', value: (i) => i.sections.env },
-  { reason: 'stack.providers', value: (i) => i.sections.providers },
-  { reason: 'stack.backend', value: (i) => [i.sections.backend, i.workspace] },
-  { reason: 'stack.backend_type', value: (i) => i.sections.backendType },
-  { reason: 'stack.remote_state_backend', value: (i) => i.sections.remoteStateBackend },
-  { reason: 'stack.remote_state_backend_type', value: (i) => i.sections.remoteStateBackendType },
-  { reason: 'stack.command', value: (i) => i.sections.command },
-  { reason: 'stack.dependencies', value: (i) => i.sections.dependencies, optional: true },
-  { reason: 'stack.source', value: (i) => i.sections.source, optional: true },
-  { reason: 'stack.settings', value: (i) => i.sections.settings },
-];
-
-/**
- * The sections whose resolved value differs between the base and head instance, in order
- * (metadata, the component folder named, then SECTION_CHECKS), leaving out what files decide
- * (the folder's and modules' contents, dependencies.files): none when the configuration is the same.
- */
-function* configDifferences(base: ComponentInstance, head: ComponentInstance): Generator<string> {
-  if (!deepEqual(base.sections.metadata, head.sections.metadata)) yield 'stack.metadata';
-  if (base.terraformComponent !== head.terraformComponent) yield 'component';
-  for (const { reason, value } of SECTION_CHECKS) if (!deepEqual(value(base), value(head))) yield reason;
-}
-
 /** The first of configDifferences, or undefined when the configuration is the same. */
-export function configDifference(base: ComponentInstance, head: ComponentInstance): string | undefined {
-  for (const reason of configDifferences(base, head)) return reason;
+export function configDifference(config: AtmosConfig, base: ComponentInstance, head: ComponentInstance): string | undefined {
+  for (const reason of configDifferences(base, head, selectedSections(config).checks)) return reason;
   return undefined;
 }
 
@@ -616,8 +594,8 @@ interface Reasons {
   folder?: string;
 }
 
-function affectedReasons(base: ComponentInstance, head: ComponentInstance, changes: FolderChanges): Reasons {
-  const config = [...configDifferences(base, head)];
+function affectedReasons(base: ComponentInstance, head: ComponentInstance, changes: FolderChanges, checks: readonly SectionCheck[]): Reasons {
+  const config = [...configDifferences(base, head, checks)];
   const all: string[] = [];
   const metadata = config[0] === 'stack.metadata';
   if (metadata) all.push(config.shift() as string);
@@ -633,11 +611,12 @@ function affectedReasons(base: ComponentInstance, head: ComponentInstance, chang
 }
 
 /** A new instance: every section Atmos's merged component has differs from nothing. */
-function newInstanceReasons(head: ComponentInstance, changes: FolderChanges): Reasons {
-  const all = ['stack.metadata'];
+function newInstanceReasons(head: ComponentInstance, changes: FolderChanges, checks: readonly SectionCheck[]): Reasons {
+  const [metadata, ...rest] = checks;
+  const all = [metadata.reason];
   if (changes.inModules(head.componentPath)) all.push('component.module');
   if (changes.inFolder(head.componentPath)) all.push('component');
-  for (const { reason, value, optional } of SECTION_CHECKS) if (!optional || !isEmptyMap(value(head))) all.push(reason);
+  for (const { reason, value, optional } of rest) if (!optional || !isEmptyMap(value(head))) all.push(reason);
   return withDependencyReason(all, head, changes);
 }
 
@@ -704,7 +683,7 @@ export function instanceFields(config: AtmosConfig, instance: ComponentInstance)
 
 export function git(cwd: string, args: string[]): string {
   try {
-    return execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+    return execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: gitEnvironment() });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new AtmosUserError('USAGE', `git ${args.join(' ')} failed: ${stderr.trim() || (error as Error).message}`, undefined,

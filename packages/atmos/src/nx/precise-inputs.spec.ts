@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAtmosConfig } from '../config/load';
+import { resolveStacks } from '../stacks/engine';
+import { FIXTURE_ATMOS_YAML, removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
+import { branchChanges } from './changes';
+import { preciseInputs } from './precise-inputs';
+
+afterAll(removeFixtures);
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+
+describe('preciseInputs: a changed file is an input of the instances whose compared configuration differs', () => {
+  it('follows atmos.yaml describe.affected.sections, as describe affected does', () => {
+    const catalog = (vars: string, env: string) => `components: {terraform: {vpc: {vars: {${vars}}, env: {${env}}}, app: {vars: {size: 1}}}}\n`;
+    const root = writeWorkspace({
+      'atmos.yaml': `${FIXTURE_ATMOS_YAML}describe:\n  affected:\n    sections: [env]\n`,
+      'stacks/catalog/base.yaml': catalog('cidr: a', 'A: "1"'),
+      'stacks/orgs/acme/dev/ue1.yaml': 'import: [catalog/base]\nvars: {tenant: acme, environment: ue1, stage: dev}\n',
+      'components/terraform/vpc/main.tf': '', 'components/terraform/app/main.tf': '',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    const inputs = () => {
+      const config = loadAtmosConfig({ cwd: root, env: {} });
+      const head = resolveStacks(config, { env: {} });
+      const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {});
+      return head.instances.map((instance) => [instance.component, precise.changedOf(instance).map((file) => file.slice(root.length + 1))]);
+    };
+    // A vars edit: vars is not compared, so the changed catalog is nobody's input.
+    writeFileSync(join(root, 'stacks/catalog/base.yaml'), catalog('cidr: b', 'A: "1"'));
+    expect(inputs()).toEqual([['vpc', []], ['app', []]]);
+    writeFileSync(join(root, 'stacks/catalog/base.yaml'), catalog('cidr: a', 'A: "2"'));
+    expect(inputs()).toEqual([['vpc', ['stacks/catalog/base.yaml']], ['app', []]]);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Which resolved sections `describe affected` (and the Nx plugin's precise inputs) compare
+ * between the base and the head instance, as Atmos v1.226.1 does (describe_affected_components.go):
+ * `metadata` first and `settings` last, always; between them its section table, in its order,
+ * or the list atmos.yaml `describe.affected.sections` gives instead (it replaces the table, it
+ * does not add to it). The first section that differs is the headline reason.
+ */
+import type { AtmosConfig } from '../config/types';
+import type { ComponentInstance } from './types';
+import { deepEqual } from './values';
+
+export interface SectionCheck {
+  /** The reason an entry gives when the section differs (`stack.vars`). */
+  reason: string;
+  value: (instance: ComponentInstance) => unknown;
+  /** Atmos's merged component has the section only when it is set (a new instance lists it only then). */
+  optional?: true;
+}
+
+/**
+ * Every section the engine models, by the name atmos.yaml uses for it. The workspace is ours:
+ * where the state lives, compared with the backend (or alone, when a list names it). `hooks`, `locals`, `overrides` and
+ * `inheritance` are not in Atmos's table (hooks run around a command, the others are folded into
+ * the sections compared), but a configured list may name them.
+ */
+const CHECKS: Readonly<Record<string, SectionCheck>> = {
+  vars: { reason: 'stack.vars', value: (i) => i.sections.vars },
+  env: { reason: 'stack.env', value: (i) => i.sections.env },
+  providers: { reason: 'stack.providers', value: (i) => i.sections.providers },
+  backend: { reason: 'stack.backend', value: (i) => [i.sections.backend, i.workspace] },
+  backend_type: { reason: 'stack.backend_type', value: (i) => i.sections.backendType },
+  remote_state_backend: { reason: 'stack.remote_state_backend', value: (i) => i.sections.remoteStateBackend },
+  remote_state_backend_type: { reason: 'stack.remote_state_backend_type', value: (i) => i.sections.remoteStateBackendType },
+  command: { reason: 'stack.command', value: (i) => i.sections.command },
+  dependencies: { reason: 'stack.dependencies', value: (i) => i.sections.dependencies, optional: true },
+  source: { reason: 'stack.source', value: (i) => i.sections.source, optional: true },
+  hooks: { reason: 'stack.hooks', value: (i) => i.sections.hooks, optional: true },
+  locals: { reason: 'stack.locals', value: (i) => i.sections.locals, optional: true },
+  overrides: { reason: 'stack.overrides', value: (i) => i.sections.overrides, optional: true },
+  inheritance: { reason: 'stack.inheritance', value: (i) => i.inheritance },
+  workspace: { reason: 'stack.workspace', value: (i) => i.workspace },
+};
+
+const METADATA: SectionCheck = { reason: 'stack.metadata', value: (i) => i.sections.metadata };
+const SETTINGS: SectionCheck = { reason: 'stack.settings', value: (i) => i.sections.settings };
+
+/**
+ * Atmos's table, in its order. It also lists `required_providers`, `required_version`,
+ * `generate`, `auth` and `provision`, which the engine does not model (nothing it runs reads
+ * them), so they are not compared: see NOT_MODELLED.
+ */
+const DEFAULT_SECTIONS = ['vars', 'env', 'providers', 'backend', 'backend_type', 'remote_state_backend', 'remote_state_backend_type', 'command', 'dependencies', 'source'];
+
+/** Sections Atmos's merged component has that the engine does not build. */
+const NOT_MODELLED = new Set(['required_providers', 'required_version', 'generate', 'auth', 'provision', 'retry']);
+
+/** Always compared, whatever the list says (Atmos: metadata decides whether a component is skipped, settings drives dependencies). */
+const ALWAYS = new Set(['metadata', 'settings']);
+
+export interface SectionSelection {
+  /** metadata, the selected sections in order, settings. */
+  checks: readonly SectionCheck[];
+  /** Names of the configured list that compare nothing here, each with why (for a warning). */
+  ignored: Array<{ name: string; why: 'not-modelled' | 'no-section' }>;
+}
+
+const selections = new WeakMap<AtmosConfig, SectionSelection>();
+
+export function selectedSections(config: AtmosConfig): SectionSelection {
+  let selection = selections.get(config);
+  if (!selection) selections.set(config, (selection = select(config.describe?.affectedSections)));
+  return selection;
+}
+
+function select(configured: readonly string[] | undefined): SectionSelection {
+  // An empty list is unset, as Atmos reads it.
+  const names = configured && configured.length > 0 ? configured : DEFAULT_SECTIONS;
+  const ignored: SectionSelection['ignored'] = [];
+  const middle: SectionCheck[] = [];
+  for (const name of new Set(names)) {
+    if (ALWAYS.has(name)) continue;
+    const check = CHECKS[name];
+    if (check) middle.push(check);
+    else ignored.push({ name, why: NOT_MODELLED.has(name) ? 'not-modelled' : 'no-section' });
+  }
+  return { checks: [METADATA, ...middle, SETTINGS], ignored };
+}
+
+/** One line per configured name that compares nothing, for the user to read (describe affected prints them). */
+export function ignoredSectionWarnings(config: AtmosConfig): string[] {
+  const where = config.configFile ?? 'atmos.yaml';
+  return selectedSections(config).ignored.map(({ name, why }) => why === 'not-modelled'
+    ? `${where}: describe.affected.sections lists "${name}", which atmos-nx does not model: a change there affects nothing`
+    : `${where}: describe.affected.sections lists "${name}", which is no section of a component (as in Atmos, it compares nothing): check the spelling`);
+}
+
+/**
+ * The reasons an instance's configuration differs between base and head, in order: metadata,
+ * `component` when another Terraform folder is named, the selected sections, settings. What
+ * files decide (the folder's and modules' contents, dependencies.files) is not looked at here.
+ */
+export function* configDifferences(base: ComponentInstance, head: ComponentInstance, checks: readonly SectionCheck[]): Generator<string> {
+  const [metadata, ...rest] = checks;
+  if (!deepEqual(metadata.value(base), metadata.value(head))) yield metadata.reason;
+  if (base.terraformComponent !== head.terraformComponent) yield 'component';
+  for (const { reason, value } of rest) if (!deepEqual(value(base), value(head))) yield reason;
+}
