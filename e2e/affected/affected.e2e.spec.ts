@@ -208,6 +208,21 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     expect(await affectedPlanTasks(ws, { daemon: false, base: renamed })).toEqual(sorted([...new Set([...DBS, ...DEV])].map((p) => `${p}:plan`)));
   });
 
+  test('atmos.yaml describe.affected.sections: only the listed sections (and metadata, settings) count, for nx affected as for describe affected', async () => {
+    ws.git(['checkout', '-q', '-B', 'sections', 'main']);
+    ws.git(['clean', '-fdq']);
+    append('atmos.yaml', '\ndescribe:\n  affected:\n    sections: [env]\n')(ws);
+    const listed = ws.commit('compare env only');
+    replace('stacks/catalog/vpc.yaml', 'nat: false', 'nat: true')(ws); // a vars edit
+    ws.commit('vpc nat');
+    expect(await affectedPlanTasks(ws, { daemon: false, base: listed })).toEqual([]);
+    expect(await describeAffectedProjects(ws, listed)).toEqual([]);
+    replace('stacks/catalog/app.yaml', 'LOG_LEVEL: info', 'LOG_LEVEL: debug')(ws);
+    ws.commit('app log level');
+    expect(await affectedPlanTasks(ws, { daemon: false, base: listed })).toEqual(APPS.map((p) => `${p}:plan`));
+    expect(await describeAffectedProjects(ws, listed)).toEqual(APPS);
+  });
+
   test('the other targets: `nx affected -t output` and `-t drift` select the changed instances (their own inputs); apply and validate are exact', async () => {
     ws.git(['checkout', '-q', branchOf(0)]); // the vpc catalog edit
     ws.git(['clean', '-fdq']);
