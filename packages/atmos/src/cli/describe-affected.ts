@@ -5,17 +5,16 @@
  * the result goes (--format json|yaml|matrix|projects, --file, --output-file).
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
 import type { AtmosConfig } from '../config/types';
 import { AtmosUserError } from '../errors/user-error';
-import { writeAtomically } from '../graph/write-file';
 import { defaultBaseRef } from '../nx/changes';
 import type { AffectedInstance } from '../stacks/affected';
 import { ignoredSectionWarnings } from '../stacks/affected-sections';
 import { readingObjectsOf } from '../stacks/git-objects';
 import { formatOutput } from './output';
+import { appendResultLines, writeResultFile } from './result-file';
 
 export const DESCRIBE_AFFECTED_USAGE =
   'atmos-nx describe affected [--base <git ref or commit> | --repo-path <clone of the base>] [--stack <stack>] [--format json|yaml|matrix|projects]\n' +
@@ -55,7 +54,8 @@ interface Io {
   env: Record<string, string | undefined>;
 }
 
-export async function describeAffectedCommand(flags: DescribeAffectedFlags, processTemplates: boolean | undefined, io: Io): Promise<number> {
+export async function describeAffectedCommand(typed: DescribeAffectedFlags, processTemplates: boolean | undefined, io: Io): Promise<number> {
+  const flags = withoutEmptyValues(typed);
   const format = affectedFormat(flags);
   const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
   for (const warning of ignoredSectionWarnings(config)) io.stderr(`warning: ${warning}\n`);
@@ -89,6 +89,17 @@ export async function describeAffectedCommand(flags: DescribeAffectedFlags, proc
   const [{ withDependents }, { pluginOptions }] = await Promise.all([import('../nx/affected-dependents'), import('../graph')]);
   write(flags, io, formatOutput(withDependents(config, affected, root, pluginOptions(root), { includeSettings, onlyInStack: flags.stack }), format));
   return 0;
+}
+
+/**
+ * A flag given an empty value is not given, as Atmos reads it (`RepoPath != ""`, `file == ""`):
+ * CI passes `--repo-path "$BASE_DIR"` or `--output-file "$GITHUB_OUTPUT"` with the variable unset,
+ * and `--repo-path ""` read as the current folder would compare HEAD with itself.
+ */
+function withoutEmptyValues(flags: DescribeAffectedFlags): DescribeAffectedFlags {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(flags)) if (value !== '') kept[name] = value;
+  return kept as DescribeAffectedFlags;
 }
 
 function affectedFormat(flags: DescribeAffectedFlags): AffectedFormat {
@@ -142,19 +153,24 @@ function clonedBase(path: string, asTyped: string): { base: string; alternates: 
   return { base, alternates: resolve(commonDir, 'objects') };
 }
 
-/** Atmos's matrix (pkg/matrix): compact JSON on stdout, or appended to --output-file as `matrix=` and `count=` lines. */
+/**
+ * Atmos's matrix (pkg/matrix): compact JSON on stdout, or appended to --output-file as `matrix=`
+ * and `count=` lines. As in Atmos, --file is not used for it: `--file "$GITHUB_OUTPUT"` would
+ * replace the outputs of the earlier steps.
+ */
 function writeMatrix(affected: AffectedInstance[], flags: DescribeAffectedFlags, io: Io): void {
   const include = affected.map((entry) => ({ stack: entry.stack, component: entry.component, component_path: entry.component_path, component_type: entry.component_type }));
   const json = JSON.stringify({ include });
+  if (flags.file !== undefined) io.stderr(`warning: --file is not used with --format=matrix (as in Atmos): the matrix goes to ${flags['output-file'] ?? 'stdout'}; --output-file appends it to a file\n`);
   const outputFile = flags['output-file'];
-  if (outputFile !== undefined) appendFileSync(resolve(io.cwd, outputFile), `matrix=${json}\ncount=${include.length}\n`);
-  if (outputFile === undefined || flags.file !== undefined) write(flags, io, json + '\n');
+  if (outputFile === undefined) io.stdout(json + '\n');
+  else appendResultLines(resolve(io.cwd, outputFile), `matrix=${json}\ncount=${include.length}\n`, '--output-file');
 }
 
-/** The result on stdout, or whole in --file (never half written). */
+/** The result on stdout, or whole in --file. */
 function write(flags: DescribeAffectedFlags, io: Io, text: string): void {
   if (flags.file === undefined) io.stdout(text);
-  else writeAtomically(resolve(io.cwd, flags.file), text);
+  else writeResultFile(resolve(io.cwd, flags.file), text, '--file');
 }
 
 /** Where nx.json is: next to atmos.yaml (its base_path may name a folder below). */

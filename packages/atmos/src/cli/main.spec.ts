@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliIo } from './main';
@@ -160,6 +160,29 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
     expect(readdirSync(join(root, 'out')).sort()).toEqual(['affected.yaml', 'projects']);
   });
 
+  it('--file writes through a link, names a path it cannot write (never a stack trace or a stray temp file); an empty value is no value, as in Atmos', async () => {
+    const { root } = repo();
+    writeFileSync(join(root, 'target.json'), 'old');
+    symlinkSync('target.json', join(root, 'link.json'));
+    expect((await cliIn(['describe', 'affected', '--file', 'link.json'], root)).code).toBe(0);
+    expect(lstatSync(join(root, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(slugs(readFileSync(join(root, 'target.json'), 'utf8'))).toEqual(['dev-vpc', 'prod-vpc']);
+    mkdirSync(join(root, 'out'));
+    const before = readdirSync(root).sort();
+    expect(await cliIn(['describe', 'affected', '--file', 'out'], root)).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^error: --file .*\/out is a folder\n  hint: name a file/) });
+    expect(await cliIn(['describe', 'affected', '--format=matrix', '--output-file', 'out'], root)).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^error: --output-file .*\/out is a folder/) });
+    expect((await cliIn(['describe', 'affected', '--file', '/proc/affected.json'], root)).stderr).toMatch(/^error: --file \/proc\/affected.json: cannot write it \(ENOENT: .*\)\n  hint: pass a file in a folder you can write to/);
+    expect(readdirSync(root).sort()).toEqual(before);
+    // CI passing an unset variable: `--repo-path ""` is the default base (not this checkout compared with itself), `--output-file ""` stdout.
+    expect(slugs((await cliIn(['describe', 'affected', '--repo-path', ''], root)).stdout)).toEqual(['dev-vpc', 'prod-vpc']);
+    expect((await cliIn(['describe', 'affected', '--format=matrix', '--output-file='], root)).stdout).toMatch(/^\{"include":\[\{"stack":"dev"/);
+    // As in Atmos, the matrix never goes to --file (`--file "$GITHUB_OUTPUT"` would replace the earlier steps' outputs).
+    const matrixToFile = await cliIn(['describe', 'affected', '--format=matrix', '--file', 'target.json'], root);
+    expect([matrixToFile.stdout.startsWith('{"include":'), matrixToFile.stderr]).toEqual([true, 'warning: --file is not used with --format=matrix (as in Atmos): the matrix goes to stdout; --output-file appends it to a file\n']);
+    // Atmos's booleans, bare.
+    expect((await cliIn(['describe', 'affected', '--process-templates', '--process-functions'], root)).code).toBe(0);
+  });
+
   it('--exclude-locked leaves out the instances metadata.locked keeps (deleted ones are still listed, as in Atmos)', async () => {
     const { root, release } = repo();
     writeFileSync(join(root, 'stacks/prod.yaml'), 'import: [catalog/base]\nvars: {stage: prod}\ncomponents: {terraform: {vpc: {metadata: {locked: true}}}}\n');
@@ -170,7 +193,9 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
 
   it('--repo-path compares with the commit checked out in another clone, even one this repository does not have', async () => {
     const { root, release } = repo();
-    const clone = mkdtempSync(join(tmpdir(), 'atmos-base-clone-'));
+    // A colon in the clone's path: git's list of alternates is colon-separated (the entry is quoted).
+    const clone = join(mkdtempSync(join(tmpdir(), 'atmos-base-clone-')), 'base:clone');
+    mkdirSync(clone);
     try {
       git(clone, 'clone', '-q', root, '.');
       git(clone, 'checkout', '-q', release);
@@ -183,7 +208,7 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
       expect((await cliIn(['describe', 'affected', '--repo-path', clone, '--base', 'main'], root)).stderr).toMatch(/^error: --repo-path names the base itself: it conflicts with --base \(as in Atmos\)/);
       expect((await cliIn(['describe', 'affected', '--repo-path', tmpdir()], root)).stderr).toMatch(/^error: --repo-path .*: not a git repository with a commit checked out/);
     } finally {
-      rmSync(clone, { recursive: true, force: true });
+      rmSync(join(clone, '..'), { recursive: true, force: true });
     }
   });
 

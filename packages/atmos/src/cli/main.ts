@@ -306,7 +306,7 @@ type ParsedFlags = { [K in FlagName]?: (typeof FLAGS)[K] extends { multiple: tru
  * named, with the commands there are), then only the flags that command takes.
  */
 function parseCommandLine(typed: string[]): { values: ParsedFlags; positionals: string[] } {
-  const argv = typed.flatMap(booleanAsCobraTakesIt);
+  const argv = bareSwitchesOn(typed).flatMap(booleanAsCobraTakesIt);
   const { tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: FLAGS });
   const words = tokens.flatMap((token) => (token.kind === 'positional' ? [token.value] : []));
   const asked = (name: string) => tokens.some((token) => token.kind === 'option' && token.name === name);
@@ -333,6 +333,16 @@ function parseCommandLine(typed: string[]): { values: ParsedFlags; positionals: 
   } catch (error) {
     throw new AtmosUserError('USAGE', `${(error as Error).message.split('. ')[0]} (in "${name}")`, undefined, `usage: ${command.usage}`);
   }
+}
+
+/**
+ * Flags that take `true` or `false` (they have no default here: unset differs from either) are
+ * Atmos's booleans, which cobra also takes bare: `--process-functions` alone is `=true`.
+ */
+const SWITCHES_WITH_VALUE = new Set(['--process-templates', '--process-functions']);
+
+function bareSwitchesOn(argv: string[]): string[] {
+  return argv.map((arg, i) => (SWITCHES_WITH_VALUE.has(arg) && argv[i + 1] !== 'true' && argv[i + 1] !== 'false' ? `${arg}=true` : arg));
 }
 
 /** `--show-secrets=true` is `--show-secrets`, `--show-secrets=false` nothing: Atmos's (cobra's) boolean flags take both. */

@@ -175,7 +175,7 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
       lockFile: under(emptyToUndefined(check.string(['version', 'lock_file'])) ?? 'versions.lock.yaml'),
     },
     functions: { execEnabled: check.boolean(['settings', 'functions', 'exec']) ?? false },
-    describe: { affectedSections: check.stringList(['describe', 'affected', 'sections']) },
+    describe: { affectedSections: check.commaList(['describe', 'affected', 'sections']) },
     raw,
   };
 }
@@ -282,6 +282,13 @@ class ConfigReader {
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw this.error(`${path.join('.')} must be a list of strings`);
     return value as string[];
+  }
+
+  /** A list of strings, or one string of comma-separated items (Atmos decodes such a string into a list: StringToSliceHookFunc). */
+  commaList(path: string[]): string[] | undefined {
+    const value = this.get(path);
+    if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    return this.stringList(path);
   }
 
   map(path: string[]): PlainMap {

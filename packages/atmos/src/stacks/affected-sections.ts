@@ -23,7 +23,7 @@ export interface SectionCheck {
  * `inheritance` are not in Atmos's table (hooks run around a command, the others are folded into
  * the sections compared), but a configured list may name them.
  */
-const CHECKS: Readonly<Record<string, SectionCheck>> = {
+const CHECKS: ReadonlyMap<string, SectionCheck> = new Map(Object.entries({
   vars: { reason: 'stack.vars', value: (i) => i.sections.vars },
   env: { reason: 'stack.env', value: (i) => i.sections.env },
   providers: { reason: 'stack.providers', value: (i) => i.sections.providers },
@@ -34,12 +34,13 @@ const CHECKS: Readonly<Record<string, SectionCheck>> = {
   command: { reason: 'stack.command', value: (i) => i.sections.command },
   dependencies: { reason: 'stack.dependencies', value: (i) => i.sections.dependencies, optional: true },
   source: { reason: 'stack.source', value: (i) => i.sections.source, optional: true },
-  hooks: { reason: 'stack.hooks', value: (i) => i.sections.hooks, optional: true },
+  // Atmos's merged terraform component always has hooks and overrides (a new instance lists them).
+  hooks: { reason: 'stack.hooks', value: (i) => i.sections.hooks },
   locals: { reason: 'stack.locals', value: (i) => i.sections.locals, optional: true },
-  overrides: { reason: 'stack.overrides', value: (i) => i.sections.overrides, optional: true },
+  overrides: { reason: 'stack.overrides', value: (i) => i.sections.overrides },
   inheritance: { reason: 'stack.inheritance', value: (i) => i.inheritance },
   workspace: { reason: 'stack.workspace', value: (i) => i.workspace },
-};
+} satisfies Record<string, SectionCheck>));
 
 const METADATA: SectionCheck = { reason: 'stack.metadata', value: (i) => i.sections.metadata };
 const SETTINGS: SectionCheck = { reason: 'stack.settings', value: (i) => i.sections.settings };
@@ -51,17 +52,24 @@ const SETTINGS: SectionCheck = { reason: 'stack.settings', value: (i) => i.secti
  */
 const DEFAULT_SECTIONS = ['vars', 'env', 'providers', 'backend', 'backend_type', 'remote_state_backend', 'remote_state_backend_type', 'command', 'dependencies', 'source'];
 
-/** Sections Atmos's merged component has that the engine does not build. */
-const NOT_MODELLED = new Set(['required_providers', 'required_version', 'generate', 'auth', 'provision', 'retry']);
+/**
+ * Keys of Atmos's merged component that are not compared here: sections the engine does not
+ * build, and what names the instance (the same on both sides of one instance).
+ */
+const NOT_COMPARED = new Set(['required_providers', 'required_version', 'generate', 'auth', 'provision', 'retry',
+  'atmos_component', 'atmos_stack', 'atmos_stack_file', 'atmos_manifest', 'stack', 'secrets', 'mocks', 'component_info', 'deps', 'deps_all', 'imports']);
 
-/** Always compared, whatever the list says (Atmos: metadata decides whether a component is skipped, settings drives dependencies). */
-const ALWAYS = new Set(['metadata', 'settings']);
+/**
+ * Compared whatever the list says: metadata (Atmos: it decides whether a component is skipped),
+ * settings (it drives dependencies) and the component folder named (ours: always a reason).
+ */
+const ALWAYS = new Set(['metadata', 'settings', 'component']);
 
 export interface SectionSelection {
   /** metadata, the selected sections in order, settings. */
   checks: readonly SectionCheck[];
   /** Names of the configured list that compare nothing here, each with why (for a warning). */
-  ignored: Array<{ name: string; why: 'not-modelled' | 'no-section' }>;
+  ignored: Array<{ name: string; why: 'not-compared' | 'no-section' }>;
 }
 
 const selections = new WeakMap<AtmosConfig, SectionSelection>();
@@ -79,9 +87,9 @@ function select(configured: readonly string[] | undefined): SectionSelection {
   const middle: SectionCheck[] = [];
   for (const name of new Set(names)) {
     if (ALWAYS.has(name)) continue;
-    const check = CHECKS[name];
+    const check = CHECKS.get(name);
     if (check) middle.push(check);
-    else ignored.push({ name, why: NOT_MODELLED.has(name) ? 'not-modelled' : 'no-section' });
+    else ignored.push({ name, why: NOT_COMPARED.has(name) ? 'not-compared' : 'no-section' });
   }
   return { checks: [METADATA, ...middle, SETTINGS], ignored };
 }
@@ -89,8 +97,8 @@ function select(configured: readonly string[] | undefined): SectionSelection {
 /** One line per configured name that compares nothing, for the user to read (describe affected prints them). */
 export function ignoredSectionWarnings(config: AtmosConfig): string[] {
   const where = config.configFile ?? 'atmos.yaml';
-  return selectedSections(config).ignored.map(({ name, why }) => why === 'not-modelled'
-    ? `${where}: describe.affected.sections lists "${name}", which atmos-nx does not model: a change there affects nothing`
+  return selectedSections(config).ignored.map(({ name, why }) => why === 'not-compared'
+    ? `${where}: describe.affected.sections lists "${name}", which atmos-nx does not compare: a change there affects nothing`
     : `${where}: describe.affected.sections lists "${name}", which is no section of a component (as in Atmos, it compares nothing): check the spelling`);
 }
 

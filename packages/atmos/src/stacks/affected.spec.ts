@@ -174,7 +174,7 @@ describe('the sections compared, as Atmos compares them', () => {
 
   it('atmos.yaml describe.affected.sections replaces Atmos\'s table (hooks and custom names too); metadata and settings are always compared', () => {
     const root = repo();
-    writeFileSync(join(root, 'atmos.yaml'), `${FIXTURE_ATMOS_YAML}describe:\n  affected:\n    sections: [env, hooks, generate, varz, settings]\n`);
+    writeFileSync(join(root, 'atmos.yaml'), `${FIXTURE_ATMOS_YAML}describe:\n  affected:\n    sections: [env, hooks, generate, varz, settings, component, toString, __proto__]\n`);
     commitVpc(root, ', env: {A: "1"}, hooks: {h: {events: [after-terraform-apply]}}');
     const cases: Array<[string, string | undefined]> = [
       // vars is not in the list any more: a vars edit affects nothing.
@@ -195,10 +195,19 @@ describe('the sections compared, as Atmos compares them', () => {
       const full = compareWithBase(config(), 'main', {}, { scoped: false }).changed.map(({ instance, reasons }) => `${instance.component}@${instance.stack}:${reasons.all[0]}`);
       expect([sections, full]).toEqual([sections, expected]);
     }
+    // Names an object has of its own (toString, __proto__) are names like any other.
+    const noSection = (name: string) => `${join(root, 'atmos.yaml')}: describe.affected.sections lists "${name}", which is no section of a component (as in Atmos, it compares nothing): check the spelling`;
     expect(ignoredSectionWarnings(config())).toEqual([
-      `${join(root, 'atmos.yaml')}: describe.affected.sections lists "generate", which atmos-nx does not model: a change there affects nothing`,
-      `${join(root, 'atmos.yaml')}: describe.affected.sections lists "varz", which is no section of a component (as in Atmos, it compares nothing): check the spelling`,
+      `${join(root, 'atmos.yaml')}: describe.affected.sections lists "generate", which atmos-nx does not compare: a change there affects nothing`,
+      noSection('varz'), noSection('toString'), noSection('__proto__'),
     ]);
+    // A new instance differs in every listed section its merged component has (hooks always, env always), as in Atmos.
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), `${vpc(', env: {A: "1"}, hooks: {h: {events: [after-terraform-apply]}}')}`.replace('vpc: {vars', 'vpc: {vars: {}}, vpc2: {vars'));
+    const fresh = describeAffected(config(), 'main', {}).filter((entry) => entry.component === 'vpc2').map((entry) => entry.affected_all);
+    expect(fresh).toEqual([['stack.metadata', 'stack.env', 'stack.hooks', 'stack.settings'], ['stack.metadata', 'stack.env', 'stack.hooks', 'stack.settings']]);
+    // Atmos decodes a string into a list, split at commas.
+    writeFileSync(join(root, 'atmos.yaml'), `${FIXTURE_ATMOS_YAML}describe:\n  affected:\n    sections: "vars, env"\n`);
+    expect(config().describe?.affectedSections).toEqual(['vars', 'env']);
   });
 
   it('a changed local module is the reason before a change of the component folder itself, as in Atmos', () => {

@@ -9,7 +9,7 @@ let alternates: string | undefined;
 /** Runs `fn` with git reading the objects in `objectsFolder` too. */
 export function readingObjectsOf<T>(objectsFolder: string, fn: () => T): T {
   const before = alternates;
-  alternates = before === undefined ? objectsFolder : `${objectsFolder}:${before}`;
+  alternates = before === undefined ? alternateEntry(objectsFolder) : `${alternateEntry(objectsFolder)}:${before}`;
   try {
     return fn();
   } finally {
@@ -22,4 +22,13 @@ export function gitEnvironment(): NodeJS.ProcessEnv | undefined {
   if (alternates === undefined) return undefined;
   const inherited = process.env.GIT_ALTERNATE_OBJECT_DIRECTORIES;
   return { ...process.env, GIT_ALTERNATE_OBJECT_DIRECTORIES: inherited ? `${alternates}:${inherited}` : alternates };
+}
+
+/**
+ * One entry of the colon-separated list: quoted when the folder's name holds a colon (git reads
+ * an entry that starts with a double quote as a C-style quoted string).
+ */
+export function alternateEntry(folder: string): string {
+  if (!folder.includes(':') && !folder.startsWith('"')) return folder;
+  return `"${folder.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`;
 }
