@@ -12,7 +12,8 @@ import { AtmosUserError } from '../errors/user-error';
 import { defaultBaseRef } from '../nx/changes';
 import type { AffectedInstance } from '../stacks/affected';
 import { ignoredSectionWarnings } from '../stacks/affected-sections';
-import { readingObjectsOf } from '../stacks/git-objects';
+import { gitEnvReadingObjectsOf } from '../stacks/git-objects';
+import type { CliIo } from './main';
 import { formatOutput } from './output';
 import { appendResultLines, writeResultFile } from './result-file';
 
@@ -26,7 +27,7 @@ export const DESCRIBE_AFFECTED_USAGE =
   '       comma-separated, exit code 3 when nothing is affected; YAML functions are compared as written, never evaluated,\n' +
   '       so --process-functions and --skip change nothing; --clone-target-ref and --ssh-key are accepted, nothing is cloned)';
 
-export type AffectedFormat = 'json' | 'yaml' | 'matrix' | 'projects';
+type AffectedFormat = 'json' | 'yaml' | 'matrix' | 'projects';
 
 /** The command line, as main.ts parsed it. */
 export interface DescribeAffectedFlags {
@@ -47,14 +48,7 @@ export interface DescribeAffectedFlags {
   verbose?: boolean;
 }
 
-interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-}
-
-export async function describeAffectedCommand(typed: DescribeAffectedFlags, processTemplates: boolean | undefined, io: Io): Promise<number> {
+export async function describeAffectedCommand(typed: DescribeAffectedFlags, processTemplates: boolean | undefined, io: CliIo): Promise<number> {
   const flags = withoutEmptyValues(typed);
   const format = affectedFormat(flags);
   const config = loadAtmosConfig({ cwd: io.cwd, env: io.env });
@@ -63,21 +57,19 @@ export async function describeAffectedCommand(typed: DescribeAffectedFlags, proc
   if (format === 'projects' && includeDependents) {
     throw usage('--include-dependents adds dependents to the json or yaml document; for the names of the affected projects and their dependents use `nx show projects --affected` (Nx\'s project mode)');
   }
-  const { base, alternates } = baseOf(flags, config, io);
+  const { base, gitEnv } = baseOf(flags, config, io);
   if (flags.verbose) io.stderr(`comparing with ${base}${flags['repo-path'] ? ` (checked out in ${flags['repo-path']})` : ''}\n`);
-  const select = { processTemplates, excludeLocked: flags['exclude-locked'] === true };
+  const select = { processTemplates, gitEnv, stack: flags.stack, excludeLocked: flags['exclude-locked'] === true };
   const root = workspaceRootOf(config);
-  // The comparison itself is synchronous: what it needs is loaded first, then it reads the clone's objects.
-  const compare = <T>(fn: () => T): T => (alternates === undefined ? fn() : readingObjectsOf(alternates, fn));
   if (format === 'projects') {
     const { affectedProjectNames, NOTHING_AFFECTED_EXIT_CODE } = await import('../nx/affected-projects');
-    const names = compare(() => affectedProjectNames(config, base, io.env, root, { ...select, stack: flags.stack }));
+    const names = affectedProjectNames(config, base, io.env, root, select);
     write(flags, io, names.length > 0 ? names.join(',') + '\n' : '');
     return names.length === 0 ? NOTHING_AFFECTED_EXIT_CODE : 0;
   }
   const { describeAffected } = await import('../stacks/affected');
   const includeSettings = flags['include-settings'] === true;
-  const affected = compare(() => describeAffected(config, base, io.env, { ...select, includeSettings })).filter((entry) => !flags.stack || entry.stack === flags.stack);
+  const affected = describeAffected(config, base, io.env, { ...select, includeSettings });
   if (format === 'matrix') {
     writeMatrix(affected, flags, io);
     return 0;
@@ -114,7 +106,7 @@ function affectedFormat(flags: DescribeAffectedFlags): AffectedFormat {
  * The base ref, and the object folder to read it from when it is another clone's (--repo-path).
  * Atmos's precedence: --base, then the deprecated --sha and --ref; without one, nx affected's ref.
  */
-function baseOf(flags: DescribeAffectedFlags, config: AtmosConfig, io: Io): { base: string; alternates?: string } {
+function baseOf(flags: DescribeAffectedFlags, config: AtmosConfig, io: CliIo): { base: string; gitEnv?: NodeJS.ProcessEnv } {
   const ssh = (['ssh-key', 'ssh-key-password'] as const).filter((flag) => flags[flag] !== undefined);
   const repoPath = flags['repo-path'];
   if (repoPath !== undefined) {
@@ -138,7 +130,7 @@ function baseOf(flags: DescribeAffectedFlags, config: AtmosConfig, io: Io): { ba
  * changes not committed there), read through git's alternates: the clone's objects need not be
  * in this repository (a shallow checkout of the branch and another of its base, as CI makes them).
  */
-function clonedBase(path: string, asTyped: string): { base: string; alternates: string } {
+function clonedBase(path: string, asTyped: string): { base: string; gitEnv: NodeJS.ProcessEnv } {
   const gitIn = (args: string[]) => {
     try {
       return execFileSync('git', ['-C', path, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -150,7 +142,7 @@ function clonedBase(path: string, asTyped: string): { base: string; alternates: 
   };
   const base = gitIn(['rev-parse', '--verify', 'HEAD^{commit}']);
   const commonDir = gitIn(['rev-parse', '--path-format=absolute', '--git-common-dir']);
-  return { base, alternates: resolve(commonDir, 'objects') };
+  return { base, gitEnv: gitEnvReadingObjectsOf(resolve(commonDir, 'objects')) };
 }
 
 /**
@@ -158,7 +150,7 @@ function clonedBase(path: string, asTyped: string): { base: string; alternates: 
  * and `count=` lines. As in Atmos, --file is not used for it: `--file "$GITHUB_OUTPUT"` would
  * replace the outputs of the earlier steps.
  */
-function writeMatrix(affected: AffectedInstance[], flags: DescribeAffectedFlags, io: Io): void {
+function writeMatrix(affected: AffectedInstance[], flags: DescribeAffectedFlags, io: CliIo): void {
   const include = affected.map((entry) => ({ stack: entry.stack, component: entry.component, component_path: entry.component_path, component_type: entry.component_type }));
   const json = JSON.stringify({ include });
   if (flags.file !== undefined) io.stderr(`warning: --file is not used with --format=matrix (as in Atmos): the matrix goes to ${flags['output-file'] ?? 'stdout'}; --output-file appends it to a file\n`);
@@ -168,7 +160,7 @@ function writeMatrix(affected: AffectedInstance[], flags: DescribeAffectedFlags,
 }
 
 /** The result on stdout, or whole in --file. */
-function write(flags: DescribeAffectedFlags, io: Io, text: string): void {
+function write(flags: DescribeAffectedFlags, io: CliIo, text: string): void {
   if (flags.file === undefined) io.stdout(text);
   else writeResultFile(resolve(io.cwd, flags.file), text, '--file');
 }

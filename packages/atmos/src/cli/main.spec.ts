@@ -161,7 +161,7 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
   });
 
   it('--file writes through a link, names a path it cannot write (never a stack trace or a stray temp file); an empty value is no value, as in Atmos', async () => {
-    const { root } = repo();
+    const { root, release } = repo();
     writeFileSync(join(root, 'target.json'), 'old');
     symlinkSync('target.json', join(root, 'link.json'));
     expect((await cliIn(['describe', 'affected', '--file', 'link.json'], root)).code).toBe(0);
@@ -174,13 +174,12 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
     expect((await cliIn(['describe', 'affected', '--file', '/proc/affected.json'], root)).stderr).toMatch(/^error: --file \/proc\/affected.json: cannot write it \(ENOENT: .*\)\n  hint: pass a file in a folder you can write to/);
     expect(readdirSync(root).sort()).toEqual(before);
     // CI passing an unset variable: `--repo-path ""` is the default base (not this checkout compared with itself), `--output-file ""` stdout.
-    expect(slugs((await cliIn(['describe', 'affected', '--repo-path', ''], root)).stdout)).toEqual(['dev-vpc', 'prod-vpc']);
+    // (NX_BASE: the release commit; read as this folder, "" would compare with HEAD: vpc only.)
+    expect(slugs((await cliIn(['describe', 'affected', '--repo-path', ''], root, { NX_BASE: release })).stdout)).toEqual(['dev-app', 'dev-vpc', 'prod-app', 'prod-vpc']);
     expect((await cliIn(['describe', 'affected', '--format=matrix', '--output-file='], root)).stdout).toMatch(/^\{"include":\[\{"stack":"dev"/);
     // As in Atmos, the matrix never goes to --file (`--file "$GITHUB_OUTPUT"` would replace the earlier steps' outputs).
     const matrixToFile = await cliIn(['describe', 'affected', '--format=matrix', '--file', 'target.json'], root);
     expect([matrixToFile.stdout.startsWith('{"include":'), matrixToFile.stderr]).toEqual([true, 'warning: --file is not used with --format=matrix (as in Atmos): the matrix goes to stdout; --output-file appends it to a file\n']);
-    // Atmos's booleans, bare.
-    expect((await cliIn(['describe', 'affected', '--process-templates', '--process-functions'], root)).code).toBe(0);
   });
 
   it('--exclude-locked leaves out the instances metadata.locked keeps (deleted ones are still listed, as in Atmos)', async () => {
@@ -225,6 +224,12 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
     writeFileSync(join(root, 'stacks/dev.yaml'), 'vars: {stage: dev}\ncomponents: {terraform: {vpc: {vars: {name: "{{ `dev` }}"}}}}\n');
     expect(slugs((await cliIn(['describe', 'affected'], root)).stdout)).toEqual([]);
     expect(slugs((await cliIn(['describe', 'affected', '--process-templates=false'], root)).stdout)).toEqual(['dev-vpc']);
+    // Atmos's booleans, bare: --process-templates is =true.
+    expect(slugs((await cliIn(['describe', 'affected', '--process-templates', '--process-functions'], root)).stdout)).toEqual([]);
+    // As in Atmos, --process-templates renders nothing atmos.yaml's templates.settings.enabled turns off.
+    writeFileSync(join(root, 'atmos.yaml'), readFileSync(join(root, 'atmos.yaml'), 'utf8').replace('enabled: true', 'enabled: false'));
+    git(root, 'commit', '-qm', 'templates off', 'atmos.yaml');
+    expect(slugs((await cliIn(['describe', 'affected', '--process-templates=true'], root)).stdout)).toEqual(['dev-vpc']);
     expect((await cliIn(['describe', 'affected', '--process-functions=false', '--skip', '!terraform.output'], root)).code).toBe(0);
     const cloned = await cliIn(['describe', 'affected', '--clone-target-ref', '--base', 'main'], root);
     expect([cloned.code, cloned.stderr]).toEqual([0, 'warning: --clone-target-ref: atmos-nx clones nothing, it reads the base main from this repository\'s objects (fetch it first if it is not here, e.g. git fetch origin main)\n']);

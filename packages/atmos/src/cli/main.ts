@@ -250,12 +250,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/**
- * The base describe affected compares against: --base, else Atmos's deprecated --sha, then
- * --ref (Atmos's precedence), else the base ref `nx affected` uses. describe affected compares
- * with that commit itself, as Atmos does; nx affected from its merge-base with HEAD (the same
- * commit unless the base moved on since the branch started).
- */
 /** Prints the contract problems of the instances (all deployed ones by default); true when there are none. */
 async function contractsHold(resolved: ResolvedStacks, instances: ComponentInstance[] | undefined, io: CliIo, schemaPath?: string): Promise<boolean> {
   const { validateContracts, formatContractProblems } = await import('../validation/contract');

@@ -5,15 +5,16 @@
  * writes it: the file a link leads to, a FIFO, a device (`--file /dev/stdout`). A path that cannot
  * be written is the user's to fix: an error naming it, never a stack trace or a stray temp file.
  */
-import { appendFileSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { appendFileSync, lstatSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
+import { writeAtomically } from '../graph/write-file';
 
 export function writeResultFile(path: string, text: string, flag: string): void {
   attempt(path, flag, () => {
     const target = writtenPath(path, flag);
     if (target.kind === 'through') writeFileSync(target.path, text);
-    else replaceWhole(target.path, text);
+    else writeAtomically(target.path, text);
   });
 }
 
@@ -38,18 +39,6 @@ function writtenPath(path: string, flag: string): { kind: 'replace' | 'through';
     return { kind: 'through', path }; // a dangling link: writing through it makes the file it names
   }
   return writtenPath(real, flag);
-}
-
-function replaceWhole(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }
 
 function attempt(path: string, flag: string, write: () => void): void {

@@ -4,7 +4,7 @@
  * plugin's own `projectName` option from nx.json, so the names are the graph's.
  */
 import type { AtmosConfig } from '../config/types';
-import { compareWithBase, type CompareOptions } from '../stacks/affected';
+import { compareWithBase, isSelected, type CompareOptions, type InstanceSelection } from '../stacks/affected';
 import { projectName } from './graph-model';
 import { pluginOptions } from '../graph';
 import { normaliseOptions } from './options';
@@ -12,16 +12,9 @@ import { normaliseOptions } from './options';
 /** Exit code of `--format=projects` when nothing is affected: `nx run-many -p ""` would run every project. */
 export const NOTHING_AFFECTED_EXIT_CODE = 3;
 
-export interface ProjectSelection extends Pick<CompareOptions, 'processTemplates'> {
-  /** Only the instances of this stack (describe affected --stack). */
-  stack?: string;
-  /** Not the instances whose metadata.locked is true (--exclude-locked). */
-  excludeLocked?: boolean;
-}
-
-export function affectedProjectNames(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, workspaceRoot: string, select: ProjectSelection = {}): string[] {
+export function affectedProjectNames(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, workspaceRoot: string,
+  select: InstanceSelection & Pick<CompareOptions, 'processTemplates' | 'gitEnv'> = {}): string[] {
   const options = normaliseOptions(pluginOptions(workspaceRoot));
-  const changed = compareWithBase(config, baseRef, env, { processTemplates: select.processTemplates }).changed
-    .filter(({ instance }) => (select.stack === undefined || instance.stack === select.stack) && !(select.excludeLocked && instance.locked));
+  const changed = compareWithBase(config, baseRef, env, { processTemplates: select.processTemplates, gitEnv: select.gitEnv }).changed.filter(({ instance }) => isSelected(instance, select));
   return [...new Set(changed.map(({ instance }) => projectName(options.projectName, instance)))].sort();
 }

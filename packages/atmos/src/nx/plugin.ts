@@ -32,7 +32,8 @@ import { componentPlaceholder } from '../stacks/component-function';
 // 2: projects carry settings.layer, edges every reason (describe graph draws them).
 // 3: the model keeps the validation pass's problems beside the partial graph.
 // 4: precise affected inputs, shared stack inputs, watched env and files.
-const PLUGIN_VERSION = 4;
+// 5: atmos.yaml describe.affected.sections chooses the sections the precise inputs compare.
+const PLUGIN_VERSION = 5;
 const CONFIG_GLOB = 'atmos.yaml';
 
 function aggregateError(...args: ConstructorParameters<typeof AggregateCreateNodesErrorType>): AggregateCreateNodesErrorType {

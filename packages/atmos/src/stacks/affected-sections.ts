@@ -42,7 +42,8 @@ const CHECKS: ReadonlyMap<string, SectionCheck> = new Map(Object.entries({
   workspace: { reason: 'stack.workspace', value: (i) => i.workspace },
 } satisfies Record<string, SectionCheck>));
 
-const METADATA: SectionCheck = { reason: 'stack.metadata', value: (i) => i.sections.metadata };
+/** Compared first, whatever the list says (Atmos: metadata decides whether a component is skipped). */
+export const METADATA_REASON = 'stack.metadata';
 const SETTINGS: SectionCheck = { reason: 'stack.settings', value: (i) => i.sections.settings };
 
 /**
@@ -60,13 +61,13 @@ const NOT_COMPARED = new Set(['required_providers', 'required_version', 'generat
   'atmos_component', 'atmos_stack', 'atmos_stack_file', 'atmos_manifest', 'stack', 'secrets', 'mocks', 'component_info', 'deps', 'deps_all', 'imports']);
 
 /**
- * Compared whatever the list says: metadata (Atmos: it decides whether a component is skipped),
- * settings (it drives dependencies) and the component folder named (ours: always a reason).
+ * Compared whatever the list says, so nothing to add for them: metadata (first) and the
+ * component folder named (ours: always a reason). settings too, at the end unless listed.
  */
-const ALWAYS = new Set(['metadata', 'settings', 'component']);
+const ALWAYS = new Set(['metadata', 'component']);
 
 export interface SectionSelection {
-  /** metadata, the selected sections in order, settings. */
+  /** The sections compared after metadata and the folder, in order; settings last unless the list places it. */
   checks: readonly SectionCheck[];
   /** Names of the configured list that compare nothing here, each with why (for a warning). */
   ignored: Array<{ name: string; why: 'not-compared' | 'no-section' }>;
@@ -84,14 +85,16 @@ function select(configured: readonly string[] | undefined): SectionSelection {
   // An empty list is unset, as Atmos reads it.
   const names = configured && configured.length > 0 ? configured : DEFAULT_SECTIONS;
   const ignored: SectionSelection['ignored'] = [];
-  const middle: SectionCheck[] = [];
+  const checks: SectionCheck[] = [];
   for (const name of new Set(names)) {
     if (ALWAYS.has(name)) continue;
-    const check = CHECKS.get(name);
-    if (check) middle.push(check);
+    const check = name === 'settings' ? SETTINGS : CHECKS.get(name);
+    if (check) checks.push(check);
     else ignored.push({ name, why: NOT_COMPARED.has(name) ? 'not-compared' : 'no-section' });
   }
-  return { checks: [METADATA, ...middle, SETTINGS], ignored };
+  // Atmos compares settings after its table; a list that names it compares it in its place.
+  if (!checks.includes(SETTINGS)) checks.push(SETTINGS);
+  return { checks, ignored };
 }
 
 /** One line per configured name that compares nothing, for the user to read (describe affected prints them). */
@@ -104,12 +107,11 @@ export function ignoredSectionWarnings(config: AtmosConfig): string[] {
 
 /**
  * The reasons an instance's configuration differs between base and head, in order: metadata,
- * `component` when another Terraform folder is named, the selected sections, settings. What
+ * `component` when another Terraform folder is named, the selected sections. What
  * files decide (the folder's and modules' contents, dependencies.files) is not looked at here.
  */
 export function* configDifferences(base: ComponentInstance, head: ComponentInstance, checks: readonly SectionCheck[]): Generator<string> {
-  const [metadata, ...rest] = checks;
-  if (!deepEqual(metadata.value(base), metadata.value(head))) yield metadata.reason;
+  if (!deepEqual(base.sections.metadata, head.sections.metadata)) yield METADATA_REASON;
   if (base.terraformComponent !== head.terraformComponent) yield 'component';
-  for (const { reason, value } of rest) if (!deepEqual(value(base), value(head))) yield reason;
+  for (const { reason, value } of checks) if (!deepEqual(value(base), value(head))) yield reason;
 }

@@ -205,6 +205,11 @@ describe('the sections compared, as Atmos compares them', () => {
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), `${vpc(', env: {A: "1"}, hooks: {h: {events: [after-terraform-apply]}}')}`.replace('vpc: {vars', 'vpc: {vars: {}}, vpc2: {vars'));
     const fresh = describeAffected(config(), 'main', {}).filter((entry) => entry.component === 'vpc2').map((entry) => entry.affected_all);
     expect(fresh).toEqual([['stack.metadata', 'stack.env', 'stack.hooks', 'stack.settings'], ['stack.metadata', 'stack.env', 'stack.hooks', 'stack.settings']]);
+    // A list that places settings compares it there: the headline of a vars and settings change.
+    writeFileSync(join(root, 'atmos.yaml'), `${FIXTURE_ATMOS_YAML}describe:\n  affected:\n    sections: [settings, vars]\n`);
+    commitAll(root, 'settings first');
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), vpc(', settings: {x: 2}').replace('10.0.0.0/16', '10.2.0.0/16'));
+    expect(affected(root).filter((entry) => entry.startsWith('vpc@'))).toEqual(['vpc@acme-ue1-dev:stack.settings', 'vpc@acme-ue1-prod:stack.settings']);
     // Atmos decodes a string into a list, split at commas.
     writeFileSync(join(root, 'atmos.yaml'), `${FIXTURE_ATMOS_YAML}describe:\n  affected:\n    sections: "vars, env"\n`);
     expect(config().describe?.affectedSections).toEqual(['vars', 'env']);

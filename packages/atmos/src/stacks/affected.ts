@@ -26,12 +26,11 @@ import { posixPath } from '../posix-path';
 import { changedComponents, mayReadFilesInTemplates } from './changed-components';
 import { declaredDependencies } from './dependencies';
 import { discoverStackFiles } from './discover';
-import { gitEnvironment } from './git-objects';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
 import { contextOf } from './naming';
 import type { ComponentInstance } from './types';
 import type { PlainMap } from './values';
-import { configDifferences, selectedSections, type SectionCheck } from './affected-sections';
+import { METADATA_REASON, configDifferences, selectedSections, type SectionCheck } from './affected-sections';
 
 /** Who an instance is and where its component lives, as Atmos says it in an affected entry and in a dependent. */
 export interface InstanceFields {
@@ -65,7 +64,8 @@ export interface AffectedInstance extends InstanceFields {
   /**
    * Why, the first match in Atmos's order: stack.metadata, component.module, component, stack.vars, stack.env, stack.providers,
    * stack.backend, stack.backend_type, stack.remote_state_backend(_type), stack.command, stack.dependencies, stack.source,
-   * stack.settings, file or folder; deleted (deleted.stack when the whole stack is gone).
+   * stack.settings, file or folder; deleted (deleted.stack when the whole stack is gone). atmos.yaml
+   * describe.affected.sections replaces the sections between component and settings (affected-sections.ts).
    */
   affected: string;
   /** Every reason that holds, in that order. */
@@ -81,18 +81,28 @@ export interface AffectedInstance extends InstanceFields {
   deletion_type?: 'component' | 'stack';
 }
 
-export interface DescribeAffectedOptions extends Pick<CompareOptions, 'processTemplates'> {
-  /** Each entry carries the instance's settings (Atmos's --include-settings). */
-  includeSettings?: boolean;
-  /** Leaves out the instances whose metadata.locked is true (Atmos's --exclude-locked; deleted ones are still listed, as in Atmos). */
+/** Which affected instances an answer lists (Atmos's --stack and --exclude-locked). */
+export interface InstanceSelection {
+  /** Only the instances of this stack. */
+  stack?: string;
+  /** Not the instances whose metadata.locked is true (a deleted one is still listed, as in Atmos). */
   excludeLocked?: boolean;
 }
 
+export function isSelected(instance: ComponentInstance, selection: InstanceSelection, deleted = false): boolean {
+  return (selection.stack === undefined || instance.stack === selection.stack) && (deleted || !(selection.excludeLocked && instance.locked));
+}
+
+export interface DescribeAffectedOptions extends Pick<CompareOptions, 'processTemplates' | 'gitEnv'>, InstanceSelection {
+  /** Each entry carries the instance's settings (Atmos's --include-settings). */
+  includeSettings?: boolean;
+}
+
 export function describeAffected(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined> = process.env, options: DescribeAffectedOptions = {}): AffectedInstance[] {
-  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env, { processTemplates: options.processTemplates });
+  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env, { processTemplates: options.processTemplates, gitEnv: options.gitEnv });
   const affected = [
-    ...changed.filter(({ instance }) => !(options.excludeLocked && instance.locked)).map(({ instance, reasons }) => entry(config, instance, reasons, options.includeSettings ? instance.sections.settings : null)),
-    ...deleted.map((old) => {
+    ...changed.filter(({ instance }) => isSelected(instance, options)).map(({ instance, reasons }) => entry(config, instance, reasons, options.includeSettings ? instance.sections.settings : null)),
+    ...deleted.filter((old) => isSelected(old, options, true)).map((old) => {
       const gone = !stackAtHead(old);
       // As Atmos's deleted entries: no settings, whatever was asked.
       return { ...entry(config, old, { all: [gone ? 'deleted.stack' : 'deleted'] }, null), deleted: true, deletion_type: gone ? 'stack' as const : 'component' as const };
@@ -111,7 +121,9 @@ export interface BaseComparison {
 }
 
 export interface CompareOptions {
-  /** Render Go templates in the manifests on both sides (Atmos's --process-templates; default: atmos.yaml's templates.settings.enabled). */
+  /** The environment of every git the comparison runs (describe affected --repo-path reads another clone's objects: see git-objects.ts); default the process's. */
+  gitEnv?: NodeJS.ProcessEnv;
+  /** False compares the templates as written on both sides (Atmos's --process-templates=false; true renders them where atmos.yaml enables templates). */
   processTemplates?: boolean;
   /**
    * Build only the instances a change confined to components' sections can reach (see
@@ -121,20 +133,20 @@ export interface CompareOptions {
   scoped?: boolean;
 }
 
-export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true, processTemplates }: CompareOptions = {}): BaseComparison {
-  const repoRoot = git(config.basePath, ['rev-parse', '--show-toplevel']).trim();
-  const base = commitOf(repoRoot, baseRef);
+export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true, processTemplates, gitEnv }: CompareOptions = {}): BaseComparison {
+  const repoRoot = git(config.basePath, ['rev-parse', '--show-toplevel'], gitEnv).trim();
+  const base = commitOf(repoRoot, baseRef, gitEnv);
   if (base === undefined) {
     throw new AtmosUserError('USAGE', `base ref ${JSON.stringify(baseRef)} names no commit of the repository ${repoRoot}`, undefined,
       'pass a branch, tag or commit, e.g. --base main or --base origin/main; in a shallow clone fetch the base first (git fetch origin main)');
   }
-  const changedFiles = changedSince(repoRoot, base);
-  for (const file of ignoredStackManifests(config, repoRoot)) changedFiles.add(file);
-  const sides: SideOptions = { env, processTemplates };
+  const changedFiles = changedSince(repoRoot, base, undefined, gitEnv);
+  for (const file of ignoredStackManifests(config, repoRoot, gitEnv)) changedFiles.add(file);
+  const sides: SideOptions = { env, processTemplates, gitEnv };
   const narrow = scoped ? compareScoped(config, repoRoot, base, changedFiles, sides) : undefined;
   if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
-  const head = resolveStacks(config, { ...sides, computeDeps: false });
+  const head = resolveStacks(config, { ...resolution(sides), computeDeps: false });
   return compareSides(head, baseInstances(config, repoRoot, base, head, changedFiles, sides), changedFiles, config.basePath, repoRoot);
 }
 
@@ -143,10 +155,10 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
  * later git call gets this hash, never the ref as typed: one that starts with a dash would be
  * read as an option there (`--output=<file>` makes `git diff` write a file).
  */
-export function commitOf(repoRoot: string, ref: string): string | undefined {
+export function commitOf(repoRoot: string, ref: string, gitEnv?: NodeJS.ProcessEnv): string | undefined {
   if (ref === '' || ref.startsWith('-')) return undefined;
   try {
-    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: gitEnvironment() }).trim();
+    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: gitEnv }).trim();
     return /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined;
   } catch {
     return undefined;
@@ -167,11 +179,11 @@ export function commitOf(repoRoot: string, ref: string): string | undefined {
 function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, changedFiles: Set<string>, sides: SideOptions): BaseComparison | undefined {
   if (changedFiles.size === 0 || changesConfig(config, changedFiles)) return undefined;
   if (!allRegularFiles(changedFiles)) return undefined;
-  const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
+  const atBase = contentsAt(repoRoot, ref, [...changedFiles], sides.gitEnv);
   if (!atBase) return undefined;
   const scope = changedComponents(config, changedFiles, atBase, (file) => readFileSync(file));
   if (!scope) return undefined;
-  const head = resolveStacks(config, { ...sides, computeDeps: false, buildOnly: scope.reaches });
+  const head = resolveStacks(config, { ...resolution(sides), computeDeps: false, buildOnly: scope.reaches });
   const read = new Set(head.manifestsRead);
   if (!scope.consistent || [...changedFiles].some((file) => !read.has(file)) || readsChanged(head, changedFiles) || readsFilesInTemplates(head, config.templates.delimiters) ||
     linksToChanged(head, changedFiles).size > 0) {
@@ -180,7 +192,7 @@ function compareScoped(config: AtmosConfig, repoRoot: string, ref: string, chang
   const touched = touchedStacks(head, changedFiles);
   let base: ResolvedStacks;
   try {
-    base = resolveStacks(config, { ...sides, stackFiles: head.stackFiles.filter((file) => touched.has(file)), computeDeps: false, manifestContents: atBase,
+    base = resolveStacks(config, { ...resolution(sides), stackFiles: head.stackFiles.filter((file) => touched.has(file)), computeDeps: false, manifestContents: atBase,
       earlier: { resolved: head, changed: changedFiles }, buildOnly: scope.reaches });
   } catch (error) {
     if (isUserError(error)) return undefined;
@@ -264,10 +276,10 @@ function compareSides(head: ResolvedStacks, base: BaseSide, changedFiles: Set<st
  * lies there, and nothing to do when nothing under the stacks folder is ignored. Nx never sees
  * such a file.
  */
-function ignoredStackManifests(config: AtmosConfig, repoRoot: string): string[] {
+function ignoredStackManifests(config: AtmosConfig, repoRoot: string, gitEnv: NodeJS.ProcessEnv | undefined): string[] {
   const stacksFolder = relative(repoRoot, config.stacks.basePath);
   if (stacksFolder === '..' || stacksFolder.startsWith('../') || isAbsolute(stacksFolder)) return [];
-  const ignored = git(repoRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z', '--', stacksFolder || '.']).split('\0').filter((entry) => entry !== '');
+  const ignored = git(repoRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z', '--', stacksFolder || '.'], gitEnv).split('\0').filter((entry) => entry !== '');
   if (ignored.length === 0) return [];
   const files = new Set(ignored.filter((entry) => !entry.endsWith('/')).map((entry) => join(repoRoot, entry)));
   const folders = ignored.filter((entry) => entry.endsWith('/')).map((entry) => join(repoRoot, entry)); // join keeps the trailing /
@@ -278,21 +290,28 @@ function ignoredStackManifests(config: AtmosConfig, repoRoot: string): string[] 
  * Files changed in the working tree since `ref` (committed, staged, unstaged or untracked),
  * absolute. `head` compares two commits instead, as `nx affected --head` does.
  */
-export function changedSince(repoRoot: string, ref: string, head?: string): Set<string> {
+export function changedSince(repoRoot: string, ref: string, head?: string, gitEnv?: NodeJS.ProcessEnv): Set<string> {
   const lists = head !== undefined
-    ? [git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', ref, head, '--'])]
+    ? [git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', ref, head, '--'], gitEnv)]
     : [
-      git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', ref, 'HEAD', '--']),
-      git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--']),
-      git(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z']),
+      git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', ref, 'HEAD', '--'], gitEnv),
+      git(repoRoot, ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--'], gitEnv),
+      git(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z'], gitEnv),
     ];
   const files = new Set<string>();
   for (const list of lists) for (const file of list.split('\0')) if (file !== '') files.add(join(repoRoot, file));
   return files;
 }
 
-/** What both sides are resolved with. */
-export type SideOptions = Pick<ResolveOptions, 'env' | 'processTemplates'>;
+/** What both sides are resolved with, and how git is run to read the base. */
+export interface SideOptions extends Pick<ResolveOptions, 'env' | 'processTemplates'> {
+  gitEnv?: NodeJS.ProcessEnv;
+}
+
+/** The options of a side's resolution (git's environment is not the engine's business). */
+function resolution({ env, processTemplates }: SideOptions): Pick<ResolveOptions, 'env' | 'processTemplates'> {
+  return { env, processTemplates };
+}
 
 export interface BaseSide {
   /** Head stack manifests (absolute) whose instances were resolved at the base too. */
@@ -408,7 +427,7 @@ function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, h
   options: SideOptions): Map<string, ComponentInstance> | undefined {
   // A deleted file (or a link) takes the extracting path too, as does a link to a changed file.
   if (readsChanged(head, changedFiles) || !allRegularFiles(changedFiles) || linksToChanged(head, changedFiles).size > 0) return undefined;
-  const atBase = contentsAt(repoRoot, ref, [...changedFiles]);
+  const atBase = contentsAt(repoRoot, ref, [...changedFiles], options.gitEnv);
   if (!atBase) return undefined;
   const wanted = new Set([...touched, ...changedFiles]);
   const stackFiles = head.stackFiles.filter((file) => wanted.has(file));
@@ -416,7 +435,7 @@ function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, h
   if (stackFiles.length === 0) return byKey;
   let base: ResolvedStacks;
   try {
-    base = resolveStacks(config, { ...options, stackFiles, computeDeps: false, manifestContents: atBase, earlier: { resolved: head, changed: changedFiles } });
+    base = resolveStacks(config, { ...resolution(options), stackFiles, computeDeps: false, manifestContents: atBase, earlier: { resolved: head, changed: changedFiles } });
   } catch (error) {
     if (isUserError(error)) return undefined;
     throw error;
@@ -427,13 +446,13 @@ function resolveEditedBase(config: AtmosConfig, repoRoot: string, ref: string, h
 }
 
 /** The files' contents at `ref` by one `git cat-file --batch`; undefined when one is not a file there. */
-function contentsAt(repoRoot: string, ref: string, files: string[]): Map<string, Buffer> | undefined {
+function contentsAt(repoRoot: string, ref: string, files: string[], gitEnv: NodeJS.ProcessEnv | undefined): Map<string, Buffer> | undefined {
   const names = files.map((file) => posixPath(relative(repoRoot, file)));
   // The batch protocol is line based: a name with a line break takes the extracting path.
   if (names.some((name) => name.includes('\n') || name.startsWith('..'))) return undefined;
   let output: Buffer;
   try {
-    output = execFileSync('git', ['-C', repoRoot, 'cat-file', '--batch'], { input: names.map((name) => `${ref}:${name}\n`).join(''), maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'ignore'], env: gitEnvironment() });
+    output = execFileSync('git', ['-C', repoRoot, 'cat-file', '--batch'], { input: names.map((name) => `${ref}:${name}\n`).join(''), maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'ignore'], env: gitEnv });
   } catch {
     return undefined;
   }
@@ -487,7 +506,7 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
   try {
     let archive: Buffer;
     try {
-      archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref, ...(paths ? ['--', ...paths] : [])], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnvironment() });
+      archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref, ...(paths ? ['--', ...paths] : [])], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], env: options.gitEnv });
     } catch (error) {
       // A path that is not in the base commit (a file added since): the whole tree instead.
       if (paths) throw new AtmosUserError('USAGE', `git archive ${ref}: ${(error as Error).message}`);
@@ -502,7 +521,7 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
       const wanted = new Set([...touched].map(inBase));
       for (const file of changedFiles) wanted.add(inBase(file));
       const stackFiles = configChanged ? undefined : discoverStackFiles(baseConfig).filter((file) => wanted.has(file));
-      if (stackFiles === undefined || stackFiles.length > 0) resolvedBase = resolveStacks(baseConfig, { ...options, stackFiles, computeDeps: false });
+      if (stackFiles === undefined || stackFiles.length > 0) resolvedBase = resolveStacks(baseConfig, { ...resolution(options), stackFiles, computeDeps: false });
     } catch (error) {
       throw isUserError(error) ? mistakeAtBase(error, baseDir, repoRoot, ref) : error;
     }
@@ -597,7 +616,7 @@ interface Reasons {
 function affectedReasons(base: ComponentInstance, head: ComponentInstance, changes: FolderChanges, checks: readonly SectionCheck[]): Reasons {
   const config = [...configDifferences(base, head, checks)];
   const all: string[] = [];
-  const metadata = config[0] === 'stack.metadata';
+  const metadata = config[0] === METADATA_REASON;
   if (metadata) all.push(config.shift() as string);
   // Atmos looks at the local modules before the folder itself.
   if (changes.inModules(head.componentPath)) all.push('component.module');
@@ -612,11 +631,10 @@ function affectedReasons(base: ComponentInstance, head: ComponentInstance, chang
 
 /** A new instance: every section Atmos's merged component has differs from nothing. */
 function newInstanceReasons(head: ComponentInstance, changes: FolderChanges, checks: readonly SectionCheck[]): Reasons {
-  const [metadata, ...rest] = checks;
-  const all = [metadata.reason];
+  const all = [METADATA_REASON];
   if (changes.inModules(head.componentPath)) all.push('component.module');
   if (changes.inFolder(head.componentPath)) all.push('component');
-  for (const { reason, value, optional } of rest) if (!optional || !isEmptyMap(value(head))) all.push(reason);
+  for (const { reason, value, optional } of checks) if (!optional || !isEmptyMap(value(head))) all.push(reason);
   return withDependencyReason(all, head, changes);
 }
 
@@ -681,9 +699,9 @@ export function instanceFields(config: AtmosConfig, instance: ComponentInstance)
 }
 
 
-export function git(cwd: string, args: string[]): string {
+export function git(cwd: string, args: string[], gitEnv?: NodeJS.ProcessEnv): string {
   try {
-    return execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: gitEnvironment() });
+    return execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: gitEnv });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new AtmosUserError('USAGE', `git ${args.join(' ')} failed: ${stderr.trim() || (error as Error).message}`, undefined,

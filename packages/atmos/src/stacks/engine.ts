@@ -27,7 +27,7 @@ import { DESCRIBED_COMPONENT_TYPES, type ComponentInstance, type ComponentType }
 import { EMPTY_MAP, deepEqual, isPlainMap, locationOf, type PlainMap } from './values';
 
 export interface ResolveOptions {
-  /** Render Go templates over component sections (default: atmos.yaml templates.settings.enabled). */
+  /** Render Go templates over component sections when atmos.yaml templates.settings.enabled allows it (default true: then they render). */
   processTemplates?: boolean;
   env?: Record<string, string | undefined>;
   /**
@@ -110,7 +110,9 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
       namedByPattern: (stack) => config.stacks.nameTemplate === undefined && config.stacks.namePattern !== undefined && !explicitlyNamed.has(stack),
     },
   };
-  const processTemplates = options.processTemplates ?? config.templates.enabled;
+  // As Atmos: templates render when atmos.yaml enables them and the command does not turn them off
+  // (--process-templates=true does not turn on what templates.settings.enabled turns off).
+  const processTemplates = (options.processTemplates ?? true) && config.templates.enabled;
   // Config imports that matched nothing come first (Atmos warns while it loads atmos.yaml).
   const warnings: string[] = [...(config.warnings ?? [])];
 

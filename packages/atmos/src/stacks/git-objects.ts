@@ -1,27 +1,13 @@
 /**
- * Another clone's objects, read by every git the comparison starts (describe affected
+ * The environment of a git that reads another clone's objects too (describe affected
  * --repo-path: the base is the commit checked out there, which this repository need not have,
  * as when CI checks out the branch and its base into two shallow clones). git reads them through
  * GIT_ALTERNATE_OBJECT_DIRECTORIES; nothing is fetched or written into either repository.
  */
-let alternates: string | undefined;
-
-/** Runs `fn` with git reading the objects in `objectsFolder` too. */
-export function readingObjectsOf<T>(objectsFolder: string, fn: () => T): T {
-  const before = alternates;
-  alternates = before === undefined ? alternateEntry(objectsFolder) : `${alternateEntry(objectsFolder)}:${before}`;
-  try {
-    return fn();
-  } finally {
-    alternates = before;
-  }
-}
-
-/** The environment of a git the comparison runs: the process's, with the alternates when there are. */
-export function gitEnvironment(): NodeJS.ProcessEnv | undefined {
-  if (alternates === undefined) return undefined;
-  const inherited = process.env.GIT_ALTERNATE_OBJECT_DIRECTORIES;
-  return { ...process.env, GIT_ALTERNATE_OBJECT_DIRECTORIES: inherited ? `${alternates}:${inherited}` : alternates };
+export function gitEnvReadingObjectsOf(objectsFolder: string, inherited: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const before = inherited.GIT_ALTERNATE_OBJECT_DIRECTORIES;
+  const entry = alternateEntry(objectsFolder);
+  return { ...inherited, GIT_ALTERNATE_OBJECT_DIRECTORIES: before ? `${entry}:${before}` : entry };
 }
 
 /**
