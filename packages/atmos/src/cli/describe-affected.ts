@@ -103,8 +103,9 @@ function affectedFormat(flags: DescribeAffectedFlags): AffectedFormat {
 }
 
 /**
- * The base ref, and the object folder to read it from when it is another clone's (--repo-path).
- * Atmos's precedence: --base, then the deprecated --sha and --ref; without one, nx affected's ref.
+ * The base ref, and the environment git reads it with when it is another clone's commit
+ * (--repo-path). Atmos's precedence: --base, then the deprecated --sha and --ref; without one,
+ * nx affected's ref.
  */
 function baseOf(flags: DescribeAffectedFlags, config: AtmosConfig, io: CliIo): { base: string; gitEnv?: NodeJS.ProcessEnv } {
   const ssh = (['ssh-key', 'ssh-key-password'] as const).filter((flag) => flags[flag] !== undefined);
@@ -166,7 +167,7 @@ function write(flags: DescribeAffectedFlags, io: CliIo, text: string): void {
 }
 
 /** Where nx.json is: next to atmos.yaml (its base_path may name a folder below). */
-export function workspaceRootOf(config: AtmosConfig): string {
+function workspaceRootOf(config: AtmosConfig): string {
   return config.configFile ? dirname(config.configFile) : config.basePath;
 }
 

@@ -65,7 +65,7 @@ export interface AffectedInstance extends InstanceFields {
    * Why, the first match in Atmos's order: stack.metadata, component.module, component, stack.vars, stack.env, stack.providers,
    * stack.backend, stack.backend_type, stack.remote_state_backend(_type), stack.command, stack.dependencies, stack.source,
    * stack.settings, file or folder; deleted (deleted.stack when the whole stack is gone). atmos.yaml
-   * describe.affected.sections replaces the sections between component and settings (affected-sections.ts).
+   * describe.affected.sections replaces the sections after component, settings last unless it places it (affected-sections.ts).
    */
   affected: string;
   /** Every reason that holds, in that order. */
@@ -89,6 +89,7 @@ export interface InstanceSelection {
   excludeLocked?: boolean;
 }
 
+/** Whether the selection lists the instance (`deleted`: it is a deleted entry, which --exclude-locked keeps). */
 export function isSelected(instance: ComponentInstance, selection: InstanceSelection, deleted = false): boolean {
   return (selection.stack === undefined || instance.stack === selection.stack) && (deleted || !(selection.excludeLocked && instance.locked));
 }
