@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
 import { resolveStacks } from '../stacks/engine';
@@ -34,5 +34,21 @@ describe('preciseInputs: a changed file is an input of the instances whose compa
     expect(inputs()).toEqual([['vpc', []], ['app', []]]);
     writeFileSync(join(root, 'stacks/catalog/base.yaml'), catalog('cidr: a', 'A: "2"'));
     expect(inputs()).toEqual([['vpc', ['stacks/catalog/base.yaml']], ['app', []]]);
+  });
+
+  it('a base from before atmos.yaml existed: every instance is new, its configuration files are its inputs', () => {
+    const root = writeWorkspace({ 'README.md': 'before Atmos\n' });
+    rmSync(join(root, 'atmos.yaml'));
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'before Atmos');
+    writeFileSync(join(root, 'atmos.yaml'), FIXTURE_ATMOS_YAML);
+    mkdirSync(join(root, 'stacks/orgs/acme/dev'), { recursive: true });
+    writeFileSync(join(root, 'stacks/orgs/acme/dev/ue1.yaml'), 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {vpc: {vars: {cidr: a}}}}\n');
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    const head = resolveStacks(config, { env: {} });
+    // atmos.yaml is new, so it is a changed input of every instance, with the new manifest.
+    const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {});
+    expect(head.instances.map((instance) => precise.changedOf(instance).map((file) => file.slice(root.length + 1)).sort())).toEqual([['atmos.yaml', 'stacks/orgs/acme/dev/ue1.yaml']]);
   });
 });

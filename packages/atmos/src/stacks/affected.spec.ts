@@ -121,6 +121,28 @@ describe('the working tree, as Atmos reads it', () => {
   });
 });
 
+describe('a base from before Atmos came to the repository', () => {
+  it('has no atmos.yaml: every instance is new, with a warning (as Atmos treats a base without stacks), never an error about it', () => {
+    const root = writeWorkspace({ 'README.md': 'before Atmos\n' });
+    rmSync(join(root, 'atmos.yaml'));
+    git(root, 'init', '-q', '-b', 'main');
+    commitAll(root, 'before Atmos');
+    const before = git(root, 'rev-parse', 'HEAD').trim();
+    for (const [path, text] of Object.entries({
+      'atmos.yaml': FIXTURE_ATMOS_YAML,
+      'stacks/orgs/acme/dev/ue1.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {vpc: {vars: {cidr: a}}}}\n',
+      'components/terraform/vpc/main.tf': '',
+    })) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const warnings: string[] = [];
+    const entries = describeAffected(loadAtmosConfig({ cwd: root, env: {} }), before, {}, { onWarning: (message) => warnings.push(message) });
+    expect(entries.map((entry) => [entry.stack_slug, entry.affected])).toEqual([['acme-ue1-dev-vpc', 'stack.metadata']]);
+    expect(warnings).toEqual([`the base (${before.slice(0, 12)}) has no atmos.yaml: compared with nothing, every instance is new (as Atmos treats a base without stacks)`]);
+  });
+});
+
 describe('a mistake in the base\'s stacks', () => {
   it('is reported as the base\'s, at the file\'s path in the repository (the extracted copy is gone), with what to do', () => {
     const root = repo();

@@ -13,7 +13,7 @@
  * files are inputs of which instance.
  */
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import picomatch from 'picomatch';
@@ -94,13 +94,13 @@ export function isSelected(instance: ComponentInstance, selection: InstanceSelec
   return (selection.stack === undefined || instance.stack === selection.stack) && (deleted || !(selection.excludeLocked && instance.locked));
 }
 
-export interface DescribeAffectedOptions extends Pick<CompareOptions, 'processTemplates' | 'gitEnv'>, InstanceSelection {
+export interface DescribeAffectedOptions extends Pick<CompareOptions, 'processTemplates' | 'gitEnv' | 'onWarning'>, InstanceSelection {
   /** Each entry carries the instance's settings (Atmos's --include-settings). */
   includeSettings?: boolean;
 }
 
 export function describeAffected(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined> = process.env, options: DescribeAffectedOptions = {}): AffectedInstance[] {
-  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env, { processTemplates: options.processTemplates, gitEnv: options.gitEnv });
+  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env, { processTemplates: options.processTemplates, gitEnv: options.gitEnv, onWarning: options.onWarning });
   const affected = [
     ...changed.filter(({ instance }) => isSelected(instance, options)).map(({ instance, reasons }) => entry(config, instance, reasons, options.includeSettings ? instance.sections.settings : null)),
     ...deleted.filter((old) => isSelected(old, options, true)).map((old) => {
@@ -124,6 +124,8 @@ export interface BaseComparison {
 export interface CompareOptions {
   /** The environment of every git the comparison runs (describe affected --repo-path reads another clone's objects: see git-objects.ts); default the process's. */
   gitEnv?: NodeJS.ProcessEnv;
+  /** Told what the user should know about the comparison (a base without atmos.yaml). */
+  onWarning?: (message: string) => void;
   /** False compares the templates as written on both sides (Atmos's --process-templates=false; true renders them where atmos.yaml enables templates). */
   processTemplates?: boolean;
   /**
@@ -134,7 +136,7 @@ export interface CompareOptions {
   scoped?: boolean;
 }
 
-export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true, processTemplates, gitEnv }: CompareOptions = {}): BaseComparison {
+export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true, processTemplates, gitEnv, onWarning }: CompareOptions = {}): BaseComparison {
   const repoRoot = git(config.basePath, ['rev-parse', '--show-toplevel'], gitEnv).trim();
   const base = commitOf(repoRoot, baseRef, gitEnv);
   if (base === undefined) {
@@ -143,7 +145,7 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
   }
   const changedFiles = changedSince(repoRoot, base, undefined, gitEnv);
   for (const file of ignoredStackManifests(config, repoRoot, gitEnv)) changedFiles.add(file);
-  const sides: SideOptions = { env, processTemplates, gitEnv };
+  const sides: SideOptions = { env, processTemplates, gitEnv, onWarning };
   const narrow = scoped ? compareScoped(config, repoRoot, base, changedFiles, sides) : undefined;
   if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
@@ -305,9 +307,7 @@ export function changedSince(repoRoot: string, ref: string, head?: string, gitEn
 }
 
 /** What both sides are resolved with, and how git is run to read the base. */
-export interface SideOptions extends Pick<ResolveOptions, 'env' | 'processTemplates'> {
-  gitEnv?: NodeJS.ProcessEnv;
-}
+export interface SideOptions extends Pick<ResolveOptions, 'env' | 'processTemplates'>, Pick<CompareOptions, 'gitEnv' | 'onWarning'> {}
 
 /** The options of a side's resolution (git's environment is not the engine's business). */
 function resolution({ env, processTemplates }: SideOptions): Pick<ResolveOptions, 'env' | 'processTemplates'> {
@@ -515,9 +515,15 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
     }
     execFileSync('tar', ['-x', '-C', baseDir], { input: archive });
     const inBase = (path: string) => join(baseDir, relative(repoRoot, path));
+    const baseConfigPath = config.configFile ? inBase(config.configFile) : undefined;
+    // A base from before Atmos came to the repository (the change adds atmos.yaml): nothing was
+    // there, so every instance is new, as Atmos treats a base it cannot find stacks in.
+    if (baseConfigPath !== undefined && !existsSync(baseConfigPath)) {
+      options.onWarning?.(`the base (${ref.slice(0, 12)}) has no ${posixPath(relative(repoRoot, config.configFile!))}: compared with nothing, every instance is new (as Atmos treats a base without stacks)`);
+      return byKey;
+    }
     let resolvedBase: ResolvedStacks | undefined;
     try {
-      const baseConfigPath = config.configFile ? inBase(config.configFile) : undefined;
       const baseConfig = loadAtmosConfig({ cwd: inBase(config.basePath), env: { ...options.env, ATMOS_CLI_CONFIG_PATH: baseConfigPath, ATMOS_BASE_PATH: undefined }, gitRoot: inBase(repoRoot) });
       const wanted = new Set([...touched].map(inBase));
       for (const file of changedFiles) wanted.add(inBase(file));
