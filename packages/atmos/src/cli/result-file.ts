@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { writeAtomically } from '../graph/write-file';
 
+/** The result, whole, at `path` (`flag` names the option in an error). */
 export function writeResultFile(path: string, text: string, flag: string): void {
   attempt(path, flag, () => {
     const target = writtenPath(path, flag);

@@ -1,9 +1,9 @@
 /**
  * Which resolved sections `describe affected` (and the Nx plugin's precise inputs) compare
  * between the base and the head instance, as Atmos v1.226.1 does (describe_affected_components.go):
- * `metadata` first and `settings` last, always; between them its section table, in its order,
- * or the list atmos.yaml `describe.affected.sections` gives instead (it replaces the table, it
- * does not add to it). The first section that differs is the headline reason.
+ * `metadata` first, always; then its section table, in its order, or the list atmos.yaml
+ * `describe.affected.sections` gives instead (it replaces the table, it does not add to it);
+ * `settings` last unless that list places it. The first section that differs is the headline reason.
  */
 import type { AtmosConfig } from '../config/types';
 import type { ComponentInstance } from './types';
@@ -19,9 +19,9 @@ export interface SectionCheck {
 
 /**
  * Every section the engine models, by the name atmos.yaml uses for it. The workspace is ours:
- * where the state lives, compared with the backend (or alone, when a list names it). `hooks`, `locals`, `overrides` and
- * `inheritance` are not in Atmos's table (hooks run around a command, the others are folded into
- * the sections compared), but a configured list may name them.
+ * where the state lives, compared with the backend (or alone, when a list names it). `hooks`,
+ * `locals`, `overrides` and `inheritance` are not in Atmos's table (hooks run around a command,
+ * the others are folded into the sections compared), but a configured list may name them.
  */
 const CHECKS: ReadonlyMap<string, SectionCheck> = new Map(Object.entries({
   vars: { reason: 'stack.vars', value: (i) => i.sections.vars },
@@ -49,7 +49,7 @@ const SETTINGS: SectionCheck = { reason: 'stack.settings', value: (i) => i.secti
 /**
  * Atmos's table, in its order. It also lists `required_providers`, `required_version`,
  * `generate`, `auth` and `provision`, which the engine does not model (nothing it runs reads
- * them), so they are not compared: see NOT_MODELLED.
+ * them), so they are not compared: see NOT_COMPARED.
  */
 const DEFAULT_SECTIONS = ['vars', 'env', 'providers', 'backend', 'backend_type', 'remote_state_backend', 'remote_state_backend_type', 'command', 'dependencies', 'source'];
 
