@@ -15,6 +15,6 @@ export const NOTHING_AFFECTED_EXIT_CODE = 3;
 export function affectedProjectNames(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, workspaceRoot: string,
   select: InstanceSelection & Pick<CompareOptions, 'processTemplates' | 'gitEnv' | 'onWarning'> = {}): string[] {
   const options = normaliseOptions(pluginOptions(workspaceRoot));
-  const changed = compareWithBase(config, baseRef, env, { processTemplates: select.processTemplates, gitEnv: select.gitEnv, onWarning: select.onWarning }).changed.filter(({ instance }) => isSelected(instance, select));
+  const changed = compareWithBase(config, baseRef, env, select).changed.filter(({ instance }) => isSelected(instance, select));
   return [...new Set(changed.map(({ instance }) => projectName(options.projectName, instance)))].sort();
 }

@@ -100,7 +100,7 @@ export interface DescribeAffectedOptions extends Pick<CompareOptions, 'processTe
 }
 
 export function describeAffected(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined> = process.env, options: DescribeAffectedOptions = {}): AffectedInstance[] {
-  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env, { processTemplates: options.processTemplates, gitEnv: options.gitEnv, onWarning: options.onWarning });
+  const { changed, deleted, stackAtHead } = compareWithBase(config, baseRef, env, options);
   const affected = [
     ...changed.filter(({ instance }) => isSelected(instance, options)).map(({ instance, reasons }) => entry(config, instance, reasons, options.includeSettings ? instance.sections.settings : null)),
     ...deleted.filter((old) => isSelected(old, options, true)).map((old) => {
