@@ -221,6 +221,15 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     ws.commit('app log level');
     expect(await affectedPlanTasks(ws, { daemon: false, base: listed })).toEqual(APPS.map((p) => `${p}:plan`));
     expect(await describeAffectedProjects(ws, listed)).toEqual(APPS);
+    // The GitHub Actions form, through the installed bin: the matrix appended to $GITHUB_OUTPUT.
+    const githubOutput = ws.path('.nx/github-output');
+    fs.writeFileSync(githubOutput, 'earlier=1\n');
+    const r = await ws.run(process.execPath, [ATMOS_NX, 'describe', 'affected', '--base', listed, '--format=matrix', '--output-file', githubOutput], { timeoutMs: NX_TIMEOUT_MS });
+    if (r.exitCode !== 0) throw new Error(`atmos-nx describe affected failed\n${formatRunResult(r)}`);
+    const [earlier, matrix, count] = fs.readFileSync(githubOutput, 'utf8').trimEnd().split('\n');
+    expect([earlier, count]).toEqual(['earlier=1', 'count=3']);
+    const include = (JSON.parse(matrix.replace(/^matrix=/, '')) as { include: Array<{ stack: string; component: string }> }).include;
+    expect(include.map((entry) => `${entry.component}-${entry.stack}`).sort()).toEqual(APPS);
   });
 
   test('the other targets: `nx affected -t output` and `-t drift` select the changed instances (their own inputs); apply and validate are exact', async () => {
