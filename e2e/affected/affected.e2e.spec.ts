@@ -232,6 +232,19 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     expect(include.map((entry) => `${entry.component}-${entry.stack}`).sort()).toEqual(APPS);
   });
 
+  test('a base with an import that matches no manifest (a branch fixing main): every instance, for nx affected as for describe affected (Atmos compares that base as empty)', async () => {
+    ws.git(['checkout', '-q', '-B', 'broken-base', 'main']);
+    ws.git(['clean', '-fdq']);
+    replace('stacks/orgs/plat/dev/use1.yaml', '  - catalog/app\n', '  - catalog/appz\n')(ws);
+    const broken = ws.commit('an import of a file that does not exist');
+    replace('stacks/orgs/plat/dev/use1.yaml', '  - catalog/appz\n', '  - catalog/app\n')(ws);
+    ws.commit('the fix');
+    expect(await affectedPlanTasks(ws, { daemon: false, base: broken })).toEqual(sorted(ALL.map((p) => `${p}:plan`)));
+    expect(await describeAffectedProjects(ws, broken)).toEqual(sorted(ALL));
+    const r = await ws.run(process.execPath, [ATMOS_NX, 'describe', 'affected', '--base', broken, '--format=projects'], { timeoutMs: NX_TIMEOUT_MS });
+    expect(r.stderr).toMatch(/^warning: stacks\/orgs\/plat\/dev\/use1\.yaml:\d+:5: at the base \([0-9a-f]{12}\): import "catalog\/appz" matches no manifest: compared with nothing, every instance is new/m);
+  });
+
   test('the other targets: `nx affected -t output` and `-t drift` select the changed instances (their own inputs); apply and validate are exact', async () => {
     ws.git(['checkout', '-q', branchOf(0)]); // the vpc catalog edit
     ws.git(['clean', '-fdq']);

@@ -51,4 +51,26 @@ describe('preciseInputs: a changed file is an input of the instances whose compa
     const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {});
     expect(head.instances.map((instance) => precise.changedOf(instance).map((file) => file.slice(root.length + 1)).sort())).toEqual([['atmos.yaml', 'stacks/orgs/acme/dev/ue1.yaml']]);
   });
+
+  it('a base whose import matches no manifest: every instance of every stack is new, as describe affected reports it (Atmos compares that base as empty)', () => {
+    const stack = (stage: string, app: string) => `import: [catalog/vpc, ${app}]\nvars: {tenant: acme, environment: ue1, stage: ${stage}}\n`;
+    const root = writeWorkspace({
+      'stacks/catalog/vpc.yaml': 'components: {terraform: {vpc: {vars: {cidr: a}}}}\n',
+      'stacks/catalog/app.yaml': 'components: {terraform: {app: {vars: {size: 1}}}}\n',
+      'stacks/orgs/acme/dev/ue1.yaml': stack('dev', 'catalog/appz'),
+      'stacks/orgs/acme/prod/ue1.yaml': stack('prod', 'catalog/app'),
+      'components/terraform/vpc/main.tf': '', 'components/terraform/app/main.tf': '',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'a broken import on main');
+    writeFileSync(join(root, 'stacks/orgs/acme/dev/ue1.yaml'), stack('dev', 'catalog/app'));
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    const head = resolveStacks(config, { env: {} });
+    const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {});
+    expect(head.instances.map((instance) => [`${instance.component}@${instance.stack}`, precise.changedOf(instance).map((file) => file.slice(root.length + 1))]).sort()).toEqual([
+      ['app@acme-ue1-dev', ['stacks/orgs/acme/dev/ue1.yaml']], ['app@acme-ue1-prod', ['stacks/orgs/acme/dev/ue1.yaml']],
+      ['vpc@acme-ue1-dev', ['stacks/orgs/acme/dev/ue1.yaml']], ['vpc@acme-ue1-prod', ['stacks/orgs/acme/dev/ue1.yaml']],
+    ]);
+  });
 });

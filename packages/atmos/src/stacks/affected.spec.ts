@@ -161,6 +161,21 @@ describe('a mistake in the base\'s stacks', () => {
     expect(message).toMatch(/that is the file as the base commit has it: describe affected compares against it, so compare against a base whose stacks resolve \(--base\)$/);
     expect(message).not.toMatch(/atmos-affected-/);
   });
+
+  it('an import the base cannot find: the base is compared as empty, every instance of every stack is new, with a warning (as Atmos), never an error', () => {
+    const root = repo();
+    const devStack = 'stacks/orgs/acme/dev/ue1.yaml';
+    writeFileSync(join(root, devStack), 'import:\n  - catalog/vpc\n  - catalog/appz\nvars: {tenant: acme, environment: ue1, stage: dev}\n');
+    commitAll(root, 'broken import on main');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    // The branch fixes it: the prod stack did not change, yet Atmos reports it (its base is empty too).
+    writeFileSync(join(root, devStack), 'import: [catalog/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: dev}\n');
+    const warnings: string[] = [];
+    const entries = describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {}, { onWarning: (message) => warnings.push(message) });
+    expect(entries.map((entry) => `${entry.component}@${entry.stack}:${entry.affected}`)).toEqual(['app@acme-ue1-dev:stack.metadata', 'vpc@acme-ue1-dev:stack.metadata',
+      'app@acme-ue1-prod:stack.metadata', 'vpc@acme-ue1-prod:stack.metadata']);
+    expect(warnings).toEqual([`${devStack}:3:5: at the base (${base.slice(0, 12)}): import "catalog/appz" matches no manifest: compared with nothing, every instance is new (as Atmos treats a base whose imports it cannot find)`]);
+  });
 });
 
 describe('the sections compared, as Atmos compares them', () => {

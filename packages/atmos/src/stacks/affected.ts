@@ -412,7 +412,17 @@ export function baseInstances(config: AtmosConfig, repoRoot: string, ref: string
       if (!isUserError(error)) throw error;
     }
   }
-  return { touched, byKey: resolveAtBase(config, repoRoot, ref, undefined, touched, changedFiles, configChanged, options) };
+  try {
+    return { touched, byKey: resolveAtBase(config, repoRoot, ref, undefined, touched, changedFiles, configChanged, options) };
+  } catch (error) {
+    const missingImport = isUserError(error) ? userErrorsOf(error).find((one) => one.code === 'IMPORT_NOT_FOUND') : undefined;
+    if (!missingImport) throw error;
+    // As Atmos (describe_affected_utils.go): a base whose imports cannot be found is compared as
+    // empty, so every instance is new. A branch that fixes a broken import on main is affected
+    // whole, never refused; any other mistake at the base stays an error.
+    options.onWarning?.(`${missingImport.format(repoRoot).split('\n')[0]}: compared with nothing, every instance is new (as Atmos treats a base whose imports it cannot find)`);
+    return { touched: new Set(head.stackFiles), byKey: new Map() };
+  }
 }
 
 /**

@@ -31,4 +31,18 @@ describe('imports', () => {
       'import "catalog/loop": stacks/catalog/loop.yaml is a symbolic link to loop.yaml, which does not exist (or links back to itself)',
     ]);
   });
+
+  it('an import that matches no manifest is located at its own item, in a block or a flow sequence', () => {
+    const root = writeWorkspace({
+      'stacks/catalog/vpc.yaml': 'components: {terraform: {vpc: {vars: {cidr: a}}}}\n',
+      'stacks/orgs/acme/dev.yaml': 'import:\n  - catalog/vpc\n  - catalog/appz\nvars: {tenant: acme, environment: ue1, stage: dev}\n',
+      'stacks/orgs/acme/prod.yaml': 'vars: {tenant: acme, environment: ue1, stage: prod}\nimport: [catalog/vpc, "catalog/dbz"]\n',
+    });
+    const problems: AtmosUserError[] = [];
+    resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {}, problems });
+    expect(problems.map((p) => p.format(root).split('\n')[0])).toEqual([
+      'stacks/orgs/acme/dev.yaml:3:5: import "catalog/appz" matches no manifest',
+      'stacks/orgs/acme/prod.yaml:2:23: import "catalog/dbz" matches no manifest',
+    ]);
+  });
 });
