@@ -247,7 +247,9 @@ async function interruptApply(project: string, key: string, extraEnv: Record<str
   const result = await apply.done;
   const exitMs = Date.now() - interruptedAt;
   // Nothing of the interrupted run (terraform, the provisioner's sleep) lingers.
-  await waitUntil('the interrupted apply\'s processes to exit', () => processesInside(ws.root).length === 0, 10_000);
+  // The timeout names what still runs: a flake under load once left the lingering process unknown.
+  const stillRunning = () => processesInside(ws.root).map(({ pid, cmd }) => `${pid} ${cmd.slice(0, 200)}`).join('; ');
+  await waitUntil(() => `the interrupted apply's processes to exit (still running: ${stillRunning()})`, () => processesInside(ws.root).length === 0, 10_000);
   return { result, exitMs, terraformLog: fs.readFileSync(terraformLog, 'utf8') };
 }
 

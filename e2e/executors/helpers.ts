@@ -114,14 +114,15 @@ export async function stopStarted(started: Started | undefined): Promise<void> {
   await started.done;
 }
 
-export async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
+/** `what` may be a function: its text is taken at the timeout, to say what was still the case then. */
+export async function waitUntil(what: string | (() => string), condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await condition()) return;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   if (await condition()) return;
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
 }
 
 /** DynamoDB LockIDs in the lock table (the state lock is `<bucket>/<state key>`; `-md5` items are digests). */
