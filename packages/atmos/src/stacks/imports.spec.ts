@@ -37,12 +37,14 @@ describe('imports', () => {
       'stacks/catalog/vpc.yaml': 'components: {terraform: {vpc: {vars: {cidr: a}}}}\n',
       'stacks/orgs/acme/dev.yaml': 'import:\n  - catalog/vpc\n  - catalog/appz\nvars: {tenant: acme, environment: ue1, stage: dev}\n',
       'stacks/orgs/acme/prod.yaml': 'vars: {tenant: acme, environment: ue1, stage: prod}\nimport: [catalog/vpc, "catalog/dbz"]\n',
+      'stacks/orgs/acme/test.yaml': 'vars: {tenant: acme, environment: ue1, stage: test}\nimport: [\n  catalog/vpc,\n  catalog/appz # gone\n]\n',
     });
     const problems: AtmosUserError[] = [];
     resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {}, problems });
     expect(problems.map((p) => p.format(root).split('\n')[0])).toEqual([
       'stacks/orgs/acme/dev.yaml:3:5: import "catalog/appz" matches no manifest',
       'stacks/orgs/acme/prod.yaml:2:23: import "catalog/dbz" matches no manifest',
+      'stacks/orgs/acme/test.yaml:4:3: import "catalog/appz" matches no manifest',
     ]);
   });
 });

@@ -170,8 +170,8 @@ function entryLocation(spec: ImportSpec): SourceLocation {
     const match = blockItem.exec(lines[i]);
     if (match) return { file: from.file, line: i + 1, column: match[1].length + 1 };
   }
-  // A flow sequence (`import: [catalog/vpc, catalog/app]`): the item, not the bracket.
-  const flowItem = new RegExp(`([[,]\\s*)["']?${path}["']?\\s*[,\\]]`);
+  // A flow sequence (`import: [catalog/vpc, catalog/app]`, or one item a line): the item, not the bracket.
+  const flowItem = new RegExp(`(^\\s*|[[,]\\s*)["']?${path}["']?\\s*(?:[,\\]]|(?:#.*)?$)`);
   for (let i = from.line - 1; i < lines.length; i++) {
     const match = flowItem.exec(lines[i]);
     if (match) return { file: from.file, line: i + 1, column: match.index + match[1].length + 1 };
