@@ -188,6 +188,20 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     expect(await describeAffectedProjects(ws, linked)).toEqual(DBS);
   });
 
+  test('a link to a file outside the stacks folder: editing the target selects the instances it changes (the target, not only the link, is an input)', async () => {
+    ws.git(['checkout', '-q', '-B', 'linked-outside', 'main']);
+    ws.git(['clean', '-fdq']);
+    fs.mkdirSync(ws.path('shared'));
+    fs.writeFileSync(ws.path('shared/db-tuning.yaml'), 'components:\n  terraform:\n    db:\n      vars:\n        max_connections: 100\n');
+    fs.symlinkSync('../../shared/db-tuning.yaml', ws.path('stacks/catalog/db-tuning.yaml'));
+    replace('stacks/orgs/plat/prod/use1.yaml', '  - catalog/db\n', '  - catalog/db\n  - catalog/db-tuning\n')(ws);
+    const linked = ws.commit('prod tunes db through a link out of stacks/');
+    replace('shared/db-tuning.yaml', 'max_connections: 100', 'max_connections: 200')(ws);
+    ws.commit('more connections');
+    expect(await affectedPlanTasks(ws, { daemon: false, base: linked })).toEqual(['db-prod-use1:plan']);
+    expect(await describeAffectedProjects(ws, linked)).toEqual(['db-prod-use1']);
+  });
+
   test('manifests whose names hold glob syntax: an edit selects their instances (Nx reads inputs as globs; unescaped, it matched nothing)', async () => {
     ws.git(['checkout', '-q', '-B', 'glob-names', 'main']);
     ws.git(['clean', '-fdq']);

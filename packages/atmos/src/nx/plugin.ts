@@ -33,7 +33,8 @@ import { componentPlaceholder } from '../stacks/component-function';
 // 3: the model keeps the validation pass's problems beside the partial graph.
 // 4: precise affected inputs, shared stack inputs, watched env and files.
 // 5: atmos.yaml describe.affected.sections chooses the sections the precise inputs compare.
-const PLUGIN_VERSION = 5;
+// 6: a link's target is an input with the link; a base compared as empty gives every instance an input.
+const PLUGIN_VERSION = 6;
 const CONFIG_GLOB = 'atmos.yaml';
 
 function aggregateError(...args: ConstructorParameters<typeof AggregateCreateNodesErrorType>): AggregateCreateNodesErrorType {
@@ -131,7 +132,7 @@ function computeModel(workspaceRoot: string, config: AtmosConfig, options: Norma
     templateReferences,
     expressionReferences,
     precise,
-    envInputs: envInputs(config, resolved, configFilesByStack(config), recording, process.env),
+    envInputs: envInputs(config, resolved, configFilesByStack(config, resolved), recording, process.env),
     fileHash: (file) => tree.hashes.get(file) ?? contentHash(file),
     problems,
   });

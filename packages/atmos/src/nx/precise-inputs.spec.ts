@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
 import { resolveStacks } from '../stacks/engine';
@@ -71,6 +71,51 @@ describe('preciseInputs: a changed file is an input of the instances whose compa
     expect(head.instances.map((instance) => [`${instance.component}@${instance.stack}`, precise.changedOf(instance).map((file) => file.slice(root.length + 1))]).sort()).toEqual([
       ['app@acme-ue1-dev', ['stacks/orgs/acme/dev/ue1.yaml']], ['app@acme-ue1-prod', ['stacks/orgs/acme/dev/ue1.yaml']],
       ['vpc@acme-ue1-dev', ['stacks/orgs/acme/dev/ue1.yaml']], ['vpc@acme-ue1-prod', ['stacks/orgs/acme/dev/ue1.yaml']],
+    ]);
+  });
+
+  it('a manifest imported through a link to a file outside the stacks folder: the target is an input, so editing it selects the instances it changes', () => {
+    const root = writeWorkspace({
+      'shared/extra.yaml': 'components: {terraform: {vpc: {vars: {cidr: a}}}}\n',
+      'stacks/catalog/app.yaml': 'components: {terraform: {app: {vars: {size: 1}}}}\n',
+      'stacks/orgs/acme/dev/ue1.yaml': 'import: [catalog/link, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: dev}\n',
+      'components/terraform/vpc/main.tf': '', 'components/terraform/app/main.tf': '',
+    });
+    symlinkSync('../../shared/extra.yaml', join(root, 'stacks/catalog/link.yaml'));
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    const inputs = () => {
+      const config = loadAtmosConfig({ cwd: root, env: {} });
+      const head = resolveStacks(config, { env: {} });
+      const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {});
+      const relative = (files: string[]) => files.map((file) => file.slice(root.length + 1));
+      return head.instances.map((instance) => [instance.component, relative(precise.changedOf(instance)), relative(precise.unchangedOf(instance)).includes('shared/extra.yaml')]);
+    };
+    // Unchanged: the target is in the stack's shared input (another base may see it changed).
+    expect(inputs()).toEqual([['vpc', [], true], ['app', [], true]]);
+    writeFileSync(join(root, 'shared/extra.yaml'), 'components: {terraform: {vpc: {vars: {cidr: b}}}}\n');
+    expect(inputs()).toEqual([['vpc', ['shared/extra.yaml'], false], ['app', [], false]]);
+  });
+
+  it('a base compared as empty while the only change lies outside the stacks folder: every instance still has a changed input', () => {
+    const stack = (stage: string, imports: string) => `import: [${imports}]\nvars: {tenant: acme, environment: ue1, stage: ${stage}}\n`;
+    const root = writeWorkspace({
+      'stacks/catalog/vpc.yaml': 'components: {terraform: {vpc: {vars: {cidr: a}}}}\n',
+      'stacks/orgs/acme/dev/ue1.yaml': stack('dev', 'catalog/vpc, ../../../../shared/extra'),
+      'stacks/orgs/acme/prod/ue1.yaml': stack('prod', 'catalog/vpc'),
+      'components/terraform/vpc/main.tf': '', 'components/terraform/app/main.tf': '',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'imports a file not there yet');
+    mkdirSync(join(root, 'shared'));
+    writeFileSync(join(root, 'shared/extra.yaml'), 'components: {terraform: {app: {vars: {size: 1}}}}\n');
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    const head = resolveStacks(config, { env: {} });
+    const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {});
+    expect(head.instances.map((instance) => [`${instance.component}@${instance.stack}`, precise.changedOf(instance).map((file) => file.slice(root.length + 1))]).sort()).toEqual([
+      ['app@acme-ue1-dev', ['shared/extra.yaml']], ['vpc@acme-ue1-dev', ['shared/extra.yaml']], ['vpc@acme-ue1-prod', ['shared/extra.yaml']],
     ]);
   });
 });

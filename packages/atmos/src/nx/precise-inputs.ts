@@ -31,7 +31,7 @@ export interface PreciseInputs {
 }
 
 export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes: BranchChanges | undefined, env: Record<string, string | undefined>): PreciseInputs {
-  const configFiles = configFilesByStack(config);
+  const configFiles = configFilesByStack(config, head);
   if (!changes || changes.files.size === 0) return { unchangedOf: configFiles, changedOf: () => [] };
   const changed = changes.files;
   const unchanged = new Map<string, string[]>();
@@ -56,8 +56,10 @@ export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes
     return { unchangedOf, changedOf: (instance) => changedIn(configFiles(instance)) };
   }
   const stacksBase = config.stacks.basePath + '/';
-  // Sound fallback for an instance that differs although none of its files (head or base) changed.
-  const anyChangedManifest = [...changed].filter((file) => file.startsWith(stacksBase));
+  // Sound fallback for an instance that differs although none of its files (head or base) changed
+  // (a base compared as empty: every instance is new): a changed manifest, else any changed file.
+  const changedManifests = [...changed].filter((file) => file.startsWith(stacksBase));
+  const anyChanged = changedManifests.length > 0 ? changedManifests : [...changed];
   const result = new Map<ComponentInstance, string[]>();
   for (const instance of head.instances) {
     if (!base.touched.has(instance.manifestFile)) continue;
@@ -65,22 +67,30 @@ export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes
     if (before && configDifference(config, before, instance) === undefined) continue;
     const files = new Set(changedIn(configFiles(instance)));
     if (before) for (const file of changedIn([before.manifestFile, ...before.imports, ...before.includedFiles])) files.add(file);
-    result.set(instance, files.size > 0 ? [...files] : anyChangedManifest);
+    result.set(instance, files.size > 0 ? [...files] : anyChanged);
   }
   return { unchangedOf, changedOf: (instance) => result.get(instance) ?? [] };
 }
 
-/** atmos.yaml and its config imports, the stack manifest, its imports and included files: one list per stack. */
-export function configFilesByStack(config: AtmosConfig): (instance: ComponentInstance) => string[] {
+/**
+ * atmos.yaml and its config imports, the stack manifest, its imports and included files: one list
+ * per stack. A file read through a link (to it, or to a folder above it) inside the repository
+ * is listed with the file it really is: git, and so Nx, names a change by the target's path (a
+ * link's own content is only the target's name).
+ */
+export function configFilesByStack(config: AtmosConfig, resolved: ResolvedStacks): (instance: ComponentInstance) => string[] {
   const lists = new Map<string, string[]>();
+  const repository = resolved.reader.repository;
+  const withTarget = (file: string): string[] => {
+    const target = repository.linkTarget(file);
+    return target === undefined ? [file] : [file, target];
+  };
   return (instance) => {
     let list = lists.get(instance.manifestFile);
     if (!list) {
       lists.set(instance.manifestFile, (list = [...new Set([
         ...config.configFiles,
-        instance.manifestFile,
-        ...instance.imports,
-        ...instance.includedFiles,
+        ...[instance.manifestFile, ...instance.imports, ...instance.includedFiles].flatMap(withTarget),
       ])]));
     }
     return list;

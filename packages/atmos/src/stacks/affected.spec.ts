@@ -143,6 +143,21 @@ describe('a base from before Atmos came to the repository', () => {
   });
 });
 
+describe('a base whose atmos.yaml finds no stack manifests', () => {
+  it('is compared as empty, with a warning (as Atmos), e.g. when the branch moves the stacks folder', () => {
+    const root = repo();
+    writeFileSync(join(root, 'atmos.yaml'), FIXTURE_ATMOS_YAML.replace(/base_path: "?stacks"?/, 'base_path: "stackz"'));
+    commitAll(root, 'stacks.base_path names no folder');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(root, 'atmos.yaml'), FIXTURE_ATMOS_YAML);
+    const warnings: string[] = [];
+    const entries = describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {}, { onWarning: (message) => warnings.push(message) });
+    expect(entries.map((entry) => `${entry.component}@${entry.stack}:${entry.affected}`)).toEqual(['app@acme-ue1-dev:stack.metadata', 'vpc@acme-ue1-dev:stack.metadata',
+      'app@acme-ue1-prod:stack.metadata', 'vpc@acme-ue1-prod:stack.metadata']);
+    expect(warnings).toEqual([`the base (${base.slice(0, 12)}) has no stack manifests under stackz: compared with nothing, every instance is new (as Atmos treats a base without stacks)`]);
+  });
+});
+
 describe('a mistake in the base\'s stacks', () => {
   it('is reported as the base\'s, at the file\'s path in the repository (the extracted copy is gone), with what to do', () => {
     const root = repo();

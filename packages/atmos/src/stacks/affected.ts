@@ -537,7 +537,13 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
       const baseConfig = loadAtmosConfig({ cwd: inBase(config.basePath), env: { ...options.env, ATMOS_CLI_CONFIG_PATH: baseConfigPath, ATMOS_BASE_PATH: undefined }, gitRoot: inBase(repoRoot) });
       const wanted = new Set([...touched].map(inBase));
       for (const file of changedFiles) wanted.add(inBase(file));
-      const stackFiles = configChanged ? undefined : discoverStackFiles(baseConfig).filter((file) => wanted.has(file));
+      const baseStackFiles = discoverStackFiles(baseConfig);
+      if (baseStackFiles.length === 0) {
+        // As Atmos: a base whose stacks folder holds no manifest (not yet there, or elsewhere) is empty.
+        options.onWarning?.(`the base (${ref.slice(0, 12)}) has no stack manifests under ${posixPath(relative(baseDir, baseConfig.stacks.basePath)) || '.'}: compared with nothing, every instance is new (as Atmos treats a base without stacks)`);
+        return byKey;
+      }
+      const stackFiles = configChanged ? undefined : baseStackFiles.filter((file) => wanted.has(file));
       if (stackFiles === undefined || stackFiles.length > 0) resolvedBase = resolveStacks(baseConfig, { ...resolution(options), stackFiles, computeDeps: false });
     } catch (error) {
       throw isUserError(error) ? mistakeAtBase(error, baseDir, repoRoot, ref) : error;
