@@ -81,17 +81,25 @@ export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes
 export function configFilesByStack(config: AtmosConfig, resolved: ResolvedStacks): (instance: ComponentInstance) => string[] {
   const lists = new Map<string, string[]>();
   const repository = resolved.reader.repository;
-  const withTarget = (file: string): string[] => {
-    const target = repository.linkTarget(file);
-    return target === undefined ? [file] : [file, target];
+  // Stacks share most files (the catalog): each is asked once.
+  const targets = new Map<string, string | undefined>();
+  const targetOf = (file: string): string | undefined => {
+    let target = targets.get(file);
+    if (target === undefined && !targets.has(file)) targets.set(file, (target = repository.linkTarget(file)));
+    return target;
   };
   return (instance) => {
     let list = lists.get(instance.manifestFile);
     if (!list) {
-      lists.set(instance.manifestFile, (list = [...new Set([
-        ...config.configFiles,
-        ...[instance.manifestFile, ...instance.imports, ...instance.includedFiles].flatMap(withTarget),
-      ])]));
+      const files = new Set(config.configFiles);
+      for (const group of [[instance.manifestFile], instance.imports, instance.includedFiles]) {
+        for (const file of group) {
+          files.add(file);
+          const target = targetOf(file);
+          if (target !== undefined) files.add(target);
+        }
+      }
+      lists.set(instance.manifestFile, (list = [...files]));
     }
     return list;
   };
