@@ -60,7 +60,8 @@ export async function describeAffectedCommand(typed: DescribeAffectedFlags, proc
   const { base, gitEnv } = baseOf(flags, config, io);
   if (flags.verbose) io.stderr(`comparing with ${base}${flags['repo-path'] ? ` (checked out in ${flags['repo-path']})` : ''}\n`);
   const onWarning = (message: string) => io.stderr(`warning: ${message}\n`);
-  const select = { processTemplates, gitEnv, onWarning, stack: flags.stack, excludeLocked: flags['exclude-locked'] === true };
+  const otherBase = flags['repo-path'] ? `check another commit out in ${flags['repo-path']}, or pass --base <ref>` : undefined;
+  const select = { processTemplates, gitEnv, onWarning, otherBase, stack: flags.stack, excludeLocked: flags['exclude-locked'] === true };
   const root = workspaceRootOf(config);
   if (format === 'projects') {
     const { affectedProjectNames, NOTHING_AFFECTED_EXIT_CODE } = await import('../nx/affected-projects');

@@ -206,6 +206,12 @@ describe('atmos-nx describe affected: Atmos\'s flags and defaults', () => {
       expect(() => git(root, 'cat-file', '-e', git(clone, 'rev-parse', 'HEAD').trim())).toThrow(); // nothing was fetched into this repository
       expect((await cliIn(['describe', 'affected', '--repo-path', clone, '--base', 'main'], root)).stderr).toMatch(/^error: --repo-path names the base itself: it conflicts with --base \(as in Atmos\)/);
       expect((await cliIn(['describe', 'affected', '--repo-path', tmpdir()], root)).stderr).toMatch(/^error: --repo-path .*: not a git repository with a commit checked out/);
+      // A mistake in the clone's commit: what to do names the clone, not --base alone.
+      writeFileSync(join(clone, 'stacks/catalog/base.yaml'), 'components: {terraform: {vpc: {vars: {cidr: [b}}}}\n');
+      git(clone, 'commit', '-qam', 'broken in the clone');
+      const broken = await cliIn(['describe', 'affected', '--repo-path', clone], root);
+      expect([broken.code, broken.stderr]).toEqual([1, expect.stringMatching(/^error: stacks\/catalog\/base.yaml:1:\d+: at the base \([0-9a-f]{12}\): invalid YAML/)]);
+      expect(broken.stderr).toContain(`so compare against a base whose stacks resolve (check another commit out in ${clone}, or pass --base <ref>)\n`);
     } finally {
       rmSync(join(clone, '..'), { recursive: true, force: true });
     }

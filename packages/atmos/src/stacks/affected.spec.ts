@@ -173,7 +173,25 @@ describe('a mistake in the base\'s stacks', () => {
     }
     const message = (error as AtmosUserError).format(root);
     expect(message).toMatch(new RegExp(`^stacks/catalog/vpc.yaml:1:\\d+: at the base \\(${base.slice(0, 12)}\\): invalid YAML`));
-    expect(message).toMatch(/that is the file as the base commit has it: describe affected compares against it, so compare against a base whose stacks resolve \(--base\)$/);
+    expect(message).toMatch(/that is the file as the base commit has it: describe affected compares against it, so compare against a base whose stacks resolve \(--base <ref>\)$/);
+    expect(message).not.toMatch(/atmos-affected-/);
+  });
+
+  it('an import leading outside the repository at the base is named as the repository has it, never by the extracted copy\'s path', () => {
+    const root = repo();
+    const devStack = 'stacks/orgs/acme/dev/ue1.yaml';
+    writeFileSync(join(root, devStack), 'import: [catalog/vpc, ../../../../../shared/x]\nvars: {tenant: acme, environment: ue1, stage: dev}\n');
+    commitAll(root, 'an import out of the repository on main');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(root, devStack), 'import: [catalog/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: dev}\n');
+    let error: unknown;
+    try {
+      describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {});
+    } catch (caught) {
+      error = caught;
+    }
+    const message = (error as AtmosUserError).format(root);
+    expect(message).toContain(`${devStack}:1:23: at the base (${base.slice(0, 12)}): import "../../../../../shared/x" resolves outside the repository ${root} (to ../shared/x`);
     expect(message).not.toMatch(/atmos-affected-/);
   });
 

@@ -94,7 +94,7 @@ export function isSelected(instance: ComponentInstance, selection: InstanceSelec
   return (selection.stack === undefined || instance.stack === selection.stack) && (deleted || !(selection.excludeLocked && instance.locked));
 }
 
-export interface DescribeAffectedOptions extends Pick<CompareOptions, 'processTemplates' | 'gitEnv' | 'onWarning'>, InstanceSelection {
+export interface DescribeAffectedOptions extends Pick<CompareOptions, 'processTemplates' | 'gitEnv' | 'onWarning' | 'otherBase'>, InstanceSelection {
   /** Each entry carries the instance's settings (Atmos's --include-settings). */
   includeSettings?: boolean;
 }
@@ -126,6 +126,8 @@ export interface CompareOptions {
   gitEnv?: NodeJS.ProcessEnv;
   /** Told what the user should know about the comparison (a base without atmos.yaml). */
   onWarning?: (message: string) => void;
+  /** How the user compares with another base, said in the hint of a mistake at the base; default `--base <ref>`. */
+  otherBase?: string;
   /** False compares the templates as written on both sides (Atmos's --process-templates=false; true renders them where atmos.yaml enables templates). */
   processTemplates?: boolean;
   /**
@@ -136,7 +138,7 @@ export interface CompareOptions {
   scoped?: boolean;
 }
 
-export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true, processTemplates, gitEnv, onWarning }: CompareOptions = {}): BaseComparison {
+export function compareWithBase(config: AtmosConfig, baseRef: string, env: Record<string, string | undefined>, { scoped = true, processTemplates, gitEnv, onWarning, otherBase }: CompareOptions = {}): BaseComparison {
   const repoRoot = git(config.basePath, ['rev-parse', '--show-toplevel'], gitEnv).trim();
   const base = commitOf(repoRoot, baseRef, gitEnv);
   if (base === undefined) {
@@ -145,7 +147,7 @@ export function compareWithBase(config: AtmosConfig, baseRef: string, env: Recor
   }
   const changedFiles = changedSince(repoRoot, base, undefined, gitEnv);
   for (const file of ignoredStackManifests(config, repoRoot, gitEnv)) changedFiles.add(file);
-  const sides: SideOptions = { env, processTemplates, gitEnv, onWarning };
+  const sides: SideOptions = { env, processTemplates, gitEnv, onWarning, otherBase };
   const narrow = scoped ? compareScoped(config, repoRoot, base, changedFiles, sides) : undefined;
   if (narrow) return narrow;
   // Atmos's deps lists are not compared (describe output only): not computed on either side.
@@ -307,7 +309,7 @@ export function changedSince(repoRoot: string, ref: string, head?: string, gitEn
 }
 
 /** What both sides are resolved with, and how git is run to read the base. */
-export interface SideOptions extends Pick<ResolveOptions, 'env' | 'processTemplates'>, Pick<CompareOptions, 'gitEnv' | 'onWarning'> {}
+export interface SideOptions extends Pick<ResolveOptions, 'env' | 'processTemplates'>, Pick<CompareOptions, 'gitEnv' | 'onWarning' | 'otherBase'> {}
 
 /** The options of a side's resolution (git's environment is not the engine's business). */
 function resolution({ env, processTemplates }: SideOptions): Pick<ResolveOptions, 'env' | 'processTemplates'> {
@@ -546,7 +548,7 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
       const stackFiles = configChanged ? undefined : baseStackFiles.filter((file) => wanted.has(file));
       if (stackFiles === undefined || stackFiles.length > 0) resolvedBase = resolveStacks(baseConfig, { ...resolution(options), stackFiles, computeDeps: false });
     } catch (error) {
-      throw isUserError(error) ? mistakeAtBase(error, baseDir, repoRoot, ref) : error;
+      throw isUserError(error) ? mistakeAtBase(error, baseDir, repoRoot, ref, options.otherBase ?? '--base <ref>') : error;
     }
     if (resolvedBase) {
       // Paths as they are in the repository (the temporary folder is gone on return).
@@ -577,11 +579,11 @@ function resolveAtBase(config: AtmosConfig, repoRoot: string, ref: string, paths
  * A mistake in the base's stacks, said so: its paths are the repository's (the extracted copy is
  * gone when this is printed), and the hint says where it is and what to do about it.
  */
-function mistakeAtBase(error: AtmosUserError, baseDir: string, repoRoot: string, ref: string): AtmosUserError {
+function mistakeAtBase(error: AtmosUserError, baseDir: string, repoRoot: string, ref: string, otherBase: string): AtmosUserError {
   const inRepository = (text: string) => text.split(baseDir).join(repoRoot);
   const mapped = userErrorsOf(error).map((one) => new AtmosUserError(one.code, `at the base (${ref.slice(0, 12)}): ${inRepository(one.message)}`,
     one.location && { ...one.location, file: inRepository(one.location.file) },
-    `${one.hint ? `${inRepository(one.hint)}; ` : ''}that is the file as the base commit has it: describe affected compares against it, so compare against a base whose stacks resolve (--base)`));
+    `${one.hint ? `${inRepository(one.hint)}; ` : ''}that is the file as the base commit has it: describe affected compares against it, so compare against a base whose stacks resolve (${otherBase})`));
   return mapped.length === 1 ? mapped[0] : new UserErrors(mapped);
 }
 

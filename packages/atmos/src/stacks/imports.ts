@@ -186,6 +186,8 @@ function escapeRegExp(text: string): string {
 function assertInside(path: string, spec: ImportSpec, options: ImportResolution): void {
   const rel = relative(options.rootPath, path);
   if (rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))) return;
-  throw new AtmosUserError('IMPORT_ESCAPES_REPO', `import "${spec.path}" resolves to ${path}, outside the repository ${options.rootPath}`,
+  // The destination relative to the repository, so that it reads the same from an extracted base.
+  const destination = isAbsolute(rel) ? rel : rel.split(sep).join('/');
+  throw new AtmosUserError('IMPORT_ESCAPES_REPO', `import "${spec.path}" resolves outside the repository ${options.rootPath} (to ${destination})`,
     entryLocation(spec), 'imports may only read manifests inside the repository; copy the file into stacks/ instead');
 }
