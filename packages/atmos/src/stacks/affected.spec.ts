@@ -159,19 +159,23 @@ describe('a base whose atmos.yaml finds no stack manifests', () => {
 });
 
 describe('a mistake in the base\'s stacks', () => {
+  /** describe affected's error against main, as the user reads it. */
+  const baseMistake = (root: string): string => {
+    try {
+      describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {});
+    } catch (error) {
+      return (error as AtmosUserError).format(root);
+    }
+    throw new Error('describe affected did not fail');
+  };
+
   it('is reported as the base\'s, at the file\'s path in the repository (the extracted copy is gone), with what to do', () => {
     const root = repo();
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: [10.0.0.0/16}}}}\n');
     commitAll(root, 'broken');
     const base = git(root, 'rev-parse', 'HEAD').trim();
     writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {vars: {cidr: 10.0.0.0/16}}}}\n');
-    let error: unknown;
-    try {
-      describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {});
-    } catch (caught) {
-      error = caught;
-    }
-    const message = (error as AtmosUserError).format(root);
+    const message = baseMistake(root);
     expect(message).toMatch(new RegExp(`^stacks/catalog/vpc.yaml:1:\\d+: at the base \\(${base.slice(0, 12)}\\): invalid YAML`));
     expect(message).toMatch(/that is the file as the base commit has it: describe affected compares against it, so compare against a base whose stacks resolve \(--base <ref>\)$/);
     expect(message).not.toMatch(/atmos-affected-/);
@@ -184,13 +188,7 @@ describe('a mistake in the base\'s stacks', () => {
     commitAll(root, 'an import out of the repository on main');
     const base = git(root, 'rev-parse', 'HEAD').trim();
     writeFileSync(join(root, devStack), 'import: [catalog/vpc, catalog/app]\nvars: {tenant: acme, environment: ue1, stage: dev}\n');
-    let error: unknown;
-    try {
-      describeAffected(loadAtmosConfig({ cwd: root, env: {} }), 'main', {});
-    } catch (caught) {
-      error = caught;
-    }
-    const message = (error as AtmosUserError).format(root);
+    const message = baseMistake(root);
     expect(message).toContain(`${devStack}:1:23: at the base (${base.slice(0, 12)}): import "../../../../../shared/x" resolves outside the repository ${root} (to ../shared/x`);
     expect(message).not.toMatch(/atmos-affected-/);
   });
