@@ -108,6 +108,46 @@ test('nx run <instance>:generate writes the varfile and backend config from the 
   expect(fs.existsSync(path.join(workdir, 'backend.tf.json'))).toBe(true);
 });
 
+/**
+ * No AWS credentials anywhere: no keys, no profile, no config files, and the EC2/ECS metadata
+ * services switched off (they are non-loopback addresses the SDK's chain would otherwise try).
+ */
+const NO_AWS_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_DEFAULT_PROFILE: undefined,
+  AWS_ROLE_ARN: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+test('nx run <instance>:generate of an instance that reads another\'s state, with no AWS access: one clear error, nothing written', async () => {
+  // lambda/payments takes iam's role ARN through !terraform.state: its values cannot be known
+  // without that state (Atmos's generate varfile fails the same way). This is the first failure a
+  // user who clones the repository without AWS access meets, so it must read as a user error.
+  const lambda = 'lambda-payments-staging-use1';
+  const r = await clone.run(clone.path('node_modules/.bin/nx'), ['run', `${lambda}:generate`, '--output-style=stream'], {
+    timeoutMs: 300_000,
+    env: NO_AWS_CREDENTIALS,
+  });
+  assertNoSourceLoading(r);
+  expect(r.exitCode).not.toBe(0);
+  const text = r.stdout + r.stderr;
+  expect(text).toMatch(/error: stacks\/catalog\/[\w/-]+\.yaml:\d+:\d+: !terraform\.state iam \w+ in 'lambda\/payments' \(stack 'staging-use1'\): reading the state of 'iam' in stack 'staging-use1' \(s3:\/\/[^)]+\): no AWS credentials/);
+  expect(text).toMatch(/hint: export AWS_PROFILE=<profile> .*see "No AWS credentials" in the README/);
+  expect(text).not.toMatch(/internal error|CredentialsProviderError:|\n\s+at \S+ \(/);
+  // No half-written varfile or backend config.
+  const workdir = clone.path('.atmos/work/staging-use1/lambda/payments');
+  const written = fs.existsSync(workdir) ? fs.readdirSync(workdir, { recursive: true }).map(String) : [];
+  expect(written.filter((f) => /tfvars|backend\.tf/.test(f))).toEqual([]);
+});
+
 test('nx run <instance>:describe prints the resolved component', async () => {
   const r = await nx(['run', `${instance}:describe`, '--skip-nx-cache', '--output-style=stream']);
   assertNoSourceLoading(r);
