@@ -253,6 +253,11 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     const broken = ws.commit('an import of a file that does not exist');
     replace('stacks/orgs/plat/dev/use1.yaml', '  - catalog/appz\n', '  - catalog/app\n')(ws);
     ws.commit('the fix');
+    // The first command on this branch computes the graph, and says why everything is affected
+    // (Nx passes a plugin worker's stderr through without the daemon).
+    const shown = await nxOk(ws, ['show', 'projects', '--affected'], { daemon: false, base: broken });
+    expect(sorted(lines(shown.stdout))).toEqual(sorted(ALL));
+    expect(shown.stderr).toMatch(/^warning: @org\/atmos, nx affected: stacks\/orgs\/plat\/dev\/use1\.yaml:\d+:5: at the base \([0-9a-f]{12}\): import "catalog\/appz" matches no manifest: compared with nothing, every instance is new/m);
     expect(await affectedPlanTasks(ws, { daemon: false, base: broken })).toEqual(sorted(ALL.map((p) => `${p}:plan`)));
     expect(await describeAffectedProjects(ws, broken)).toEqual(sorted(ALL));
     const r = await ws.run(process.execPath, [ATMOS_NX, 'describe', 'affected', '--base', broken, '--format=projects'], { timeoutMs: NX_TIMEOUT_MS });

@@ -121,10 +121,18 @@ export function resolveWithTemplateReferences(config: AtmosConfig, problems: Atm
   return { resolved, templateReferences };
 }
 
+/**
+ * Printed when the graph is computed. Nx pipes a plugin worker's stderr to the command's (without
+ * the daemon) or to the daemon's log: it is the only channel createNodes has to the user.
+ */
+function warnAboutAffected(message: string): void {
+  process.stderr.write(`warning: @org/atmos, nx affected: ${message}\n`);
+}
+
 function computeModel(workspaceRoot: string, config: AtmosConfig, options: NormalisedPluginOptions, changes: BranchChanges | undefined, tree: TreeFingerprint): CachedModel {
   const problems: AtmosUserError[] = [];
   const { result: { resolved, templateReferences }, recording } = recordingEnvReads(() => resolveWithTemplateReferences(config, problems));
-  const precise = preciseInputs(config, resolved, changes, process.env);
+  const precise = preciseInputs(config, resolved, changes, process.env, warnAboutAffected);
   const model = buildGraphModel({
     workspaceRoot,
     resolved,

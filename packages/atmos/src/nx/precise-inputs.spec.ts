@@ -67,11 +67,37 @@ describe('preciseInputs: a changed file is an input of the instances whose compa
     writeFileSync(join(root, 'stacks/orgs/acme/dev/ue1.yaml'), stack('dev', 'catalog/app'));
     const config = loadAtmosConfig({ cwd: root, env: {} });
     const head = resolveStacks(config, { env: {} });
-    const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {});
+    const warnings: string[] = [];
+    const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {}, (message) => warnings.push(message));
     expect(head.instances.map((instance) => [`${instance.component}@${instance.stack}`, precise.changedOf(instance).map((file) => file.slice(root.length + 1))]).sort()).toEqual([
       ['app@acme-ue1-dev', ['stacks/orgs/acme/dev/ue1.yaml']], ['app@acme-ue1-prod', ['stacks/orgs/acme/dev/ue1.yaml']],
       ['vpc@acme-ue1-dev', ['stacks/orgs/acme/dev/ue1.yaml']], ['vpc@acme-ue1-prod', ['stacks/orgs/acme/dev/ue1.yaml']],
     ]);
+    // Why everything is affected is said, naming the base's broken import where it is written.
+    expect(warnings).toEqual([expect.stringMatching(/^stacks\/orgs\/acme\/dev\/ue1\.yaml:1:\d+: .*import "catalog\/appz" matches no manifest: compared with nothing, every instance is new/)]);
+  });
+
+  it('a base whose manifest is not valid YAML (fixed on the branch): every instance whose stack files changed, and a warning naming the base\'s mistake', () => {
+    const root = writeWorkspace({
+      'stacks/catalog/vpc.yaml': 'components: {terraform: {vpc: {vars: {cidr: a}}}}\n',
+      'stacks/orgs/acme/dev/ue1.yaml': 'import: [catalog/vpc]\nvars: {tenant: acme, environment: ue1, stage: dev\n',
+      'stacks/orgs/acme/prod/ue1.yaml': 'import: [catalog/vpc]\nvars: {tenant: acme, environment: ue1, stage: prod}\n',
+      'components/terraform/vpc/main.tf': '',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'invalid YAML on main');
+    writeFileSync(join(root, 'stacks/orgs/acme/dev/ue1.yaml'), 'import: [catalog/vpc]\nvars: {tenant: acme, environment: ue1, stage: dev}\n');
+    const config = loadAtmosConfig({ cwd: root, env: {} });
+    const head = resolveStacks(config, { env: {} });
+    const warnings: string[] = [];
+    const precise = preciseInputs(config, head, branchChanges(root, {}, undefined), {}, (message) => warnings.push(message));
+    expect(head.instances.map((instance) => [instance.stack, precise.changedOf(instance).map((file) => file.slice(root.length + 1))]).sort()).toEqual([
+      ['acme-ue1-dev', ['stacks/orgs/acme/dev/ue1.yaml']], ['acme-ue1-prod', []],
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^stacks\/orgs\/acme\/dev\/ue1\.yaml:\d+(:\d+)?: at the base \([0-9a-f]{12}\): .+: every instance whose stack files changed since [0-9a-f]{12} counts as affected$/);
+    expect(warnings[0]).not.toContain('atmos-affected-');
   });
 
   it('a manifest imported through a link to a file outside the stacks folder: the target is an input, so editing it selects the instances it changes', () => {

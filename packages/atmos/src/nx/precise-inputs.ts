@@ -30,7 +30,13 @@ export interface PreciseInputs {
   changedOf(instance: ComponentInstance): string[];
 }
 
-export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes: BranchChanges | undefined, env: Record<string, string | undefined>): PreciseInputs {
+/**
+ * `onWarning` hears what makes the answer coarser than `describe affected`'s or compares with an
+ * empty base (a base whose stacks do not resolve, one without stacks): the plugin prints it, as
+ * `describe affected` does, so a branch that plans everything says why.
+ */
+export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes: BranchChanges | undefined, env: Record<string, string | undefined>,
+  onWarning?: (message: string) => void): PreciseInputs {
   const configFiles = configFilesByStack(config, head);
   if (!changes || changes.files.size === 0) return { unchangedOf: configFiles, changedOf: () => [] };
   const changed = changes.files;
@@ -49,10 +55,11 @@ export function preciseInputs(config: AtmosConfig, head: ResolvedStacks, changes
 
   let base: ReturnType<typeof baseInstances>;
   try {
-    base = baseInstances(config, changes.repoRoot, changes.mergeBase, head, changed, { env });
+    base = baseInstances(config, changes.repoRoot, changes.mergeBase, head, changed, { env, onWarning });
   } catch (error) {
     // The base does not resolve (a mistake fixed since, a git failure): file granularity, never fewer instances.
     if (!isUserError(error)) throw error;
+    onWarning?.(`${error.format(changes.repoRoot).split('\n')[0]}: every instance whose stack files changed since ${changes.mergeBase.slice(0, 12)} counts as affected`);
     return { unchangedOf, changedOf: (instance) => changedIn(configFiles(instance)) };
   }
   const stacksBase = config.stacks.basePath + '/';
