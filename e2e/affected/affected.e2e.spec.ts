@@ -264,6 +264,14 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     expect(r.stderr).toMatch(/^warning: stacks\/orgs\/plat\/dev\/use1\.yaml:\d+:5: at the base \([0-9a-f]{12}\): import "catalog\/appz" matches no manifest: compared with nothing, every instance is new/m);
   });
 
+  test('a base that names no commit here (a shallow CI checkout): the plugin says nx affected selects by file, and why', async () => {
+    ws.git(['checkout', '-q', 'main']);
+    ws.git(['clean', '-fdq']);
+    const shown = await nxOk(ws, ['show', 'projects'], { daemon: false, base: 'origin/main' });
+    expect(sorted(lines(shown.stdout))).toEqual(expect.arrayContaining(ALL));
+    expect(shown.stderr).toMatch(/^warning: @org\/atmos, nx affected: the base "origin\/main" \(NX_BASE\) names no commit in this repository: nx affected selects by file .*fetch it/m);
+  });
+
   test('the other targets: `nx affected -t output` and `-t drift` select the changed instances (their own inputs); apply and validate are exact', async () => {
     ws.git(['checkout', '-q', branchOf(0)]); // the vpc catalog edit
     ws.git(['clean', '-fdq']);

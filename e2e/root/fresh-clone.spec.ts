@@ -50,7 +50,7 @@ beforeAll(async () => {
   // `git clone` of a path checks out the source's default branch, not necessarily HEAD).
   clone.git(['init', '-q', '-b', 'main']);
   clone.git(['fetch', '-q', '--no-tags', REPO, 'HEAD']);
-  clone.git(['checkout', '-q', 'FETCH_HEAD']);
+  clone.git(['checkout', '-q', '-B', 'main', 'FETCH_HEAD']); // on main, as a clone is (main is the plugin's default base)
 
   const install = await clone.run('npm', ['install', '--offline', '--no-audit', '--no-fund'], { timeoutMs: 420_000 });
   if (install.exitCode !== 0) {

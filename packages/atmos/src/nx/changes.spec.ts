@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
-import { branchChanges } from './changes';
+import { branchChanges, unknownChangesReason } from './changes';
 
 afterAll(removeFixtures);
 
@@ -39,5 +39,15 @@ describe('branchChanges (what nx affected compares against, seen from the plugin
     expect(branchChanges(root, { NX_HEAD: `--output=${written}` }, undefined)).toBeUndefined();
     expect(branchChanges(root, {}, { defaultBase: `--output=${written}` })).toBeUndefined();
     expect(existsSync(written)).toBe(false);
+  });
+
+  it('unknownChangesReason: says which base names no commit and where it came from; nothing when the base resolves or there is no repository', () => {
+    const root = repo();
+    expect(unknownChangesReason(root, {}, undefined)).toBeUndefined();
+    expect(unknownChangesReason(root, { NX_BASE: 'origin/main' }, { defaultBase: 'main' })).toMatch(
+      /^the base "origin\/main" \(NX_BASE\) names no commit in this repository: nx affected selects by file .*; fetch it .*, or set NX_BASE/);
+    expect(unknownChangesReason(root, {}, { defaultBase: 'master' })).toMatch(/^the base "master" \(nx\.json defaultBase\) names no commit/);
+    expect(unknownChangesReason(root, { NX_HEAD: 'no-such-head' }, undefined)).toMatch(/^NX_HEAD "no-such-head" names no commit in this repository: nx affected selects by file/);
+    expect(unknownChangesReason(writeWorkspace({ 'a.yaml': 'a: 1\n' }), {}, undefined)).toBeUndefined();
   });
 });

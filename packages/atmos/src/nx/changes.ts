@@ -73,6 +73,22 @@ export function branchChanges(workspaceRoot: string, env: Record<string, string 
   }
 }
 
+/**
+ * Why branchChanges found no changes to compare, when a user can do something about it (the base
+ * or NX_HEAD names no commit here); undefined outside a repository or before its first commit,
+ * where Nx has no affected either. nx affected then selects by file.
+ */
+export function unknownChangesReason(workspaceRoot: string, env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): string | undefined {
+  const [repoRoot] = (tryGit(workspaceRoot, ['rev-parse', '--show-toplevel', 'HEAD^{commit}', '--']) ?? '').split('\n').map((line) => line.trim());
+  if (!repoRoot) return undefined;
+  const fallback = 'nx affected selects by file (every instance of the stacks a changed file is part of), not by resolved configuration';
+  if (env.NX_HEAD && commitOf(repoRoot, env.NX_HEAD) === undefined) return `NX_HEAD "${env.NX_HEAD}" names no commit in this repository: ${fallback}`;
+  const baseRef = baseRefFor(env, nxJson);
+  const source = env.NX_BASE ? 'NX_BASE' : nxJson?.defaultBase ? 'nx.json defaultBase' : nxJson?.affected?.defaultBase ? 'nx.json affected.defaultBase' : "Nx's default base";
+  if (commitOf(repoRoot, baseRef) !== undefined) return undefined;
+  return `the base "${baseRef}" (${source}) names no commit in this repository: ${fallback}; fetch it (a shallow CI checkout has only the commit it builds), or set NX_BASE (nx-set-shas does)`;
+}
+
 function tryGit(cwd: string, args: string[]): string | undefined {
   try {
     return execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });

@@ -19,7 +19,7 @@ import type { ComponentInstance } from '../stacks/types';
 import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
 import type { AtmosConfig } from '../config/types';
 import { contentHash, graphCacheKey, readCache, watchedUnchanged, writeCache, type TreeFingerprint, type WatchedInputs } from './cache';
-import { branchChanges, readNxJsonBase, type BranchChanges } from './changes';
+import { branchChanges, readNxJsonBase, unknownChangesReason, type BranchChanges } from './changes';
 import { configFilesByStack, preciseInputs } from './precise-inputs';
 import { envInputs, recordingEnvReads, watchedInputs } from './static-inputs';
 import { buildGraphModel, fromProblemRecord, toProblemRecord, type GraphModel, type NxInput } from './graph-model';
@@ -88,6 +88,10 @@ export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions
   const cacheFile = join(workspaceRoot, '.nx', 'workspace-data', 'atmos-graph.json');
   let entry = usable(memo.get(tree.key)) ?? usable(readCache<CachedModel>(cacheFile, tree.key));
   if (!entry) {
+    if (!changes) {
+      const reason = unknownChangesReason(workspaceRoot, process.env, readNxJsonBase(workspaceRoot));
+      if (reason) warnAboutAffected(reason);
+    }
     entry = computeModel(workspaceRoot, config, options, changes, tree);
     writeCache(cacheFile, tree.key, entry);
   }
