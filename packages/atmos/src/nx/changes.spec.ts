@@ -48,6 +48,7 @@ describe('branchChanges (what nx affected compares against, seen from the plugin
       /^the base "origin\/main" \(NX_BASE\) names no commit in this repository: nx affected selects by file .*; fetch it .*, or set NX_BASE/);
     expect(unknownChangesReason(root, {}, { defaultBase: 'master' })).toMatch(/^the base "master" \(nx\.json defaultBase\) names no commit/);
     expect(unknownChangesReason(root, { NX_HEAD: 'no-such-head' }, undefined)).toMatch(/^NX_HEAD "no-such-head" names no commit in this repository: nx affected selects by file/);
+    expect(unknownChangesReason(root, { NX_BASE: '--output=x' }, undefined)).toMatch(/^the base "--output=x" \(NX_BASE\) starts with "-", so it is never given to git: nx affected selects by file/);
     expect(unknownChangesReason(writeWorkspace({ 'a.yaml': 'a: 1\n' }), {}, undefined)).toBeUndefined();
   });
 });

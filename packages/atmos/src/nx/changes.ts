@@ -82,11 +82,13 @@ export function unknownChangesReason(workspaceRoot: string, env: Record<string, 
   const [repoRoot] = (tryGit(workspaceRoot, ['rev-parse', '--show-toplevel', 'HEAD^{commit}', '--']) ?? '').split('\n').map((line) => line.trim());
   if (!repoRoot) return undefined;
   const fallback = 'nx affected selects by file (every instance of the stacks a changed file is part of), not by resolved configuration';
-  if (env.NX_HEAD && commitOf(repoRoot, env.NX_HEAD) === undefined) return `NX_HEAD "${env.NX_HEAD}" names no commit in this repository: ${fallback}`;
+  // A ref that would read as an option is never given to git (see commitOf).
+  const problem = (ref: string) => (ref.startsWith('-') ? 'starts with "-", so it is never given to git' : 'names no commit in this repository');
+  if (env.NX_HEAD && commitOf(repoRoot, env.NX_HEAD) === undefined) return `NX_HEAD "${env.NX_HEAD}" ${problem(env.NX_HEAD)}: ${fallback}`;
   const baseRef = baseRefFor(env, nxJson);
   const source = env.NX_BASE ? 'NX_BASE' : nxJson?.defaultBase ? 'nx.json defaultBase' : nxJson?.affected?.defaultBase ? 'nx.json affected.defaultBase' : "Nx's default base";
   if (commitOf(repoRoot, baseRef) !== undefined) return undefined;
-  return `the base "${baseRef}" (${source}) names no commit in this repository: ${fallback}; fetch it (a shallow CI checkout has only the commit it builds), or set NX_BASE (nx-set-shas does)`;
+  return `the base "${baseRef}" (${source}) ${problem(baseRef)}: ${fallback}; fetch it (a shallow CI checkout has only the commit it builds), or set NX_BASE (nx-set-shas does)`;
 }
 
 function tryGit(cwd: string, args: string[]): string | undefined {
