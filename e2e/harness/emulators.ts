@@ -349,24 +349,32 @@ function need(endpoints: EmulatorEndpoints, kind: EmulatorKind): string {
  * `s3BackendConfig`. The endpoint variables below *are* honoured by the
  * backend (endpoints.s3 / endpoints.dynamodb fall back to them).
  */
+/**
+ * No AWS credentials anywhere for a child process: no keys, no profile, the host's ~/.aws config
+ * unread, and the EC2/ECS metadata services (non-loopback addresses) never consulted.
+ */
+export const NO_AWS_CREDENTIALS_ENV: Readonly<Record<string, string | undefined>> = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_PROFILE: undefined,
+  AWS_DEFAULT_PROFILE: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_ROLE_ARN: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+};
+
 export function awsEnv(endpoints: EmulatorEndpoints): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {
+    ...NO_AWS_CREDENTIALS_ENV,
     AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
     AWS_REGION: endpoints.region,
     AWS_DEFAULT_REGION: endpoints.region,
-    // Never consult the EC2/ECS metadata services (non-loopback addresses).
-    AWS_EC2_METADATA_DISABLED: 'true',
-    // Isolate from the host's ~/.aws config and profiles.
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PROFILE: undefined,
-    AWS_DEFAULT_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-    AWS_ROLE_ARN: undefined,
-    AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-    AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
     AWS_ENDPOINT_URL: undefined,
     // STS goes to the local STS when it runs; IAM (and STS otherwise) to a
     // closed loopback port, so a stray call (e.g. a backend without

@@ -18,6 +18,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { NO_AWS_CREDENTIALS_ENV } from '../harness/emulators';
 import { lingeringProcesses } from '../harness/processes';
 import { requireTerraform } from '../harness/terraform';
 import { assertSuccess, createWorkspace, formatRunResult, type RunResult, type Workspace } from '../harness/workspace';
@@ -108,25 +109,6 @@ test('nx run <instance>:generate writes the varfile and backend config from the 
   expect(fs.existsSync(path.join(workdir, 'backend.tf.json'))).toBe(true);
 });
 
-/**
- * No AWS credentials anywhere: no keys, no profile, no config files, and the EC2/ECS metadata
- * services switched off (they are non-loopback addresses the SDK's chain would otherwise try).
- */
-const NO_AWS_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_DEFAULT_PROFILE: undefined,
-  AWS_ROLE_ARN: undefined,
-  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-
 test('nx run <instance>:generate of an instance that reads another\'s state, with no AWS access: one clear error, nothing written', async () => {
   // lambda/payments takes iam's role ARN through !terraform.state: its values cannot be known
   // without that state (Atmos's generate varfile fails the same way). This is the first failure a
@@ -134,7 +116,7 @@ test('nx run <instance>:generate of an instance that reads another\'s state, wit
   const lambda = 'lambda-payments-staging-use1';
   const r = await clone.run(clone.path('node_modules/.bin/nx'), ['run', `${lambda}:generate`, '--output-style=stream'], {
     timeoutMs: 300_000,
-    env: NO_AWS_CREDENTIALS,
+    env: NO_AWS_CREDENTIALS_ENV,
   });
   assertNoSourceLoading(r);
   expect(r.exitCode).not.toBe(0);

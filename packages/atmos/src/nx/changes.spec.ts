@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
-import { branchChanges, unknownChangesReason } from './changes';
+import { branchChanges, branchState, type NxJsonBase } from './changes';
 
 afterAll(removeFixtures);
 
@@ -41,8 +41,9 @@ describe('branchChanges (what nx affected compares against, seen from the plugin
     expect(existsSync(written)).toBe(false);
   });
 
-  it('unknownChangesReason: says which base names no commit and where it came from; nothing when the base resolves or there is no repository', () => {
+  it('branchState: the reason says which base names no commit and where it came from; nothing when the base resolves or there is no repository', () => {
     const root = repo();
+    const unknownChangesReason = (cwd: string, env: Record<string, string>, nxJson: NxJsonBase | undefined) => branchState(cwd, env, nxJson).unknownReason;
     expect(unknownChangesReason(root, {}, undefined)).toBeUndefined();
     expect(unknownChangesReason(root, { NX_BASE: 'origin/main' }, { defaultBase: 'main' })).toMatch(
       /^the base "origin\/main" \(NX_BASE\) names no commit in this repository: nx affected selects by file .*; fetch it .*, or set NX_BASE/);

@@ -30,7 +30,15 @@ export interface NxJsonBase {
 }
 
 export function baseRefFor(env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): string {
-  return env.NX_BASE || nxJson?.defaultBase || nxJson?.affected?.defaultBase || 'main';
+  return baseRefWithSource(env, nxJson).ref;
+}
+
+/** The base ref, and which setting gave it (for messages). */
+function baseRefWithSource(env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): { ref: string; source: string } {
+  if (env.NX_BASE) return { ref: env.NX_BASE, source: 'NX_BASE' };
+  if (nxJson?.defaultBase) return { ref: nxJson.defaultBase, source: 'nx.json defaultBase' };
+  if (nxJson?.affected?.defaultBase) return { ref: nxJson.affected.defaultBase, source: 'nx.json affected.defaultBase' };
+  return { ref: 'main', source: "Nx's default base" };
 }
 
 /** The base `nx affected` uses in this workspace when given none: what `describe affected` and `orphans` default to. */
@@ -46,49 +54,49 @@ export function readNxJsonBase(workspaceRoot: string): NxJsonBase | undefined {
   }
 }
 
+/** What the plugin knows of the branch: its changes, or why they are unknown when a user can act on it. */
+export interface BranchState {
+  changes?: BranchChanges;
+  /** Set when changes are unknown because the base or NX_HEAD names no commit here (not outside a repository). */
+  unknownReason?: string;
+}
+
 /**
  * The changes since the merge-base, or undefined when they cannot be known (not a git
  * repository, the base ref does not exist): every configuration file then counts as
  * unchanged, and affected falls back to file granularity (never misses an instance).
  */
 export function branchChanges(workspaceRoot: string, env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): BranchChanges | undefined {
-  const baseRef = baseRefFor(env, nxJson);
+  return branchState(workspaceRoot, env, nxJson).changes;
+}
+
+/** branchChanges with the reason it has none: the plugin asks once per graph computation, and prints the reason only when it computes. */
+export function branchState(workspaceRoot: string, env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): BranchState {
+  const { ref: baseRef, source } = baseRefWithSource(env, nxJson);
   const headRef = env.NX_HEAD || undefined;
   // One git process for both (a plugin worker runs this on every graph computation): it fails
-  // outside a repository and before the first commit, as either question alone would.
+  // outside a repository and before the first commit, as either question alone would; Nx has
+  // no affected there either, so there is nothing to say.
   const [repoRoot, headCommit] = (tryGit(workspaceRoot, ['rev-parse', '--show-toplevel', 'HEAD^{commit}', '--']) ?? '').split('\n').map((line) => line.trim());
-  if (!repoRoot || !headCommit || !/^[0-9a-f]{40,64}$/.test(headCommit)) return undefined;
+  if (!repoRoot || !headCommit || !/^[0-9a-f]{40,64}$/.test(headCommit)) return {};
+  const fallback = 'nx affected selects by file (every instance of the stacks a changed file is part of), not by resolved configuration';
   // Refs go to git as hashes, or as names only once they cannot read as an option (see commitOf).
+  const problem = (ref: string) => (ref.startsWith('-') ? 'starts with "-", so it is never given to git' : 'names no commit in this repository');
   const head = headRef === undefined ? 'HEAD' : commitOf(repoRoot, headRef);
-  if (head === undefined || baseRef.startsWith('-')) return undefined;
+  if (headRef !== undefined && head === undefined) return { unknownReason: `NX_HEAD "${headRef}" ${problem(headRef)}: ${fallback}` };
+  if (head === undefined) return {};
+  const baseUnknown = { unknownReason: `the base "${baseRef}" (${source}) ${problem(baseRef)}: ${fallback}; fetch it (a shallow CI checkout has only the commit it builds), or set NX_BASE (nx-set-shas does)` };
+  if (baseRef.startsWith('-')) return baseUnknown;
   // As Nx: merge-base, then --fork-point (which reads the base ref's reflog), then the ref itself.
   const mergeBase = (tryGit(repoRoot, ['merge-base', baseRef, head])
     ?? tryGit(repoRoot, ['merge-base', '--fork-point', baseRef, head])
     ?? commitOf(repoRoot, baseRef))?.trim();
-  if (!mergeBase) return undefined;
+  if (!mergeBase) return baseUnknown;
   try {
-    return { baseRef, headRef, mergeBase, headCommit, files: changedSince(repoRoot, mergeBase, headRef === undefined ? undefined : head), repoRoot };
+    return { changes: { baseRef, headRef, mergeBase, headCommit, files: changedSince(repoRoot, mergeBase, headRef === undefined ? undefined : head), repoRoot } };
   } catch {
-    return undefined;
+    return {};
   }
-}
-
-/**
- * Why branchChanges found no changes to compare, when a user can do something about it (the base
- * or NX_HEAD names no commit here); undefined outside a repository or before its first commit,
- * where Nx has no affected either. nx affected then selects by file.
- */
-export function unknownChangesReason(workspaceRoot: string, env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): string | undefined {
-  const [repoRoot] = (tryGit(workspaceRoot, ['rev-parse', '--show-toplevel', 'HEAD^{commit}', '--']) ?? '').split('\n').map((line) => line.trim());
-  if (!repoRoot) return undefined;
-  const fallback = 'nx affected selects by file (every instance of the stacks a changed file is part of), not by resolved configuration';
-  // A ref that would read as an option is never given to git (see commitOf).
-  const problem = (ref: string) => (ref.startsWith('-') ? 'starts with "-", so it is never given to git' : 'names no commit in this repository');
-  if (env.NX_HEAD && commitOf(repoRoot, env.NX_HEAD) === undefined) return `NX_HEAD "${env.NX_HEAD}" ${problem(env.NX_HEAD)}: ${fallback}`;
-  const baseRef = baseRefFor(env, nxJson);
-  const source = env.NX_BASE ? 'NX_BASE' : nxJson?.defaultBase ? 'nx.json defaultBase' : nxJson?.affected?.defaultBase ? 'nx.json affected.defaultBase' : "Nx's default base";
-  if (commitOf(repoRoot, baseRef) !== undefined) return undefined;
-  return `the base "${baseRef}" (${source}) ${problem(baseRef)}: ${fallback}; fetch it (a shallow CI checkout has only the commit it builds), or set NX_BASE (nx-set-shas does)`;
 }
 
 function tryGit(cwd: string, args: string[]): string | undefined {

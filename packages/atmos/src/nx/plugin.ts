@@ -19,7 +19,7 @@ import type { ComponentInstance } from '../stacks/types';
 import { resolveStacks, type ResolvedStacks } from '../stacks/engine';
 import type { AtmosConfig } from '../config/types';
 import { contentHash, graphCacheKey, readCache, watchedUnchanged, writeCache, type TreeFingerprint, type WatchedInputs } from './cache';
-import { branchChanges, readNxJsonBase, unknownChangesReason, type BranchChanges } from './changes';
+import { branchState, readNxJsonBase, type BranchChanges } from './changes';
 import { configFilesByStack, preciseInputs } from './precise-inputs';
 import { envInputs, recordingEnvReads, watchedInputs } from './static-inputs';
 import { buildGraphModel, fromProblemRecord, toProblemRecord, type GraphModel, type NxInput } from './graph-model';
@@ -81,17 +81,14 @@ const memo = new Map<string, CachedModel>();
 export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions | undefined): GraphModel {
   const options = normaliseOptions(rawOptions);
   const config = loadAtmosConfig({ cwd: workspaceRoot, configPath: join(workspaceRoot, CONFIG_GLOB) });
-  const changes = branchChanges(workspaceRoot, process.env, readNxJsonBase(workspaceRoot));
+  const { changes, unknownReason } = branchState(workspaceRoot, process.env, readNxJsonBase(workspaceRoot));
   const git = changes && { base: changes.baseRef, head: changes.headRef, mergeBase: changes.mergeBase, headCommit: changes.headCommit };
   const tree = graphCacheKey(config, { PLUGIN_VERSION, options, git }, process.env);
   const usable = (entry: CachedModel | undefined) => (entry && watchedUnchanged(entry.watched, process.env) ? entry : undefined);
   const cacheFile = join(workspaceRoot, '.nx', 'workspace-data', 'atmos-graph.json');
   let entry = usable(memo.get(tree.key)) ?? usable(readCache<CachedModel>(cacheFile, tree.key));
   if (!entry) {
-    if (!changes) {
-      const reason = unknownChangesReason(workspaceRoot, process.env, readNxJsonBase(workspaceRoot));
-      if (reason) warnAboutAffected(reason);
-    }
+    if (unknownReason) warnAboutAffected(unknownReason);
     entry = computeModel(workspaceRoot, config, options, changes, tree);
     writeCache(cacheFile, tree.key, entry);
   }
