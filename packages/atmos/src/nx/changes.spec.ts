@@ -28,8 +28,21 @@ describe('branchChanges (what nx affected compares against, seen from the plugin
     expect(files({})).toEqual(['a.yaml', 'b.yaml']);
     expect(files({ NX_BASE: 'feature' })).toEqual(['b.yaml']);
     expect(files({}, { defaultBase: 'feature' })).toEqual(['b.yaml']);
-    expect(files({ NX_BASE: 'main', NX_HEAD: 'feature' })).toEqual(['a.yaml']);
     expect(branchChanges(root, { NX_BASE: 'no-such-branch' }, undefined)).toBeUndefined();
+    // NX_HEAD: Nx compares two commits; the graph is the working tree's, so only when it is that commit.
+    git(root, 'checkout', '-q', '--', 'b.yaml');
+    expect(files({ NX_BASE: 'main', NX_HEAD: 'feature' })).toEqual(['a.yaml']);
+  });
+
+  it('NX_HEAD that is not the working tree (another commit, uncommitted or untracked changes): no changes are known, and the reason says so', () => {
+    const root = repo();
+    const reason = (env: Record<string, string>) => branchState(root, env, undefined).unknownReason;
+    expect(reason({ NX_HEAD: 'feature' })).toMatch(/^NX_HEAD "feature" has uncommitted or untracked changes in the working tree, and the plugin compares the working tree: nx affected selects by file/);
+    git(root, 'checkout', '-q', '--', 'b.yaml');
+    expect(reason({ NX_HEAD: 'feature' })).toBeUndefined();
+    expect(reason({ NX_HEAD: 'main' })).toMatch(/^NX_HEAD "main" is not the commit checked out/);
+    writeFileSync(join(root, 'new.yaml'), 'n: 1\n');
+    expect(reason({ NX_HEAD: 'HEAD' })).toMatch(/untracked/);
   });
 
   it('an NX_BASE or NX_HEAD that reads as a git option is not one: no changes are known (file granularity), git writes nothing', () => {

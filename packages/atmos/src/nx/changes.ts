@@ -4,7 +4,8 @@
  * CI, and the daemon forwards each client's environment to plugin workers) or nx.json
  * `defaultBase` (Nx's default `main`); the comparison runs from the merge-base of base and HEAD
  * (or `NX_HEAD`), and the changed files are those `git diff` lists from there, plus uncommitted
- * and untracked ones without `NX_HEAD` — the set Nx computes itself.
+ * and untracked ones without `NX_HEAD` — the set Nx computes itself. With `NX_HEAD`, only when the
+ * working tree is that commit: the graph is the working tree's.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -85,6 +86,13 @@ export function branchState(workspaceRoot: string, env: Record<string, string | 
   const head = headRef === undefined ? 'HEAD' : commitOf(repoRoot, headRef);
   if (headRef !== undefined && head === undefined) return { unknownReason: `NX_HEAD "${headRef}" ${problem(headRef)}: ${fallback}` };
   if (head === undefined) return {};
+  // Nx compares the merge-base with the NX_HEAD commit, while the graph, and so the comparison
+  // that makes inputs precise, is the working tree's: they agree only when the working tree is
+  // that commit (CI's checkout). Otherwise a changed file could be an input of the wrong instances.
+  if (headRef !== undefined && (head !== headCommit || tryGit(repoRoot, ['status', '--porcelain', '--untracked-files=normal']) !== '')) {
+    const what = head !== headCommit ? 'is not the commit checked out' : 'has uncommitted or untracked changes in the working tree';
+    return { unknownReason: `NX_HEAD "${headRef}" ${what}, and the plugin compares the working tree: ${fallback}; check NX_HEAD out (or commit), or unset NX_HEAD` };
+  }
   const baseUnknown = { unknownReason: `the base "${baseRef}" (${source}) ${problem(baseRef)}: ${fallback}; fetch it (a shallow CI checkout has only the commit it builds), or set NX_BASE (nx-set-shas does)` };
   if (baseRef.startsWith('-')) return baseUnknown;
   // As Nx: merge-base, then --fork-point (which reads the base ref's reflog), then the ref itself.

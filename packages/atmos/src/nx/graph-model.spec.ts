@@ -39,17 +39,23 @@ describe('an instance\'s folder inputs: its component and local modules as Terra
 });
 
 describe('declared dependency paths', () => {
-  it('are globs, as Atmos matches them: given to Nx as written (a path the plugin derives is escaped instead)', () => {
+  it('are globs, as Atmos matches them: given to Nx as written once cleaned, ( ) literal (a path the plugin derives is escaped whole)', () => {
     const root = writeWorkspace({
       'components/terraform/app (v2)/main.tf': '',
-      'stacks/orgs/acme/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {app: {metadata: {component: app (v2)}, dependencies: {files: [config/*.json], folders: ["shared/{a,b}"]}}}}\n',
+      'stacks/orgs/acme/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {app: {metadata: {component: app (v2)}, ' +
+        'dependencies: {files: [config/*.json, ./cfg.json, "net(v2).json"], folders: ["shared/{a,b}", pol/]}}}}\n',
     });
     const resolved = resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
     const model = buildGraphModel({ workspaceRoot: root, resolved, options: normaliseOptions(undefined) });
     expect(model.projects[0].inputs.filter((i) => typeof i === 'string')).toEqual([
+      // The folder's own path: git names a re-pointed link or a submodule at another commit by it.
+      '{workspaceRoot}/components/terraform/app \\(v2\\)',
       '{workspaceRoot}/components/terraform/app \\(v2\\)/**/*',
       '{workspaceRoot}/config/*.json',
+      '{workspaceRoot}/cfg.json',
+      '{workspaceRoot}/net\\(v2\\).json',
       '{workspaceRoot}/shared/{a,b}/**/*',
+      '{workspaceRoot}/pol/**/*',
     ]);
   });
 });

@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { posixPath } from '../posix-path';
 import { AtmosUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { instanceProblems } from '../validation/stacks';
-import { declaredDependencies, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
+import { declaredDependencies, dependencyGlob, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
 import type { ResolvedStacks } from '../stacks/engine';
 import { contextOf } from '../stacks/naming';
 import type { ComponentInstance } from '../stacks/types';
@@ -142,7 +142,8 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
   const folderInputs = (componentPath: string): string[] => {
     let list = folderLists.get(componentPath);
     if (!list) {
-      folderLists.set(componentPath, (list = componentFolders(componentPath, workspaceRoot, moduleCache).map((folder) => folderInput(rel(folder)))));
+      // The folder's own path too: git names a link re-pointed elsewhere, or a submodule at another commit, by it.
+      folderLists.set(componentPath, (list = componentFolders(componentPath, workspaceRoot, moduleCache).flatMap((folder) => [fileInput(rel(folder)), folderInput(rel(folder))])));
     }
     return list;
   };
@@ -162,9 +163,9 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
     const inputs: NxInput[] = [
       ...precise.changedOf(instance).map((file) => fileInput(rel(file))),
       ...folderInputs(instance.componentPath),
-      // Declared paths are globs, as Atmos matches them (doublestar): given to Nx as written.
-      ...declared.files.map((file) => `{workspaceRoot}/${file}`),
-      ...declared.folders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
+      // Declared paths are globs, as Atmos matches them (doublestar): given to Nx as written, once cleaned (dependencyGlob).
+      ...declared.files.map((file) => `{workspaceRoot}/${dependencyGlob(file)}`),
+      ...declared.folders.map((folder) => `{workspaceRoot}/${dependencyGlob(folder)}/**/*`),
       // `!version` reads the lock file at run time: a version bump is a change of the instance.
       ...(resolved.versionedStacks?.has(instance.manifestFile) && readsVersionLock(instance) ? [fileInput(rel(resolved.config.version.lockFile))] : []),
     ];

@@ -5,7 +5,7 @@
  * must follow: an environment variable a template consults, a file `!include`d from outside
  * stacks/, atmos.yaml, the plugin options.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_ATMOS_YAML, removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import type { GraphModel } from './graph-model';
@@ -42,6 +42,21 @@ function workspace(): string {
     'stacks/orgs/prod.yaml': 'vars:\n  tenant: plat\n  environment: ue1\n  stage: prod\ncomponents:\n  terraform:\n    vpc:\n      vars: {}\n',
   });
 }
+
+describe('the disk cache', () => {
+  it('a damaged file under the right key (another shape of value) is recomputed, not a crash on every command', () => {
+    const root = workspace();
+    process.env.ATMOS_SPEC_TENANT = 'acme';
+    const expected = names(freshWorker()(root));
+    const file = join(root, '.nx/workspace-data/atmos-graph.json');
+    const { key } = JSON.parse(readFileSync(file, 'utf8')) as { key: string };
+    for (const value of [{}, { model: { projects: [] }, watched: { files: {}, folders: {}, env: {} } }, { model: null, watched: [] }]) {
+      writeFileSync(file, JSON.stringify({ key, value }));
+      expect(names(freshWorker()(root))).toEqual(expected);
+    }
+    delete process.env.ATMOS_SPEC_TENANT;
+  });
+});
 
 describe('the graph cache key covers every input of the static phase', () => {
   const saved = process.env.ATMOS_SPEC_TENANT;

@@ -75,6 +75,19 @@ interface CachedModel {
 const memo = new Map<string, CachedModel>();
 
 /**
+ * The cache file's value has the shape this version writes. The key names the plugin version, so
+ * only a hand-edited or damaged file fails this: it is then recomputed, not a crash on every
+ * command until `nx reset`.
+ */
+function isCachedModel(value: unknown): value is CachedModel {
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isMap(value) || !isMap(value.model) || !isMap(value.watched)) return false;
+  const { model, watched } = value;
+  return Array.isArray(model.projects) && Array.isArray(model.edges) && isMap(model.sharedInputs) &&
+    (model.problems === undefined || Array.isArray(model.problems)) && isMap(watched.files) && isMap(watched.folders) && isMap(watched.env);
+}
+
+/**
  * The graph model, from memory, the disk cache, or computed (and cached). A cached model is used
  * only if what its computation read outside the hashed trees is unchanged too (see cache.ts).
  */
@@ -86,7 +99,11 @@ export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions
   const tree = graphCacheKey(config, { PLUGIN_VERSION, options, git }, process.env);
   const usable = (entry: CachedModel | undefined) => (entry && watchedUnchanged(entry.watched, process.env) ? entry : undefined);
   const cacheFile = join(workspaceRoot, '.nx', 'workspace-data', 'atmos-graph.json');
-  let entry = usable(memo.get(tree.key)) ?? usable(readCache<CachedModel>(cacheFile, tree.key));
+  let entry = usable(memo.get(tree.key));
+  if (!entry) {
+    const cached = readCache<unknown>(cacheFile, tree.key);
+    entry = usable(isCachedModel(cached) ? cached : undefined);
+  }
   if (!entry) {
     if (unknownReason) warnAboutAffected(unknownReason);
     entry = computeModel(workspaceRoot, config, options, changes, tree);

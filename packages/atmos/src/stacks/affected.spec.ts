@@ -108,6 +108,18 @@ describe('component folders and modules as Terraform finds them', () => {
     writeFileSync(join(root, 'components/terraform/vpc/main.tf'), 'variable "cidr" { type = string }\n');
     expect(affected(root)).toEqual(['vpc@acme-ue1-dev:component', 'vpc2@acme-ue1-dev:component', 'vpc@acme-ue1-prod:component', 'vpc2@acme-ue1-prod:component']);
   });
+
+  it('a component folder that is a link re-pointed to another folder: git names the link itself, and it is a change of the component', () => {
+    const root = repo();
+    fs.cpSync(join(root, 'components/terraform/vpc'), join(root, 'vpc-v2'), { recursive: true });
+    writeFileSync(join(root, 'vpc-v2/main.tf'), 'variable "cidr" { type = string }\n');
+    fs.symlinkSync('vpc', join(root, 'components/terraform/vpc-link'));
+    writeFileSync(join(root, 'stacks/catalog/vpc.yaml'), 'components: {terraform: {vpc: {metadata: {component: vpc-link}, vars: {cidr: 10.0.0.0/16}}}}\n');
+    commitAll(root, 'link');
+    rmSync(join(root, 'components/terraform/vpc-link'));
+    fs.symlinkSync('../../vpc-v2', join(root, 'components/terraform/vpc-link'));
+    expect(affected(root)).toEqual(['vpc@acme-ue1-dev:component', 'vpc@acme-ue1-prod:component']);
+  });
 });
 
 describe('the working tree, as Atmos reads it', () => {
@@ -350,6 +362,28 @@ describe('affected_all and the dependency reason, as Atmos computes them', () =>
     expect(all(root, 'app')).toEqual([['folder'], undefined, 'config/{a,b}']);
     writeFileSync(join(root, 'config/rules.json'), '{"x": 1}\n');
     expect(all(root, 'app')).toEqual([['file'], 'config/*.json', undefined]);
+  });
+
+  it('declared paths are cleaned as Atmos cleans them (./x, x/), and ( ) in them are plain characters', () => {
+    const root = repo();
+    mkdirSync(join(root, 'pol'), { recursive: true });
+    mkdirSync(join(root, 'shared (old)/x'), { recursive: true });
+    writeFileSync(join(root, 'cfg.json'), '1\n');
+    writeFileSync(join(root, 'pol/p.rego'), 'a\n');
+    writeFileSync(join(root, 'net(v2).json'), '1\n');
+    writeFileSync(join(root, 'shared (old)/x/a.txt'), 'a\n');
+    writeFileSync(join(root, 'stacks/catalog/app.yaml'),
+      'components: {terraform: {app: {vars: {size: 1}, dependencies: {files: [./cfg.json, "net(v2).json"], folders: [pol/, "shared (old)"]}}}}\n');
+    commitAll(root, 'dependencies');
+    const reasonsAfter = (file: string) => {
+      git(root, 'checkout', '-q', '--', '.');
+      writeFileSync(join(root, file), 'changed\n');
+      return all(root, 'app');
+    };
+    expect(reasonsAfter('cfg.json')).toEqual([['file'], './cfg.json', undefined]);
+    expect(reasonsAfter('net(v2).json')).toEqual([['file'], 'net(v2).json', undefined]);
+    expect(reasonsAfter('pol/p.rego')).toEqual([['folder'], undefined, 'pol/']);
+    expect(reasonsAfter('shared (old)/x/a.txt')).toEqual([['folder'], undefined, 'shared (old)']);
   });
 });
 

@@ -24,7 +24,7 @@ import { AtmosUserError, UserErrors, isUserError, userErrorsOf } from '../errors
 import { localModuleFolders, withRealPath } from '../terraform/local-modules';
 import { posixPath } from '../posix-path';
 import { changedComponents, mayReadFilesInTemplates } from './changed-components';
-import { declaredDependencies } from './dependencies';
+import { declaredDependencies, dependencyGlob } from './dependencies';
 import { discoverStackFiles } from './discover';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
 import { contextOf } from './naming';
@@ -670,24 +670,26 @@ function newInstanceReasons(head: ComponentInstance, changes: FolderChanges, che
 function withDependencyReason(all: string[], head: ComponentInstance, changes: FolderChanges): Reasons {
   // Both forms Atmos reads: `dependencies.files/folders` and `settings.depends_on` file/folder entries (as the Nx inputs do).
   const { files, folders } = declaredDependencies(head.sections, { file: head.manifestFile });
-  const file = files.find((path) => changes.matches(stripSlash(path)));
+  const file = files.find((path) => changes.matches(dependencyGlob(path)));
   if (file !== undefined) return { all: [...all, 'file'], file };
-  const folder = folders.find((path) => changes.matches(`${stripSlash(path)}/**`));
+  const folder = folders.find((path) => changes.matches(`${dependencyGlob(path)}/**`));
   if (folder !== undefined) return { all: [...all, 'folder'], folder };
   return { all };
-}
-
-function stripSlash(path: string): string {
-  return path.replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
 function isEmptyMap(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
+/**
+ * A changed file in the folder, or the folder itself: git names a link re-pointed to another
+ * folder, or a submodule moved to another commit, by the folder's own path (Atmos's
+ * `<folder>/**` matches the folder too).
+ */
 function touches(changedFiles: Set<string>, folder: string): boolean {
-  const prefix = folder.endsWith('/') ? folder : folder + '/';
-  for (const file of changedFiles) if (file.startsWith(prefix)) return true;
+  const path = folder.replace(/\/+$/, '');
+  const prefix = path + '/';
+  for (const file of changedFiles) if (file === path || file.startsWith(prefix)) return true;
   return false;
 }
 

@@ -5,6 +5,7 @@
  * - `dependencies.components` (`name` or legacy `component`, `stack?`, `kind?`), and
  *   `dependencies.files` / `dependencies.folders`.
  */
+import { posix } from 'node:path';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import type { ComponentSections } from './types';
 import { asMap, isPlainMap, locationOf } from './values';
@@ -27,6 +28,25 @@ export interface DeclaredDependencies {
   /** Paths relative to the workspace root. */
   files: string[];
   folders: string[];
+}
+
+/**
+ * A declared file or folder as Atmos matches it: it makes the path absolute (filepath.Abs), which
+ * cleans it, so `./cfg.json`, `shared/` and `a//b` name `cfg.json`, `shared` and `a/b`. The glob
+ * characters stay as written.
+ */
+export function dependencyPath(path: string): string {
+  const clean = posix.normalize(path).replace(/\/+$/, '');
+  return clean === '' || clean === '.' ? '.' : clean;
+}
+
+/**
+ * A declared file or folder as a glob for picomatch and Nx: cleaned (dependencyPath), with `(`
+ * and `)` escaped, which doublestar reads literally and picomatch and Nx's globs read as extglob
+ * groups (`config/net(v2).json` would match nothing).
+ */
+export function dependencyGlob(path: string): string {
+  return dependencyPath(path).replace(/[()]/g, '\\$&');
 }
 
 export function declaredDependencies(sections: ComponentSections, where: SourceLocation): DeclaredDependencies {

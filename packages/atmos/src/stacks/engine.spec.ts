@@ -206,6 +206,39 @@ describe('sections and precedence', () => {
     expect(vpc?.abstract).toBe(false);
   });
 
+  it("the stack's top-level metadata is every component's lowest metadata layer (Atmos v1.226.1)", () => {
+    const resolved = resolveFixture({
+      ...layered,
+      [DEV]: `metadata:\n  locked: true\n  labels: {team: net}\n  terraform_workspace_pattern: "{stage}-blue"\n${layered[DEV]}` +
+        '    db:\n      metadata: {locked: false, labels: {tier: data}}\n',
+      'stacks/orgs/acme/dev/off.yaml': 'metadata: {enabled: false}\nvars: {tenant: acme, environment: ue2, stage: dev}\ncomponents: {terraform: {vpc: {}}}\n',
+    });
+    const instance = (component: string, stack = 'acme-ue1-dev') => resolved.instances.find((i) => i.component === component && i.stack === stack);
+    expect(instance('vpc')).toMatchObject({ locked: true, workspace: 'dev-blue' });
+    expect(instance('vpc')?.sections.metadata).toMatchObject({ labels: { team: 'net' }, inherits: ['base/defaults'] });
+    // The component's own metadata wins, key by key.
+    expect(instance('db')).toMatchObject({ locked: false });
+    expect(instance('db')?.sections.metadata.labels).toEqual({ team: 'net', tier: 'data' });
+    expect(instance('vpc', 'acme-ue2-dev')?.enabled).toBe(false);
+  });
+
+  it('top-level metadata may not set identity keys (Atmos: ErrGlobalMetadataFieldNotAllowed)', () => {
+    const error = userError(() => resolveFixture({ [DEV]: `${devVars}metadata:\n  locked: true\n  inherits: [base]\n  type: abstract\ncomponents: {terraform: {vpc: {}}}\n` }));
+    expect(error.message).toMatch(/top-level metadata may not set inherits, type/);
+    // At the first refused key's list, or the metadata map for a scalar one.
+    expect(error.location).toMatchObject({ file: expect.stringMatching(/us-east-1\.yaml$/), line: 7 });
+    expect(error.hint).toMatch(/components\.terraform\.<component>\.metadata/);
+  });
+
+  it('dependencies merge global -> terraform -> base -> component, as vars do', () => {
+    const out = describeFixture({
+      ...layered,
+      [DEV]: `dependencies: {files: [global.json], folders: [shared]}\n${layered[DEV].replace('terraform:\n', 'terraform:\n  dependencies: {files: [terraform.json], tools: {tf: "1.9"}}\n')}` +
+        '      dependencies: {tools: {tflint: "0.5"}}\n',
+    }, 'vpc', 'acme-ue1-dev');
+    expect(out.dependencies).toEqual({ files: ['terraform.json'], folders: ['shared'], tools: { tf: '1.9', tflint: '0.5' } });
+  });
+
   it('multiple inheritance: in order, each base after its own ancestors; later bases win', () => {
     const out = describeFixture({
       [DEV]: [

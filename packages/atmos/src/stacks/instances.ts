@@ -3,8 +3,9 @@
  * global -> `terraform:` -> base components (`metadata.inherits` in order, each base's own
  * ancestors first; the legacy top-level `component:` first of all) -> the component ->
  * `overrides`. Exceptions, as in Atmos: `env` starts from atmos.yaml's `env:`; `providers` and
- * the backend keys have no global (top-level) layer; `metadata` inherits from bases except
- * `inherits` and `type` (so `abstract` never spreads), unless `stacks.inherit.metadata: false`.
+ * the backend keys have no global (top-level) layer; `metadata` starts from the stack's
+ * top-level `metadata:` (a few keys only) and inherits from bases except `inherits` and `type`
+ * (so `abstract` never spreads), unless `stacks.inherit.metadata: false`.
  */
 import { join } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
@@ -23,6 +24,14 @@ const MERGED_SECTIONS = ['vars', 'settings', 'env', 'providers', 'hooks', 'local
 
 /** Metadata keys that describe the component itself and are never inherited. */
 const OWN_METADATA_KEYS = ['inherits', 'type'];
+
+/**
+ * The only keys a stack's top-level `metadata:` may set (Atmos v1.226.1
+ * globalMetadataAllowedKeys): data and gates that make sense for every component of the stack.
+ * The identity keys (component, inherits, type, name, terraform_workspace) would silently apply
+ * to all of them, so Atmos refuses them, and so do we.
+ */
+const GLOBAL_METADATA_KEYS = ['labels', 'tags', 'custom', 'enabled', 'locked', 'terraform_workspace_pattern'];
 type MergedSection = (typeof MERGED_SECTIONS)[number];
 
 export interface RawInstance {
@@ -74,7 +83,15 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
   const terraform = asMap(merged[type]);
   const components = asMap(asMap(merged.components)[type]);
   const resolver = new InheritanceResolver(components, stackFile.file, type);
-  const shared = new SharedLayers(merged, terraform, resolver, options);
+  let globalMetadata: PlainMap;
+  try {
+    globalMetadata = globalMetadataOf(merged, stackFile.file);
+  } catch (error) {
+    if (!(error instanceof AtmosUserError) || !options.problems) throw error;
+    options.problems.push(error);
+    return [];
+  }
+  const shared = new SharedLayers(merged, globalMetadata, terraform, resolver, options);
   const instances = newList<RawInstance>();
   for (const name of Object.keys(components)) {
     // One component's mistake is reported with the others of the stack, not instead of them.
@@ -95,6 +112,25 @@ export function buildInstances(stackFile: StackFile, options: InstanceOptions): 
   return instances;
 }
 
+/**
+ * The stack's top-level `metadata:`, every component's lowest metadata layer (below its bases'
+ * and its own), as in Atmos: `metadata: {locked: true}` locks the whole stack. A key Atmos does
+ * not allow there is an error, as it is in Atmos.
+ */
+function globalMetadataOf(merged: PlainMap, file: string): PlainMap {
+  const metadata = merged.metadata;
+  if (!isPlainMap(metadata)) return EMPTY_MAP;
+  const refused = Object.keys(metadata).filter((key) => !GLOBAL_METADATA_KEYS.includes(key)).sort();
+  if (refused.length > 0) {
+    throw new AtmosUserError('INVALID_MANIFEST',
+      `the stack's top-level metadata may not set ${refused.join(', ')}: it may set only ${GLOBAL_METADATA_KEYS.join(', ')}`,
+      // The first refused key's value when it is a map or a list (they carry a line), else the map.
+      locationOf(metadata[refused[0]]) ?? locationOf(metadata) ?? { file },
+      `move ${refused.join(', ')} under components.terraform.<component>.metadata`);
+  }
+  return metadata;
+}
+
 /** What a chain of base components gives every instance that inherits it, whatever its own sections. */
 interface BaseChain {
   baseSections: PlainMap[];
@@ -112,7 +148,7 @@ interface MergedPrefix {
   templateKeys?: Record<MergedSection, readonly string[]>;
   /** The bases' metadata without their own keys (inherits, type), merged. */
   metadata: PlainMap;
-  /** The bases' `dependencies:`, merged. */
+  /** The top-level, `<type>:` and bases' `dependencies:`, merged. */
   dependencies: PlainMap;
   /** Backends by the name their defaults use, for the instances that set no backend keys of their own. */
   backends: Map<string, ResolvedBackend>;
@@ -134,6 +170,8 @@ class SharedLayers {
 
   constructor(
     private readonly globals: PlainMap,
+    /** The stack's top-level `metadata:` (globalMetadataOf). */
+    readonly globalMetadata: PlainMap,
     private readonly terraform: PlainMap,
     private readonly resolver: InheritanceResolver,
     private readonly options: InstanceOptions,
@@ -181,7 +219,8 @@ class SharedLayers {
         sections,
         templateKeys: options.templateKeys && templateKeysOf(options.templateKeys, (section) => layers[section]),
         metadata: deepMerge(mapList(baseSections, (b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), options.listMergeStrategy),
-        dependencies: deepMerge(mapList(baseSections, (b) => b.dependencies), strategy),
+        // Atmos: the top-level `dependencies:`, then `<type>.dependencies`, then the bases' (the component's own come last).
+        dependencies: deepMerge([globals.dependencies, terraform.dependencies, ...mapList(baseSections, (b) => b.dependencies)], strategy),
         backends: new Map(),
       };
       chain.prefixes.set(strategy, prefix);
@@ -206,7 +245,8 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const strategy = strategyOf(asMap(overrides.settings)) ?? strategyOf(section.settings) ?? chain.strategy ?? options.listMergeStrategy;
 
   const prefix = shared.prefix(chain, strategy);
-  const metadataLayers = [options.inheritMetadata ? prefix.metadata : undefined, section.metadata];
+  // Atmos: the stack's top-level metadata, then the bases' (unless stacks.inherit.metadata is false), then the component's.
+  const metadataLayers = [shared.globalMetadata, options.inheritMetadata ? prefix.metadata : undefined, section.metadata];
   const metadata = deepMerge(metadataLayers, options.listMergeStrategy);
   const mergeSection = (key: MergedSection): PlainMap => {
     const own = section[key];
@@ -274,7 +314,7 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
     templateKeys,
     mayHoldTemplates: index && templateKeys && (MERGED_SECTIONS.some((key) => templateKeys[key].length > 0) ||
       // The other maps of the section, by the layers they come from.
-      index.mayHold(metadataLayers[0]) || index.mayHold(section.metadata) || index.mayHold(overrides) || index.mayHold(prefix.dependencies) ||
+      index.mayHold(metadataLayers[0]) || index.mayHold(metadataLayers[1]) || index.mayHold(section.metadata) || index.mayHold(overrides) || index.mayHold(prefix.dependencies) ||
       index.mayHold(section.dependencies) || index.mayHold(backend.backend) || index.mayHold(backend.remoteStateBackend)),
   };
   if (backend.mismatch) raw.backendMismatch = backend.mismatch;

@@ -23,8 +23,8 @@ const BACKEND: Record<string, Expected> = {
   command: STRING, backend_type: STRING, backend: MAP, remote_state_backend_type: STRING, remote_state_backend: MAP, providers: MAP, overrides: MAP,
 };
 const OVERRIDES: Record<string, Expected> = { vars: MAP, env: MAP, settings: MAP, providers: MAP, command: STRING };
-const TOP_LEVEL: Record<string, Expected> = { ...COMMON, name: STRING, import: 'list', terraform: MAP, components: MAP, overrides: MAP, dependencies: MAP };
-const TERRAFORM: Record<string, Expected> = { ...COMMON, ...BACKEND };
+const TOP_LEVEL: Record<string, Expected> = { ...COMMON, name: STRING, import: 'list', terraform: MAP, components: MAP, overrides: MAP, dependencies: MAP, metadata: MAP };
+const TERRAFORM: Record<string, Expected> = { ...COMMON, ...BACKEND, dependencies: MAP };
 const COMPONENT: Record<string, Expected> = { ...COMMON, ...BACKEND, metadata: MAP, component: STRING, dependencies: MAP };
 const METADATA: Record<string, Expected> = {
   type: STRING, enabled: 'boolean', locked: 'boolean', component: STRING, inherits: 'list of strings', name: STRING,
@@ -42,6 +42,7 @@ export interface WrongType {
 export function wrongTypes(manifest: PlainMap): WrongType[] {
   const found: WrongType[] = [];
   checkKeys(manifest, TOP_LEVEL, [], found);
+  if (isPlainMap(manifest.metadata)) checkKeys(manifest.metadata, METADATA, ['metadata'], found);
   const terraform = manifest.terraform;
   if (isPlainMap(terraform)) {
     checkKeys(terraform, TERRAFORM, ['terraform'], found);
