@@ -202,6 +202,31 @@ describe('nx affected -t plan: exactly the instances whose configuration changed
     expect(await describeAffectedProjects(ws, linked)).toEqual(['db-prod-use1']);
   });
 
+  test('a component folder that is a link, re-pointed to another folder, and dependency paths written ./x and x/: git names the link itself; both select their instances', async () => {
+    ws.git(['checkout', '-q', '-B', 'repointed', 'main']);
+    ws.git(['clean', '-fdq']);
+    fs.mkdirSync(ws.path('tf'));
+    fs.renameSync(ws.path('components/terraform/app'), ws.path('tf/app-v1'));
+    fs.cpSync(ws.path('tf/app-v1'), ws.path('tf/app-v2'), { recursive: true });
+    ws.writeFile('tf/app-v2/extra.tf', 'variable "v2" {\n  default = 1\n}\n');
+    fs.symlinkSync('../../tf/app-v1', ws.path('components/terraform/app'));
+    ws.writeFile('cfg.json', '1\n');
+    ws.writeFile('pol/p.rego', 'a\n');
+    append('stacks/catalog/db.yaml', '      dependencies:\n        files: [./cfg.json]\n        folders: [pol/]\n')(ws);
+    const linked = ws.commit('app through a link; db declares ./cfg.json and pol/');
+    fs.rmSync(ws.path('components/terraform/app'));
+    fs.symlinkSync('../../tf/app-v2', ws.path('components/terraform/app'));
+    ws.commit('app v2');
+    expect(await affectedPlanTasks(ws, { daemon: false, base: linked })).toEqual(APPS.map((p) => `${p}:plan`));
+    expect(await describeAffectedProjects(ws, linked)).toEqual(APPS);
+    const v2 = ws.commit('nothing');
+    ws.writeFile('cfg.json', '2\n');
+    ws.writeFile('pol/p.rego', 'b\n');
+    ws.commit('db dependencies');
+    expect(await affectedPlanTasks(ws, { daemon: false, base: v2 })).toEqual(DBS.map((p) => `${p}:plan`));
+    expect(await describeAffectedProjects(ws, v2)).toEqual(DBS);
+  });
+
   test('manifests whose names hold glob syntax: an edit selects their instances (Nx reads inputs as globs; unescaped, it matched nothing)', async () => {
     ws.git(['checkout', '-q', '-B', 'glob-names', 'main']);
     ws.git(['clean', '-fdq']);

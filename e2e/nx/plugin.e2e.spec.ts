@@ -119,7 +119,10 @@ describe('projects, metadata and edges', () => {
     // manifest, every import) are one named input of the workspace project, shared by the stack's
     // instances and listed by the targets `nx affected` runs.
     expect(project.namedInputs.default).toEqual([
+      // Each folder's own path too: git names a re-pointed link or a moved submodule by it.
+      '{workspaceRoot}/components/terraform/app',
       '{workspaceRoot}/components/terraform/app/**/*',
+      '{workspaceRoot}/components/terraform/modules/label',
       '{workspaceRoot}/components/terraform/modules/label/**/*',
       { env: 'ATMOS_BASE_PATH' },
       { env: 'ATMOS_CLI_CONFIG_PATH' },
@@ -161,7 +164,7 @@ describe('projects, metadata and edges', () => {
 
   test('nx show project: db and vpc do not list the label module; prod does not list the tag glob', async () => {
     const db = JSON.parse((await nxOk(ws, ['show', 'project', 'db-plat-ue1-prod', '--json'])).stdout);
-    expect(db.namedInputs.default.filter((entry: unknown) => typeof entry === 'string')).toEqual(['{workspaceRoot}/components/terraform/db/**/*']);
+    expect(db.namedInputs.default.filter((entry: unknown) => typeof entry === 'string')).toEqual(['{workspaceRoot}/components/terraform/db', '{workspaceRoot}/components/terraform/db/**/*']);
     expect(db.targets.plan.inputs).toEqual(['default', { input: 'stack:plat-ue1-prod', projects: 'atmos' }]);
     expect(db.metadata.atmos).toEqual({ manifest: 'stacks/orgs/acme/prod/ue1.yaml' });
     const workspaceProject = JSON.parse((await nxOk(ws, ['show', 'project', 'atmos', '--json'])).stdout);
