@@ -24,7 +24,7 @@ describe('loadAtmosConfig', () => {
       namePattern: '{tenant}-{environment}-{stage}',
     });
     expect(config.components.terraform).toMatchObject({ basePath: join(root, 'components/terraform'), command: 'terraform', autoGenerateBackendFile: true, workspacesEnabled: true });
-    expect(config.templates).toEqual({ enabled: true, evaluations: 1, delimiters: ['{{', '}}'], env: {} });
+    expect(config.templates).toEqual({ enabled: true, evaluations: 1, delimiters: ['{{', '}}'], env: {}, ignoreMissingTemplateValues: false });
     expect(config.settings.listMergeStrategy).toBe('replace');
   });
 

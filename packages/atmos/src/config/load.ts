@@ -165,6 +165,7 @@ export function normaliseConfig(raw: PlainMap, context: NormaliseContext): Atmos
       evaluations: Math.max(1, check.number(['templates', 'settings', 'evaluations']) ?? 1),
       delimiters: [delimiters[0], delimiters[1]],
       env: templateEnv(check.map(['templates', 'settings', 'env'])),
+      ignoreMissingTemplateValues: check.boolean(['templates', 'settings', 'ignore_missing_template_values']) ?? false,
     },
     workflows: { basePath: under(check.string(['workflows', 'base_path']) ?? defaults.workflowsBasePath) },
     env: check.map(['env']),

@@ -64,6 +64,8 @@ export interface AtmosConfig {
     delimiters: [string, string];
     /** `templates.settings.env`: variables set for `env` / `getenv` while templates render (string values only, as Atmos keeps). */
     env: Record<string, string>;
+    /** `templates.settings.ignore_missing_template_values`: every import's default (a missing value renders `<no value>`). */
+    ignoreMissingTemplateValues: boolean;
   };
   workflows: { basePath: string };
   /** `env:` of atmos.yaml: the lowest layer of every component's env section. */

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
-import { describeFixture, removeFixtures, resolveFixture, writeWorkspace } from '../testing/fixture-workspace';
+import { FIXTURE_ATMOS_YAML, describeFixture, removeFixtures, resolveFixture, writeWorkspace } from '../testing/fixture-workspace';
 import { resolveStacks, type ResolvedStacks } from './engine';
 import type { AtmosUserError } from '../errors/user-error';
 import { userError } from '../testing/user-errors';
@@ -135,6 +135,71 @@ describe('imports', () => {
     }));
     expect(error.code).toBe('IMPORT_NOT_FOUND');
     expect(error.location).toMatchObject({ line: 8, column: 5 });
+  });
+
+  describe('import paths that are templates (Atmos v1.226.1 renderImportPath)', () => {
+    const region = (name: string) => `components: {terraform: {vpc: {vars: {azs: ${name}}}}}\n`;
+    const files = {
+      'stacks/catalog/region/us-east-1.yaml': region('use1'),
+      'stacks/catalog/region/us-west-2.yaml': region('usw2'),
+      'stacks/mixins/use1.yaml': 'vars: {region: us-east-1}\n',
+      'stacks/mixins/usw2.yaml': 'vars: {region: us-west-2}\n',
+      // Imported by both stacks: its own templated import sees what each stack's earlier imports set.
+      'stacks/catalog/network.yaml': 'import: ["catalog/region/{{ .vars.region }}"]\n',
+    };
+    const stack = (mixin: string, environment: string, imports: string) =>
+      `import:\n  - mixins/${mixin}\n${imports}vars: {tenant: acme, environment: ${environment}, stage: dev}\ncomponents: {terraform: {vpc: {}}}\n`;
+
+    it('render with the values earlier imports of the manifest set, and with the import\'s own context (which wins)', () => {
+      const resolved = resolveFixture({
+        ...files,
+        [DEV]: stack('use1', 'ue1', '  - "catalog/region/{{ .vars.region }}"\n'),
+        'stacks/orgs/acme/dev/us-west-2.yaml': stack('use1', 'uw2', '  - path: "catalog/region/{{ .vars.region }}"\n    context: {vars: {region: us-west-2}}\n'),
+      });
+      const azs = (stackName: string) => resolved.instances.find((i) => i.stack === stackName)?.sections.vars.azs;
+      expect(azs('acme-ue1-dev')).toBe('use1');
+      expect(azs('acme-uw2-dev')).toBe('usw2');
+    });
+
+    it('a nested import sees the values its importers gathered, per stack (the shared manifest is not cached across them)', () => {
+      const resolved = resolveFixture({
+        ...files,
+        [DEV]: stack('use1', 'ue1', '  - catalog/network\n'),
+        'stacks/orgs/acme/dev/us-west-2.yaml': stack('usw2', 'uw2', '  - catalog/network\n'),
+      });
+      const azs = (stackName: string) => resolved.instances.find((i) => i.stack === stackName)?.sections.vars.azs;
+      expect(azs('acme-ue1-dev')).toBe('use1');
+      expect(azs('acme-uw2-dev')).toBe('usw2');
+      expect(resolved.instances.find((i) => i.stack === 'acme-uw2-dev')?.imports).toContainEqual(expect.stringMatching(/stacks\/catalog\/region\/us-west-2\.yaml$/));
+    });
+
+    it('a missing value is an error at the import entry, with what to do; ignore_missing_template_values renders <no value>', () => {
+      const error = userError(() => resolveFixture({ ...files, [DEV]: stack('use1', 'ue1', '  - path: "catalog/region/{{ .vars.zone }}"\n') }));
+      expect(error.code).toBe('TEMPLATE_ERROR');
+      expect(error.message).toMatch(/import path "catalog\/region\/\{\{ \.vars\.zone \}\}": .*zone/);
+      expect(error.location).toMatchObject({ file: expect.stringMatching(/us-east-1\.yaml$/), line: 3 });
+      expect(error.hint).toMatch(/earlier import.*context:.*ignore_missing_template_values/);
+      const ignored = userError(() => resolveFixture({ ...files, [DEV]: stack('use1', 'ue1', '  - path: "catalog/region/{{ .vars.zone }}"\n    ignore_missing_template_values: true\n') }));
+      expect(ignored.message).toBe('import "catalog/region/<no value>" matches no manifest');
+    });
+
+    it('stay as written with templates disabled, or skip_templates_processing on the import (as in Atmos)', () => {
+      const written = stack('use1', 'ue1', '  - path: "catalog/region/{{ .vars.region }}"\n    skip_templates_processing: true\n');
+      expect(userError(() => resolveFixture({ ...files, [DEV]: written })).message).toBe('import "catalog/region/{{ .vars.region }}" matches no manifest');
+      const disabled = FIXTURE_ATMOS_YAML.replace('enabled: true', 'enabled: false');
+      expect(userError(() => resolveFixture({ ...files, 'atmos.yaml': disabled, [DEV]: stack('use1', 'ue1', '  - "catalog/region/{{ .vars.region }}"\n') })).message)
+        .toBe('import "catalog/region/{{ .vars.region }}" matches no manifest');
+    });
+  });
+
+  it('templates.settings.ignore_missing_template_values is every import\'s default (Atmos)', () => {
+    const files = {
+      'stacks/catalog/app.yaml.tmpl': 'components:\n  terraform:\n    app:\n      vars: {name: "{{ .name }}", size: "{{ .size }}"}\n',
+      [DEV]: `import:\n  - path: catalog/app.yaml.tmpl\n    context: {name: web}\n${devVars}`,
+    };
+    expect(userError(() => resolveFixture(files)).code).toBe('TEMPLATE_ERROR');
+    const out = describeFixture({ ...files, 'atmos.yaml': `${FIXTURE_ATMOS_YAML}    ignore_missing_template_values: true\n` }, 'app', 'acme-ue1-dev');
+    expect(out.vars).toMatchObject({ name: 'web', size: '<no value>' });
   });
 
   it('reports an import cycle with the whole chain', () => {

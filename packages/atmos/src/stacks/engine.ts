@@ -138,6 +138,7 @@ export function resolveStacks(config: AtmosConfig, options: ResolveOptions = {})
         cache: importCache,
         resolvedImports,
         closures,
+        templates: { enabled: config.templates.enabled, ignoreMissingTemplateValues: config.templates.ignoreMissingTemplateValues },
       });
     } catch (error) {
       if (!isUserError(error)) throw error;

@@ -32,6 +32,8 @@ export interface ResolvedImport {
   files: string[];
   /** Absolute glob patterns this import reads (inputs for change detection: a glob stays a glob). */
   patterns: string[];
+  /** The path is a template: resolved once rendered, on each visit (stack-file.ts), not here. */
+  templatedPath?: true;
 }
 
 export interface ImportResolution {

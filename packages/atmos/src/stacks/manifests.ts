@@ -233,6 +233,20 @@ export class ManifestReader {
     }
   }
 
+  /**
+   * An import path rendered as Atmos renders one (renderImportPath): with Go's own delimiters,
+   * whatever atmos.yaml sets, and the data the importing walk gathered (stack-file.ts).
+   */
+  renderImportPath(path: string, data: PlainMap, importingFile: string, ignoreMissing: boolean): string {
+    return renderTemplate(path, data, {
+      fileName: importingFile,
+      missingKey: ignoreMissing ? 'default' : 'error',
+      env: this.options.env,
+      repoRoot: this.options.rootPath,
+      onRead: (file) => this.recordInclude(importingFile, file),
+    });
+  }
+
   /** Template text rendered with the import's context (inline `${{ }}` expressions kept for run time). */
   private renderWithContext(text: string, request: ManifestRequest): string {
     return renderAroundExpressions(text, (source) => renderTemplate(source, request.context ?? {}, {

@@ -22,7 +22,8 @@
  */
 import { relative } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
-import { resolveImport, readImportSpecs, type ImportResolution, type ResolvedImport } from './imports';
+import { TemplateError } from '../templates';
+import { resolveImport, readImportSpecs, type ImportResolution, type ImportSpec, type ResolvedImport } from './imports';
 import { mapList } from './lists';
 import { ManifestReader, contextKey } from './manifests';
 import { deepMerge, mergeKeepingMarkers, type ListMergeStrategy } from './merge';
@@ -60,6 +61,8 @@ export interface StackFileOptions extends ImportResolution {
   resolvedImports?: Map<PlainMap, ResolvedImport[]>;
   /** Import closures shared by the stacks of one run (see ImportClosures). */
   closures?: ImportClosures;
+  /** atmos.yaml `templates.settings`: import paths are templates only when `enabled` (Atmos renderImportPath). */
+  templates?: { enabled: boolean; ignoreMissingTemplateValues: boolean };
 }
 
 /** What visiting one manifest adds to a stack, in order. */
@@ -76,6 +79,11 @@ interface Closure {
   inline: PlainMap;
   /** The overrides the files importing it and its imports brought (Atmos's "imports" overrides). */
   imported: PlainMap;
+  /**
+   * An import path of it or below is a template: what it imports depends on the values the files
+   * importing it gathered, so the closure is never shared.
+   */
+  templatedPaths?: true;
 }
 
 /**
@@ -127,10 +135,12 @@ interface Visit {
   ignoreMissingTemplateValues?: boolean;
   parentOverrides: InheritedOverrides;
   chain: string[];
+  /** What an import path template of this manifest sees from the files importing it (importPathData). */
+  pathData?: () => PlainMap;
 }
 
 export function processStackFile(file: string, reader: ManifestReader, options: StackFileOptions): StackFile {
-  const visit = ({ file: current, context, skipTemplatesProcessing, ignoreMissingTemplateValues, parentOverrides, chain }: Visit): Closure => {
+  const visit = ({ file: current, context, skipTemplatesProcessing, ignoreMissingTemplateValues, parentOverrides, chain, pathData }: Visit): Closure => {
     if (chain.includes(current)) throw cycleError([...chain, current], options.rootPath);
     const manifest = reader.load({ file: current, context, skipTemplatesProcessing, ignoreMissingTemplateValues });
     const closureKey = context ? contextKey(context) : '';
@@ -145,7 +155,12 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     const childChain = [...chain, current];
     // Only a shared closure needs its files (to find cycles through it); the stack file's is not shared.
     const shared = chain.length > 0;
-    for (const resolved of importsOf(manifest, current, options)) {
+    // The imports visited so far, for the data of a later import's path template (most manifests have none).
+    const visited: Closure[] = [];
+    const dataBefore = (count: number) => () => importPathData(pathData, visited.slice(0, count), options.listMergeStrategy);
+    for (const entry of importsOf(manifest, current, options)) {
+      const resolved = entry.templatedPath ? renderedImport(entry.spec, current, dataBefore(visited.length)(), reader, options) : entry;
+      if (entry.templatedPath) closure.templatedPaths = true;
       const spec = resolved.spec;
       closure.patterns.push(...resolved.patterns);
       // The importing chain's context wins over the import's own (Atmos merges [import.context, parentContext]).
@@ -160,26 +175,31 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
           file,
           context: childContext,
           skipTemplatesProcessing: spec.skipTemplatesProcessing,
-          ignoreMissingTemplateValues: spec.ignoreMissingTemplateValues,
+          ignoreMissingTemplateValues: spec.ignoreMissingTemplateValues || options.templates?.ignoreMissingTemplateValues,
           parentOverrides: underThisImport,
           chain: childChain,
+          // Atmos hands every file of one import the values of the imports before it.
+          pathData: dataBefore(visited.length),
         });
+        if (child.templatedPaths) closure.templatedPaths = true;
         closure.imports.push(file, ...child.imports);
         closure.patterns.push(...child.patterns);
         closure.layers.push(...child.layers);
         if (child.imported !== imported || child.inline !== EMPTY_MAP) (brought ??= [imported]).push(child.imported, child.inline);
         if (shared) for (const below of child.files) files.add(below);
+        visited.push(child);
       }
       if (brought) imported = mergeOverrides(brought, options.listMergeStrategy);
     }
     closure.imported = imported;
     const inForce = imported === EMPTY_MAP ? inline : inline === EMPTY_MAP ? imported : mergeOverrides([imported, inline], options.listMergeStrategy);
     closure.layers.push({ file: current, config: attachOverrides(manifest, inForce) });
-    if (shared) options.closures?.set(manifest, parentOverrides, closureKey, closure);
+    if (shared && !closure.templatedPaths) options.closures?.set(manifest, parentOverrides, closureKey, closure);
     return closure;
   };
 
-  const { layers, imports, patterns } = visit({ file, parentOverrides: NO_OVERRIDES, chain: [] });
+  const ignoreMissing = options.templates?.ignoreMissingTemplateValues === true;
+  const { layers, imports, patterns } = visit({ file, parentOverrides: NO_OVERRIDES, chain: [], ignoreMissingTemplateValues: ignoreMissing || undefined });
   const imported = new Set(imports);
   imported.delete(file);
   return {
@@ -202,11 +222,59 @@ function includedFiles(layers: ManifestLayer[], reader: ManifestReader): string[
 function importsOf(manifest: PlainMap, file: string, options: StackFileOptions): ResolvedImport[] {
   let resolved = options.resolvedImports?.get(manifest);
   if (!resolved) {
-    resolved = mapList(readImportSpecs(manifest, file), (spec) => resolveImport(spec, file, options));
+    resolved = mapList(readImportSpecs(manifest, file), (spec) =>
+      isTemplatedPath(spec, options) ? { spec, files: [], patterns: [], templatedPath: true as const } : resolveImport(spec, file, options));
     options.resolvedImports?.set(manifest, resolved);
   }
   return resolved;
 }
+
+/**
+ * Atmos renders an import path that holds `{{` when templates are enabled and the import does not
+ * skip them (renderImportPath). A manifest imported with a context has had its whole text,
+ * import paths included, rendered already.
+ */
+function isTemplatedPath(spec: ImportSpec, options: StackFileOptions): boolean {
+  return options.templates?.enabled === true && !spec.skipTemplatesProcessing && spec.path.includes('{{');
+}
+
+/** The import of a templated path: rendered with what the walk gathered and the import's own context, then resolved. */
+function renderedImport(spec: ImportSpec, importingFile: string, gathered: PlainMap, reader: ManifestReader, options: StackFileOptions): ResolvedImport {
+  // The import's own context wins over what earlier imports set.
+  const data = spec.context ? deepMerge([gathered, spec.context], options.listMergeStrategy) : gathered;
+  const ignoreMissing = spec.ignoreMissingTemplateValues || options.templates?.ignoreMissingTemplateValues === true;
+  let path: string;
+  try {
+    path = reader.renderImportPath(spec.path, data, importingFile, ignoreMissing);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    throw new AtmosUserError('TEMPLATE_ERROR', `import path "${spec.path}": ${error.detail}`, spec.locate(),
+      'define the value in an earlier import of this manifest (a `_defaults` file, say) or in the import\'s `context:`, ' +
+        'or set `ignore_missing_template_values: true` on the import (or templates.settings.ignore_missing_template_values in atmos.yaml)');
+  }
+  return resolveImport({ ...spec, path }, importingFile, options);
+}
+
+/**
+ * What an import path template sees (Atmos's accumulatedImportContext): the files importing this
+ * manifest gave theirs; then each import before this one adds the `settings`, `vars` and `env`
+ * of its whole closure, later ones winning. Worked out only when a path is a template.
+ */
+function importPathData(fromImporters: (() => PlainMap) | undefined, before: readonly Closure[], strategy: ListMergeStrategy): PlainMap {
+  const layers: PlainMap[] = [fromImporters?.() ?? EMPTY_MAP];
+  for (const closure of before) {
+    const sections: PlainMap = {};
+    for (const key of IMPORT_PATH_SECTIONS) {
+      const values = closure.layers.map((layer) => layer.config[key]).filter(isPlainMap);
+      if (values.length > 0) sections[key] = deepMerge(values, strategy);
+    }
+    layers.push(sections);
+  }
+  return deepMerge(layers, strategy);
+}
+
+/** The sections of earlier imports an import path template may read (Atmos extractImportPathSections). */
+const IMPORT_PATH_SECTIONS = ['settings', 'vars', 'env'] as const;
 
 const NO_OVERRIDES: InheritedOverrides = { inline: EMPTY_MAP, imported: EMPTY_MAP };
 
