@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import { branchChanges, branchState, type NxJsonBase } from './changes';
@@ -43,6 +43,11 @@ describe('branchChanges (what nx affected compares against, seen from the plugin
     expect(reason({ NX_HEAD: 'main' })).toMatch(/^NX_HEAD "main" is not the commit checked out/);
     writeFileSync(join(root, 'new.yaml'), 'n: 1\n');
     expect(reason({ NX_HEAD: 'HEAD' })).toMatch(/untracked/);
+    // Only where the graph reads counts (the plugin passes the stacks and components folders, atmos.yaml).
+    mkdirSync(join(root, 'stacks'));
+    expect(branchState(root, { NX_HEAD: 'HEAD' }, undefined, [join(root, 'stacks'), join(root, 'a.yaml')]).unknownReason).toBeUndefined();
+    writeFileSync(join(root, 'stacks/x.yaml'), 'x: 1\n');
+    expect(branchState(root, { NX_HEAD: 'HEAD' }, undefined, [join(root, 'stacks'), join(root, 'a.yaml')]).unknownReason).toMatch(/untracked/);
   });
 
   it('an NX_BASE or NX_HEAD that reads as a git option is not one: no changes are known (file granularity), git writes nothing', () => {

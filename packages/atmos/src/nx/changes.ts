@@ -71,8 +71,13 @@ export function branchChanges(workspaceRoot: string, env: Record<string, string 
   return branchState(workspaceRoot, env, nxJson).changes;
 }
 
-/** branchChanges with the reason it has none: the plugin asks once per graph computation, and prints the reason only when it computes. */
-export function branchState(workspaceRoot: string, env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined): BranchState {
+/**
+ * branchChanges with the reason it has none: the plugin asks once per graph computation, and
+ * prints the reason only when it computes. `configPaths` (the stacks and components folders,
+ * atmos.yaml): where an uncommitted change makes the working tree differ from NX_HEAD for the
+ * graph (default: the whole repository).
+ */
+export function branchState(workspaceRoot: string, env: Record<string, string | undefined>, nxJson: NxJsonBase | undefined, configPaths?: string[]): BranchState {
   const { ref: baseRef, source } = baseRefWithSource(env, nxJson);
   const headRef = env.NX_HEAD || undefined;
   // One git process for both (a plugin worker runs this on every graph computation): it fails
@@ -89,9 +94,9 @@ export function branchState(workspaceRoot: string, env: Record<string, string | 
   // Nx compares the merge-base with the NX_HEAD commit, while the graph, and so the comparison
   // that makes inputs precise, is the working tree's: they agree only when the working tree is
   // that commit (CI's checkout). Otherwise a changed file could be an input of the wrong instances.
-  if (headRef !== undefined && (head !== headCommit || tryGit(repoRoot, ['status', '--porcelain', '--untracked-files=normal']) !== '')) {
-    const what = head !== headCommit ? 'is not the commit checked out' : 'has uncommitted or untracked changes in the working tree';
-    return { unknownReason: `NX_HEAD "${headRef}" ${what}, and the plugin compares the working tree: ${fallback}; check NX_HEAD out (or commit), or unset NX_HEAD` };
+  if (headRef !== undefined) {
+    const differs = head !== headCommit ? 'is not the commit checked out' : workingTreeChanges(repoRoot, configPaths);
+    if (differs) return { unknownReason: `NX_HEAD "${headRef}" ${differs}, and the plugin compares the working tree: ${fallback}; check NX_HEAD out (or commit), or unset NX_HEAD` };
   }
   const baseUnknown = { unknownReason: `the base "${baseRef}" (${source}) ${problem(baseRef)}: ${fallback}; fetch it (a shallow CI checkout has only the commit it builds), or set NX_BASE (nx-set-shas does)` };
   if (baseRef.startsWith('-')) return baseUnknown;
@@ -105,6 +110,17 @@ export function branchState(workspaceRoot: string, env: Record<string, string | 
   } catch {
     return {};
   }
+}
+
+/**
+ * Why the working tree is not HEAD where the graph reads (uncommitted or untracked files there),
+ * or undefined when it is. `--no-optional-locks`: a status run from a plugin worker must not take
+ * the index lock a `git commit` in the user's terminal needs.
+ */
+function workingTreeChanges(repoRoot: string, paths: string[] | undefined): string | undefined {
+  const status = tryGit(repoRoot, ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--', ...(paths ?? ['.'])]);
+  if (status === undefined) return 'could not be compared with the working tree (git status failed)';
+  return status === '' ? undefined : 'has uncommitted or untracked changes in the working tree';
 }
 
 function tryGit(cwd: string, args: string[]): string | undefined {

@@ -1,10 +1,12 @@
-import { symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAtmosConfig } from '../config/load';
 import { resolveStacks } from '../stacks/engine';
 import { removeFixtures, writeWorkspace } from '../testing/fixture-workspace';
 import { buildGraphModel } from './graph-model';
 import { normaliseOptions } from './options';
+import { userError } from '../testing/user-errors';
+import { userErrorsOf } from '../errors/user-error';
 
 afterAll(removeFixtures);
 
@@ -43,19 +45,41 @@ describe('declared dependency paths', () => {
     const root = writeWorkspace({
       'components/terraform/app (v2)/main.tf': '',
       'stacks/orgs/acme/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {app: {metadata: {component: app (v2)}, ' +
-        'dependencies: {files: [config/*.json, ./cfg.json, "net(v2).json"], folders: ["shared/{a,b}", pol/]}}}}\n',
+        'dependencies: {files: [config/*.json, ./cfg.json, "net(v2).json", ROOT/abs.json], folders: ["shared/{a,b}", pol/]}}, ' +
+        'whole: {metadata: {component: app (v2)}, dependencies: {folders: [./]}}}}\n',
     });
+    const manifest = join(root, 'stacks/orgs/acme/dev.yaml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('ROOT', root));
     const resolved = resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
     const model = buildGraphModel({ workspaceRoot: root, resolved, options: normaliseOptions(undefined) });
-    expect(model.projects[0].inputs.filter((i) => typeof i === 'string')).toEqual([
+    const strings = (name: string) => model.projects.find((p) => p.name === name)!.inputs.filter((i) => typeof i === 'string');
+    // The whole tree (`./`): every file.
+    expect(strings('whole-acme-ue1-dev')).toContain('{workspaceRoot}/**/*');
+    expect(strings('app-acme-ue1-dev')).toEqual([
       // The folder's own path: git names a re-pointed link or a submodule at another commit by it.
       '{workspaceRoot}/components/terraform/app \\(v2\\)',
       '{workspaceRoot}/components/terraform/app \\(v2\\)/**/*',
       '{workspaceRoot}/config/*.json',
       '{workspaceRoot}/cfg.json',
       '{workspaceRoot}/net\\(v2\\).json',
+      // An absolute path inside the repository: the same file as a relative one.
+      '{workspaceRoot}/abs.json',
+      '{workspaceRoot}/shared/{a,b}',
       '{workspaceRoot}/shared/{a,b}/**/*',
+      '{workspaceRoot}/pol',
       '{workspaceRoot}/pol/**/*',
     ]);
+  });
+});
+
+describe('declared dependency entries', () => {
+  it('are paths: a number or null is an error naming the file and line, not an input `{workspaceRoot}/1`', () => {
+    const root = writeWorkspace({
+      'stacks/orgs/acme/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {vpc: {dependencies: {files: [1, null, x.json]}}}}\n',
+    });
+    const resolved = resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
+    const error = userError(() => buildGraphModel({ workspaceRoot: root, resolved, options: normaliseOptions(undefined) }));
+    const problems = userErrorsOf(error).map((problem) => `${problem.message} @${problem.location?.line}`);
+    expect(problems).toContain('dependencies.files[0] must be a path (a string), not 1 @2');
   });
 });

@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { posixPath } from '../posix-path';
 import { AtmosUserError, throwCollected, uniqueErrors, type SourceLocation } from '../errors/user-error';
 import { instanceProblems } from '../validation/stacks';
-import { declaredDependencies, dependencyGlob, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
+import { declaredDependencies, dependencyFolderGlob, dependencyGlob, dependencyMatches, type DeclaredDependencies } from '../stacks/dependencies';
 import type { ResolvedStacks } from '../stacks/engine';
 import { contextOf } from '../stacks/naming';
 import type { ComponentInstance } from '../stacks/types';
@@ -164,8 +164,12 @@ export function buildGraphModel(input: GraphModelInput): GraphModel {
       ...precise.changedOf(instance).map((file) => fileInput(rel(file))),
       ...folderInputs(instance.componentPath),
       // Declared paths are globs, as Atmos matches them (doublestar): given to Nx as written, once cleaned (dependencyGlob).
-      ...declared.files.map((file) => `{workspaceRoot}/${dependencyGlob(file)}`),
-      ...declared.folders.map((folder) => `{workspaceRoot}/${dependencyGlob(folder)}/**/*`),
+      ...declared.files.map((file) => `{workspaceRoot}/${dependencyGlob(file, workspaceRoot)}`),
+      // A folder's own path too, as for the component folder: a re-pointed link or a moved submodule is named by it.
+      ...declared.folders.flatMap((folder) => {
+        const glob = dependencyFolderGlob(folder, workspaceRoot);
+        return glob === undefined ? ['{workspaceRoot}/**/*'] : [`{workspaceRoot}/${glob}`, `{workspaceRoot}/${glob}/**/*`];
+      }),
       // `!version` reads the lock file at run time: a version bump is a change of the instance.
       ...(resolved.versionedStacks?.has(instance.manifestFile) && readsVersionLock(instance) ? [fileInput(rel(resolved.config.version.lockFile))] : []),
     ];

@@ -34,7 +34,8 @@ import { componentPlaceholder } from '../stacks/component-function';
 // 4: precise affected inputs, shared stack inputs, watched env and files.
 // 5: atmos.yaml describe.affected.sections chooses the sections the precise inputs compare.
 // 6: a link's target is an input with the link; a base compared as empty gives every instance an input.
-const PLUGIN_VERSION = 6;
+// 7: top-level metadata and dependencies, folders' own paths, cleaned dependency globs, templated import paths.
+const PLUGIN_VERSION = 7;
 const CONFIG_GLOB = 'atmos.yaml';
 
 function aggregateError(...args: ConstructorParameters<typeof AggregateCreateNodesErrorType>): AggregateCreateNodesErrorType {
@@ -75,9 +76,9 @@ interface CachedModel {
 const memo = new Map<string, CachedModel>();
 
 /**
- * The cache file's value has the shape this version writes. The key names the plugin version, so
- * only a hand-edited or damaged file fails this: it is then recomputed, not a crash on every
- * command until `nx reset`.
+ * The cache file's value has the containers this version writes (a shallow check). The key names
+ * the plugin version, so only a hand-edited or damaged file fails this: it is then recomputed,
+ * not a crash on every command until `nx reset`.
  */
 function isCachedModel(value: unknown): value is CachedModel {
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,7 +95,8 @@ function isCachedModel(value: unknown): value is CachedModel {
 export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions | undefined): GraphModel {
   const options = normaliseOptions(rawOptions);
   const config = loadAtmosConfig({ cwd: workspaceRoot, configPath: join(workspaceRoot, CONFIG_GLOB) });
-  const { changes, unknownReason } = branchState(workspaceRoot, process.env, readNxJsonBase(workspaceRoot));
+  const configPaths = [config.stacks.basePath, ...Object.values(config.components).map((type) => type.basePath).filter((path) => path !== ''), ...config.configFiles];
+  const { changes, unknownReason } = branchState(workspaceRoot, process.env, readNxJsonBase(workspaceRoot), configPaths);
   const git = changes && { base: changes.baseRef, head: changes.headRef, mergeBase: changes.mergeBase, headCommit: changes.headCommit };
   const tree = graphCacheKey(config, { PLUGIN_VERSION, options, git }, process.env);
   const usable = (entry: CachedModel | undefined) => (entry && watchedUnchanged(entry.watched, process.env) ? entry : undefined);

@@ -373,7 +373,8 @@ describe('affected_all and the dependency reason, as Atmos computes them', () =>
     writeFileSync(join(root, 'net(v2).json'), '1\n');
     writeFileSync(join(root, 'shared (old)/x/a.txt'), 'a\n');
     writeFileSync(join(root, 'stacks/catalog/app.yaml'),
-      'components: {terraform: {app: {vars: {size: 1}, dependencies: {files: [./cfg.json, "net(v2).json"], folders: [pol/, "shared (old)"]}}}}\n');
+      `components: {terraform: {app: {vars: {size: 1}, dependencies: {files: [./cfg.json, "net(v2).json", "${join(root, 'abs.json')}"], folders: [pol/, "shared (old)"]}}}}\n`);
+    writeFileSync(join(root, 'abs.json'), '1\n');
     commitAll(root, 'dependencies');
     const reasonsAfter = (file: string) => {
       git(root, 'checkout', '-q', '--', '.');
@@ -382,6 +383,8 @@ describe('affected_all and the dependency reason, as Atmos computes them', () =>
     };
     expect(reasonsAfter('cfg.json')).toEqual([['file'], './cfg.json', undefined]);
     expect(reasonsAfter('net(v2).json')).toEqual([['file'], 'net(v2).json', undefined]);
+    // An absolute path inside the repository (Atmos's filepath.Abs keeps it; git names the file relative).
+    expect(reasonsAfter('abs.json')).toEqual([['file'], join(root, 'abs.json'), undefined]);
     expect(reasonsAfter('pol/p.rego')).toEqual([['folder'], undefined, 'pol/']);
     expect(reasonsAfter('shared (old)/x/a.txt')).toEqual([['folder'], undefined, 'shared (old)']);
   });

@@ -24,7 +24,7 @@ import { AtmosUserError, UserErrors, isUserError, userErrorsOf } from '../errors
 import { localModuleFolders, withRealPath } from '../terraform/local-modules';
 import { posixPath } from '../posix-path';
 import { changedComponents, mayReadFilesInTemplates } from './changed-components';
-import { declaredDependencies, dependencyGlob } from './dependencies';
+import { declaredDependencies, dependencyFolderGlob, dependencyGlob } from './dependencies';
 import { discoverStackFiles } from './discover';
 import { resolveStacks, type ResolveOptions, type ResolvedStacks } from './engine';
 import { contextOf } from './naming';
@@ -604,7 +604,7 @@ class FolderChanges {
   private readonly patternHit = new Map<string, boolean>();
   private relativeFiles?: string[];
 
-  constructor(private readonly changedFiles: Set<string>, private readonly basePath: string, private readonly repoRoot: string) {}
+  constructor(private readonly changedFiles: Set<string>, readonly basePath: string, private readonly repoRoot: string) {}
 
   /** A changed file (relative to the base path) matches the glob. */
   matches(pattern: string): boolean {
@@ -670,9 +670,12 @@ function newInstanceReasons(head: ComponentInstance, changes: FolderChanges, che
 function withDependencyReason(all: string[], head: ComponentInstance, changes: FolderChanges): Reasons {
   // Both forms Atmos reads: `dependencies.files/folders` and `settings.depends_on` file/folder entries (as the Nx inputs do).
   const { files, folders } = declaredDependencies(head.sections, { file: head.manifestFile });
-  const file = files.find((path) => changes.matches(dependencyGlob(path)));
+  const file = files.find((path) => changes.matches(dependencyGlob(path, changes.basePath)));
   if (file !== undefined) return { all: [...all, 'file'], file };
-  const folder = folders.find((path) => changes.matches(`${dependencyGlob(path)}/**`));
+  const folder = folders.find((path) => {
+    const glob = dependencyFolderGlob(path, changes.basePath);
+    return changes.matches(glob === undefined ? '**' : `${glob}/**`);
+  });
   if (folder !== undefined) return { all: [...all, 'folder'], folder };
   return { all };
 }

@@ -5,7 +5,7 @@
  * - `dependencies.components` (`name` or legacy `component`, `stack?`, `kind?`), and
  *   `dependencies.files` / `dependencies.folders`.
  */
-import { posix } from 'node:path';
+import { isAbsolute, posix, relative } from 'node:path';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import type { ComponentSections } from './types';
 import { asMap, isPlainMap, locationOf } from './values';
@@ -31,12 +31,14 @@ export interface DeclaredDependencies {
 }
 
 /**
- * A declared file or folder as Atmos matches it: it makes the path absolute (filepath.Abs), which
- * cleans it, so `./cfg.json`, `shared/` and `a//b` name `cfg.json`, `shared` and `a/b`. The glob
- * characters stay as written.
+ * A declared file or folder as Atmos matches it, relative to `root`: Atmos makes the path
+ * absolute (filepath.Abs), which cleans it, so `./cfg.json`, `shared/` and `a//b` name
+ * `cfg.json`, `shared` and `a/b`, and an absolute path inside the repository names the same file
+ * as a relative one. The whole tree is `.`. The glob characters stay as written.
  */
-export function dependencyPath(path: string): string {
-  const clean = posix.normalize(path).replace(/\/+$/, '');
+export function dependencyPath(path: string, root: string): string {
+  const fromRoot = isAbsolute(path) ? relative(root, path).split('\\').join('/') : path;
+  const clean = posix.normalize(fromRoot).replace(/\/+$/, '');
   return clean === '' || clean === '.' ? '.' : clean;
 }
 
@@ -45,8 +47,14 @@ export function dependencyPath(path: string): string {
  * and `)` escaped, which doublestar reads literally and picomatch and Nx's globs read as extglob
  * groups (`config/net(v2).json` would match nothing).
  */
-export function dependencyGlob(path: string): string {
-  return dependencyPath(path).replace(/[()]/g, '\\$&');
+export function dependencyGlob(path: string, root: string): string {
+  return dependencyPath(path, root).replace(/[()]/g, '\\$&');
+}
+
+/** A declared folder as a glob (dependencyGlob), or undefined when it is the whole tree (`.`, `./`, `d/..`). */
+export function dependencyFolderGlob(folder: string, root: string): string | undefined {
+  const glob = dependencyGlob(folder, root);
+  return glob === '.' ? undefined : glob;
 }
 
 export function declaredDependencies(sections: ComponentSections, where: SourceLocation): DeclaredDependencies {
@@ -100,7 +108,12 @@ function readEntry(entry: unknown, via: string, into: DeclaredDependencies, wher
 function stringList(value: unknown, name: string, where: SourceLocation): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw invalid(`${name} must be a list of paths`, value, where);
-  return value.map((item) => (isPlainMap(item) ? String(item.path ?? '') : String(item))).filter((p) => p !== '');
+  return value.map((item, index) => {
+    const path = isPlainMap(item) ? item.path : item;
+    // Atmos decodes the list into strings: anything else fails the whole section there (silently).
+    if (typeof path !== 'string') throw invalid(`${name}[${index}] must be a path (a string), not ${JSON.stringify(path) ?? String(path)}`, value, where);
+    return path;
+  }).filter((p) => p !== '');
 }
 
 function invalid(message: string, value: unknown, where: SourceLocation): AtmosUserError {

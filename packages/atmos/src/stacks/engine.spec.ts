@@ -183,12 +183,53 @@ describe('imports', () => {
       expect(ignored.message).toBe('import "catalog/region/<no value>" matches no manifest');
     });
 
-    it('stay as written with templates disabled, or skip_templates_processing on the import (as in Atmos)', () => {
+    it('stay as written with templates disabled, or skip_templates_processing on the import, and then import nothing (Atmos skips a template that matches nothing)', () => {
+      const azs = (resolved: ResolvedStacks) => resolved.instances.find((i) => i.component === 'vpc')?.sections.vars.azs;
       const written = stack('use1', 'ue1', '  - path: "catalog/region/{{ .vars.region }}"\n    skip_templates_processing: true\n');
-      expect(userError(() => resolveFixture({ ...files, [DEV]: written })).message).toBe('import "catalog/region/{{ .vars.region }}" matches no manifest');
+      expect(azs(resolveFixture({ ...files, [DEV]: written }))).toBeUndefined();
       const disabled = FIXTURE_ATMOS_YAML.replace('enabled: true', 'enabled: false');
-      expect(userError(() => resolveFixture({ ...files, 'atmos.yaml': disabled, [DEV]: stack('use1', 'ue1', '  - "catalog/region/{{ .vars.region }}"\n') })).message)
-        .toBe('import "catalog/region/{{ .vars.region }}" matches no manifest');
+      expect(azs(resolveFixture({ ...files, 'atmos.yaml': disabled, [DEV]: stack('use1', 'ue1', '  - "catalog/region/{{ .vars.region }}"\n') }))).toBeUndefined();
+    });
+
+    it('the files of one glob import see the imports before it, not each other (Atmos hands them one context)', () => {
+      const resolved = resolveFixture({
+        ...files,
+        'stacks/mixins/g/a.yaml': 'vars: {region: us-west-2}\n',
+        'stacks/mixins/g/b.yaml': 'import: ["catalog/region/{{ .vars.region }}"]\n',
+        [DEV]: stack('use1', 'ue1', '  - "mixins/g/*"\n'),
+      });
+      expect(resolved.instances.find((i) => i.component === 'vpc')?.sections.vars.azs).toBe('use1');
+    });
+
+    it('a .yaml.tmpl no import gave a context keeps what fails as written, and its templated import path renders (Atmos\'s fallback)', () => {
+      const resolved = resolveFixture({
+        ...files,
+        'stacks/catalog/regional.yaml.tmpl': 'import: ["catalog/region/{{ .vars.region }}"]\ncomponents: {terraform: {vpc: {vars: {name: "{{ .atmos_component }}"}}}}\n',
+        [DEV]: stack('use1', 'ue1', '  - catalog/regional\n'),
+      });
+      expect(resolved.instances.find((i) => i.component === 'vpc')?.sections.vars).toMatchObject({ azs: 'use1', name: 'vpc' });
+    });
+
+    it('relative and absolute as written: a path that renders to ./x or /x is under the stacks folder, as Atmos joins it', () => {
+      const resolved = resolveFixture({
+        ...files,
+        'stacks/mixins/where.yaml': 'vars: {dot: ./catalog/region/us-west-2, slash: /catalog/region/us-east-1}\n',
+        [DEV]: stack('where', 'ue1', '  - "{{ .vars.dot }}"\n'),
+        'stacks/orgs/acme/dev/us-west-2.yaml': stack('where', 'uw2', '  - "{{ .vars.slash }}"\n'),
+      });
+      const azs = (stackName: string) => resolved.instances.find((i) => i.stack === stackName)?.sections.vars.azs;
+      expect(azs('acme-ue1-dev')).toBe('usw2');
+      expect(azs('acme-uw2-dev')).toBe('use1');
+    });
+
+    it('an error is at the entry as written, a string entry too; an empty rendered path is an error of its own', () => {
+      const error = userError(() => resolveFixture({ ...files, [DEV]: stack('use1', 'ue1', '  - catalog/network\n  - "catalog/region/{{ .vars.zone }}"\n') }));
+      expect(error.location).toMatchObject({ line: 4, column: 5 });
+      const syntax = userError(() => resolveFixture({ ...files, [DEV]: stack('use1', 'ue1', '  - "catalog/region/{{ .vars.region "\n') }));
+      expect(syntax.hint).toMatch(/fix the template in the import path/);
+      const empty = userError(() => resolveFixture({ ...files, 'stacks/mixins/empty.yaml': 'vars: {p: ""}\n', [DEV]: stack('empty', 'ue1', '  - "{{ .vars.p }}"\n') }));
+      expect(empty.message).toBe('import path "{{ .vars.p }}" renders to an empty path');
+      expect(empty.location).toMatchObject({ line: 3 });
     });
   });
 
@@ -293,6 +334,16 @@ describe('sections and precedence', () => {
     // At the first refused key's list, or the metadata map for a scalar one.
     expect(error.location).toMatchObject({ file: expect.stringMatching(/us-east-1\.yaml$/), line: 7 });
     expect(error.hint).toMatch(/components\.terraform\.<component>\.metadata/);
+  });
+
+  it('a component\'s list_merge_strategy merges the stack\'s top-level metadata list with its own; the global and terraform: layers merge first with atmos.yaml\'s (Atmos)', () => {
+    const out = describeFixture({
+      [DEV]: `${devVars}metadata: {tags: [stack]}\ndependencies: {files: [g.json]}\nterraform:\n  dependencies: {files: [t.json]}\n` +
+        'components:\n  terraform:\n    vpc:\n      settings: {list_merge_strategy: append}\n      metadata: {tags: [own]}\n      dependencies: {files: [c.json]}\n',
+    }, 'vpc', 'acme-ue1-dev');
+    expect((out.metadata as { tags: string[] }).tags).toEqual(['stack', 'own']);
+    // atmos.yaml's replace for [global, terraform:], then the component's append.
+    expect((out.dependencies as { files: string[] }).files).toEqual(['t.json', 'c.json']);
   });
 
   it('dependencies merge global -> terraform -> base -> component, as vars do', () => {

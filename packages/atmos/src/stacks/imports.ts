@@ -7,22 +7,24 @@
  */
 import { globFiles } from '../glob-files';
 import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { AtmosUserError, type SourceLocation } from '../errors/user-error';
 import { MANIFEST_EXTENSIONS, isManifestFile } from './discover';
 import { mapList, newList } from './lists';
 import { isPlainMap, locationOf, type PlainMap } from './values';
 
 export interface ImportSpec {
-  /** The path as written. */
+  /** The path as written, or as rendered when `written` is set. */
   path: string;
+  /** A path template as written, when `path` is what it rendered to (stack-file.ts renderedImport). */
+  written?: string;
   context?: PlainMap;
   skipTemplatesProcessing: boolean;
   ignoreMissingTemplateValues: boolean;
   skipIfMissing: boolean;
   /**
    * Where the entry is: a map entry's own position; for a string entry, the list's (see
-   * entryLocation). Worked out when an error asks: thousands of entries are read per run.
+   * importEntryLocation). Worked out when an error asks: thousands of entries are read per run.
    */
   locate(): SourceLocation;
 }
@@ -76,7 +78,9 @@ function toSpec(entry: unknown, index: number, locate: () => SourceLocation): Im
 const GLOB_CHARS = /[*?[\]{}]/;
 
 export function resolveImport(spec: ImportSpec, importingFile: string, options: ImportResolution): ResolvedImport {
-  const relativeToFile = spec.path.startsWith('./') || spec.path.startsWith('../');
+  // Relative to the importing file as written (Atmos resolves `./` and `../` before rendering a path template).
+  const asWritten = spec.written ?? spec.path;
+  const relativeToFile = asWritten.startsWith('./') || asWritten.startsWith('../');
   const base = relativeToFile ? dirname(importingFile) : options.stacksBasePath;
   // The same import from the same folder resolves the same way all run long (thousands of stacks
   // share catalogs). Most paths are relative to the stacks base path, and are keys as written.
@@ -84,7 +88,8 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
   const cached = options.cache?.get(cacheKey);
   if (cached) return { spec, files: cached.files, patterns: cached.patterns };
 
-  const target = isAbsolute(spec.path) ? spec.path : resolve(base, spec.path);
+  // Joined as Atmos joins it (filepath.Join): `/catalog/vpc` is the stacks folder's catalog/vpc too.
+  const target = join(base, spec.path);
   assertInside(target, spec, options);
   const isGlob = GLOB_CHARS.test(spec.path);
   const candidates = candidatePaths(target, isGlob);
@@ -94,13 +99,15 @@ export function resolveImport(spec: ImportSpec, importingFile: string, options: 
     options.cache?.set(cacheKey, found);
     return { spec, ...found };
   }
-  if (spec.skipIfMissing) return { spec, files: [], patterns: candidates };
+  // Atmos skips an import that matches nothing when it is still a Go template (templates off, or
+  // skip_templates_processing): IsGolangTemplate in ProcessImportSection.
+  if (spec.skipIfMissing || spec.path.includes('{{')) return { spec, files: [], patterns: candidates };
   const broken = isGlob ? undefined : candidates.find(isBrokenLink);
   if (broken !== undefined) {
     throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}": ${relative(options.rootPath, broken)} is a symbolic link to ${readlinkSync(broken)}, which does not exist (or links back to itself)`,
-      entryLocation(spec), 'point the link at an existing manifest, or replace it with the file');
+      importEntryLocation(spec), 'point the link at an existing manifest, or replace it with the file');
   }
-  throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, entryLocation(spec),
+  throw new AtmosUserError('IMPORT_NOT_FOUND', `import "${spec.path}" matches no manifest`, importEntryLocation(spec),
     `looked for ${candidates.map((c) => relative(options.stacksBasePath, c)).join(', ')} under ${relative(options.rootPath, options.stacksBasePath) || '.'}; ` +
       'fix the path, or set `skip_if_missing: true` on the import if it is optional');
 }
@@ -157,7 +164,7 @@ function fileIfExists(path: string): string[] {
  * for strings, so a string entry is found by its text from the list's line on (read only when
  * an error is reported).
  */
-function entryLocation(spec: ImportSpec): SourceLocation {
+export function importEntryLocation(spec: ImportSpec): SourceLocation {
   const from = spec.locate();
   if (from.line === undefined) return from;
   let lines: string[];
@@ -166,7 +173,7 @@ function entryLocation(spec: ImportSpec): SourceLocation {
   } catch {
     return from;
   }
-  const path = escapeRegExp(spec.path);
+  const path = escapeRegExp(spec.written ?? spec.path);
   const blockItem = new RegExp(`^(\\s*-\\s*(?:path:\\s*)?)["']?${path}["']?\\s*(?:#.*)?$`);
   for (let i = from.line - 1; i < lines.length; i++) {
     const match = blockItem.exec(lines[i]);
@@ -191,5 +198,5 @@ function assertInside(path: string, spec: ImportSpec, options: ImportResolution)
   // The destination relative to the repository, so that it reads the same from an extracted base.
   const destination = isAbsolute(rel) ? rel : rel.split(sep).join('/');
   throw new AtmosUserError('IMPORT_ESCAPES_REPO', `import "${spec.path}" resolves outside the repository ${options.rootPath} (to ${destination})`,
-    entryLocation(spec), 'imports may only read manifests inside the repository; copy the file into stacks/ instead');
+    importEntryLocation(spec), 'imports may only read manifests inside the repository; copy the file into stacks/ instead');
 }

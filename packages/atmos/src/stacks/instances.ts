@@ -210,17 +210,21 @@ class SharedLayers {
         // Component-level locals only (the file-scoped ones never merge): mergeComponentConfigurations merges base and component locals.
         locals: [],
       };
+      // Atmos merges the stack's global and `<type>:` layers first, with atmos.yaml's list strategy
+      // (ProcessStackConfig's globalAndTerraform*), then that with the bases' and the component's,
+      // with the component's strategy: the two differ when a component sets list_merge_strategy.
+      const stackLevel = (stackLayers: unknown[]) => deepMerge(stackLayers, options.listMergeStrategy);
       const sections = {} as Record<MergedSection, PlainMap>;
       for (const section of MERGED_SECTIONS) {
+        sections[section] = deepMerge([stackLevel(layers[section]), ...mapList(baseSections, (base) => base[section])], strategy);
         for (const base of baseSections) layers[section].push(base[section]);
-        sections[section] = deepMerge(layers[section], strategy);
       }
       prefix = {
         sections,
         templateKeys: options.templateKeys && templateKeysOf(options.templateKeys, (section) => layers[section]),
-        metadata: deepMerge(mapList(baseSections, (b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), options.listMergeStrategy),
-        // Atmos: the top-level `dependencies:`, then `<type>.dependencies`, then the bases' (the component's own come last).
-        dependencies: deepMerge([globals.dependencies, terraform.dependencies, ...mapList(baseSections, (b) => b.dependencies)], strategy),
+        metadata: deepMerge(mapList(baseSections, (b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), strategy),
+        // Atmos: the top-level `dependencies:` with `<type>.dependencies`, then the bases' (the component's own come last).
+        dependencies: deepMerge([stackLevel([globals.dependencies, terraform.dependencies]), ...mapList(baseSections, (b) => b.dependencies)], strategy),
         backends: new Map(),
       };
       chain.prefixes.set(strategy, prefix);
@@ -247,7 +251,8 @@ function buildInstance(name: string, section: PlainMap, terraform: PlainMap, res
   const prefix = shared.prefix(chain, strategy);
   // Atmos: the stack's top-level metadata, then the bases' (unless stacks.inherit.metadata is false), then the component's.
   const metadataLayers = [shared.globalMetadata, options.inheritMetadata ? prefix.metadata : undefined, section.metadata];
-  const metadata = deepMerge(metadataLayers, options.listMergeStrategy);
+  // With the component's list strategy, as Atmos's mergeConfig (a stack-wide `tags` list and a component's with `append`).
+  const metadata = deepMerge(metadataLayers, strategy);
   const mergeSection = (key: MergedSection): PlainMap => {
     const own = section[key];
     const over = overrides[key];

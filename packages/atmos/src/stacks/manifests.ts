@@ -119,10 +119,24 @@ export class ManifestReader {
     if (manifest === undefined) {
       const text = this.text(request.file);
       const templated = rendersTemplate && hasTemplate(text, this.options.delimiters);
+      const givenContext = hasContext(request.context);
       // File-scoped locals (locals.ts) join the context of a templated manifest; they are read from its text before it renders.
       if (templated && !request.skipTemplatesProcessing && text.includes('locals')) request = this.withLocalsContext(text, request);
-      const compiled = templated ? this.renderCompiled(text, request) : undefined;
-      const source = templated && !compiled ? this.render(text, request) : text;
+      let compiled: PlainMap | undefined;
+      let source = text;
+      if (templated) {
+        try {
+          compiled = this.renderCompiled(text, request);
+          if (!compiled) source = this.render(text, request);
+        } catch (error) {
+          // Atmos keeps a template manifest no import gave a context as written when its templates
+          // fail (they name component values, `.vars.x` or `.atmos_component`): they render over
+          // each component's sections later (processYAMLConfigFileWithContextInternal's fallback).
+          if (givenContext || !isTemplateFailure(error)) throw error;
+          compiled = undefined;
+          source = text;
+        }
+      }
       let parsed = compiled ?? parseManifest(source, { file: request.file });
       if (!request.skipTemplatesProcessing && hasFileLocals(parsed)) {
         parsed = templated ? withoutFileLocals(parsed) : applyFileLocals(parsed, this.localsOptions(request));
@@ -258,6 +272,10 @@ export class ManifestReader {
       onRead: (file) => this.recordInclude(request.file, file),
     }));
   }
+}
+
+function isTemplateFailure(error: unknown): boolean {
+  return error instanceof TemplateError || (isUserError(error) && error.code === 'TEMPLATE_ERROR');
 }
 
 const NO_FILES: readonly string[] = Object.freeze([]);

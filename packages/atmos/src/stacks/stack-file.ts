@@ -23,7 +23,7 @@
 import { relative } from 'node:path';
 import { AtmosUserError } from '../errors/user-error';
 import { TemplateError } from '../templates';
-import { resolveImport, readImportSpecs, type ImportResolution, type ImportSpec, type ResolvedImport } from './imports';
+import { importEntryLocation, resolveImport, readImportSpecs, type ImportResolution, type ImportSpec, type ResolvedImport } from './imports';
 import { mapList } from './lists';
 import { ManifestReader, contextKey } from './manifests';
 import { deepMerge, mergeKeepingMarkers, type ListMergeStrategy } from './merge';
@@ -157,9 +157,11 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     const shared = chain.length > 0;
     // The imports visited so far, for the data of a later import's path template (most manifests have none).
     const visited: Closure[] = [];
-    const dataBefore = (count: number) => () => importPathData(pathData, visited.slice(0, count), options.listMergeStrategy);
     for (const entry of importsOf(manifest, current, options)) {
-      const resolved = entry.templatedPath ? renderedImport(entry.spec, current, dataBefore(visited.length)(), reader, options) : entry;
+      // What a path template of this import, or of a manifest it imports, sees: worked out when one asks.
+      const dataSoFar = visited.length;
+      const pathDataOfThisImport = lazily(() => importPathData(pathData, visited.slice(0, dataSoFar), options.listMergeStrategy));
+      const resolved = entry.templatedPath ? renderedImport(entry.spec, current, pathDataOfThisImport(), reader, options) : entry;
       if (entry.templatedPath) closure.templatedPaths = true;
       const spec = resolved.spec;
       closure.patterns.push(...resolved.patterns);
@@ -175,11 +177,11 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
           file,
           context: childContext,
           skipTemplatesProcessing: spec.skipTemplatesProcessing,
-          ignoreMissingTemplateValues: spec.ignoreMissingTemplateValues || options.templates?.ignoreMissingTemplateValues,
+          ignoreMissingTemplateValues: ignoresMissingValues(spec, options),
           parentOverrides: underThisImport,
           chain: childChain,
-          // Atmos hands every file of one import the values of the imports before it.
-          pathData: dataBefore(visited.length),
+          // Atmos hands every file of one (glob) import the values of the imports before it, not its siblings'.
+          pathData: pathDataOfThisImport,
         });
         if (child.templatedPaths) closure.templatedPaths = true;
         closure.imports.push(file, ...child.imports);
@@ -198,8 +200,7 @@ export function processStackFile(file: string, reader: ManifestReader, options: 
     return closure;
   };
 
-  const ignoreMissing = options.templates?.ignoreMissingTemplateValues === true;
-  const { layers, imports, patterns } = visit({ file, parentOverrides: NO_OVERRIDES, chain: [], ignoreMissingTemplateValues: ignoreMissing || undefined });
+  const { layers, imports, patterns } = visit({ file, parentOverrides: NO_OVERRIDES, chain: [], ignoreMissingTemplateValues: ignoresMissingValues(undefined, options) });
   const imported = new Set(imports);
   imported.delete(file);
   return {
@@ -242,17 +243,33 @@ function isTemplatedPath(spec: ImportSpec, options: StackFileOptions): boolean {
 function renderedImport(spec: ImportSpec, importingFile: string, gathered: PlainMap, reader: ManifestReader, options: StackFileOptions): ResolvedImport {
   // The import's own context wins over what earlier imports set.
   const data = spec.context ? deepMerge([gathered, spec.context], options.listMergeStrategy) : gathered;
-  const ignoreMissing = spec.ignoreMissingTemplateValues || options.templates?.ignoreMissingTemplateValues === true;
   let path: string;
   try {
-    path = reader.renderImportPath(spec.path, data, importingFile, ignoreMissing);
+    path = reader.renderImportPath(spec.path, data, importingFile, ignoresMissingValues(spec, options));
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    throw new AtmosUserError('TEMPLATE_ERROR', `import path "${spec.path}": ${error.detail}`, spec.locate(),
-      'define the value in an earlier import of this manifest (a `_defaults` file, say) or in the import\'s `context:`, ' +
-        'or set `ignore_missing_template_values: true` on the import (or templates.settings.ignore_missing_template_values in atmos.yaml)');
+    const missingValue = /no entry for key|nil pointer|<no value>/.test(error.detail);
+    throw new AtmosUserError('TEMPLATE_ERROR', `import path "${spec.path}": ${error.detail}`, importEntryLocation(spec),
+      missingValue ? 'define the value in an earlier import of this manifest (a `_defaults` file, say) or in the import\'s `context:`, ' +
+        'or set `ignore_missing_template_values: true` on the import (or templates.settings.ignore_missing_template_values in atmos.yaml)'
+        : 'fix the template in the import path (Go template syntax, with the functions of section templates)');
   }
-  return resolveImport({ ...spec, path }, importingFile, options);
+  if (path.trim() === '') {
+    throw new AtmosUserError('IMPORT_INVALID', `import path "${spec.path}" renders to an empty path`, importEntryLocation(spec),
+      'define the value it reads in an earlier import of this manifest, or in the import\'s `context:`');
+  }
+  return resolveImport({ ...spec, path, written: spec.path }, importingFile, options);
+}
+
+/** The import's `ignore_missing_template_values`, or atmos.yaml's (every import's default, as in Atmos). */
+function ignoresMissingValues(spec: ImportSpec | undefined, options: StackFileOptions): boolean {
+  return spec?.ignoreMissingTemplateValues === true || options.templates?.ignoreMissingTemplateValues === true;
+}
+
+/** The value of `compute`, computed on the first call only. */
+function lazily<T>(compute: () => T): () => T {
+  let value: { of: T } | undefined;
+  return () => (value ??= { of: compute() }).of;
 }
 
 /**
