@@ -14,6 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { AtmosConfig } from './types';
 
 export interface BasePathContext {
   /** The folder of the atmos.yaml that declared the value (undefined without a config file). */
@@ -51,4 +52,9 @@ function isDotPath(value: string): boolean {
 /** The git root Atmos's base-path search uses: none when ATMOS_GIT_ROOT_BASEPATH=false. */
 export function basePathGitRoot(find: () => string | undefined, env: Record<string, string | undefined>): string | undefined {
   return env.ATMOS_GIT_ROOT_BASEPATH === 'false' ? undefined : find();
+}
+
+/** The components folder of every component type that has one (absolute). */
+export function componentBasePaths(config: Pick<AtmosConfig, 'components'>): string[] {
+  return Object.values(config.components).map((type) => type.basePath).filter((path) => path !== '');
 }

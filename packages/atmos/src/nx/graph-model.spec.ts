@@ -10,6 +10,10 @@ import { userErrorsOf } from '../errors/user-error';
 
 afterAll(removeFixtures);
 
+/** The graph model of a workspace, with the default plugin options. */
+const modelOf = (root: string) =>
+  buildGraphModel({ workspaceRoot: root, resolved: resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} }), options: normaliseOptions(undefined) });
+
 describe('an instance\'s folder inputs: its component and local modules as Terraform finds them', () => {
   it('a module a *.tf.json declares, a linked module and a linked component folder are inputs as written and as the folders they point at', () => {
     const root = writeWorkspace({
@@ -21,8 +25,7 @@ describe('an instance\'s folder inputs: its component and local modules as Terra
     });
     symlinkSync('label', join(root, 'components/terraform/modules/label-link'));
     symlinkSync('vpc', join(root, 'components/terraform/vpc-link'));
-    const resolved = resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
-    const model = buildGraphModel({ workspaceRoot: root, resolved, options: normaliseOptions(undefined) });
+    const model = modelOf(root);
     const folders = (name: string) => model.projects.find((p) => p.name === name)?.inputs.filter((i): i is string => typeof i === 'string' && i.endsWith('/**/*')).sort();
     expect(folders('vpc-acme-ue1-dev')).toEqual([
       '{workspaceRoot}/components/terraform/modules/j \\(v2\\)/**/*',
@@ -50,8 +53,7 @@ describe('declared dependency paths', () => {
     });
     const manifest = join(root, 'stacks/orgs/acme/dev.yaml');
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('ROOT', root));
-    const resolved = resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
-    const model = buildGraphModel({ workspaceRoot: root, resolved, options: normaliseOptions(undefined) });
+    const model = modelOf(root);
     const strings = (name: string) => model.projects.find((p) => p.name === name)!.inputs.filter((i) => typeof i === 'string');
     // The whole tree (`./`): every file.
     expect(strings('whole-acme-ue1-dev')).toContain('{workspaceRoot}/**/*');
@@ -77,8 +79,7 @@ describe('declared dependency entries', () => {
     const root = writeWorkspace({
       'stacks/orgs/acme/dev.yaml': 'vars: {tenant: acme, environment: ue1, stage: dev}\ncomponents: {terraform: {vpc: {dependencies: {files: [1, null, x.json]}}}}\n',
     });
-    const resolved = resolveStacks(loadAtmosConfig({ cwd: root, env: {} }), { env: {} });
-    const error = userError(() => buildGraphModel({ workspaceRoot: root, resolved, options: normaliseOptions(undefined) }));
+    const error = userError(() => modelOf(root));
     const problems = userErrorsOf(error).map((problem) => `${problem.message} @${problem.location?.line}`);
     expect(problems).toContain('dependencies.files[0] must be a path (a string), not 1 @2');
   });

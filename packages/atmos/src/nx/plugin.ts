@@ -11,6 +11,7 @@ import { join } from 'node:path';
 // Types only: loading @nx/devkit itself cost the plugin worker ~0.6 s at start (its index pulls in
 // much of Nx and runs git to identify the repository). The error class is loaded when needed.
 import type { AggregateCreateNodesError as AggregateCreateNodesErrorType, CreateNodes, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
+import { componentBasePaths } from '../config/base-path';
 import { loadAtmosConfig } from '../config/load';
 import { AtmosUserError, isUserError, uniqueErrors, userErrorsOf } from '../errors/user-error';
 import { scanReferences, type PathSegment } from '../functions';
@@ -28,6 +29,7 @@ import type { ComponentReference } from '../functions/yaml-references';
 import { CONFIG_ENV_INPUTS, CONFIG_INPUT, instanceTargets, workspaceTargets } from './targets';
 import { locateText } from '../stacks/value-source';
 import { componentPlaceholder } from '../stacks/component-function';
+import { isPlainMap } from '../stacks/values';
 
 // 2: projects carry settings.layer, edges every reason (describe graph draws them).
 // 3: the model keeps the validation pass's problems beside the partial graph.
@@ -81,11 +83,10 @@ const memo = new Map<string, CachedModel>();
  * not a crash on every command until `nx reset`.
  */
 function isCachedModel(value: unknown): value is CachedModel {
-  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isMap(value) || !isMap(value.model) || !isMap(value.watched)) return false;
+  if (!isPlainMap(value) || !isPlainMap(value.model) || !isPlainMap(value.watched)) return false;
   const { model, watched } = value;
-  return Array.isArray(model.projects) && Array.isArray(model.edges) && isMap(model.sharedInputs) &&
-    (model.problems === undefined || Array.isArray(model.problems)) && isMap(watched.files) && isMap(watched.folders) && isMap(watched.env);
+  return Array.isArray(model.projects) && Array.isArray(model.edges) && isPlainMap(model.sharedInputs) &&
+    (model.problems === undefined || Array.isArray(model.problems)) && isPlainMap(watched.files) && isPlainMap(watched.folders) && isPlainMap(watched.env);
 }
 
 /**
@@ -95,7 +96,7 @@ function isCachedModel(value: unknown): value is CachedModel {
 export function graphModel(workspaceRoot: string, rawOptions: AtmosPluginOptions | undefined): GraphModel {
   const options = normaliseOptions(rawOptions);
   const config = loadAtmosConfig({ cwd: workspaceRoot, configPath: join(workspaceRoot, CONFIG_GLOB) });
-  const configPaths = [config.stacks.basePath, ...Object.values(config.components).map((type) => type.basePath).filter((path) => path !== ''), ...config.configFiles];
+  const configPaths = [config.stacks.basePath, ...componentBasePaths(config), ...config.configFiles];
   const { changes, unknownReason } = branchState(workspaceRoot, process.env, readNxJsonBase(workspaceRoot), configPaths);
   const git = changes && { base: changes.baseRef, head: changes.headRef, mergeBase: changes.mergeBase, headCommit: changes.headCommit };
   const tree = graphCacheKey(config, { PLUGIN_VERSION, options, git }, process.env);

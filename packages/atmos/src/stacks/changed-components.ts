@@ -11,6 +11,7 @@ import { readdirSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { isUserError } from '../errors/user-error';
 import { localModuleFolders, withRealPath } from '../terraform/local-modules';
+import { componentBasePaths } from '../config/base-path';
 import type { AtmosConfig } from '../config/types';
 import { parseManifest } from './parse';
 import { decodeUtf8 } from './utf8';
@@ -42,7 +43,7 @@ export interface ComponentScope {
 export function changedComponents(config: AtmosConfig, changedFiles: ReadonlySet<string>, atBase: ReadonlyMap<string, Buffer>,
   readHead: (file: string) => Buffer): ComponentScope | undefined {
   const stacksBase = config.stacks.basePath + '/';
-  const componentBases = Object.values(config.components).map((type) => type.basePath).filter((path) => path !== '').map((path) => path + '/');
+  const componentBases = componentBasePaths(config).map((path) => path + '/');
   const [open] = config.templates.delimiters;
   const changed = new Set<string>();
   let modules: string[] | undefined;

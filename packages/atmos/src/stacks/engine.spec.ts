@@ -149,6 +149,9 @@ describe('imports', () => {
     };
     const stack = (mixin: string, environment: string, imports: string) =>
       `import:\n  - mixins/${mixin}\n${imports}vars: {tenant: acme, environment: ${environment}, stage: dev}\ncomponents: {terraform: {vpc: {}}}\n`;
+    /** vpc's `azs` in a stack (the only one when no stack is named). */
+    const azs = (resolved: ResolvedStacks, stackName?: string) =>
+      resolved.instances.find((i) => i.component === 'vpc' && (stackName === undefined || i.stack === stackName))?.sections.vars.azs;
 
     it('render with the values earlier imports of the manifest set, and with the import\'s own context (which wins)', () => {
       const resolved = resolveFixture({
@@ -156,9 +159,8 @@ describe('imports', () => {
         [DEV]: stack('use1', 'ue1', '  - "catalog/region/{{ .vars.region }}"\n'),
         'stacks/orgs/acme/dev/us-west-2.yaml': stack('use1', 'uw2', '  - path: "catalog/region/{{ .vars.region }}"\n    context: {vars: {region: us-west-2}}\n'),
       });
-      const azs = (stackName: string) => resolved.instances.find((i) => i.stack === stackName)?.sections.vars.azs;
-      expect(azs('acme-ue1-dev')).toBe('use1');
-      expect(azs('acme-uw2-dev')).toBe('usw2');
+      expect(azs(resolved, 'acme-ue1-dev')).toBe('use1');
+      expect(azs(resolved, 'acme-uw2-dev')).toBe('usw2');
     });
 
     it('a nested import sees the values its importers gathered, per stack (the shared manifest is not cached across them)', () => {
@@ -167,9 +169,8 @@ describe('imports', () => {
         [DEV]: stack('use1', 'ue1', '  - catalog/network\n'),
         'stacks/orgs/acme/dev/us-west-2.yaml': stack('usw2', 'uw2', '  - catalog/network\n'),
       });
-      const azs = (stackName: string) => resolved.instances.find((i) => i.stack === stackName)?.sections.vars.azs;
-      expect(azs('acme-ue1-dev')).toBe('use1');
-      expect(azs('acme-uw2-dev')).toBe('usw2');
+      expect(azs(resolved, 'acme-ue1-dev')).toBe('use1');
+      expect(azs(resolved, 'acme-uw2-dev')).toBe('usw2');
       expect(resolved.instances.find((i) => i.stack === 'acme-uw2-dev')?.imports).toContainEqual(expect.stringMatching(/stacks\/catalog\/region\/us-west-2\.yaml$/));
     });
 
@@ -184,7 +185,6 @@ describe('imports', () => {
     });
 
     it('stay as written with templates disabled, or skip_templates_processing on the import, and then import nothing (Atmos skips a template that matches nothing)', () => {
-      const azs = (resolved: ResolvedStacks) => resolved.instances.find((i) => i.component === 'vpc')?.sections.vars.azs;
       const written = stack('use1', 'ue1', '  - path: "catalog/region/{{ .vars.region }}"\n    skip_templates_processing: true\n');
       expect(azs(resolveFixture({ ...files, [DEV]: written }))).toBeUndefined();
       const disabled = FIXTURE_ATMOS_YAML.replace('enabled: true', 'enabled: false');
@@ -198,7 +198,7 @@ describe('imports', () => {
         'stacks/mixins/g/b.yaml': 'import: ["catalog/region/{{ .vars.region }}"]\n',
         [DEV]: stack('use1', 'ue1', '  - "mixins/g/*"\n'),
       });
-      expect(resolved.instances.find((i) => i.component === 'vpc')?.sections.vars.azs).toBe('use1');
+      expect(azs(resolved)).toBe('use1');
     });
 
     it('a .yaml.tmpl no import gave a context keeps what fails as written, and its templated import path renders (Atmos\'s fallback)', () => {
@@ -217,9 +217,8 @@ describe('imports', () => {
         [DEV]: stack('where', 'ue1', '  - "{{ .vars.dot }}"\n'),
         'stacks/orgs/acme/dev/us-west-2.yaml': stack('where', 'uw2', '  - "{{ .vars.slash }}"\n'),
       });
-      const azs = (stackName: string) => resolved.instances.find((i) => i.stack === stackName)?.sections.vars.azs;
-      expect(azs('acme-ue1-dev')).toBe('usw2');
-      expect(azs('acme-uw2-dev')).toBe('use1');
+      expect(azs(resolved, 'acme-ue1-dev')).toBe('usw2');
+      expect(azs(resolved, 'acme-uw2-dev')).toBe('use1');
     });
 
     it('an error is at the entry as written, a string entry too; an empty rendered path is an error of its own', () => {

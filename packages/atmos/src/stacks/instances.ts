@@ -157,6 +157,13 @@ interface MergedPrefix {
 const BACKEND_KEYS = ['backend_type', 'backend', 'remote_state_backend_type', 'remote_state_backend'];
 const NO_BACKEND: ResolvedBackend = { backendType: '', backend: EMPTY_MAP, remoteStateBackendType: '', remoteStateBackend: EMPTY_MAP };
 
+/** The stack's global and `<type>:` layers of each merged section, as written and merged (SharedLayers.stackLevelLayers). */
+interface StackLevel {
+  layers: Record<MergedSection, unknown[]>;
+  sections: Record<MergedSection, PlainMap>;
+  dependencies: PlainMap;
+}
+
 /**
  * The layers every instance of a stack merges before its own: global, `terraform:` and its
  * base components. Merging is a left fold, so merging these first gives the same result; the
@@ -167,6 +174,7 @@ const NO_BACKEND: ResolvedBackend = { backendType: '', backend: EMPTY_MAP, remot
 class SharedLayers {
   private readonly chains = new Map<string, BaseChain>();
   private readonly componentPaths = new Map<string, string>();
+  private stackLevel?: StackLevel;
 
   constructor(
     private readonly globals: PlainMap,
@@ -195,11 +203,15 @@ class SharedLayers {
     return chain;
   }
 
-  prefix(chain: BaseChain, strategy: ListMergeStrategy): MergedPrefix {
-    let prefix = chain.prefixes.get(strategy);
-    if (!prefix) {
+  /**
+   * The stack's global and `<type>:` layers, as written and merged. Atmos merges them first, with
+   * atmos.yaml's list strategy (ProcessStackConfig's globalAndTerraform*), then the result with the
+   * bases' and the component's, with the component's strategy: the two differ when a component
+   * sets list_merge_strategy. The same for every instance of the stack, so merged once.
+   */
+  private stackLevelLayers(): StackLevel {
+    if (!this.stackLevel) {
       const { globals, terraform, options } = this;
-      const baseSections = chain.baseSections;
       const isTerraform = options.componentType === undefined || options.componentType === 'terraform';
       const layers: Record<MergedSection, unknown[]> = {
         vars: [globals.vars, terraform.vars],
@@ -210,21 +222,27 @@ class SharedLayers {
         // Component-level locals only (the file-scoped ones never merge): mergeComponentConfigurations merges base and component locals.
         locals: [],
       };
-      // Atmos merges the stack's global and `<type>:` layers first, with atmos.yaml's list strategy
-      // (ProcessStackConfig's globalAndTerraform*), then that with the bases' and the component's,
-      // with the component's strategy: the two differ when a component sets list_merge_strategy.
-      const stackLevel = (stackLayers: unknown[]) => deepMerge(stackLayers, options.listMergeStrategy);
       const sections = {} as Record<MergedSection, PlainMap>;
-      for (const section of MERGED_SECTIONS) {
-        sections[section] = deepMerge([stackLevel(layers[section]), ...mapList(baseSections, (base) => base[section])], strategy);
-        for (const base of baseSections) layers[section].push(base[section]);
-      }
+      for (const section of MERGED_SECTIONS) sections[section] = deepMerge(layers[section], options.listMergeStrategy);
+      this.stackLevel = { layers, sections, dependencies: deepMerge([globals.dependencies, terraform.dependencies], options.listMergeStrategy) };
+    }
+    return this.stackLevel;
+  }
+
+  prefix(chain: BaseChain, strategy: ListMergeStrategy): MergedPrefix {
+    let prefix = chain.prefixes.get(strategy);
+    if (!prefix) {
+      const { options } = this;
+      const baseSections = chain.baseSections;
+      const stackLevel = this.stackLevelLayers();
+      const sections = {} as Record<MergedSection, PlainMap>;
+      for (const section of MERGED_SECTIONS) sections[section] = deepMerge([stackLevel.sections[section], ...mapList(baseSections, (base) => base[section])], strategy);
       prefix = {
         sections,
-        templateKeys: options.templateKeys && templateKeysOf(options.templateKeys, (section) => layers[section]),
+        templateKeys: options.templateKeys && templateKeysOf(options.templateKeys, (section) => [...stackLevel.layers[section], ...mapList(baseSections, (base) => base[section])]),
         metadata: deepMerge(mapList(baseSections, (b) => withoutKeys(asMap(b.metadata), OWN_METADATA_KEYS)), strategy),
         // Atmos: the top-level `dependencies:` with `<type>.dependencies`, then the bases' (the component's own come last).
-        dependencies: deepMerge([stackLevel([globals.dependencies, terraform.dependencies]), ...mapList(baseSections, (b) => b.dependencies)], strategy),
+        dependencies: deepMerge([stackLevel.dependencies, ...mapList(baseSections, (b) => b.dependencies)], strategy),
         backends: new Map(),
       };
       chain.prefixes.set(strategy, prefix);
